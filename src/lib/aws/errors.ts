@@ -1,0 +1,60 @@
+import { AwsblogError, AwsError, FailureError, UsageError } from "../errors.js";
+
+/**
+ * Turns whatever the SDK threw into an error with the contract's shape and exit code:
+ * region and credential problems are usage errors (2); service errors name the service,
+ * operation and AWS error code (1); network failures say what could not be reached (1).
+ */
+export function toAwsblogError(error: unknown, service: string, operation: string): AwsblogError {
+  if (error instanceof AwsblogError) return error;
+  const err = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const name = err?.name ?? "Error";
+  const message = err?.message ?? String(error);
+  const target = [service, operation].filter(Boolean).join(" ") || "AWS call";
+
+  if (/region is missing/i.test(message)) {
+    return new UsageError(
+      "no AWS region is configured",
+      "pass --region <r>, set AWS_REGION, or set `region` in your AWS profile",
+      { cause: error },
+    );
+  }
+  if (name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
+    return new UsageError(
+      `${target}: no AWS credentials found`,
+      "set AWS_PROFILE or --profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
+      { cause: error },
+    );
+  }
+  const network = err?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+  if (network && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/.test(network)) {
+    return new FailureError(`${target}: could not reach the AWS endpoint (${network})`, "check your network or --endpoint-url", {
+      cause: error,
+    });
+  }
+  if (name === "TimeoutError" || name === "AbortError") {
+    return new FailureError(`${target}: ${name === "AbortError" ? "request aborted" : "request timed out"}`, undefined, {
+      cause: error,
+    });
+  }
+  if (err?.$metadata || service) {
+    const status = err?.$metadata?.httpStatusCode;
+    const detail = firstSentence(message);
+    return new AwsError(service || "AWS", operation || "call", name, detail, hintFor(name, status), { cause: error });
+  }
+  return new FailureError(message, undefined, { cause: error });
+}
+
+function hintFor(code: string, status?: number): string | undefined {
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) return "check the IAM permissions of these credentials";
+  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch/i.test(code))
+    return "refresh your AWS credentials (e.g. `aws sso login`)";
+  if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test(code)) return "AWS is throttling; retry later or lower the rate";
+  if (status !== undefined && status >= 500) return "AWS had an internal error; retry";
+  return undefined;
+}
+
+function firstSentence(message: string): string {
+  const line = message.split("\n")[0] ?? "";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}

@@ -1,0 +1,77 @@
+/**
+ * Errors that carry the contract's exit codes. Anything else that escapes a command is a bug
+ * or an unexpected failure and exits 1.
+ */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  findings: 3,
+  partial: 4,
+  interrupted: 130,
+} as const;
+
+export class AwsblogError extends Error {
+  constructor(
+    message: string,
+    /** What the user can do about it; printed after an em dash. */
+    readonly hint: string | undefined,
+    readonly exitCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, files or input, found before anything was changed (exit 2). */
+export class UsageError extends AwsblogError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, hint, ExitCode.usage, options);
+  }
+}
+
+/** An AWS call failed (exit 1). Names service, operation and the AWS error code. */
+export class AwsError extends AwsblogError {
+  constructor(
+    readonly service: string,
+    readonly operation: string,
+    readonly code: string,
+    detail: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${service} ${operation} failed: ${code}${detail ? ` (${detail})` : ""}`, hint, ExitCode.failure, options);
+  }
+}
+
+/** Any other expected failure (exit 1): network, HTTP errors, a bad state we can explain. */
+export class FailureError extends AwsblogError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, hint, ExitCode.failure, options);
+  }
+}
+
+/** The user pressed Ctrl-C (exit 130). */
+export class InterruptedError extends AwsblogError {
+  constructor(message = "interrupted", hint?: string) {
+    super(message, hint, ExitCode.interrupted);
+  }
+}
+
+/** The one-line form of the contract: `awsblog: <what failed> — <what to do>`. */
+export function formatError(err: unknown): string {
+  if (err instanceof AwsblogError) {
+    return `awsblog: ${oneLine(err.message)}${err.hint ? ` — ${oneLine(err.hint)}` : ""}`;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return `awsblog: unexpected error: ${oneLine(message)} — rerun with --debug for details`;
+}
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof AwsblogError ? err.exitCode : ExitCode.failure;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
