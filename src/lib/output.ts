@@ -53,7 +53,8 @@ export function createOutput(options: OutputOptions): Output {
   const interactive = Boolean(options.stderr.isTTY) && !options.quiet && options.format !== "json" && colorAllowed;
   const stdoutColor = colorAllowed && Boolean(options.stdout.isTTY) && options.format === "text";
   const paint = (enabled: boolean, format: Parameters<typeof styleText>[0]): Style =>
-    enabled ? (text) => styleText(format, text) : (text) => text;
+    // We decide about colour ourselves (TTY, NO_COLOR, --no-color), so styleText must not re-check.
+    enabled ? (text) => styleText(format, text, { validateStream: false }) : (text) => text;
   const err = (enabled: boolean, format: Parameters<typeof styleText>[0]) => paint(enabled, format);
 
   const toJson = (data: unknown, indent?: number) => JSON.stringify(data, null, indent);

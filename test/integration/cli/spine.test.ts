@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../helpers/cli.js";
+
+const GROUPS = ["approve", "reject", "heartbeat", "approval", "tags", "tag-audit", "cognito", "dlq", "package", "deploy"];
+const recorder = fileURLToPath(new URL("../../helpers/record-imports.mjs", import.meta.url));
+
+/** Runs the CLI with an import recorder and returns the distinct @aws-sdk packages it loaded. */
+async function sdkPackagesLoaded(args: string[]): Promise<string[]> {
+  const log = join(mkdtempSync(join(tmpdir(), "awsblog-imports-")), "imports.log");
+  await runCli(args, { env: { NODE_OPTIONS: `--import=${recorder}`, AWSBLOG_IMPORT_LOG: log } });
+  let text = "";
+  try {
+    text = readFileSync(log, "utf8");
+  } catch {
+    // nothing resolved at all would leave no file; treat as empty
+  }
+  expect(text).toContain("dist/cli.js"); // the recorder really ran
+  const packages = new Set([...text.matchAll(/node_modules\/@aws-sdk\/([^/]+)\//g)].map((m) => m[1]!));
+  return [...packages].sort();
+}
+
+describe("the CLI spine", () => {
+  it("--help lists every command group and the exit codes", async () => {
+    const run = await runCli(["--help"]);
+    expect(run.code).toBe(0);
+    for (const group of GROUPS) expect(run.stdout).toMatch(new RegExp(`^\\s+${group}\\b`, "m"));
+    expect(run.stdout).toContain("130 interrupted");
+  });
+
+  it("--help and approve --help load no AWS SDK package", async () => {
+    expect(await sdkPackagesLoaded(["--help"])).toEqual([]);
+    expect(await sdkPackagesLoaded(["approve", "--help"])).toEqual([]);
+  });
+
+  it("approve loads the Step Functions client and no other service client", async () => {
+    const loaded = await sdkPackagesLoaded(["approve", "--token", "t", "--endpoint-url", "http://127.0.0.1:9"]);
+    expect(loaded.filter((name) => name.startsWith("client-"))).toEqual(["client-sfn"]);
+  });
+
+  it("every command has an example in its help", async () => {
+    for (const args of [["approve"], ["reject"], ["heartbeat"]]) {
+      const run = await runCli([...args, "--help"]);
+      expect(run.stdout).toMatch(/Example:\n\s+\$ .*awsblog /);
+    }
+  });
+
+  it("unknown options and bad --output values are usage errors (exit 2) in one line", async () => {
+    for (const args of [["approve", "--bogus"], ["-o", "yaml", "approve"], ["nosuchcommand"]]) {
+      const run = await runCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toMatch(/^awsblog: .+ — see --help/);
+    }
+  });
+
+  it("--version prints the package version", async () => {
+    const run = await runCli(["--version"]);
+    expect(run.code).toBe(0);
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("prints no SDK maintenance warning on stderr", async () => {
+    const run = await runCli(["approve", "--token", "t", "--endpoint-url", "http://127.0.0.1:9"]);
+    expect(run.stderr).not.toMatch(/NodeVersionSupportWarning/);
+  });
+});

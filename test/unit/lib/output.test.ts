@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { createOutput, type OutputOptions } from "../../../src/lib/output.js";
+
+function sink(isTTY = false) {
+  const chunks: string[] = [];
+  return { isTTY, write: (chunk: string) => chunks.push(chunk), text: () => chunks.join("") };
+}
+
+function make(overrides: Partial<OutputOptions> = {}, tty = false) {
+  const stdout = sink(tty);
+  const stderr = sink(tty);
+  const out = createOutput({ format: "text", quiet: false, color: true, debug: false, stdout, stderr, env: {}, ...overrides });
+  return { out, stdout, stderr };
+}
+
+describe("output", () => {
+  it("json: exactly one JSON document on stdout, logs on stderr", () => {
+    const { out, stdout, stderr } = make({ format: "json" });
+    out.info("working…");
+    out.result({ action: "approve", ok: true }, "approved");
+    expect(JSON.parse(stdout.text())).toEqual({ action: "approve", ok: true });
+    expect(stderr.text()).toBe("working…\n");
+  });
+
+  it("text: the text rendering, newline-terminated", () => {
+    const { out, stdout } = make();
+    out.result({ a: 1 }, "done");
+    expect(stdout.text()).toBe("done\n");
+  });
+
+  it("line: JSON Lines in json mode and when there is no text form", () => {
+    const { out, stdout } = make({ format: "json" });
+    out.line({ n: 1 });
+    out.line({ n: 2 }, "two");
+    expect(stdout.text()).toBe('{"n":1}\n{"n":2}\n');
+  });
+
+  it("quiet drops info but keeps warnings and results", () => {
+    const { out, stdout, stderr } = make({ quiet: true });
+    out.info("noise");
+    out.warn("careful");
+    out.result({}, "result");
+    expect(stderr.text()).toBe("warning: careful\n");
+    expect(stdout.text()).toBe("result\n");
+  });
+
+  it("debug lines only with --debug, and lazily built", () => {
+    let built = 0;
+    const quiet = make();
+    quiet.out.debug(() => `x${++built}`);
+    expect(built).toBe(0);
+    const loud = make({ debug: true });
+    loud.out.debug(() => `x${++built}`);
+    expect(loud.stderr.text()).toBe("[debug] x1\n");
+  });
+
+  it("colour and spinners only on a TTY, never with NO_COLOR, --no-color, --quiet or json", () => {
+    expect(make({}, true).out.interactive).toBe(true);
+    expect(make({}, true).out.style.red("x")).not.toBe("x");
+    expect(make({}, false).out.interactive).toBe(false);
+    expect(make({}, false).out.style.red("x")).toBe("x");
+    expect(make({ env: { NO_COLOR: "1" } }, true).out.interactive).toBe(false);
+    expect(make({ color: false }, true).out.style.red("x")).toBe("x");
+    expect(make({ quiet: true }, true).out.interactive).toBe(false);
+    expect(make({ format: "json" }, true).out.interactive).toBe(false);
+  });
+});
