@@ -123,3 +123,30 @@ describe("approve / reject / heartbeat input checks (nothing is sent)", () => {
     expect(debug.stderr).not.toContain("secret-token-value");
   });
 });
+
+describe("Ctrl-C", () => {
+  it("interrupting a call in flight exits 130 without a stack trace", async () => {
+    const { createServer } = await import("node:net");
+    const { spawn } = await import("node:child_process");
+    const { BIN, testEnv } = await import("../../helpers/cli.js");
+    // An endpoint that accepts the connection and never answers: the call hangs until Ctrl-C.
+    const server = createServer(() => {}).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, [BIN, "approve", "--token", "t", "--endpoint-url", `http://127.0.0.1:${port}`], {
+        env: testEnv(),
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      child.kill("SIGINT");
+      const code = await new Promise((resolve) => child.on("close", resolve));
+      expect(code).toBe(130);
+      expect(stderr).toContain("interrupted");
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      server.close();
+    }
+  });
+});
