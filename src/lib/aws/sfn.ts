@@ -1,10 +1,14 @@
 import {
+  DescribeExecutionCommand,
+  GetActivityTaskCommand,
   SFNClient,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
+  StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import type { AwsClientFactory } from "./factory.js";
+import { toAwsblogError } from "./errors.js";
 
 /** The Step Functions calls awsblog makes, narrow so tests can hand in their own. */
 export interface StepFunctionsApi {
@@ -26,4 +30,79 @@ export async function createStepFunctionsApi(aws: AwsClientFactory): Promise<Ste
       await client.send(new SendTaskHeartbeatCommand({ taskToken }), { abortSignal: signal });
     },
   };
+}
+
+/** One task handed to an activity worker; no task after a 60 s poll is `undefined`. */
+export interface ActivityTask {
+  taskToken: string;
+  input: string;
+}
+
+/** The activity worker's calls: the long poll, and failing a task it could not deliver. */
+export interface ActivityWorkerApi {
+  getActivityTask(activityArn: string, workerName: string): Promise<ActivityTask | undefined>;
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+/**
+ * AWS holds GetActivityTask open for up to 60 s, so this client's socket timeout is 70 s:
+ * a shorter one would drop polls AWS may already have answered with a task, which is then
+ * lost until the state's timeout. The poll is never aborted for the same reason.
+ */
+export async function createActivityWorkerApi(aws: AwsClientFactory): Promise<ActivityWorkerApi> {
+  const poller = await aws.client(SFNClient, { requestTimeoutMs: 70_000 });
+  const client = await aws.client(SFNClient);
+  return {
+    async getActivityTask(activityArn, workerName) {
+      const out = await call("GetActivityTask", () => poller.send(new GetActivityTaskCommand({ activityArn, workerName })));
+      return out.taskToken ? { taskToken: out.taskToken, input: out.input ?? "{}" } : undefined;
+    },
+    async sendTaskFailure(taskToken, error, cause) {
+      await call("SendTaskFailure", () => client.send(new SendTaskFailureCommand({ taskToken, error, cause })));
+    },
+  };
+}
+
+export interface StartedExecution {
+  executionArn: string;
+  startDate: Date;
+}
+
+export interface ExecutionStatus {
+  status: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** Starting and reading executions (`approval start`). */
+export interface ExecutionsApi {
+  startExecution(stateMachineArn: string, input: string, name?: string): Promise<StartedExecution>;
+  describeExecution(executionArn: string): Promise<ExecutionStatus>;
+}
+
+export async function createExecutionsApi(aws: AwsClientFactory): Promise<ExecutionsApi> {
+  const client = await aws.client(SFNClient);
+  return {
+    async startExecution(stateMachineArn, input, name) {
+      const out = await call("StartExecution", () => client.send(new StartExecutionCommand({ stateMachineArn, input, name })));
+      return { executionArn: out.executionArn ?? "", startDate: out.startDate ?? new Date() };
+    },
+    async describeExecution(executionArn) {
+      const out = await call("DescribeExecution", () => client.send(new DescribeExecutionCommand({ executionArn })));
+      return { status: out.status ?? "UNKNOWN", output: out.output, error: out.error, cause: out.cause };
+    },
+  };
+}
+
+/**
+ * The factory's middleware already converts SDK errors; converting again here is a no-op for
+ * those and gives test doubles (aws-sdk-client-mock bypasses middleware) the same error shape.
+ */
+async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw toAwsblogError(error, "StepFunctions", operation);
+  }
 }

@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { StepFunctionsApi } from "../aws/sfn.js";
+import { AwsError, AwsblogError, UsageError, formatError } from "../errors.js";
+import type { Output } from "../output.js";
+import { type Decision, type Page, confirmationPage, decidedPage, messagePage, staleTokenPage } from "./pages.js";
+import { LIMITS, explainTokenError, validateLength, validateToken } from "./task-token.js";
+
+/**
+ * The post's two API Gateway methods, made safe to put in an email: GET and HEAD only show a
+ * confirmation page; the page's form POSTs the decision with the token in the body.
+ */
+export interface ApprovalHandlerDeps {
+  sfn: () => Promise<StepFunctionsApi>;
+  out: Output;
+}
+
+export const APPROVED_RESULT = '{"approved":true}';
+export const REJECT_ERROR = "Rejected";
+export const REJECT_CAUSE = "Rejected via the awsblog approval page";
+const MAX_BODY_BYTES = 128 * 1024;
+
+const ROUTES: Record<string, Decision> = { succeed: "approve", fail: "reject" };
+
+const SECURITY_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  // Pages carry tokens: never cache them, never leak the URL to other sites, never frame them.
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+};
+
+export function createApprovalHandler(deps: ApprovalHandlerDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = url.pathname.split("/").pop() ?? "";
+    let page: Page;
+    try {
+      page = await route_(req, url, route, deps);
+    } catch (error) {
+      // Only reached for bugs: keep the details (without tokens) on our side.
+      deps.out.warn(`unexpected error serving ${req.method} ${url.pathname}: ${formatError(error)}`);
+      page = messagePage(500, "Something went wrong", "The request could not be handled. Nothing was changed.");
+    }
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, "content-type": page.contentType ?? SECURITY_HEADERS["content-type"] };
+    if (page.status === 405) headers.allow = route === "healthz" ? "GET, HEAD" : "GET, HEAD, POST";
+    res.writeHead(page.status, headers);
+    res.end(req.method === "HEAD" ? undefined : page.html);
+    // The path only: the query holds the token.
+    deps.out.info(`${req.method} ${url.pathname} → ${page.status}`);
+  };
+}
+
+async function route_(req: IncomingMessage, url: URL, route: string, deps: ApprovalHandlerDeps): Promise<Page> {
+  const method = req.method ?? "GET";
+  if (route === "healthz") {
+    return method === "GET" || method === "HEAD" ? { status: 200, html: "ok\n", contentType: "text/plain; charset=utf-8" } : messagePage(405, "Method not allowed", "Use GET.");
+  }
+  const decision = ROUTES[route];
+  if (!decision) return messagePage(404, "Not found", "Approval links end in /succeed or /fail.");
+  if (method === "GET" || method === "HEAD") return confirm(decision, url.searchParams.get("taskToken"));
+  if (method === "POST") return decide(decision, req, deps);
+  return messagePage(405, "Method not allowed", "Open the link in a browser and use the button.");
+}
+
+function confirm(decision: Decision, token: string | null): Page {
+  if (!token) return messagePage(400, "No task token", "This link has no taskToken. Open the link from the email exactly as sent.");
+  try {
+    validateToken(token);
+  } catch (error) {
+    return messagePage(400, "Not a valid link", (error as UsageError).message);
+  }
+  return confirmationPage(decision, token);
+}
+
+async function decide(decision: Decision, req: IncomingMessage, deps: ApprovalHandlerDeps): Promise<Page> {
+  if (crossSite(req)) return messagePage(403, "Refused", "The decision must be sent from the approval page itself.");
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers["content-type"] ?? "")) {
+    return messagePage(415, "Unsupported form", "Send the decision with the approval page's button.");
+  }
+  const body = await readBody(req);
+  if (body === undefined) return messagePage(413, "Too large", "The form is larger than an approval needs.");
+  const form = new URLSearchParams(body);
+  const token = form.get("taskToken") ?? "";
+  let cause = REJECT_CAUSE;
+  try {
+    validateToken(token);
+    const reason = (form.get("reason") ?? "").trim();
+    if (decision === "reject" && reason) cause = validateLength(reason, "the reason", LIMITS.causeChars);
+  } catch (error) {
+    return messagePage(400, "Not sent", (error as UsageError).message);
+  }
+  try {
+    const sfn = await deps.sfn();
+    if (decision === "approve") await sfn.sendTaskSuccess(token, APPROVED_RESULT);
+    else await sfn.sendTaskFailure(token, REJECT_ERROR, cause);
+  } catch (raw) {
+    return failurePage(decision, explainTokenError(raw), token, deps.out);
+  }
+  deps.out.line({ event: "decided", action: decision, ok: true }, `${decision === "approve" ? "approved" : "rejected"} a task`);
+  return decidedPage(decision, REJECT_ERROR);
+}
+
+function failurePage(decision: Decision, error: unknown, token: string, out: Output): Page {
+  const code = error instanceof AwsError ? error.code : "Error";
+  // AWS messages may quote the token back: scrub it before anything is logged.
+  const message = formatError(error).split(token).join("***");
+  out.line({ event: "decided", action: decision, ok: false, error: code }, `${decision} failed: ${message}`);
+  if (error instanceof AwsError && ["TaskDoesNotExist", "InvalidToken", "TaskTimedOut"].includes(error.code)) return staleTokenPage(code);
+  const hint = error instanceof AwsblogError ? `Step Functions could not be reached or refused the call (${code}).` : "Unexpected error.";
+  return messagePage(502, "Not decided", `${hint} Nothing was changed; try again later.`);
+}
+
+/**
+ * Browsers say where a form came from. A POST from another site (a page trying to decide on
+ * the user's behalf) is refused; clients that send neither header (curl, scripts) are allowed,
+ * since they need the token anyway.
+ */
+function crossSite(req: IncomingMessage): boolean {
+  const site = req.headers["sec-fetch-site"];
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  if (origin === "null") return true;
+  const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,150 @@
+import type { ActivityTask, ActivityWorkerApi } from "../aws/sfn.js";
+import type { Mailer } from "../aws/ses.js";
+import { AwsError, UsageError, formatError } from "../errors.js";
+import type { Output } from "../output.js";
+import { backoffDelay, isTransient, sleep as realSleep } from "./backoff.js";
+import { UndeliverableTaskError, approvalEmail, recipientOf } from "./email.js";
+import { approvalLinks } from "./links.js";
+
+/**
+ * The activity worker of the post, as a loop: long-poll GetActivityTask, turn each task into
+ * approve/reject links, then mail them (SES) or print them (one JSON line per task).
+ */
+export interface WorkerSettings {
+  activityArn: string;
+  baseUrl: URL;
+  workerName: string;
+  once: boolean;
+  email?: { from: string; toField: string };
+}
+
+export interface WorkerDeps {
+  activity: ActivityWorkerApi;
+  mailer?: Mailer;
+  out: Output;
+  signal: AbortSignal;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export interface WorkerSummary {
+  polls: number;
+  tasks: number;
+  emailed: number;
+  failed: number;
+}
+
+/** The error name a task gets when its mail could not be sent; a state machine can Retry on it. */
+export const EMAIL_NOT_SENT = "EmailNotSent";
+/** In --once mode (cron), give up after this many transient failures in a row. */
+export const ONCE_MAX_ATTEMPTS = 4;
+
+export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Promise<WorkerSummary> {
+  const { out, signal } = deps;
+  const sleep = deps.sleep ?? realSleep;
+  const summary: WorkerSummary = { polls: 0, tasks: 0, emailed: 0, failed: 0 };
+  let failures = 0;
+  const onAbort = () =>
+    out.info("waiting for the current poll to return (up to 60 s): AWS may already be handing it a task, which would otherwise be lost");
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    while (!signal.aborted) {
+      let task: ActivityTask | undefined;
+      try {
+        // Not aborted on Ctrl-C on purpose: see onAbort.
+        task = await deps.activity.getActivityTask(settings.activityArn, settings.workerName);
+        failures = 0;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        failures++;
+        if (settings.once && failures >= ONCE_MAX_ATTEMPTS) throw error;
+        const delay = backoffDelay(failures, deps.random);
+        out.warn(`${formatError(error).replace(/^awsblog: /, "")}; retrying in ${(delay / 1000).toFixed(1)} s`);
+        await sleep(delay, signal);
+        continue;
+      }
+      summary.polls++;
+      if (task) {
+        summary.tasks++;
+        await handleTask(task, settings, deps, summary);
+      } else {
+        out.debug("no task in this poll");
+      }
+      if (settings.once) break;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  return summary;
+}
+
+async function handleTask(task: ActivityTask, settings: WorkerSettings, deps: WorkerDeps, summary: WorkerSummary): Promise<void> {
+  const input = parseInput(task.input);
+  const links = approvalLinks(settings.baseUrl, task.taskToken);
+  if (!settings.email || !deps.mailer) {
+    // The user asked for the links as the result: this is the one place a token is printed.
+    deps.out.line({ taskToken: task.taskToken, input, ...links });
+    return;
+  }
+  let to: string | undefined;
+  try {
+    to = recipientOf(input, settings.email.toField);
+    const mail = approvalEmail(input, links);
+    const messageId = await deps.mailer.send({ from: settings.email.from, to, ...mail });
+    summary.emailed++;
+    deps.out.line({ status: "emailed", to, messageId, input }, `emailed approval links to ${to} (SES message ${messageId})`);
+  } catch (error) {
+    summary.failed++;
+    await reportUndelivered(task, to, input, error, deps);
+    if (stopsWorker(error)) throw error;
+  }
+}
+
+/**
+ * A task whose mail failed is failed with EmailNotSent rather than left open: nobody else
+ * holds its token, so an open task would wait silently until the state's timeout (up to a
+ * year). Failing it makes the execution visible as failed, and a state machine that wants
+ * another attempt can `Retry` on EmailNotSent, which hands the task out again.
+ */
+async function reportUndelivered(
+  task: ActivityTask,
+  to: string | undefined,
+  input: unknown,
+  error: unknown,
+  deps: WorkerDeps,
+): Promise<void> {
+  const reason = error instanceof UndeliverableTaskError ? error.message : formatError(error).replace(/^awsblog: /, "");
+  let taskFailed = false;
+  try {
+    await deps.activity.sendTaskFailure(task.taskToken, EMAIL_NOT_SENT, `awsblog approval worker could not email the approval links: ${reason}`);
+    taskFailed = true;
+  } catch (failError) {
+    deps.out.warn(
+      `the task could not be failed either (${formatError(failError).replace(/^awsblog: /, "")}); it stays open until its state's timeout`,
+    );
+  }
+  deps.out.line(
+    { status: "emailFailed", to: to ?? null, error: reason, taskFailed, input },
+    `could not email ${to ?? "the approver"}: ${reason}${taskFailed ? ` — the task was failed with ${EMAIL_NOT_SENT}` : ""}`,
+  );
+}
+
+/** Mail errors that every later task would hit too: stop instead of failing them one by one. */
+function stopsWorker(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  return (
+    error instanceof AwsError &&
+    /AccessDenied|NotAuthorized|AccountSendingPaused|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|ExpiredToken/.test(
+      error.code,
+    )
+  );
+}
+
+/** Activity input is JSON; anything else is kept as the raw string. */
+function parseInput(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
