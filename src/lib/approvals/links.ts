@@ -8,7 +8,7 @@ export interface ApprovalLinks {
 
 /**
  * Checks `--base-url` once, before polling: an absolute http(s) URL without query or
- * fragment (the links add their own query). A trailing slash is dropped so a stage path such
+ * fragment (the links add their own query). A trailing slash is dropped when building links so a stage path such
  * as `https://x.execute-api…/respond/` gives `…/respond/succeed`.
  */
 export function parseBaseUrl(raw: string): URL {
@@ -24,7 +24,6 @@ export function parseBaseUrl(raw: string): URL {
   if (url.search || url.hash || url.username || url.password) {
     throw new UsageError("--base-url must not carry a query, fragment or credentials", "pass only scheme, host and path");
   }
-  url.pathname = url.pathname.replace(/\/+$/, "");
   return url;
 }
 
@@ -34,7 +33,7 @@ export function isInsecureBaseUrl(url: URL): boolean {
 }
 
 export function approvalLinks(base: URL, taskToken: string): ApprovalLinks {
-  const prefix = `${base.origin}${base.pathname}`;
+  const prefix = `${base.origin}${base.pathname.replace(/\/+$/, "")}`;
   const query = `?taskToken=${encodeURIComponent(taskToken)}`;
   return { approveUrl: `${prefix}/succeed${query}`, rejectUrl: `${prefix}/fail${query}` };
 }

@@ -1,0 +1,211 @@
+import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
+import { GetActivityTaskCommand, SFNClient, SendTaskFailureCommand } from "@aws-sdk/client-sfn";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { worker, type WorkerOptions } from "../../../src/commands/approval/worker.js";
+import { AwsError, FailureError, UsageError } from "../../../src/lib/errors.js";
+import { fakeContext } from "./fake-context.js";
+
+const sfn = mockClient(SFNClient);
+const ses = mockClient(SESClient);
+const ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:ManualStep";
+const TOKEN = "AAAA+b/c==&x=<y>";
+const INPUT = { employeeName: "Jim <b>O'Hara</b>", managerEmailAddress: "ana@example.com" };
+
+const base: WorkerOptions = { activityArn: ACTIVITY, baseUrl: "https://approvals.example.com/respond/", once: true, workerName: "w1" };
+
+function awsError(name: string, status: number) {
+  return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+}
+
+/** Records backoff waits instead of sleeping. */
+function recordingSleep() {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => void waits.push(ms) };
+}
+
+beforeEach(() => {
+  sfn.reset();
+  ses.reset();
+});
+afterEach(() => {
+  sfn.reset();
+  ses.reset();
+});
+
+describe("approval worker without email: one JSON line per task", () => {
+  it("polls the activity with the worker name and prints the token, parsed input and encoded links", async () => {
+    sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
+    const f = fakeContext("text");
+    await worker(base, f.ctx);
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
+    expect(sfn.commandCalls(GetActivityTaskCommand)[0]!.args[0].input).toEqual({ activityArn: ACTIVITY, workerName: "w1" });
+    const lines = f.lines();
+    expect(lines).toEqual([
+      {
+        taskToken: TOKEN,
+        input: INPUT,
+        approveUrl: `https://approvals.example.com/respond/succeed?taskToken=${encodeURIComponent(TOKEN)}`,
+        rejectUrl: `https://approvals.example.com/respond/fail?taskToken=${encodeURIComponent(TOKEN)}`,
+      },
+    ]);
+    expect(new URL(lines[0]!.approveUrl as string).searchParams.get("taskToken")).toBe(TOKEN);
+  });
+
+  it("an empty 60 s poll with --once prints nothing and exits 0 after one call", async () => {
+    sfn.on(GetActivityTaskCommand).resolves({});
+    const f = fakeContext();
+    await expect(worker(base, f.ctx)).resolves.toBeUndefined();
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
+    expect(f.stdout()).toBe("");
+    expect(f.stderr()).toContain("1 poll(s): 0 task(s)");
+  });
+
+  it("keeps polling without --once until Ctrl-C, and hands out the task of the poll in flight", async () => {
+    const f = fakeContext();
+    let polls = 0;
+    sfn.on(GetActivityTaskCommand).callsFake(async () => {
+      polls++;
+      if (polls < 3) return {};
+      f.controller.abort(); // Ctrl-C arrives while the third poll is open...
+      return { taskToken: "T3", input: "{}" }; // ...and AWS answers it with a task.
+    });
+    await worker({ ...base, once: false }, f.ctx);
+    expect(polls).toBe(3);
+    expect(f.lines().map((l) => l.taskToken)).toEqual(["T3"]);
+    expect(f.stderr()).toContain("waiting for the current poll to return");
+  });
+
+  it("backs off on throttling, 5xx and network errors, then carries on", async () => {
+    sfn
+      .on(GetActivityTaskCommand)
+      .rejectsOnce(awsError("ThrottlingException", 400))
+      .rejectsOnce(awsError("InternalServerError", 500))
+      .rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+      .resolves({ taskToken: "T", input: "{}" });
+    const { waits, sleep } = recordingSleep();
+    const f = fakeContext();
+    await worker(base, f.ctx, { sleep, random: () => 1 });
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
+    expect(waits).toEqual([1000, 2000, 4000]); // full jitter at its ceiling: 1 s, 2 s, 4 s
+    expect(f.lines()).toHaveLength(1);
+    expect(f.stderr()).toMatch(/GetActivityTask failed: ThrottlingException.*retrying in 1\.0 s/);
+  });
+
+  it("--once gives up after 4 transient failures in a row with exit 1", async () => {
+    sfn.on(GetActivityTaskCommand).rejects(awsError("ServiceUnavailable", 503));
+    const { waits, sleep } = recordingSleep();
+    const error = await worker(base, fakeContext().ctx, { sleep, random: () => 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsError);
+    expect((error as AwsError).exitCode).toBe(1);
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
+    expect(waits).toEqual([1000, 1000, 1000]);
+  });
+
+  it("stops at once on an error that will not fix itself", async () => {
+    sfn.on(GetActivityTaskCommand).rejects(awsError("ActivityDoesNotExist", 400));
+    const { waits, sleep } = recordingSleep();
+    const error = await worker({ ...base, once: false }, fakeContext().ctx, { sleep }).catch((e: unknown) => e);
+    expect((error as AwsError).code).toBe("ActivityDoesNotExist");
+    expect(waits).toEqual([]);
+  });
+
+  it("refuses bad flags before any call (exit 2)", async () => {
+    const bad: WorkerOptions[] = [
+      { ...base, activityArn: "ManualStep" },
+      { ...base, activityArn: "arn:aws:states:us-east-1:123456789012:stateMachine:X" },
+      { ...base, baseUrl: "approvals.example.com" },
+      { ...base, baseUrl: "https://x.example.com/?a=1" },
+      { ...base, emailToField: "boss" },
+      { ...base, emailFrom: "not-an-address" },
+      { ...base, workerName: "w".repeat(81) },
+    ];
+    for (const options of bad) {
+      const error = await worker(options, fakeContext().ctx).catch((e: unknown) => e);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(UsageError);
+    }
+    expect(sfn.calls()).toHaveLength(0);
+  });
+});
+
+describe("approval worker with --email-from: SES mail per task", () => {
+  const emailing: WorkerOptions = { ...base, emailFrom: "approvals@example.com" };
+
+  it("sends an HTML and a text body naming the employee, with both links, to the input's address", async () => {
+    sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
+    ses.on(SendEmailCommand).resolves({ MessageId: "m-1" });
+    const f = fakeContext();
+    await worker(emailing, f.ctx);
+    const sent = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
+    expect(sent.Source).toBe("approvals@example.com"); // not the manager's address, as the post did
+    expect(sent.Destination).toEqual({ ToAddresses: ["ana@example.com"] });
+    expect(sent.Message?.Subject?.Data).toBe("Your approval is needed: Jim <b>O'Hara</b>");
+    const html = sent.Message?.Body?.Html?.Data ?? "";
+    const text = sent.Message?.Body?.Text?.Data ?? "";
+    const encoded = encodeURIComponent(TOKEN);
+    expect(text).toContain(`Approve: https://approvals.example.com/respond/succeed?taskToken=${encoded}`);
+    expect(text).toContain(`Reject:  https://approvals.example.com/respond/fail?taskToken=${encoded}`);
+    expect(html).toContain(`href="https://approvals.example.com/respond/succeed?taskToken=${encoded}"`);
+    expect(html).toContain("Jim &lt;b&gt;O&#39;Hara&lt;/b&gt;");
+    expect(html).not.toContain("<b>O'Hara");
+    expect(f.lines()).toEqual([{ status: "emailed", to: "ana@example.com", messageId: "m-1", input: INPUT }]);
+    expect(f.stdout()).not.toContain("AAAA"); // the token is mailed, not printed
+  });
+
+  it("uses --email-to-field for the recipient", async () => {
+    sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify({ boss: "b@example.org" }) });
+    ses.on(SendEmailCommand).resolves({ MessageId: "m-2" });
+    await worker({ ...emailing, emailToField: "boss" }, fakeContext().ctx);
+    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Destination?.ToAddresses).toEqual(["b@example.org"]);
+  });
+
+  it("fails a task whose mail SES rejects with EmailNotSent, without the token in the cause, and exits 1", async () => {
+    sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
+    sfn.on(SendTaskFailureCommand).resolves({});
+    ses.on(SendEmailCommand).rejects(awsError("MessageRejected", 400));
+    const f = fakeContext();
+    const error = await worker(emailing, f.ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FailureError);
+    const failure = sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input;
+    expect(failure.taskToken).toBe(TOKEN);
+    expect(failure.error).toBe("EmailNotSent");
+    expect(failure.cause).toMatch(/could not email the approval links: SES SendEmail failed: MessageRejected/);
+    expect(failure.cause).not.toContain("AAAA");
+    expect(f.lines()).toEqual([
+      expect.objectContaining({ status: "emailFailed", to: "ana@example.com", taskFailed: true }),
+    ]);
+  });
+
+  it("fails a task whose input has no address without calling SES", async () => {
+    sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify({ employeeName: "Jim" }) });
+    sfn.on(SendTaskFailureCommand).resolves({});
+    const f = fakeContext();
+    await worker({ ...emailing, once: true }, f.ctx).catch(() => undefined);
+    expect(ses.calls()).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input.cause).toContain('no "managerEmailAddress" field');
+  });
+
+  it("keeps going after a per-task mail failure, but stops when SES denies access", async () => {
+    sfn
+      .on(GetActivityTaskCommand)
+      .resolvesOnce({ taskToken: "T1", input: JSON.stringify({ managerEmailAddress: "bad address" }) })
+      .resolves({ taskToken: "T2", input: JSON.stringify(INPUT) });
+    sfn.on(SendTaskFailureCommand).resolves({});
+    ses.on(SendEmailCommand).rejects(awsError("AccessDenied", 403));
+    const f = fakeContext();
+    const error = await worker({ ...emailing, once: false }, f.ctx).catch((e: unknown) => e);
+    expect((error as AwsError).code).toBe("AccessDenied");
+    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input.taskToken)).toEqual(["T1", "T2"]);
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(2);
+  });
+
+  it("warns when even SendTaskFailure fails, and says the task stays open", async () => {
+    sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify(INPUT) });
+    sfn.on(SendTaskFailureCommand).rejects(awsError("TaskTimedOut", 400));
+    ses.on(SendEmailCommand).rejects(awsError("MessageRejected", 400));
+    const f = fakeContext();
+    await worker(emailing, f.ctx).catch(() => undefined);
+    expect(f.stderr()).toContain("stays open until its state's timeout");
+    expect(f.lines()[0]).toMatchObject({ status: "emailFailed", taskFailed: false });
+  });
+});
