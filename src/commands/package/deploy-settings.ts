@@ -1,0 +1,55 @@
+import type { FunctionSettings, FunctionState } from "../../lib/aws/lambda-deploy.js";
+import { UsageError } from "../../lib/errors.js";
+import type { DeployOptions, DeployResult } from "./deploy.js";
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
+
+/** Everything deploy can check before calling AWS (exit 2, nothing changed). */
+export function validateDeployOptions(options: DeployOptions): void {
+  if (!options.zip) throw new UsageError("--zip is required", "pass the zip built by awsblog package");
+  if (!options.functionName || !FUNCTION_NAME.test(options.functionName)) {
+    throw new UsageError(`--function-name ${options.functionName ?? ""}: not a Lambda function name or ARN`, "use 1-64 letters, digits, '-' or '_'");
+  }
+  if (options.role !== undefined && !ROLE_ARN.test(options.role)) {
+    throw new UsageError(`--role ${options.role}: not an IAM role ARN`, "pass arn:aws:iam::<account>:role/<name>");
+  }
+  if (options.runtime !== undefined && !/^nodejs\d+\.x$/.test(options.runtime)) {
+    throw new UsageError(`--runtime ${options.runtime}: the wrapper needs a Node.js runtime`, "pass e.g. --runtime nodejs20.x");
+  }
+  if (options.handler !== undefined && !HANDLER.test(options.handler)) {
+    throw new UsageError(`--handler ${options.handler}: expected <file>.<export>, e.g. php.handler`);
+  }
+}
+
+const FIELDS: { key: keyof FunctionSettings; name: string }[] = [
+  { key: "runtime", name: "runtime" },
+  { key: "handler", name: "handler" },
+  { key: "role", name: "role" },
+  { key: "memorySize", name: "memory" },
+  { key: "timeout", name: "timeout" },
+];
+
+/** Only settings the user passed that differ from the function's: no needless updates. */
+export function changedSettings(existing: FunctionState, wanted: FunctionSettings): { settings: FunctionSettings; names: string[] } {
+  const settings: FunctionSettings = {};
+  const names: string[] = [];
+  for (const { key, name } of FIELDS) {
+    const value = wanted[key];
+    if (value === undefined || value === existing[key]) continue;
+    (settings as Record<string, unknown>)[key] = value;
+    names.push(name);
+  }
+  return { settings, names };
+}
+
+export function formatDeploy(result: DeployResult): string {
+  const lines = [
+    `${result.action} ${result.functionName}`,
+    `functionArn: ${result.functionArn}`,
+    `codeSha256:  ${result.codeSha256}`,
+  ];
+  if (result.configurationChanged.length > 0) lines.push(`configuration changed: ${result.configurationChanged.join(", ")}`);
+  return lines.join("\n");
+}

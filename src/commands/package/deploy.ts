@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../lib/aws/lambda-deploy.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
+import { LAMBDA_LIMITS } from "../../lib/package/limits.js";
+import { mb, verifyZip } from "../../lib/package/verify.js";
+import { changedSettings, formatDeploy, validateDeployOptions } from "./deploy-settings.js";
+
+export interface DeployOptions {
+  zip: string;
+  functionName: string;
+  role?: string;
+  runtime?: string;
+  handler?: string;
+  memory?: number;
+  timeout?: number;
+}
+
+export interface DeployDeps {
+  lambda?: LambdaDeployApi;
+  sleep?: (ms: number) => Promise<void>;
+  /** How long to wait for Lambda to finish an update (default 5 minutes). */
+  waitMs?: number;
+}
+
+export interface DeployResult {
+  functionName: string;
+  functionArn: string;
+  action: "created" | "updated";
+  codeSha256: string;
+  /** Settings changed by UpdateFunctionConfiguration (empty when none). */
+  configurationChanged: string[];
+  runtime?: string;
+  handler?: string;
+  state?: string;
+  lastUpdateStatus?: string;
+}
+
+export const DEFAULT_RUNTIME = "nodejs20.x";
+
+export async function deploy(options: DeployOptions, ctx: Context, deps: DeployDeps = {}): Promise<CommandResult<DeployResult>> {
+  validateDeployOptions(options);
+  const size = await stat(options.zip).then((s) => s.size, () => -1);
+  if (size < 0) throw new UsageError(`--zip ${options.zip}: not found`, "build one with awsblog package");
+  if (size > LAMBDA_LIMITS.zippedBytes) throw new UsageError(`--zip ${options.zip} is ${mb(size)}: above the 50 MB direct-upload limit`, "shrink the package or deploy it from S3");
+  const report = await verifyZip(options.zip);
+  const handler = options.handler ?? (report.wrapper ? `${report.wrapper.file.replace(/\.js$/, "")}.handler` : undefined);
+  const zip = await readFile(options.zip);
+  const localSha = createHash("sha256").update(zip).digest("base64");
+
+  const lambda = deps.lambda ?? (await (await import("../../lib/aws/lambda-deploy.js")).createLambdaDeployApi(ctx.aws));
+  const wait = (name: string) => waitUntilSettled(lambda, name, ctx, deps);
+  const existing = await lambda.getFunction(options.functionName, ctx.signal);
+
+  let final: FunctionState;
+  let changed: string[] = [];
+  if (!existing) {
+    if (!options.role) throw new UsageError(`function ${options.functionName} does not exist and --role was not given`, "pass --role <execution-role-arn> to create it");
+    if (!handler) throw new UsageError("--handler is needed: the zip has no awsblog wrapper to take it from", "pass --handler <file>.<export>");
+    ctx.out.info(`creating ${options.functionName} (${options.runtime ?? DEFAULT_RUNTIME}, ${handler})`);
+    const settings = { runtime: options.runtime ?? DEFAULT_RUNTIME, handler, role: options.role, memorySize: options.memory, timeout: options.timeout };
+    const created = await lambda.createFunction(options.functionName, zip, settings, ctx.signal);
+    final = await wait(created.functionName || options.functionName);
+  } else {
+    if (existing.packageType === "Image") throw new UsageError(`function ${options.functionName} is a container image function`, "deploy zips to a Zip function, or create a new one");
+    const wanted: FunctionSettings = { runtime: options.runtime, handler: options.handler ?? (existing.handler ? undefined : handler), role: options.role, memorySize: options.memory, timeout: options.timeout };
+    const runtime = options.runtime ?? existing.runtime;
+    if (runtime && !runtime.startsWith("nodejs") && report.wrapper) {
+      throw new UsageError(`function ${options.functionName} runs ${runtime}, but the awsblog wrapper needs Node.js`, `pass --runtime ${DEFAULT_RUNTIME}`);
+    }
+    const { settings, names } = changedSettings(existing, wanted);
+    changed = names;
+    await wait(options.functionName);
+    ctx.out.info(`updating code of ${options.functionName}`);
+    await lambda.updateCode(options.functionName, zip, ctx.signal);
+    final = await wait(options.functionName);
+    if (names.length > 0) {
+      ctx.out.info(`updating configuration: ${names.join(", ")}`);
+      await lambda.updateConfiguration(options.functionName, settings, ctx.signal);
+      final = await wait(options.functionName);
+    }
+  }
+  if (final.codeSha256 && final.codeSha256 !== localSha) {
+    ctx.out.warn(`Lambda reports CodeSha256 ${final.codeSha256}, the zip's is ${localSha}: another deploy may have raced this one`);
+  }
+  const data: DeployResult = {
+    functionName: final.functionName || options.functionName,
+    functionArn: final.functionArn,
+    action: existing ? "updated" : "created",
+    codeSha256: final.codeSha256 ?? localSha,
+    configurationChanged: changed,
+    runtime: final.runtime,
+    handler: final.handler,
+    state: final.state,
+    lastUpdateStatus: final.lastUpdateStatus,
+  };
+  return { data, text: formatDeploy(data) };
+}
+
+/**
+ * Lambda applies creates and updates asynchronously; a second update while one is in
+ * progress fails with ResourceConflictException, and invoking a Pending function fails.
+ */
+async function waitUntilSettled(lambda: LambdaDeployApi, name: string, ctx: Context, deps: DeployDeps): Promise<FunctionState> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + (deps.waitMs ?? 300_000);
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 5000)) {
+    if (ctx.signal.aborted) throw new InterruptedError("interrupted while waiting for Lambda", `Lambda keeps applying the change; check with: aws lambda get-function-configuration --function-name ${name}`);
+    const state = await lambda.getFunction(name, ctx.signal);
+    if (!state) throw new FailureError(`function ${name} disappeared while deploying`, "someone deleted it; run deploy again");
+    if (state.state === "Failed") throw new FailureError(`function ${name} failed to become active: ${state.stateReason ?? "no reason given"}`, "fix the cause and deploy again");
+    if (state.lastUpdateStatus === "Failed") throw new FailureError(`update of ${name} failed: ${state.lastUpdateStatusReason ?? "no reason given"}`, "fix the cause and deploy again");
+    const busy = state.state === "Pending" || state.lastUpdateStatus === "InProgress";
+    if (!busy) return state;
+    if (Date.now() > deadline) throw new FailureError(`function ${name} is still ${state.state === "Pending" ? "Pending" : "updating"} after 5 minutes`, "check the function in the Lambda console");
+    await sleep(delay);
+  }
+}

@@ -1,0 +1,19 @@
+import { mb, type VerifyReport } from "../../lib/package/verify.js";
+import type { PackageResult } from "./build.js";
+
+export function formatPackage(result: PackageResult): string {
+  return [
+    `wrote ${result.zip}: ${result.entries} entries, ${mb(result.zippedBytes)} zipped, ${mb(result.unzippedBytes)} unzipped`,
+    `handler: ${result.handler} (runs ${result.program}${result.architecture ? `, ${result.architecture}` : ""}; event on ${result.input})`,
+    `codeSha256: ${result.codeSha256}`,
+  ].join("\n");
+}
+
+export function formatVerify(report: VerifyReport): string {
+  const lines = [`${report.zip}: ${report.entries} entries, ${mb(report.zippedBytes)} zipped, ${mb(report.unzippedBytes)} unzipped`];
+  if (report.wrapper) lines.push(`wrapper: ${report.wrapper.file} runs ${[report.wrapper.program, ...report.wrapper.args].join(" ")} (event on ${report.wrapper.input})`);
+  else if (report.handlerFiles.length > 0) lines.push(`handler files: ${report.handlerFiles.join(", ")}`);
+  if (report.findings.length === 0) lines.push("ok: no findings");
+  for (const finding of report.findings) lines.push(`${finding.code}: ${finding.path ? `${finding.path}: ` : ""}${finding.message}`);
+  return lines.join("\n");
+}

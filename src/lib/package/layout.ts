@@ -1,0 +1,125 @@
+import { stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { classifyHead, isExecutable, readHead, type FileKind } from "./detect.js";
+import { isInside, realpathOrUsage, resolveInclude, walkInputs, type InputRoot } from "./inputs.js";
+import { FILE_MODE, LANGUAGES, type InputMode, type Language } from "./limits.js";
+import { renderWrapper, type WrapperConfig } from "./wrapper.js";
+
+/** What `awsblog package <language>` was asked to ship. */
+export interface PackageRequest {
+  language: Language;
+  entry: string;
+  runtimeDir?: string;
+  includes: string[];
+  name?: string;
+  input?: InputMode;
+  out: string;
+  cwd: string;
+}
+
+/** One zip entry: a file from disk, or generated content (the wrapper). */
+export interface PlannedEntry {
+  archivePath: string;
+  mode: number;
+  size: number;
+  source: { path: string } | { content: Buffer };
+}
+
+export interface PackagePlan {
+  entries: PlannedEntry[];
+  emptyDirs: string[];
+  handler: string;
+  wrapper: WrapperConfig;
+  /** Architecture of the Go binary or the PHP/Ruby interpreter, when it is ELF. */
+  architecture?: string;
+  skipped: string[];
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+
+export async function planPackage(request: PackageRequest): Promise<PackagePlan> {
+  const { language } = request;
+  const name = request.name ?? language;
+  if (!NAME_PATTERN.test(name)) throw new UsageError(`--name ${name}: use letters, digits, '-' or '_' (it becomes ${name}.js and ${name}.handler)`);
+  const input = request.input ?? LANGUAGES[language].defaultInput;
+
+  const entryReal = await realpathOrUsage(resolve(request.cwd, request.entry), "--entry");
+  if (!(await stat(entryReal)).isFile()) throw new UsageError(`--entry ${request.entry}: not a file`, entryHint(language));
+  const roots: InputRoot[] = [{ realPath: entryReal, archivePath: basename(entryReal) }];
+
+  let runtimeName: string | undefined;
+  if (request.runtimeDir !== undefined) {
+    const real = await realpathOrUsage(resolve(request.cwd, request.runtimeDir), "--runtime-dir");
+    if (!(await stat(real)).isDirectory()) throw new UsageError(`--runtime-dir ${request.runtimeDir}: not a directory`);
+    runtimeName = basename(real);
+    roots.push({ realPath: real, archivePath: runtimeName });
+  } else if (LANGUAGES[language].interpreter) {
+    throw new UsageError(`${language} needs --runtime-dir`, `Lambda's Node.js runtime has no ${language}: pass the folder holding your compiled ${LANGUAGES[language].interpreter}`);
+  }
+  for (const path of request.includes) roots.push(await resolveInclude(path, request.cwd));
+
+  const outReal = resolve(request.cwd, request.out);
+  if (roots.some((root) => root.realPath !== entryReal && isInside(outReal, root.realPath))) {
+    throw new UsageError(`--out ${request.out}: it is inside the inputs and would zip itself`, "write the zip somewhere else");
+  }
+
+  const walked = await walkInputs(roots, roots.map((root) => root.realPath));
+  const interpreter = LANGUAGES[language].interpreter;
+  const wrapper: WrapperConfig = {
+    language,
+    input,
+    program: interpreter ? `${runtimeName}/${interpreter}` : basename(entryReal),
+    args: interpreter ? [basename(entryReal)] : [],
+  };
+
+  const byPath = new Map<string, PlannedEntry>();
+  const wrapperSource = Buffer.from(renderWrapper(wrapper));
+  byPath.set(`${name}.js`, { archivePath: `${name}.js`, mode: FILE_MODE.regular, size: wrapperSource.length, source: { content: wrapperSource } });
+  const kinds = await mapLimit(walked.files, 16, async (file) => classifyHead(await readHead(file.realPath)));
+  walked.files.forEach((file, index) => {
+    const existing = byPath.get(file.archivePath);
+    if (existing) throw new UsageError(`two inputs both become ${file.archivePath} in the zip`, "rename one, or drop the overlapping --include");
+    const kind = kinds[index] as FileKind;
+    const mode = isExecutable(kind, file.diskMode) ? FILE_MODE.executable : FILE_MODE.regular;
+    byPath.set(file.archivePath, { archivePath: file.archivePath, mode, size: file.size, source: { path: file.realPath } });
+  });
+
+  const programIndex = walked.files.findIndex((file) => file.archivePath === wrapper.program);
+  const programKind = kinds[programIndex];
+  if (!programKind) throw new UsageError(`--runtime-dir has no ${LANGUAGES[language].interpreter}`, `point --runtime-dir at the folder that holds ${LANGUAGES[language].interpreter}`);
+  if (language === "go" && !programKind.elf) throw new UsageError(`--entry ${request.entry}: not a Linux (ELF) binary`, entryHint(language));
+  if (!programKind.elf && !programKind.shebang) throw new UsageError(`${wrapper.program}: neither an ELF binary nor a script with #!`, "point --runtime-dir at a Linux build of the interpreter");
+
+  return {
+    entries: [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath)),
+    emptyDirs: walked.emptyDirs.sort(compareBytes),
+    handler: `${name}.handler`,
+    wrapper,
+    architecture: programKind.elfMachine,
+    skipped: walked.skipped,
+  };
+}
+
+function entryHint(language: Language): string {
+  if (language === "go") return "build it for Lambda: GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go build -o app";
+  return `pass the ${language} script Lambda should run`;
+}
+
+/** Sorting by UTF-8 bytes keeps the order identical on every machine and locale. */
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

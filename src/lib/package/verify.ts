@@ -1,0 +1,109 @@
+import { classifyHead, HEAD_BYTES } from "./detect.js";
+import { LAMBDA_LIMITS } from "./limits.js";
+import { WRAPPER_MARKER, type WrapperConfig } from "./wrapper.js";
+import { openZip, readEntryHead, type ZipEntryInfo } from "./zip-reader.js";
+
+/** What `awsblog package verify` reports about a zip, wherever it was made. */
+export interface Finding {
+  code:
+    | "no-handler-file"
+    | "handler-file-missing"
+    | "not-executable"
+    | "crlf-shebang"
+    | "unsafe-path"
+    | "symlink"
+    | "wrapper-program-missing"
+    | "zipped-too-large"
+    | "unzipped-too-large";
+  path?: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  zip: string;
+  entries: number;
+  zippedBytes: number;
+  unzippedBytes: number;
+  /** .js/.mjs/.cjs files at the zip root: what a Node.js handler string can name. */
+  handlerFiles: string[];
+  wrapper?: WrapperConfig & { file: string };
+  findings: Finding[];
+}
+
+const HANDLER_FILE = /^[^/]+\.(c|m)?js$/;
+const WRAPPER_MAX_BYTES = 64 * 1024;
+const SHARED_LIBRARY = /\.so(\.\d+)*$/;
+
+export async function verifyZip(path: string, options: { handler?: string } = {}): Promise<VerifyReport> {
+  const zip = await openZip(path);
+  const findings: Finding[] = [];
+  const files = new Map<string, ZipEntryInfo>();
+  const report: VerifyReport = { zip: path, entries: 0, zippedBytes: zip.fileSize, unzippedBytes: 0, handlerFiles: [], findings };
+  try {
+    await zip.forEach(async (entry, read) => {
+      report.entries++;
+      report.unzippedBytes += entry.uncompressedSize;
+      if (entry.unsafePath) findings.push({ code: "unsafe-path", path: entry.path, message: `unsafe path (${entry.unsafePath}): unzip tools may write outside the target` });
+      if (entry.isSymlink) findings.push({ code: "symlink", path: entry.path, message: "symbolic link: its target may not exist in /var/task; store the file itself" });
+      if (entry.isDirectory || entry.isSymlink) return;
+      files.set(entry.path, entry);
+      if (HANDLER_FILE.test(entry.path)) report.handlerFiles.push(entry.path);
+      const head = await readEntryHead(read, entry.path.endsWith(".js") ? WRAPPER_MAX_BYTES : HEAD_BYTES);
+      const kind = classifyHead(head.subarray(0, HEAD_BYTES));
+      const executable = entry.unixMode !== undefined && (entry.unixMode & 0o111) === 0o111;
+      // Shared libraries are mapped, not executed: they work without exec bits.
+      if ((kind.elf || kind.shebang) && !executable && !SHARED_LIBRARY.test(entry.path)) {
+        const mode = entry.unixMode === undefined ? "no Unix mode" : `mode ${(entry.unixMode & 0o777).toString(8).padStart(4, "0")}`;
+        findings.push({ code: "not-executable", path: entry.path, message: `${kind.elf ? "ELF binary" : "script"} without exec bits for all users (${mode}): Lambda will fail with "permission denied"` });
+      }
+      if (kind.shebang && kind.shebangCrlf) findings.push({ code: "crlf-shebang", path: entry.path, message: "shebang line ends in CRLF: the kernel looks for an interpreter whose name ends in \\r" });
+      const wrapper = parseWrapper(head);
+      if (wrapper && HANDLER_FILE.test(entry.path)) report.wrapper = { ...wrapper, file: entry.path };
+    });
+  } finally {
+    zip.close();
+  }
+  checkHandler(report, files, options.handler);
+  checkSizes(report);
+  return report;
+}
+
+function checkHandler(report: VerifyReport, files: Map<string, ZipEntryInfo>, handler: string | undefined): void {
+  if (handler) {
+    const module = handler.slice(0, handler.lastIndexOf("."));
+    if (![".js", ".mjs", ".cjs"].some((ext) => files.has(`${module}${ext}`))) {
+      report.findings.push({ code: "handler-file-missing", message: `handler ${handler} needs ${module}.js (or .mjs/.cjs) in the zip` });
+    }
+  } else if (report.handlerFiles.length === 0) {
+    report.findings.push({ code: "no-handler-file", message: "no .js/.mjs/.cjs file at the zip root: a Node.js runtime has no handler to load" });
+  }
+  const wrapper = report.wrapper;
+  if (!wrapper) return;
+  for (const needed of [wrapper.program, ...wrapper.args]) {
+    if (!files.has(needed)) report.findings.push({ code: "wrapper-program-missing", path: needed, message: `${wrapper.file} runs ${needed}, which is not in the zip` });
+  }
+}
+
+function checkSizes(report: VerifyReport): void {
+  if (report.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
+    report.findings.push({ code: "zipped-too-large", message: `${mb(report.zippedBytes)} zipped: above the 50 MB direct-upload limit (upload through S3)` });
+  }
+  if (report.unzippedBytes > LAMBDA_LIMITS.unzippedBytes) {
+    report.findings.push({ code: "unzipped-too-large", message: `${mb(report.unzippedBytes)} unzipped: above Lambda's 250 MB limit` });
+  }
+}
+
+function parseWrapper(head: Buffer): WrapperConfig | undefined {
+  const text = head.toString("utf8");
+  if (!text.startsWith(WRAPPER_MARKER)) return undefined;
+  const match = /^const CONFIG = (.*);$/m.exec(text);
+  try {
+    return match?.[1] ? (JSON.parse(match[1]) as WrapperConfig) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
