@@ -1,0 +1,63 @@
+import { selectLogin, type CachedLogin } from "../../lib/cognito/token-cache.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { AwsError } from "../../lib/errors.js";
+import { currentLogin } from "./session.js";
+import { cognitoApi, explained, tokenCache, type CognitoDeps } from "./shared.js";
+
+export interface LogoutOptions {
+  clientId?: string;
+  username?: string;
+  all?: boolean;
+  global?: boolean;
+  clientSecret?: string;
+}
+
+export interface LogoutResult {
+  loggedOut: { clientId: string; username: string }[];
+  globalSignOut: boolean;
+}
+
+/**
+ * Forgets cached logins: the selected one (flags, else the most recent), or all with --all.
+ * --global first signs the user out everywhere (GlobalSignOut revokes every refresh token);
+ * if that call fails for any reason but an already-invalid token, the cache is kept so the
+ * user can retry.
+ */
+export async function logout(options: LogoutOptions, ctx: Context, deps: CognitoDeps = {}): Promise<CommandResult<LogoutResult>> {
+  const cache = tokenCache(ctx, deps);
+  const entries = await cache.list();
+  const targets = options.all ? entries : pick(entries, options);
+  if (targets.length === 0) return { data: { loggedOut: [], globalSignOut: false }, text: "no cached login: nothing to do" };
+
+  let signedOut = false;
+  if (options.global) {
+    for (const target of targets) signedOut = (await signOutEverywhere(ctx, deps, target, options.clientSecret)) || signedOut;
+  }
+  for (const target of targets) await cache.remove(target);
+  const loggedOut = targets.map((t) => ({ clientId: t.clientId, username: t.username }));
+  const names = loggedOut.map((t) => t.username).join(", ");
+  return {
+    data: { loggedOut, globalSignOut: signedOut },
+    text: `logged out ${names}${signedOut ? " (signed out of every device: refresh tokens revoked)" : ""}`,
+  };
+}
+
+function pick(entries: CachedLogin[], options: LogoutOptions): CachedLogin[] {
+  if (entries.length === 0) return [];
+  return [selectLogin(entries, options).entry];
+}
+
+async function signOutEverywhere(ctx: Context, deps: CognitoDeps, target: CachedLogin, clientSecret?: string): Promise<boolean> {
+  try {
+    const { entry } = await currentLogin(ctx, { ...deps }, { clientId: target.clientId, username: target.username, clientSecret });
+    const api = await cognitoApi(ctx, deps, entry.region);
+    await explained(() => api.globalSignOut(entry.accessToken), { username: entry.username });
+    return true;
+  } catch (error) {
+    if (error instanceof AwsError && error.code === "NotAuthorizedException") {
+      ctx.out.warn(`${target.username}: the tokens were already revoked or expired; removing the cached login`);
+      return false;
+    }
+    throw error;
+  }
+}

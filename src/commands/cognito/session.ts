@@ -1,0 +1,59 @@
+import { tryDecodeClaims } from "../../lib/cognito/jwt.js";
+import { secretHash } from "../../lib/cognito/secret-hash.js";
+import { selectLogin, type CachedLogin, type Selector } from "../../lib/cognito/token-cache.js";
+import type { Context } from "../../lib/context.js";
+import { FailureError } from "../../lib/errors.js";
+import { cognitoApi, explained, tokenCache, type CognitoDeps } from "./shared.js";
+
+/** Tokens are refreshed this long before they expire, so a call made now does not race the clock. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+export interface SessionOptions extends Selector {
+  clientSecret?: string;
+  forceRefresh?: boolean;
+}
+
+/** The cached login the flags select, refreshed with REFRESH_TOKEN_AUTH when (nearly) expired. */
+export async function currentLogin(ctx: Context, deps: CognitoDeps, options: SessionOptions): Promise<{ entry: CachedLogin; refreshed: boolean }> {
+  const cache = tokenCache(ctx, deps);
+  const { entry, candidates } = selectLogin(await cache.list(), options);
+  if (candidates > 1) ctx.out.info(`using the most recent login: ${entry.username} (client ${entry.clientId}); pass --client-id/--username to pick another`);
+  const expired = ctx.now().getTime() >= Date.parse(entry.expiresAt) - EXPIRY_MARGIN_MS;
+  if (!expired && !options.forceRefresh) return { entry, refreshed: false };
+  if (!entry.refreshToken) {
+    throw new FailureError(`the cached login of ${entry.username} has expired and has no refresh token`, "log in again: awsblog cognito login");
+  }
+  const refreshed = await refresh(ctx, deps, entry, options.clientSecret);
+  await cache.save(refreshed);
+  ctx.out.debug(`refreshed the tokens of ${entry.username}; valid until ${refreshed.expiresAt}`);
+  return { entry: refreshed, refreshed: true };
+}
+
+async function refresh(ctx: Context, deps: CognitoDeps, entry: CachedLogin, clientSecret?: string): Promise<CachedLogin> {
+  const api = await cognitoApi(ctx, deps, entry.region);
+  // Cognito checks the refresh SECRET_HASH against its own username for the user
+  // (`cognito:username`, the sub in email-as-username pools), not what was typed at login.
+  const hash = clientSecret ? secretHash(clientSecret, entry.cognitoUsername ?? entry.username, entry.clientId) : entry.refreshSecretHash;
+  const parameters: Record<string, string> = { REFRESH_TOKEN: entry.refreshToken ?? "" };
+  if (hash) parameters.SECRET_HASH = hash;
+  const step = await explained(() => api.initiateAuth({ clientId: entry.clientId, authFlow: "REFRESH_TOKEN_AUTH", parameters }), {
+    username: entry.username,
+  });
+  const tokens = step.tokens;
+  if (!tokens?.idToken || !tokens.accessToken) {
+    throw new FailureError(`refreshing the login of ${entry.username} returned ${step.challengeName ?? "no tokens"}`, "log in again: awsblog cognito login");
+  }
+  const now = ctx.now();
+  const claims = tryDecodeClaims(tokens.idToken);
+  return {
+    ...entry,
+    idToken: tokens.idToken,
+    accessToken: tokens.accessToken,
+    // Cognito rotates the refresh token only when rotation is on; otherwise keep the old one.
+    refreshToken: tokens.refreshToken ?? entry.refreshToken,
+    cognitoUsername: typeof claims?.["cognito:username"] === "string" ? claims["cognito:username"] : entry.cognitoUsername,
+    expiresAt: new Date(now.getTime() + (tokens.expiresIn ?? 3600) * 1000).toISOString(),
+    refreshedAt: now.toISOString(),
+    refreshSecretHash: clientSecret ? hash : entry.refreshSecretHash,
+  };
+}

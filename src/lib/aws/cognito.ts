@@ -1,0 +1,139 @@
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { Context } from "../context.js";
+import { version } from "../version.js";
+import { createAwsClientFactory, type AwsClientFactory } from "./factory.js";
+
+/**
+ * The Cognito user pool calls awsblog makes: the public, unauthenticated client API (no IAM
+ * credentials are needed by Cognito for these, the SDK signs anyway). Narrow so tests can fake it.
+ */
+export interface CodeDelivery {
+  destination?: string;
+  deliveryMedium?: string;
+  attributeName?: string;
+}
+
+export interface AuthTokens {
+  idToken?: string;
+  accessToken?: string;
+  refreshToken?: string;
+  expiresIn?: number;
+}
+
+export interface AuthStep {
+  challengeName?: string;
+  challengeParameters: Record<string, string>;
+  session?: string;
+  tokens?: AuthTokens;
+}
+
+export interface CognitoApi {
+  signUp(input: {
+    clientId: string;
+    username: string;
+    password: string;
+    attributes: { Name: string; Value: string }[];
+    secretHash?: string;
+  }): Promise<{ userConfirmed: boolean; userSub?: string; delivery?: CodeDelivery }>;
+  confirmSignUp(input: { clientId: string; username: string; code: string; secretHash?: string }): Promise<void>;
+  resendConfirmationCode(input: { clientId: string; username: string; secretHash?: string }): Promise<CodeDelivery | undefined>;
+  initiateAuth(input: { clientId: string; authFlow: string; parameters: Record<string, string> }): Promise<AuthStep>;
+  respondToAuthChallenge(input: {
+    clientId: string;
+    challengeName: string;
+    session?: string;
+    responses: Record<string, string>;
+  }): Promise<AuthStep>;
+  globalSignOut(accessToken: string): Promise<void>;
+}
+
+/**
+ * A user pool lives in one region, named by its id's prefix. An explicit --region wins;
+ * otherwise the pool's region is used, otherwise the standard chain.
+ */
+export async function createCognitoApi(ctx: Pick<Context, "aws" | "globals" | "out" | "signal">, poolRegion?: string): Promise<CognitoApi> {
+  const factory = poolRegion && !ctx.globals.region ? regionalFactory(ctx, poolRegion) : ctx.aws;
+  const client = await factory.client(CognitoIdentityProviderClient);
+  const opts = { abortSignal: ctx.signal };
+  // Calls made through a regional factory still count in this run's statistics.
+  const counted = async <T>(call: Promise<T>): Promise<T> => {
+    try {
+      return await call;
+    } finally {
+      if (factory !== ctx.aws) for (const [key, count] of factory.calls) ctx.aws.calls.set(key, count);
+    }
+  };
+  const step = (out: {
+    ChallengeName?: string;
+    ChallengeParameters?: Record<string, string>;
+    Session?: string;
+    AuthenticationResult?: { IdToken?: string; AccessToken?: string; RefreshToken?: string; ExpiresIn?: number };
+  }): AuthStep => ({
+    challengeName: out.ChallengeName,
+    challengeParameters: out.ChallengeParameters ?? {},
+    session: out.Session,
+    tokens: out.AuthenticationResult && {
+      idToken: out.AuthenticationResult.IdToken,
+      accessToken: out.AuthenticationResult.AccessToken,
+      refreshToken: out.AuthenticationResult.RefreshToken,
+      expiresIn: out.AuthenticationResult.ExpiresIn,
+    },
+  });
+  const delivery = (d?: { Destination?: string; DeliveryMedium?: string; AttributeName?: string }): CodeDelivery | undefined =>
+    d && { destination: d.Destination, deliveryMedium: d.DeliveryMedium, attributeName: d.AttributeName };
+
+  return {
+    async signUp({ clientId, username, password, attributes, secretHash }) {
+      const out = await counted(
+        client.send(
+          new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributes, SecretHash: secretHash }),
+          opts,
+        ),
+      );
+      return { userConfirmed: Boolean(out.UserConfirmed), userSub: out.UserSub, delivery: delivery(out.CodeDeliveryDetails) };
+    },
+    async confirmSignUp({ clientId, username, code, secretHash }) {
+      await counted(client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: code, SecretHash: secretHash }), opts));
+    },
+    async resendConfirmationCode({ clientId, username, secretHash }) {
+      const out = await counted(client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: username, SecretHash: secretHash }), opts));
+      return delivery(out.CodeDeliveryDetails);
+    },
+    async initiateAuth({ clientId, authFlow, parameters }) {
+      const out = await counted(
+        client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: authFlow as never, AuthParameters: parameters }), opts),
+      );
+      return step(out);
+    },
+    async respondToAuthChallenge({ clientId, challengeName, session, responses }) {
+      const out = await counted(
+        client.send(
+          new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: challengeName as never, Session: session, ChallengeResponses: responses }),
+          opts,
+        ),
+      );
+      return step(out);
+    },
+    async globalSignOut(accessToken) {
+      await counted(client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), opts));
+    },
+  };
+}
+
+function regionalFactory(ctx: Pick<Context, "globals" | "out">, region: string): AwsClientFactory {
+  return createAwsClientFactory({
+    region,
+    profile: ctx.globals.profile,
+    endpointUrl: ctx.globals.endpointUrl,
+    userAgent: { name: "awsblog", version: version() },
+    debug: ctx.globals.debug ? (message) => ctx.out.debug(message) : undefined,
+  });
+}

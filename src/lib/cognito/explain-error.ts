@@ -1,0 +1,55 @@
+import { AwsError } from "../errors.js";
+
+/**
+ * Adds what-to-do hints to the Cognito errors users actually hit. Matches on the AWS error code
+ * and, where Cognito reuses one code for several causes, on its message.
+ */
+export function explainCognitoError(error: unknown, context: { flow?: string; username?: string } = {}): unknown {
+  if (!(error instanceof AwsError)) return error;
+  const detail = ((error.cause as Error | undefined)?.message ?? "").split("\n")[0] ?? "";
+  const hint = hintFor(error.code, detail, context);
+  if (!hint || error.hint) return error;
+  return new AwsError(error.service, error.operation, error.code, detail, hint, { cause: error.cause ?? error });
+}
+
+function hintFor(code: string, detail: string, { flow, username }: { flow?: string; username?: string }): string | undefined {
+  const user = username ?? "<u>";
+  if (/not enabled for (this )?client|flow not enabled|not enabled for the client/i.test(detail)) {
+    const allow = flow === "password" ? "ALLOW_USER_PASSWORD_AUTH" : "ALLOW_USER_SRP_AUTH";
+    const other = flow === "password" ? "--flow srp" : "--flow password";
+    return `this app client does not allow that login flow: add ${allow} to its ExplicitAuthFlows, or try ${other}`;
+  }
+  if (/secret hash/i.test(detail) || (code === "NotAuthorizedException" && /SECRET_HASH|client secret/i.test(detail))) {
+    return "this app client has a secret: pass --client-secret <s> (or check that it is the right one)";
+  }
+  switch (code) {
+    case "UserNotConfirmedException":
+      return `confirm the user first: awsblog cognito confirm --client-id <id> --username ${user} --code <code> (resend with resend-code)`;
+    case "NotAuthorizedException":
+      if (/refresh token/i.test(detail)) return "the login has expired or was signed out: log in again with awsblog cognito login";
+      if (/disabled/i.test(detail)) return "the user is disabled: ask an administrator to enable it";
+      return "wrong username or password (or the user does not exist)";
+    case "UserNotFoundException":
+      return "wrong username or password (or the user does not exist)";
+    case "PasswordResetRequiredException":
+      return "an administrator requires a password reset: use the forgot-password flow of your app";
+    case "CodeMismatchException":
+      return "the code is wrong: check it, or get a new one with awsblog cognito resend-code";
+    case "ExpiredCodeException":
+      return "the code has expired: get a new one with awsblog cognito resend-code";
+    case "UsernameExistsException":
+      return "that username is taken: pick another, or log in";
+    case "InvalidPasswordException":
+      return "the password does not meet the user pool's password policy";
+    case "TooManyRequestsException":
+    case "LimitExceededException":
+    case "TooManyFailedAttemptsException":
+      return "Cognito is limiting attempts: wait a few minutes and retry";
+    case "ResourceNotFoundException":
+      return "check --client-id (and --user-pool-id/--region: a pool lives in one region)";
+    case "InvalidParameterException":
+      return "check the flags against the user pool's settings (required attributes, username format)";
+    default:
+      return undefined;
+  }
+}
