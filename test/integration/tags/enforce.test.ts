@@ -1,0 +1,128 @@
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startCloudTrailDouble, type CloudTrailDouble } from "../../helpers/cloudtrail-double.js";
+import { runCli } from "../../helpers/cli.js";
+import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
+import { ALICE_ARN, buildWorld, ROLE_ARN, snapshot, type World } from "./world.js";
+
+const RULES = "test/fixtures/tags/rules.yaml";
+const dir = mkdtempSync(join(tmpdir(), "awsblog-tags-"));
+
+interface Action { instanceId: string; action: string; tagKey?: string; value?: string; reason: string; result: string; error?: string }
+interface EnforceJson { scanned: number; actions: Action[]; notified: boolean; untagged: { instanceId: string }[]; creatorLookup: { pages: number; found: number } }
+
+describeWithMoto("tags enforce against moto and the CloudTrail double", (moto) => {
+  let world: World;
+  let trail: CloudTrailDouble;
+  let statsCount = 0;
+  const in30Days = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
+  const cli = async (args: string[]) => {
+    const stats = join(dir, `stats-${++statsCount}.json`);
+    const run = await runCli(args, {
+      env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_CLOUDTRAIL: trail.url, AWSBLOG_STATS_FILE: stats },
+      timeoutMs: 60_000,
+    });
+    const calls = () => JSON.parse(readFileSync(stats, "utf8")) as Record<string, number>;
+    return { ...run, calls };
+  };
+  const scope = () => ["--policy", RULES, "--vpc", world.vpcA, "--vpc", world.vpcB];
+
+  beforeAll(async () => {
+    world = await buildWorld(moto().url);
+    trail = await startCloudTrailDouble({ events: world.events });
+  });
+  afterAll(async () => trail?.stop());
+
+  it("--dry-run prints the plan with looked-up creators and changes nothing", async () => {
+    const before = await snapshot(world.ec2);
+    const run = await cli(["tags", "enforce", ...scope(), "--untagged", "terminate", "--dry-run", "-o", "json"]);
+    const out = run.json<EnforceJson>();
+    expect(run.code, run.stderr).toBe(4); // the Auto Scaling member can never be terminated
+    expect(out.actions.filter((a) => a.result === "planned").length).toBeGreaterThan(0);
+    expect(out.actions).toContainEqual(expect.objectContaining({ instanceId: world.ids.missing, tagKey: "CreatedBy", value: "alice", result: "planned" }));
+    expect(out.notified).toBe(false);
+    expect(await snapshot(world.ec2)).toEqual(before);
+    const calls = run.calls();
+    expect(calls["EC2.CreateTags"] ?? 0).toBe(0);
+    expect(calls["EC2.TerminateInstances"] ?? 0).toBe(0);
+  });
+
+  it("--vpc B --untagged stop fixes B only and stops its running untagged instance", async () => {
+    const run = await cli(["tags", "enforce", "--policy", RULES, "--vpc", world.vpcB, "--untagged", "stop", "-o", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const state = await snapshot(world.ec2);
+    expect(state.get(world.ids.runningUntaggedB)!.state).toMatch(/stopping|stopped/);
+    expect(state.get(world.ids.assumedRole)!.tags).toMatchObject({ ProjectCode: "Proj007", CreatedBy: ROLE_ARN });
+    expect(state.get(world.ids.unknownCreator)!.tags).toMatchObject({ CreatedBy: "Undefined" });
+    // Scope: VPC A and the out-of-scope VPC are untouched.
+    expect(state.get(world.ids.missing)!.tags).toEqual({ Name: "web" });
+    expect(state.get(world.ids.untagged)!.state).toBe("running");
+    expect(state.get(world.ids.outOfScope)!.tags).toEqual({ Name: "elsewhere" });
+  });
+
+  it("enforces VPCs A and B: batched tags, terminates untagged, reports protected and Auto Scaling instances, notifies SNS", async () => {
+    const sns = new SNSClient(motoClientConfig(moto().url));
+    const sqs = new SQSClient(motoClientConfig(moto().url));
+    const topic = (await sns.send(new CreateTopicCommand({ Name: "tag-reports" }))).TopicArn!;
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "tag-reports-inbox" }))).QueueUrl!;
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: "sqs", Endpoint: queueArn }));
+    const requestsBefore = trail.requests.length;
+
+    const run = await cli(["tags", "enforce", ...scope(), "--untagged", "terminate", "--notify", topic, "-o", "json"]);
+    const out = run.json<EnforceJson>();
+    expect(run.code, run.stderr).toBe(4);
+    expect(out.scanned).toBe(10);
+    const state = await snapshot(world.ec2);
+    expect(state.get(world.ids.missing)!.tags).toEqual({ Name: "web", ProjectCode: "Proj007", CreatedBy: "alice" });
+    expect(state.get(world.ids.empty)!.tags).toEqual({ ProjectCode: "Proj007", CreatedBy: "carol", Expires: in30Days });
+    expect(state.get(world.ids.compliant)!.tags).toEqual({ ProjectCode: "P1", CreatedBy: "bob", Expires: "2030-01-01" });
+    expect(state.get(world.ids.untagged)!.state).toBe("terminated");
+    expect(state.get(world.ids.stoppedUntagged)!.state).toBe("terminated");
+    expect(state.get(world.ids.runningUntaggedB)!.state).toBe("terminated");
+    expect(state.get(world.ids.protectedUntagged)!.state).toBe("running");
+    expect(state.get(world.ids.asg)!.state).toBe("running");
+    expect(state.get(world.ids.outOfScope)).toEqual({ state: "running", tags: { Name: "elsewhere" } });
+
+    const failed = out.actions.filter((a) => a.result === "failed");
+    expect(failed.map((a) => a.instanceId).sort()).toEqual([world.ids.asg, world.ids.protectedUntagged].sort());
+    expect(failed.find((a) => a.instanceId === world.ids.protectedUntagged)!.error).toMatch(/termination protection.*OperationNotPermitted/);
+    expect(failed.find((a) => a.instanceId === world.ids.asg)!.error).toMatch(/Auto Scaling group "web-asg"/);
+
+    // One CreateTags per distinct (key, value): ProjectCode=Proj007, CreatedBy=alice, Expires=<date>.
+    const calls = run.calls();
+    expect(calls["EC2.CreateTags"]).toBe(3);
+    // One sweep: the creator of the missing instance sits on page 3 of 50-event pages, read at ≤ 2/s.
+    expect(trail.requests.length - requestsBefore).toBe(3);
+    expect(calls["CloudTrail.LookupEvents"]).toBe(3);
+    expect(trail.throttled).toBe(0);
+    const arrivals = trail.requests.slice(requestsBefore).map((r) => r.at);
+    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(450);
+
+    const msgs = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(out.notified).toBe(true);
+    expect(msgs.Messages).toHaveLength(1);
+    const envelope = JSON.parse(msgs.Messages![0]!.Body!) as { Subject: string; Message: string };
+    expect(envelope.Subject).toBe("Tagging Policy Report");
+    expect(envelope.Message).toContain(`-- Instance ${world.ids.missing} missing tag CreatedBy: set to "alice" — done`);
+    expect(envelope.Message).toContain(`-- Instance ${world.ids.untagged} has no tags: terminate — done`);
+    expect(envelope.Message).toMatch(new RegExp(`-- Instance ${world.ids.protectedUntagged} has no tags: terminate — FAILED`));
+  });
+
+  it("a second run finds nothing left to tag and exits 0 with --untagged report", async () => {
+    const run = await cli(["tags", "enforce", ...scope(), "-o", "json"]);
+    const out = run.json<EnforceJson>();
+    expect(run.code, run.stderr).toBe(0);
+    expect(out.actions).toEqual([]);
+    expect(out.untagged.map((u) => u.instanceId).sort()).toEqual([world.ids.asg, world.ids.protectedUntagged].sort());
+    expect(run.calls()["EC2.CreateTags"] ?? 0).toBe(0);
+    expect(run.calls()["CloudTrail.LookupEvents"] ?? 0).toBe(0);
+    const scan = await cli(["tag-audit", ...scope(), "-o", "json"]);
+    expect(scan.code).toBe(3); // the two untagged instances remain violations
+  });
+});

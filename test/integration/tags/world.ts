@@ -1,0 +1,110 @@
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  ModifyInstanceAttributeCommand,
+  RunInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  type Tag,
+} from "@aws-sdk/client-ec2";
+import { motoClientConfig } from "../../helpers/moto.js";
+import type { FakeRunInstances } from "../../helpers/cloudtrail-double.js";
+
+/**
+ * EC2 in moto with every kind of violation, in two VPCs in scope and one out of scope, plus
+ * the CloudTrail RunInstances events the double serves for them (ids match moto's).
+ */
+export interface World {
+  ec2: EC2Client;
+  vpcA: string;
+  vpcB: string;
+  vpcOut: string;
+  ids: Record<InstanceName, string>;
+  events: FakeRunInstances[];
+}
+
+export type InstanceName =
+  | "compliant"
+  | "missing"
+  | "empty"
+  | "untagged"
+  | "protectedUntagged"
+  | "asg"
+  | "assumedRole"
+  | "unknownCreator"
+  | "stoppedUntagged"
+  | "runningUntaggedB"
+  | "outOfScope"
+  | "terminated";
+
+export const ALICE_ARN = "arn:aws:iam::123456789012:user/alice";
+export const ROLE_ARN = "arn:aws:sts::123456789012:assumed-role/Admin/dana@example.com";
+
+export async function buildWorld(motoUrl: string, now = new Date()): Promise<World> {
+  const ec2 = new EC2Client(motoClientConfig(motoUrl));
+  const [a, vpcA] = await vpcWithSubnet(ec2, "10.10.0.0/16");
+  const [b, vpcB] = await vpcWithSubnet(ec2, "10.20.0.0/16");
+  const [out, vpcOut] = await vpcWithSubnet(ec2, "10.30.0.0/16");
+  const tags = (pairs: Record<string, string>): Tag[] => Object.entries(pairs).map(([Key, Value]) => ({ Key, Value }));
+  const run = async (subnet: string, t: Record<string, string>, extra: { protect?: boolean } = {}) => {
+    const res = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: "ami-12345678",
+        MinCount: 1,
+        MaxCount: 1,
+        SubnetId: subnet,
+        TagSpecifications: Object.keys(t).length ? [{ ResourceType: "instance", Tags: tags(t) }] : undefined,
+      }),
+    );
+    const id = res.Instances![0]!.InstanceId!;
+    // moto ignores RunInstances' DisableApiTermination; the attribute call works.
+    if (extra.protect) await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: true } }));
+    return id;
+  };
+  const ids: Record<InstanceName, string> = {
+    compliant: await run(a, { ProjectCode: "P1", CreatedBy: "bob", Expires: "2030-01-01" }),
+    missing: await run(a, { Name: "web" }),
+    empty: await run(a, { ProjectCode: "", CreatedBy: "carol", Expires: " " }),
+    untagged: await run(a, {}),
+    protectedUntagged: await run(a, {}, { protect: true }),
+    asg: await run(a, { "aws:autoscaling:groupName": "web-asg" }),
+    assumedRole: await run(b, { Team: "data" }),
+    unknownCreator: await run(b, { Team: "ops" }),
+    stoppedUntagged: await run(b, {}),
+    runningUntaggedB: await run(b, {}),
+    outOfScope: await run(out, { Name: "elsewhere" }),
+    terminated: await run(a, {}),
+  };
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [ids.stoppedUntagged] }));
+  await ec2.send(new TerminateInstancesCommand({ InstanceIds: [ids.terminated] }));
+
+  const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+  const events: FakeRunInstances[] = [
+    { instanceIds: [ids.missing, ids.untagged], eventTime: minutesAgo(5), userIdentity: { type: "IAMUser", userName: "alice", arn: ALICE_ARN }, username: "alice" },
+    { instanceIds: [ids.assumedRole], eventTime: minutesAgo(4.5), userIdentity: { type: "AssumedRole", arn: ROLE_ARN }, username: "dana@example.com" },
+    { instanceIds: [ids.outOfScope], eventTime: minutesAgo(4.4), userIdentity: { type: "IAMUser", userName: "eve" }, username: "eve" },
+  ];
+  // 120 newer launches of other instances: the creators above sit on the third page.
+  for (let n = 0; n < 120; n++) {
+    events.push({ instanceIds: [`i-0noise${String(n).padStart(10, "0")}`], eventTime: minutesAgo(4 - n / 60), userIdentity: { type: "IAMUser", userName: "noise" } });
+  }
+  return { ec2, vpcA, vpcB, vpcOut, ids, events };
+}
+
+async function vpcWithSubnet(ec2: EC2Client, cidr: string): Promise<[subnetId: string, vpcId: string]> {
+  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }));
+  const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: cidr.replace(/0\.0\/16$/, "1.0/24") }));
+  return [subnet.Subnet!.SubnetId!, vpc.Vpc!.VpcId!];
+}
+
+/** State and tags of every instance as moto now has them. */
+export async function snapshot(ec2: EC2Client): Promise<Map<string, { state: string; tags: Record<string, string> }>> {
+  const res = await ec2.send(new DescribeInstancesCommand({}));
+  const out = new Map<string, { state: string; tags: Record<string, string> }>();
+  for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+    out.set(i.InstanceId!, { state: i.State!.Name!, tags: Object.fromEntries((i.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])) });
+  }
+  return out;
+}
