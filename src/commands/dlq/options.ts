@@ -1,0 +1,39 @@
+import { AwsError, UsageError } from "../../lib/errors.js";
+
+/** Flag checks shared by the dlq commands; all run before any AWS call. */
+export function requireQueueUrl(value: string | undefined, flag: string): string {
+  if (!value) throw new UsageError(`${flag} is required`, "pass the queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/my-dlq");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} is not a URL: "${value}"`, "pass the queue URL (aws sqs get-queue-url --queue-name <name>), not its name or ARN");
+  }
+  if (!/^https?:$/.test(url.protocol) || url.pathname.split("/").filter(Boolean).length < 2) {
+    throw new UsageError(`${flag} is not an SQS queue URL: "${value}"`, "expected https://sqs.<region>.amazonaws.com/<account>/<queue>");
+  }
+  return value;
+}
+
+const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+
+export function requireFunction(value: string | undefined, flag = "--function"): string {
+  if (!value) throw new UsageError(`${flag} is required`, "pass the function's name or ARN");
+  if (!FUNCTION_NAME.test(value)) throw new UsageError(`${flag} is not a Lambda function name or ARN: "${value}"`);
+  return value;
+}
+
+/** The log group is named after the bare function name, even when an ARN or alias is given. */
+export function logGroupOf(functionNameOrArn: string): string {
+  const match = /function:([A-Za-z0-9_-]+)/.exec(functionNameOrArn);
+  const name = match ? match[1] : functionNameOrArn.split(":")[0];
+  return `/aws/lambda/${name}`;
+}
+
+/** Points at the likely mistake when SQS says the queue is not there. */
+export function explainQueueError(error: unknown, url: string): unknown {
+  if (error instanceof AwsError && /NonExistentQueue|QueueDoesNotExist/.test(error.code)) {
+    return new AwsError(error.service, error.operation, error.code, `no queue at ${url}`, "check the URL and --region", { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,90 @@
+import type { EntryFailure, QueueMessage, SqsApi } from "../aws/sqs.js";
+import { chunk } from "./send-entries.js";
+import { mapLimit, runWorkers } from "./pool.js";
+
+/**
+ * SQS has no peek. `dlq inspect` receives with a short visibility timeout, keeps every message
+ * hidden only until it has read up to --max (so it never reads the same one twice), then makes
+ * them all visible again at once with ChangeMessageVisibilityBatch(0) — also when reading
+ * fails or the user presses Ctrl-C. It never deletes. If the process dies, SQS itself makes
+ * the messages visible again when the short timeout runs out.
+ */
+export interface PeekOptions {
+  queueUrl: string;
+  max: number;
+  concurrency: number;
+  visibilityTimeout: number;
+  waitTimeSeconds: number;
+  signal?: AbortSignal;
+}
+
+export interface PeekResult {
+  messages: QueueMessage[];
+  /** Messages SQS refused to make visible again; they reappear when the timeout runs out. */
+  releaseFailures: EntryFailure[];
+}
+
+/** Long enough to read --max messages in batches of 10, short enough to be harmless. */
+export function peekVisibilityTimeout(max: number): number {
+  return Math.min(300, 15 + Math.ceil(max / 10));
+}
+
+export async function peekQueue(sqs: SqsApi, options: PeekOptions): Promise<PeekResult> {
+  const held = new Map<string, QueueMessage>();
+  let reserved = 0;
+  let empty = false;
+  let readError: unknown;
+  try {
+    await runWorkers(options.concurrency, async () => {
+      while (!empty && !options.signal?.aborted) {
+        const want = Math.min(10, options.max - reserved);
+        if (want <= 0) return;
+        reserved += want;
+        let batch: QueueMessage[];
+        try {
+          batch = await sqs.receive(options.queueUrl, {
+            maxMessages: want,
+            visibilityTimeout: options.visibilityTimeout,
+            waitTimeSeconds: options.waitTimeSeconds,
+          });
+        } catch (error) {
+          empty = true; // stop the other readers too; what was read is released below
+          throw error;
+        }
+        let fresh = 0;
+        for (const message of batch) {
+          if (!held.has(message.messageId)) fresh += 1;
+          // A message seen twice (its timeout ran out mid-read) is released with its newest handle.
+          held.set(message.messageId, message);
+        }
+        reserved -= want - fresh;
+        if (batch.length === 0) empty = true;
+      }
+    });
+  } catch (error) {
+    readError = error;
+  }
+  const releaseFailures = await releaseAll(sqs, options.queueUrl, [...held.values()], options.concurrency);
+  if (readError) throw readError;
+  return { messages: [...held.values()], releaseFailures };
+}
+
+/** ChangeMessageVisibilityBatch(0) for every message; failures are reported, never thrown. */
+export async function releaseAll(
+  sqs: SqsApi,
+  queueUrl: string,
+  messages: QueueMessage[],
+  concurrency: number,
+): Promise<EntryFailure[]> {
+  const outcomes = await mapLimit(chunk(messages, 10), concurrency, async (group) => {
+    const entries = group.map((m, i) => ({ id: `r${i}`, receiptHandle: m.receiptHandle, visibilityTimeout: 0 }));
+    try {
+      const result = await sqs.changeVisibilityBatch(queueUrl, entries);
+      return result.failed.map((f) => ({ ...f, id: group[Number(f.id.slice(1))]?.messageId ?? f.id }));
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "Error";
+      return group.map((m) => ({ id: m.messageId, code, message: (error as Error).message, senderFault: false }));
+    }
+  });
+  return outcomes.flat();
+}

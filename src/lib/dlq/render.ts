@@ -1,0 +1,96 @@
+import { FAILURE_CLASSES, type FailureClass } from "./classify.js";
+import type { InspectedMessage } from "./records.js";
+import type { RedriveReport } from "./redrive.js";
+
+/** Text renderings for humans; JSON output is the data itself. */
+export interface Styles {
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+  red: (s: string) => string;
+  yellow: (s: string) => string;
+}
+
+const PLAIN: Styles = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s };
+
+const ADVICE: Record<FailureClass, string> = {
+  timeout: "raise the timeout or split the work before redriving",
+  crash: "check memory (REPORT lines) before redriving",
+  misconfig: "fix the deployment, then redrive all of them",
+  "handler-error": "read the errors and logs; redrive once fixed",
+  unknown: "not Lambda failure records; look at the bodies",
+};
+
+export function renderInspect(
+  messages: InspectedMessage[],
+  summary: Record<FailureClass, number>,
+  header: string,
+  styles: Styles = PLAIN,
+): string {
+  const lines = [styles.bold(header)];
+  if (messages.length === 0) return lines.join("\n");
+  lines.push("");
+  for (const c of FAILURE_CLASSES) {
+    if (summary[c] > 0) lines.push(`  ${c.padEnd(14)}${String(summary[c]).padStart(5)}  ${styles.dim(ADVICE[c])}`);
+  }
+  lines.push("");
+  const rows = messages.map((m) => [
+    m.class,
+    m.sentAt ? m.sentAt.replace("T", " ").replace(/\.\d+Z$/, "Z") : "-",
+    m.receiveCount === null ? "-" : String(m.receiveCount),
+    m.requestId ?? "-",
+    oneLine(shortError(m.errorMessage ?? "", m.requestId), 70),
+  ]);
+  lines.push(...table(["CLASS", "SENT AT", "RECV", "REQUEST ID", "ERROR"], rows, styles));
+  for (const m of messages) {
+    if (!m.logs) continue;
+    lines.push("", styles.bold(`logs for ${m.requestId ?? m.messageId ?? "?"} (${m.logs.length} lines)`));
+    for (const line of m.logs) lines.push(`  ${line}`);
+  }
+  return lines.join("\n");
+}
+
+export function renderRedrive(report: RedriveReport, dryRun: boolean, target: string, styles: Styles = PLAIN): string {
+  const classes = Object.entries(report.byClass)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(", ");
+  const lines = dryRun
+    ? [`dry run: would move ${report.planned} message(s) to ${target}${classes ? ` (${classes})` : ""}; skipped ${report.skipped}`]
+    : [`moved ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}; failed ${report.failed}; skipped ${report.skipped}`];
+  if (report.stoppedBy) lines.push(styles.yellow(`stopped early: ${report.stoppedBy}`));
+  if (report.failures.length > 0) {
+    lines.push("");
+    lines.push(
+      ...table(
+        ["MESSAGE ID", "CLASS", "STAGE", "CODE", "ERROR"],
+        report.failures.map((f) => [f.messageId, f.class, f.stage, f.code, oneLine(f.error, 60)]),
+        styles,
+      ),
+    );
+  }
+  return lines.join("\n");
+}
+
+function table(headers: string[], rows: string[][], styles: Styles): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [styles.dim(format(headers)), ...rows.map(format)];
+}
+
+/** Lambda prefixes some errors with a timestamp and the request id; the table already shows both. */
+function shortError(message: string, requestId: string | null): string {
+  let text = message.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s+/, "");
+  if (requestId) {
+    text = text.replace(`RequestId: ${requestId} `, "");
+    if (text.startsWith(requestId)) text = text.slice(requestId.length).trimStart();
+  }
+  return text;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,115 @@
+import type { LambdaApi } from "../aws/lambda.js";
+import type { QueueMessage, SqsApi } from "../aws/sqs.js";
+import { backoffMs, mapLimit, sleep as realSleep } from "./pool.js";
+import { chunkForBatch, isFifoQueueUrl, outgoingFrom } from "./send-entries.js";
+
+/**
+ * Where redrive puts messages. A target reports per message; a message counts as delivered
+ * only when the target confirmed it (SendMessageBatch listed it as successful, or Invoke
+ * answered 202). Transient failures are retried here with backoff; `fatal` tells the run to
+ * stop taking new messages (wrong queue URL, no permission: every message would fail).
+ */
+export interface DeliveryFailure {
+  message: QueueMessage;
+  code: string;
+  error: string;
+}
+
+export interface Delivery {
+  delivered: QueueMessage[];
+  failed: DeliveryFailure[];
+  fatal: boolean;
+}
+
+export interface RedriveTarget {
+  describe: string;
+  deliver(messages: QueueMessage[]): Promise<Delivery>;
+}
+
+export interface TargetOptions {
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRIABLE = /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure|ServiceException|KMSThrottling|SlowDown/i;
+const FATAL = /AccessDenied|NonExistentQueue|QueueDoesNotExist|ResourceNotFound|InvalidAddress|KmsAccessDenied|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|NotAuthorized|UnsupportedOperation/i;
+
+function errorCode(error: unknown): string {
+  const e = error as { code?: string; name?: string };
+  return e.code ?? e.name ?? "Error";
+}
+
+/** SDK errors were already retried by the client; a transient code is worth one more round. */
+export function isRetriable(error: unknown): boolean {
+  const code = errorCode(error);
+  return RETRIABLE.test(code) || !("code" in (error as object));
+}
+
+export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptions = {}): RedriveTarget {
+  const fifo = isFifoQueueUrl(targetUrl);
+  const attempts = options.attempts ?? 4;
+  const sleep = options.sleep ?? realSleep;
+  return {
+    describe: targetUrl,
+    async deliver(messages) {
+      const result: Delivery = { delivered: [], failed: [], fatal: false };
+      let pending = messages;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const retry: QueueMessage[] = [];
+        const last = attempt >= attempts - 1;
+        for (const group of chunkForBatch(pending)) {
+          const entries = group.map((m, i) => outgoingFrom(m, `m${i}`, fifo));
+          try {
+            const outcome = await sqs.sendBatch(targetUrl, entries);
+            for (const id of outcome.succeeded) result.delivered.push(group[Number(id.slice(1))] as QueueMessage);
+            for (const f of outcome.failed) {
+              const message = group[Number(f.id.slice(1))] as QueueMessage;
+              if (!f.senderFault && !last) retry.push(message);
+              else result.failed.push({ message, code: f.code, error: f.message });
+            }
+          } catch (error) {
+            // The call may or may not have reached SQS: nothing is deleted, so at worst a duplicate.
+            const transient = isRetriable(error);
+            if (FATAL.test(errorCode(error))) result.fatal = true;
+            for (const message of group) {
+              if (transient && !last) retry.push(message);
+              else result.failed.push({ message, code: errorCode(error), error: (error as Error).message });
+            }
+          }
+        }
+        pending = retry;
+        if (pending.length > 0) await sleep(backoffMs(attempt, 200));
+      }
+      return result;
+    },
+  };
+}
+
+export function functionTarget(lambda: LambdaApi, functionName: string, options: TargetOptions = {}): RedriveTarget {
+  const attempts = options.attempts ?? 4;
+  const sleep = options.sleep ?? realSleep;
+  return {
+    describe: `function ${functionName}`,
+    async deliver(messages) {
+      const result: Delivery = { delivered: [], failed: [], fatal: false };
+      await mapLimit(messages, 10, async (message) => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await lambda.invokeAsync(functionName, message.body);
+            result.delivered.push(message);
+            return;
+          } catch (error) {
+            if (isRetriable(error) && attempt < attempts - 1) {
+              await sleep(backoffMs(attempt, 200));
+              continue;
+            }
+            if (FATAL.test(errorCode(error))) result.fatal = true;
+            result.failed.push({ message, code: errorCode(error), error: (error as Error).message });
+            return;
+          }
+        }
+      });
+      return result;
+    },
+  };
+}
