@@ -4,7 +4,7 @@ import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../lib
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
 import { LAMBDA_LIMITS } from "../../lib/package/limits.js";
-import { mb, verifyZip } from "../../lib/package/verify.js";
+import { handlerFileMissing, inspectZip, mb, wrapperHandler, type Finding, type VerifyReport } from "../../lib/package/verify.js";
 import { changedSettings, formatDeploy, validateDeployOptions } from "./deploy-settings.js";
 
 export interface DeployOptions {
@@ -15,6 +15,8 @@ export interface DeployOptions {
   handler?: string;
   memory?: number;
   timeout?: number;
+  /** false with --no-verify: deploy even when verify has findings. */
+  verify?: boolean;
 }
 
 export interface DeployDeps {
@@ -44,27 +46,30 @@ export async function deploy(options: DeployOptions, ctx: Context, deps: DeployD
   const size = await stat(options.zip).then((s) => s.size, () => -1);
   if (size < 0) throw new UsageError(`--zip ${options.zip}: not found`, "build one with awsblog package");
   if (size > LAMBDA_LIMITS.zippedBytes) throw new UsageError(`--zip ${options.zip} is ${mb(size)}: above the 50 MB direct-upload limit`, "shrink the package or deploy it from S3");
-  const report = await verifyZip(options.zip);
-  const handler = options.handler ?? (report.wrapper ? `${report.wrapper.file.replace(/\.js$/, "")}.handler` : undefined);
-  const zip = await readFile(options.zip);
-  const localSha = createHash("sha256").update(zip).digest("base64");
+  const { report, paths } = await inspectZip(options.zip);
 
   const lambda = deps.lambda ?? (await (await import("../../lib/aws/lambda-deploy.js")).createLambdaDeployApi(ctx.aws));
   const wait = (name: string) => waitUntilSettled(lambda, name, ctx, deps);
   const existing = await lambda.getFunction(options.functionName, ctx.signal);
+  // The zip's own wrapper names the handler; an explicit --handler wins.
+  const handler = options.handler ?? wrapperHandler(report) ?? existing?.handler;
+  refuseBrokenZip(options, report, handler ? handlerFileMissing(handler, paths) : undefined);
+  const zip = await readFile(options.zip);
+  const localSha = createHash("sha256").update(zip).digest("base64");
 
   let final: FunctionState;
   let changed: string[] = [];
   if (!existing) {
     if (!options.role) throw new UsageError(`function ${options.functionName} does not exist and --role was not given`, "pass --role <execution-role-arn> to create it");
     if (!handler) throw new UsageError("--handler is needed: the zip has no awsblog wrapper to take it from", "pass --handler <file>.<export>");
+
     ctx.out.info(`creating ${options.functionName} (${options.runtime ?? DEFAULT_RUNTIME}, ${handler})`);
     const settings = { runtime: options.runtime ?? DEFAULT_RUNTIME, handler, role: options.role, memorySize: options.memory, timeout: options.timeout };
     const created = await lambda.createFunction(options.functionName, zip, settings, ctx.signal);
     final = await wait(created.functionName || options.functionName);
   } else {
     if (existing.packageType === "Image") throw new UsageError(`function ${options.functionName} is a container image function`, "deploy zips to a Zip function, or create a new one");
-    const wanted: FunctionSettings = { runtime: options.runtime, handler: options.handler ?? (existing.handler ? undefined : handler), role: options.role, memorySize: options.memory, timeout: options.timeout };
+    const wanted: FunctionSettings = { runtime: options.runtime, handler, role: options.role, memorySize: options.memory, timeout: options.timeout };
     const runtime = options.runtime ?? existing.runtime;
     if (runtime && !runtime.startsWith("nodejs") && report.wrapper) {
       throw new UsageError(`function ${options.functionName} runs ${runtime}, but the awsblog wrapper needs Node.js`, `pass --runtime ${DEFAULT_RUNTIME}`);
@@ -96,6 +101,16 @@ export async function deploy(options: DeployOptions, ctx: Context, deps: DeployD
     lastUpdateStatus: final.lastUpdateStatus,
   };
   return { data, text: formatDeploy(data) };
+}
+
+/** Deploying a zip that cannot run only moves the failure to the first invocation. */
+function refuseBrokenZip(options: DeployOptions, report: VerifyReport, handlerMissing: Finding | undefined): void {
+  if (options.verify === false) return;
+  const findings = [...report.findings.filter((f) => f.code !== "no-handler-file"), ...(handlerMissing ? [handlerMissing] : [])];
+  const first = findings[0];
+  if (!first) return;
+  const more = findings.length > 1 ? ` (and ${findings.length - 1} more)` : "";
+  throw new UsageError(`--zip ${options.zip}: ${first.path ? `${first.path}: ` : ""}${first.message}${more}`, `see awsblog package verify ${options.zip}; --no-verify deploys anyway`);
 }
 
 /**

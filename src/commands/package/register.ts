@@ -75,9 +75,10 @@ export function register(program: Command): void {
     .option("--handler <handler>", "handler, e.g. php.handler (default: the wrapper found in the zip)")
     .option("--memory <mb>", "memory in MB, 128-10240", positiveInt("--memory", { min: 128, max: 10240 }))
     .option("--timeout <seconds>", "timeout in seconds, 1-900", positiveInt("--timeout", { max: 900 }))
+    .option("--no-verify", "deploy even when the zip has verify findings (missing exec bits, missing handler file, …)")
     .addHelpText(
       "after",
-      "\nUpdates the code when the function exists (and the configuration when a flag differs), else creates it.\n\nExample:\n  $ awsblog deploy --zip php.zip --function-name hello-php --role arn:aws:iam::123456789012:role/lambda-basic --timeout 10",
+      "\nChecks the zip first (as package verify does) and refuses one that cannot run (exit 2).\nUpdates the code when the function exists (and the configuration when a flag differs), else creates it.\n\nExample:\n  $ awsblog deploy --zip php.zip --function-name hello-php --role arn:aws:iam::123456789012:role/lambda-basic --timeout 10",
     )
     .action(
       action<DeployOptions>(async () => {

@@ -35,6 +35,11 @@ const WRAPPER_MAX_BYTES = 64 * 1024;
 const SHARED_LIBRARY = /\.so(\.\d+)*$/;
 
 export async function verifyZip(path: string, options: { handler?: string } = {}): Promise<VerifyReport> {
+  return (await inspectZip(path, options)).report;
+}
+
+/** The report plus every file path in the zip, for callers that check more (deploy). */
+export async function inspectZip(path: string, options: { handler?: string } = {}): Promise<{ report: VerifyReport; paths: Set<string> }> {
   const zip = await openZip(path);
   const findings: Finding[] = [];
   const files = new Map<string, ZipEntryInfo>();
@@ -65,16 +70,25 @@ export async function verifyZip(path: string, options: { handler?: string } = {}
   }
   checkHandler(report, files, options.handler);
   checkSizes(report);
-  return report;
+  return { report, paths: new Set(files.keys()) };
+}
+
+/** The handler `<module>.<export>` needs `<module>.js`, `.mjs` or `.cjs` in the zip. */
+export function handlerFileMissing(handler: string, paths: Set<string>): Finding | undefined {
+  const module = handler.slice(0, handler.lastIndexOf("."));
+  if ([".js", ".mjs", ".cjs"].some((ext) => paths.has(`${module}${ext}`))) return undefined;
+  return { code: "handler-file-missing", message: `handler ${handler} needs ${module}.js (or .mjs/.cjs) in the zip` };
+}
+
+/** The handler string of the awsblog wrapper in a zip, if there is one. */
+export function wrapperHandler(report: VerifyReport): string | undefined {
+  return report.wrapper ? `${report.wrapper.file.replace(/\.(c|m)?js$/, "")}.handler` : undefined;
 }
 
 function checkHandler(report: VerifyReport, files: Map<string, ZipEntryInfo>, handler: string | undefined): void {
-  if (handler) {
-    const module = handler.slice(0, handler.lastIndexOf("."));
-    if (![".js", ".mjs", ".cjs"].some((ext) => files.has(`${module}${ext}`))) {
-      report.findings.push({ code: "handler-file-missing", message: `handler ${handler} needs ${module}.js (or .mjs/.cjs) in the zip` });
-    }
-  } else if (report.handlerFiles.length === 0) {
+  const missing = handler ? handlerFileMissing(handler, new Set(files.keys())) : undefined;
+  if (missing) report.findings.push(missing);
+  else if (!handler && report.handlerFiles.length === 0) {
     report.findings.push({ code: "no-handler-file", message: "no .js/.mjs/.cjs file at the zip root: a Node.js runtime has no handler to load" });
   }
   const wrapper = report.wrapper;

@@ -37,7 +37,13 @@ const COMPRESSION_LEVEL = 6;
 
 const deflateRawAsync = promisify(deflateRaw);
 
-export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out: string): Promise<ZipStats> {
+/** Thresholds, adjustable so tests can reach the streamed and windowed paths with small files. */
+export interface ZipTuning {
+  bufferMax: number;
+  windowBytes: number;
+}
+
+export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out: string, tuning: ZipTuning = { bufferMax: BUFFER_MAX, windowBytes: WINDOW_BYTES }): Promise<ZipStats> {
   const temp = `${out}.${process.pid}.tmp`;
   const zip = new yazl.ZipFile();
   let zippedBytes = 0;
@@ -55,7 +61,7 @@ export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out
   failed.catch(() => {});
   const mtime = fixedZipDate();
   try {
-    await Promise.race([feed(zip, entries, emptyDirs, mtime), failed]);
+    await Promise.race([feed(zip, entries, emptyDirs, mtime, tuning), failed]);
     zip.end();
     await Promise.race([written, failed]);
     await rename(temp, out);
@@ -67,7 +73,7 @@ export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out
   return { entries: entries.length + emptyDirs.length, zippedBytes, unzippedBytes, codeSha256: hash.digest("base64") };
 }
 
-async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: string[], mtime: Date): Promise<void> {
+async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: string[], mtime: Date, tuning: ZipTuning): Promise<void> {
   const options = (entry: PlannedEntry, compress: boolean) => ({ mtime, mode: entry.mode, compress, forceDosTimestamp: true, ...(compress ? { compressionLevel: COMPRESSION_LEVEL } : {}) });
   // Barrier of the previous window: resolves when yazl starts writing its streamed entry.
   let previousBarrier: Promise<void> = Promise.resolve();
@@ -87,7 +93,7 @@ async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: strin
       continue;
     }
     const path = entry.source.path;
-    if (entry.size <= BUFFER_MAX && windowBytes + entry.size <= WINDOW_BYTES) {
+    if (entry.size <= tuning.bufferMax && windowBytes + entry.size <= tuning.windowBytes) {
       windowBytes += entry.size;
       const data = await readFile(path);
       if (data.length !== entry.size) throw new Error(`${entry.archivePath} changed size while packaging`);

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { contextWithRemaining, loadWrapper, tempDir, writeExecutable } from "./helpers.js";
+
+/**
+ * The generated handler, driven with real child processes (POSIX sh scripts) and a fake
+ * Lambda context: no shell between event and program, output parsing, failures, deadline.
+ */
+let dir: string;
+let cleanup: () => void;
+let marker: string;
+beforeAll(() => {
+  ({ dir, cleanup } = tempDir());
+  marker = join(dir, "pwned");
+  // Echoes argv[1] (argv mode) or stdin (stdin mode) back inside a JSON document.
+  writeExecutable(join(dir, "echo-argv"), '#!/bin/sh\nprintf \'{"arg":%s,"count":%d}\\n\' "$1" "$#"\n');
+  writeExecutable(join(dir, "echo-stdin"), "#!/bin/sh\necho '{\"stdin\":'; cat; echo '}'\n");
+  writeExecutable(join(dir, "fail"), "#!/bin/sh\necho partial output\necho 'line one' >&2\necho 'fatal: bad input' >&2\nexit 3\n");
+  writeExecutable(join(dir, "text"), "#!/bin/sh\nprintf '  hello, not json \\n\\n'\n");
+  writeExecutable(join(dir, "hang"), `#!/bin/sh\nsleep 30 &\necho $! > "${join(dir, "grandchild.pid")}"\nsleep 30\n`);
+  writeExecutable(join(dir, "ignore-stdin"), "#!/bin/sh\necho 42\n");
+  writeExecutable(join(dir, "env"), '#!/bin/sh\nprintf \'{"root":"%s","cwd":"%s"}\' "$LAMBDA_TASK_ROOT" "$(pwd)"\n');
+});
+afterAll(() => cleanup());
+afterEach(() => vi.restoreAllMocks());
+
+const hostile = {
+  quote: "'; touch PWNED; echo '",
+  dollar: "$(touch PWNED)",
+  backtick: "`touch PWNED`",
+  mixed: "\"; touch PWNED #\n&& touch PWNED | touch PWNED; rm -rf /nonexistent",
+};
+const hostileEvent = () => JSON.parse(JSON.stringify(hostile).replaceAll("PWNED", marker.replaceAll("\\", "\\\\"))) as Record<string, string>;
+
+describe("generated wrapper: no shell", () => {
+  it("passes a hostile event as one argv element, byte for byte, and runs nothing", async () => {
+    const handler = loadWrapper(dir, { program: "echo-argv", input: "argv" });
+    const event = hostileEvent();
+    const result = await handler(event, contextWithRemaining(10_000));
+    expect(result).toEqual({ arg: event, count: 1 });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("passes a hostile event on stdin and runs nothing", async () => {
+    const handler = loadWrapper(dir, { program: "echo-stdin", input: "stdin" }, "s");
+    const event = hostileEvent();
+    expect(await handler(event, contextWithRemaining(10_000))).toEqual({ stdin: event });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("refuses an event too big for one argv string instead of failing obscurely", async () => {
+    const handler = loadWrapper(dir, { program: "echo-argv", input: "argv" }, "big");
+    await expect(handler({ data: "x".repeat(140_000) }, contextWithRemaining(10_000))).rejects.toMatchObject({
+      name: "EventTooLarge",
+      message: expect.stringContaining("--input stdin"),
+    });
+  });
+
+  it("runs the program from the package root with LAMBDA_TASK_ROOT set", async () => {
+    const handler = loadWrapper(dir, { program: "env" }, "env");
+    expect(await handler({}, contextWithRemaining(10_000))).toEqual({ root: expect.any(String), cwd: dir });
+  });
+});
+
+describe("generated wrapper: results and failures", () => {
+  it("resolves the trimmed text when stdout is not JSON", async () => {
+    const handler = loadWrapper(dir, { program: "text" }, "text");
+    expect(await handler({}, contextWithRemaining(10_000))).toBe("hello, not json");
+  });
+
+  it("rejects with exit code and stderr tail on a non-zero exit, and logs stderr lines", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const handler = loadWrapper(dir, { program: "fail" }, "fail");
+    const error = (await handler({}, contextWithRemaining(10_000)).catch((e: unknown) => e)) as Error & Record<string, unknown>;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("ProgramFailed");
+    expect(error.exitCode).toBe(3);
+    expect(error.stderrTail).toBe("line one\nfatal: bad input");
+    expect(error.message).toContain("exited with code 3");
+    expect(error.message).toContain("fatal: bad input");
+    expect(logged.mock.calls.map((call) => call[0])).toEqual(["[go] line one", "[go] fatal: bad input"]);
+  });
+
+  it("does not fail when the program exits without reading its stdin", async () => {
+    const handler = loadWrapper(dir, { program: "ignore-stdin", input: "stdin" }, "ign");
+    expect(await handler({ blob: "y".repeat(2_000_000) }, contextWithRemaining(10_000))).toBe(42);
+  });
+
+  it("rejects with a clear error when the program cannot start", async () => {
+    const handler = loadWrapper(dir, { program: "missing-binary" }, "missing");
+    await expect(handler({}, contextWithRemaining(10_000))).rejects.toMatchObject({ name: "ProgramStartFailed", code: "ENOENT" });
+  });
+});
+
+describe("generated wrapper: deadline", () => {
+  it("kills the program and its process group shortly before the remaining time ends", async () => {
+    const handler = loadWrapper(dir, { program: "hang" }, "hang");
+    const started = Date.now();
+    const error = (await handler({}, contextWithRemaining(1500)).catch((e: unknown) => e)) as Error & Record<string, unknown>;
+    const elapsed = Date.now() - started;
+    expect(error.name).toBe("ProgramTimeout");
+    expect(error.signal).toBe("SIGKILL");
+    expect(elapsed).toBeLessThan(1500);
+    expect(elapsed).toBeGreaterThanOrEqual(1200);
+    const grandchild = Number(readFileSync(join(dir, "grandchild.pid"), "utf8"));
+    await expect.poll(() => isRunning(grandchild), { timeout: 2000 }).toBe(false);
+  });
+});
+
+/** Alive and not a zombie (an orphan's zombie lingers until its new parent reaps it). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractZip } from "../../../src/lib/package/extract.js";
+import { FILE_MODE } from "../../../src/lib/package/limits.js";
+import type { PlannedEntry } from "../../../src/lib/package/layout.js";
+import { writeZip } from "../../../src/lib/package/zip-writer.js";
+import { tempDir } from "./helpers.js";
+
+/** The zip itself: modes, host, order, timestamps, reproducibility, and every write path. */
+let dir: string;
+let cleanup: () => void;
+let entries: PlannedEntry[];
+beforeAll(() => {
+  ({ dir, cleanup } = tempDir());
+  mkdirSync(join(dir, "src"));
+  const files: [string, Buffer, number][] = [
+    ["a.txt", Buffer.from("hello ".repeat(2000)), FILE_MODE.regular],
+    ["bin/tool", Buffer.from("#!/bin/sh\necho tool\n"), FILE_MODE.executable],
+    ["noise.bin", randomBytes(5000), FILE_MODE.regular],
+    ["z/big.txt", Buffer.from("lambda ".repeat(3000)), FILE_MODE.regular],
+    ["z/empty", Buffer.alloc(0), FILE_MODE.regular],
+  ];
+  entries = files.map(([path, data, mode]) => {
+    const source = join(dir, "src", path.replaceAll("/", "_"));
+    writeFileSync(source, data);
+    return { archivePath: path, mode, size: data.length, source: { path: source } };
+  });
+  entries.unshift({ archivePath: "__wrapper.js", mode: FILE_MODE.regular, size: 9, source: { content: Buffer.from("exports=1") } });
+});
+afterAll(() => cleanup());
+
+describe("writeZip", () => {
+  it("writes Unix modes, a Unix host, sorted entries and the fixed 1980-01-01 timestamp", async () => {
+    const out = join(dir, "modes.zip");
+    const stats = await writeZip(entries, ["z/emptydir"], out);
+    expect(stats.entries).toBe(7);
+    expect(stats.unzippedBytes).toBe(entries.reduce((sum, e) => sum + e.size, 0));
+    expect(stats.zippedBytes).toBe(readFileSync(out).length);
+    const listing = execFileSync("unzip", ["-Z", out], { encoding: "utf8" }).split("\n").filter((line) => / unx /.test(line));
+    const rows = listing.map((line) => {
+      const parts = line.trim().split(/\s+/);
+      return [parts[0], parts[6], parts[7], parts[8]];
+    });
+    expect(rows).toEqual([
+      ["-rw-r--r--", "80-Jan-01", "00:00", "__wrapper.js"],
+      ["-rw-r--r--", "80-Jan-01", "00:00", "a.txt"],
+      ["-rwxr-xr-x", "80-Jan-01", "00:00", "bin/tool"],
+      ["-rw-r--r--", "80-Jan-01", "00:00", "noise.bin"],
+      ["-rw-r--r--", "80-Jan-01", "00:00", "z/big.txt"],
+      ["-rw-r--r--", "80-Jan-01", "00:00", "z/empty"],
+      ["drwxr-xr-x", "80-Jan-01", "00:00", "z/emptydir/"],
+    ]);
+    expect(execFileSync("unzip", ["-tq", out], { encoding: "utf8" })).toMatch(/No errors detected/);
+  });
+
+  it("stores data that does not compress and deflates data that does", async () => {
+    const out = join(dir, "methods.zip");
+    await writeZip(entries, [], out);
+    const verbose = execFileSync("unzip", ["-Zl", out], { encoding: "utf8" });
+    expect(verbose).toMatch(/stor\s+\S+\s+\S+\s+noise\.bin/);
+    expect(verbose).toMatch(/defN\s+\S+\s+\S+\s+a\.txt/);
+  });
+
+  it("gives byte-identical zips for the same inputs", async () => {
+    await writeZip(entries, ["z/emptydir"], join(dir, "one.zip"));
+    await writeZip(entries, ["z/emptydir"], join(dir, "two.zip"));
+    expect(readFileSync(join(dir, "one.zip")).equals(readFileSync(join(dir, "two.zip")))).toBe(true);
+  });
+
+  it("streams files past the buffer limit and across windows, keeping every byte", async () => {
+    const out = join(dir, "streamed.zip");
+    // Tiny thresholds force every path: buffered, streamed-because-large, streamed-as-barrier.
+    await writeZip(entries, [], out, { bufferMax: 6000, windowBytes: 13_000 });
+    expect(execFileSync("unzip", ["-tq", out], { encoding: "utf8" })).toMatch(/No errors detected/);
+    const target = join(dir, "x");
+    await extractZip(out, target);
+    for (const entry of entries) {
+      const expected = "path" in entry.source ? readFileSync(entry.source.path) : entry.source.content;
+      expect(readFileSync(join(target, entry.archivePath)).equals(expected), entry.archivePath).toBe(true);
+    }
+    expect(readdirSync(join(target, "bin"))).toEqual(["tool"]);
+    expect(execFileSync("stat", ["-c", "%a", join(target, "bin/tool")], { encoding: "utf8" }).trim()).toBe("755");
+  });
+
+  it("leaves no partial zip behind when a file vanishes mid-build", async () => {
+    const out = join(dir, "broken.zip");
+    const missing: PlannedEntry = { archivePath: "gone", mode: FILE_MODE.regular, size: 10, source: { path: join(dir, "does-not-exist") } };
+    await expect(writeZip([...entries, missing], [], out)).rejects.toThrow(/ENOENT/);
+    expect(readdirSync(dir).filter((name) => name.startsWith("broken"))).toEqual([]);
+  });
+});
