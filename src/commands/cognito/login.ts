@@ -46,7 +46,7 @@ export async function login(options: LoginOptions, ctx: Context, deps: CognitoDe
         secrets,
         srp: deps.srp,
       }),
-    { flow, username: options.username },
+    { flow, username: options.username, hasSecret: Boolean(options.clientSecret) },
   );
   const claims = tryDecodeClaims(outcome.tokens.idToken);
   const cognitoUsername = typeof claims?.["cognito:username"] === "string" ? claims["cognito:username"] : outcome.challengeUsername;

@@ -80,7 +80,7 @@ Example:
   cognito
     .command("token")
     .description("print a cached token (the ID token by default), refreshing it with REFRESH_TOKEN_AUTH when expired")
-    .option("--print <token>", "id or access", "id")
+    .option("--print <token>", "print only this token: id or access (text output prints the ID token by default)")
     .option("--client-id <id>", SELECT_HELP)
     .option("--username <u>", USER_HELP)
     .option("--client-secret <s>", "the app client's secret, if the cached login cannot refresh without it")

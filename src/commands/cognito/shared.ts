@@ -1,5 +1,5 @@
 import type { CognitoApi } from "../../lib/aws/cognito.js";
-import { explainCognitoError } from "../../lib/cognito/explain-error.js";
+import { explainCognitoError, type ErrorContext } from "../../lib/cognito/explain-error.js";
 import { createSecretInput, type SecretInput } from "../../lib/cognito/secret-input.js";
 import type { SrpDeps } from "../../lib/cognito/srp.js";
 import { createTokenCache, type TokenCache } from "../../lib/cognito/token-cache.js";
@@ -40,7 +40,7 @@ export function secretInput(ctx: Context, deps: CognitoDeps, flags: { passwordSt
 }
 
 /** Runs Cognito calls, turning their errors into ones that say what to do. */
-export async function explained<T>(work: () => Promise<T>, context: { flow?: string; username?: string } = {}): Promise<T> {
+export async function explained<T>(work: () => Promise<T>, context: ErrorContext = {}): Promise<T> {
   try {
     return await work();
   } catch (error) {

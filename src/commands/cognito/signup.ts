@@ -32,7 +32,7 @@ export async function signup(options: SignupOptions, ctx: Context, deps: Cognito
         attributes,
         secretHash: maybeSecretHash(options.clientSecret, options.username, options.clientId),
       }),
-    { username: options.username },
+    { username: options.username, hasSecret: Boolean(options.clientSecret) },
   );
   const data: SignupResult = { username: options.username, userConfirmed: out.userConfirmed, userSub: out.userSub, codeDelivery: out.delivery };
   const next = out.userConfirmed
@@ -58,7 +58,7 @@ export async function confirm(options: ConfirmOptions, ctx: Context, deps: Cogni
         code: options.code.trim(),
         secretHash: maybeSecretHash(options.clientSecret, options.username, options.clientId),
       }),
-    { username: options.username },
+    { username: options.username, hasSecret: Boolean(options.clientSecret) },
   );
   return { data: { username: options.username, confirmed: true }, text: `confirmed ${options.username}: log in with awsblog cognito login` };
 }
@@ -78,7 +78,7 @@ export async function resendCode(options: ResendOptions, ctx: Context, deps: Cog
         username: options.username,
         secretHash: maybeSecretHash(options.clientSecret, options.username, options.clientId),
       }),
-    { username: options.username },
+    { username: options.username, hasSecret: Boolean(options.clientSecret) },
   );
   return { data: { username: options.username, codeDelivery: delivery }, text: `a new confirmation code is on its way${deliveryText(delivery)}` };
 }

@@ -4,15 +4,23 @@ import { AwsError } from "../errors.js";
  * Adds what-to-do hints to the Cognito errors users actually hit. Matches on the AWS error code
  * and, where Cognito reuses one code for several causes, on its message.
  */
-export function explainCognitoError(error: unknown, context: { flow?: string; username?: string } = {}): unknown {
+export interface ErrorContext {
+  flow?: string;
+  username?: string;
+  /** Whether --client-secret was given: a missing secret also shows as NotAuthorizedException. */
+  hasSecret?: boolean;
+}
+
+export function explainCognitoError(error: unknown, context: ErrorContext = {}): unknown {
   if (!(error instanceof AwsError)) return error;
   const detail = ((error.cause as Error | undefined)?.message ?? "").split("\n")[0] ?? "";
   const hint = hintFor(error.code, detail, context);
-  if (!hint || error.hint) return error;
+  // Cognito's NotAuthorizedException is about the user, not IAM: our hint replaces the generic one.
+  if (!hint) return error;
   return new AwsError(error.service, error.operation, error.code, detail, hint, { cause: error.cause ?? error });
 }
 
-function hintFor(code: string, detail: string, { flow, username }: { flow?: string; username?: string }): string | undefined {
+function hintFor(code: string, detail: string, { flow, username, hasSecret }: ErrorContext): string | undefined {
   const user = username ?? "<u>";
   if (/not enabled for (this )?client|flow not enabled|not enabled for the client/i.test(detail)) {
     const allow = flow === "password" ? "ALLOW_USER_PASSWORD_AUTH" : "ALLOW_USER_SRP_AUTH";
@@ -28,7 +36,9 @@ function hintFor(code: string, detail: string, { flow, username }: { flow?: stri
     case "NotAuthorizedException":
       if (/refresh token/i.test(detail)) return "the login has expired or was signed out: log in again with awsblog cognito login";
       if (/disabled/i.test(detail)) return "the user is disabled: ask an administrator to enable it";
-      return "wrong username or password (or the user does not exist)";
+      return hasSecret === false
+        ? "wrong username or password, or the app client has a secret: pass --client-secret <s>"
+        : "wrong username or password (or the user does not exist)";
     case "UserNotFoundException":
       return "wrong username or password (or the user does not exist)";
     case "PasswordResetRequiredException":
