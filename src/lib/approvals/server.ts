@@ -24,8 +24,10 @@ const ROUTES: Record<string, Decision> = { succeed: "approve", fail: "reject" };
 const SECURITY_HEADERS = {
   "content-type": "text/html; charset=utf-8",
   // Pages carry tokens: never cache them, never leak the URL to other sites, never frame them.
+  // (same-origin rather than no-referrer: with no-referrer browsers send `Origin: null` on the
+  // page's own form POST, which would look like a cross-site request.)
   "cache-control": "no-store",
-  "referrer-policy": "no-referrer",
+  "referrer-policy": "same-origin",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -114,12 +116,13 @@ function failurePage(decision: Decision, error: unknown, token: string, out: Out
 
 /**
  * Browsers say where a form came from. A POST from another site (a page trying to decide on
- * the user's behalf) is refused; clients that send neither header (curl, scripts) are allowed,
- * since they need the token anyway.
+ * the user's behalf) is refused. Sec-Fetch-Site is trusted when present (every current
+ * browser sends it); otherwise Origin must name this host. Clients that send neither (curl,
+ * scripts) are allowed: they need the token anyway.
  */
 function crossSite(req: IncomingMessage): boolean {
   const site = req.headers["sec-fetch-site"];
-  if (site && site !== "same-origin" && site !== "none") return true;
+  if (site) return site !== "same-origin" && site !== "none";
   const origin = req.headers.origin;
   if (!origin) return false;
   if (origin === "null") return true;

@@ -49,7 +49,7 @@ describe("approval page handler", () => {
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(html).toContain('<form method="post" action="succeed">');
@@ -80,6 +80,7 @@ describe("approval page handler", () => {
       [await fetch(`${base}/succeed`, form({ taskToken: "t" }, { origin: "https://evil.example" })), 403],
       [await fetch(`${base}/succeed`, form({ taskToken: "t" }, { origin: "null" })), 403],
       [await fetch(`${base}/succeed`, form({ taskToken: "t" }, { "sec-fetch-site": "cross-site" })), 403],
+      [await fetch(`${base}/succeed`, form({ taskToken: "t" }, { "sec-fetch-site": "same-site", origin: base })), 403],
       [await fetch(`${base}/succeed`, form({ taskToken: "x".repeat(2049) })), 400],
       [await fetch(`${base}/succeed`, form({ taskToken: "t", pad: "p".repeat(200_000) })), 413],
       [await fetch(`${base}/succeed?taskToken=t`, { method: "PUT" }), 405],
@@ -89,8 +90,11 @@ describe("approval page handler", () => {
     ] as const;
     expect(refused.map(([res]) => res.status)).toEqual(refused.map(([, status]) => status));
     expect(calls).toEqual([]);
-    const sameOrigin = await fetch(`${base}/succeed`, form({ taskToken: "t" }, { origin: base, "sec-fetch-site": "same-origin" }));
+    const sameOrigin = await fetch(`${base}/succeed`, form({ taskToken: "t" }, { origin: base }));
     expect(sameOrigin.status).toBe(200);
+    // What Chromium sends for the page's own form.
+    const browserForm = await fetch(`${base}/succeed`, form({ taskToken: "t" }, { origin: "null", "sec-fetch-site": "same-origin" }));
+    expect(browserForm.status).toBe(200);
   });
 
   it("a stale token gets 409 'already decided or expired'; the token never reaches the log", async () => {

@@ -1,0 +1,66 @@
+import { GetSendStatisticsCommand, SESClient, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { runCli } from "../../helpers/cli.js";
+import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
+import { startActivityDouble, type ActivityDouble } from "./activity-double.js";
+
+const ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:ManualStep";
+const INPUT = { employeeName: "Jim", managerEmailAddress: "manager@example.com" };
+
+/** The built CLI's worker: Step Functions from the double, SES from moto (per-service endpoints). */
+describeWithMoto("approval worker mails links through SES (moto)", (moto) => {
+  let sfn: ActivityDouble;
+  beforeEach(async () => {
+    await moto().reset();
+    sfn = await startActivityDouble();
+  });
+  afterEach(async () => {
+    await sfn.close();
+  });
+  const env = () => ({ AWS_ENDPOINT_URL_SFN: sfn.url, AWS_ENDPOINT_URL_SES: moto().url });
+  const args = ["approval", "worker", "--activity-arn", ACTIVITY, "--base-url", "https://approvals.example.com", "--once"];
+  const deliveries = async () => {
+    const stats = await new SESClient(motoClientConfig(moto().url)).send(new GetSendStatisticsCommand({}));
+    return stats.SendDataPoints?.[0] ?? { DeliveryAttempts: 0, Rejects: 0 };
+  };
+
+  it("sends the task's mail from a verified sender and prints one JSON line without the token", async () => {
+    await new SESClient(motoClientConfig(moto().url)).send(new VerifyEmailIdentityCommand({ EmailAddress: "approvals@example.com" }));
+    sfn.queue({ taskToken: "tok+en/=", input: INPUT });
+    const run = await runCli([...args, "--email-from", "approvals@example.com", "--worker-name", "cron-1", "-o", "json"], { env: env() });
+    expect(run.stderr).not.toContain("tok+en");
+    expect(run.code).toBe(0);
+    const line = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(line).toMatchObject({ status: "emailed", to: "manager@example.com", input: INPUT });
+    expect(line.messageId).toEqual(expect.any(String));
+    expect(await deliveries()).toMatchObject({ DeliveryAttempts: 1, Rejects: 0 });
+    expect(sfn.requests).toEqual([{ target: "GetActivityTask", body: { activityArn: ACTIVITY, workerName: "cron-1" } }]);
+  });
+
+  it("an unverified sender: SES rejects, the task is failed with EmailNotSent, exit 1", async () => {
+    sfn.queue({ taskToken: "tok-2", input: INPUT });
+    const run = await runCli([...args, "--email-from", "nobody@example.com", "-o", "json"], { env: env() });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: "emailFailed", to: "manager@example.com", taskFailed: true });
+    const failure = sfn.requests.find((r) => r.target === "SendTaskFailure");
+    expect(failure?.body).toMatchObject({ taskToken: "tok-2", error: "EmailNotSent" });
+    expect(String(failure?.body.cause)).toContain("MessageRejected");
+    expect(run.stderr.trim().split("\n").at(-1)).toMatch(/^awsblog: the approval email could not be sent/);
+  });
+
+  it("without --email-from prints the links for the task, and an empty poll prints nothing", async () => {
+    sfn.queue({ taskToken: "a+b", input: INPUT });
+    const run = await runCli(args, { env: env() });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      taskToken: "a+b",
+      input: INPUT,
+      approveUrl: "https://approvals.example.com/succeed?taskToken=a%2Bb",
+      rejectUrl: "https://approvals.example.com/fail?taskToken=a%2Bb",
+    });
+    const empty = await runCli(args, { env: env() });
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toBe("");
+    expect(await deliveries()).toMatchObject({ DeliveryAttempts: 0 });
+  });
+});
