@@ -37,7 +37,8 @@ export function buildScope(options: ScopeOptions): Ec2Filter[] {
 /** `Name=tag:Team,Values=a,b` (EC2 CLI syntax) or the short `tag:Team=a,b`. */
 export function parseFilter(raw: string): Ec2Filter {
   const long = /^Name=([^,]+),Values=(.+)$/.exec(raw);
-  const short = /^([^=]+)=(.+)$/.exec(raw);
+  // "Name=x" without Values is a half-written long form, not a filter called "Name".
+  const short = raw.startsWith("Name=") ? null : /^([^=]+)=(.+)$/.exec(raw);
   const match = long ?? short;
   const values = match?.[2]?.split(",").map((v) => v.trim()).filter((v) => v !== "") ?? [];
   if (!match || !match[1]?.trim() || values.length === 0) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { startCloudTrailDouble, type CloudTrailDouble } from "../../helpers/cloudtrail-double.js";
 import { runCli } from "../../helpers/cli.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
-import { ALICE_ARN, buildWorld, ROLE_ARN, snapshot, type World } from "./world.js";
+import { buildWorld, ROLE_ARN, snapshot, type World } from "./world.js";
 
 const RULES = "test/fixtures/tags/rules.yaml";
 const dir = mkdtempSync(join(tmpdir(), "awsblog-tags-"));

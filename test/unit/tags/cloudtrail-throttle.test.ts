@@ -1,0 +1,55 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createCloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
+import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
+import { findCreators } from "../../../src/lib/tags/creators.js";
+import { createPacer, systemClock } from "../../../src/lib/tags/pacer.js";
+import { startCloudTrailDouble, type CloudTrailDouble, type FakeRunInstances } from "../../helpers/cloudtrail-double.js";
+
+/** The real SDK client against the LookupEvents double: paging, pacing and throttling over HTTP. */
+const now = new Date();
+const events: FakeRunInstances[] = Array.from({ length: 160 }, (_, i) => ({
+  instanceIds: [`i-${String(i).padStart(17, "0")}`],
+  eventTime: new Date(now.getTime() - (i + 1) * 1000),
+  userIdentity: { type: "IAMUser", userName: `user${i % 7}` },
+}));
+const oldest = events[159]!.instanceIds[0]!;
+
+describe("CloudTrail sweep over HTTP", () => {
+  let double: CloudTrailDouble;
+  const saved = { ...process.env };
+  beforeAll(() => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" });
+  });
+  afterEach(async () => double?.stop());
+  afterAll(() => {
+    for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  });
+
+  const sweep = async (pacerRate: number) => {
+    const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: double.url, userAgent: { name: "awsblog", version: "test" } });
+    const api = await createCloudTrailApi(aws);
+    const result = await findCreators(new Map([[oldest, new Date(now.getTime() - 170_000)]]), { api, pacer: createPacer(pacerRate, systemClock), now, lookbackDays: 1 });
+    return { result, calls: aws.calls.get("CloudTrail.LookupEvents") };
+  };
+
+  it("pages at 50 with NextToken and stays under 2 requests/s: never throttled", async () => {
+    double = await startCloudTrailDouble({ events });
+    const { result, calls } = await sweep(2);
+    expect(result.creators.get(oldest)).toBe(`user${159 % 7}`);
+    expect(result.pages).toBe(4);
+    expect(calls).toBe(4);
+    expect(double.throttled).toBe(0);
+    expect(double.requests.map((r) => r.body.MaxResults)).toEqual([50, 50, 50, 50]);
+  });
+
+  it("an unpaced caller is throttled by the double, and the SDK's retries still finish the sweep", async () => {
+    double = await startCloudTrailDouble({ events });
+    const { result } = await sweep(1000);
+    expect(double.throttled).toBeGreaterThan(0);
+    expect(result.creators.get(oldest)).toBe(`user${159 % 7}`);
+    expect(double.requests).toHaveLength(4);
+  });
+});
