@@ -1,0 +1,146 @@
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deploy, type DeployOptions } from "../../../src/commands/package/deploy.js";
+import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
+import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
+import type { Context } from "../../../src/lib/context.js";
+import { planPackage } from "../../../src/lib/package/layout.js";
+import { writeZip } from "../../../src/lib/package/zip-writer.js";
+import { createOutput } from "../../../src/lib/output.js";
+import { tempDir } from "./helpers.js";
+
+/** deploy's decisions against an in-memory Lambda: create vs update, waits, refusals. */
+let dir: string;
+let cleanup: () => void;
+let goZip: string;
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir());
+  copyFileSync("/bin/true", join(dir, "app"));
+  chmodSync(join(dir, "app"), 0o755);
+  goZip = join(dir, "go.zip");
+  const plan = await planPackage({ language: "go", entry: "app", includes: [], out: goZip, cwd: dir, name: "api" });
+  await writeZip(plan.entries, [], goZip);
+});
+afterAll(() => cleanup());
+
+function context(): Context {
+  const devnull = { write: () => true };
+  return {
+    globals: { output: "json", color: false, quiet: true, debug: false },
+    out: createOutput({ format: "json", quiet: true, color: false, debug: false, stdout: devnull, stderr: devnull }),
+    aws: createAwsClientFactory({ region: "us-east-1", userAgent: { name: "awsblog", version: "test" } }),
+    signal: new AbortController().signal,
+    env: {},
+    stdin: Readable.from([""]),
+    now: () => new Date(),
+  };
+}
+
+/** A function that reports `busyPolls` InProgress/Pending states after each change. */
+function fakeLambda(initial?: Partial<FunctionState>, busyPolls = 2) {
+  const calls: string[] = [];
+  let fn: FunctionState | undefined = initial ? { functionName: "f", functionArn: "arn:aws:lambda:us-east-1:123456789012:function:f", ...initial } : undefined;
+  let busy = 0;
+  const change = (patch: Partial<FunctionState>) => {
+    fn = { ...(fn as FunctionState), ...patch };
+    busy = busyPolls;
+    return fn;
+  };
+  const api: LambdaDeployApi = {
+    async getFunction() {
+      calls.push("get");
+      if (!fn) return undefined;
+      if (busy > 0) {
+        busy--;
+        return { ...fn, state: fn.state === "Pending" ? "Pending" : "Active", lastUpdateStatus: "InProgress" };
+      }
+      return { ...fn, state: "Active", lastUpdateStatus: "Successful" };
+    },
+    async createFunction(name, zip, settings) {
+      calls.push(`create ${JSON.stringify(settings)}`);
+      fn = { functionName: name, functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}` };
+      return change({ ...settings, state: "Pending", codeSha256: sha(zip) });
+    },
+    async updateCode(_name, zip) {
+      calls.push("updateCode");
+      return change({ codeSha256: sha(zip) });
+    },
+    async updateConfiguration(_name, settings: FunctionSettings) {
+      calls.push(`updateConfiguration ${JSON.stringify(settings)}`);
+      return change(settings as Partial<FunctionState>);
+    },
+  };
+  return { api, calls, state: () => fn };
+}
+
+const sha = (data: Uint8Array) => createHash("sha256").update(data).digest("base64");
+const noSleep = async () => {};
+const run = (options: Partial<DeployOptions>, lambda: LambdaDeployApi) =>
+  deploy({ zip: goZip, functionName: "f", ...options }, context(), { lambda, sleep: noSleep });
+
+describe("deploy", () => {
+  it("creates a missing function with the wrapper's handler and waits until it is Active", async () => {
+    const fake = fakeLambda(undefined);
+    const result = await run({ role: "arn:aws:iam::123456789012:role/r", memory: 256 }, fake.api);
+    expect(fake.calls[1]).toBe(`create ${JSON.stringify({ runtime: "nodejs20.x", handler: "api.handler", role: "arn:aws:iam::123456789012:role/r", memorySize: 256 })}`);
+    expect(fake.calls.filter((c) => c === "get")).toHaveLength(4); // existence check, 2 busy polls, settled
+    expect(result.data).toMatchObject({ action: "created", codeSha256: sha(readFileSync(goZip)), state: "Active", lastUpdateStatus: "Successful" });
+  });
+
+  it("refuses to create without --role, before any change (exit 2)", async () => {
+    const fake = fakeLambda(undefined);
+    await expect(run({}, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("--role was not given") });
+    expect(fake.calls).toEqual(["get"]);
+  });
+
+  it("updates code, then only the settings that differ, waiting after each", async () => {
+    const fake = fakeLambda({ runtime: "nodejs20.x", handler: "old.handler", memorySize: 128, timeout: 3 });
+    const result = await run({ memory: 128, timeout: 10 }, fake.api);
+    expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode", `updateConfiguration ${JSON.stringify({ handler: "api.handler", timeout: 10 })}`]);
+    expect(result.data).toMatchObject({ action: "updated", configurationChanged: ["handler", "timeout"], handler: "api.handler" });
+  });
+
+  it("skips the configuration update when nothing differs", async () => {
+    const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler" });
+    const result = await run({ runtime: "nodejs20.x" }, fake.api);
+    expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode"]);
+    expect(result.data.configurationChanged).toEqual([]);
+  });
+
+  it("fails with Lambda's reason when the update fails", async () => {
+    const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler" }, 0);
+    fake.api.getFunction = async () => ({ ...(fake.state() as FunctionState), lastUpdateStatus: "Failed", lastUpdateStatusReason: "Code storage limit exceeded" });
+    await expect(run({}, fake.api)).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("Code storage limit exceeded") });
+  });
+
+  it.each([
+    ["a non-Node.js function", { runtime: "python3.12", handler: "api.handler" }, /runs python3\.12/],
+    ["a container image function", { packageType: "Image" }, /container image/],
+  ])("refuses %s (exit 2, nothing changed)", async (_label, state, message) => {
+    const fake = fakeLambda(state);
+    await expect(run({}, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+    expect(fake.calls).toEqual(["get"]);
+  });
+
+  it("refuses a zip whose handler file is missing unless --no-verify", async () => {
+    const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler" });
+    await expect(run({ handler: "main.handler" }, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("needs main.js") });
+    expect(fake.calls).toEqual(["get"]);
+    await run({ handler: "main.handler", verify: false }, fake.api);
+    expect(fake.calls).toContain("updateCode");
+  });
+
+  it.each([
+    [{ role: "not-an-arn" }, /--role/],
+    [{ functionName: "bad name" }, /--function-name/],
+    [{ runtime: "python3.12" }, /Node\.js runtime/],
+    [{ zip: join("/nonexistent", "x.zip") }, /not found/],
+  ])("checks flags before calling AWS: %o", async (options, message) => {
+    const fake = fakeLambda(undefined);
+    await expect(run(options, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+    expect(fake.calls).toEqual([]);
+  });
+});
