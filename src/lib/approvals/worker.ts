@@ -38,6 +38,7 @@ export interface WorkerSummary {
 export const EMAIL_NOT_SENT = "EmailNotSent";
 /** In --once mode (cron), give up after this many transient failures in a row. */
 export const ONCE_MAX_ATTEMPTS = 4;
+const MIN_EMPTY_POLL_MS = 1_000;
 
 export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Promise<WorkerSummary> {
   const { out, signal } = deps;
@@ -50,6 +51,7 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
   try {
     while (!signal.aborted) {
       let task: ActivityTask | undefined;
+      const started = Date.now();
       try {
         // Not aborted on Ctrl-C on purpose: see onAbort.
         task = await deps.activity.getActivityTask(settings.activityArn, settings.workerName);
@@ -69,6 +71,9 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
         await handleTask(task, settings, deps, summary);
       } else {
         out.debug("no task in this poll");
+        // AWS holds an empty poll for 60 s; an endpoint that answers at once must not be hammered.
+        const elapsed = Date.now() - started;
+        if (!settings.once && elapsed < MIN_EMPTY_POLL_MS) await sleep(MIN_EMPTY_POLL_MS - elapsed, signal);
       }
       if (settings.once) break;
     }

@@ -13,7 +13,7 @@ export interface ActivityDouble {
   close(): Promise<void>;
 }
 
-export async function startActivityDouble(): Promise<ActivityDouble> {
+export async function startActivityDouble(options: { holdMs?: number } = {}): Promise<ActivityDouble> {
   const tasks: Array<{ taskToken: string; input: string }> = [];
   const requests: ActivityDouble["requests"] = [];
   const server: Server = createServer((req, res) => {
@@ -27,7 +27,8 @@ export async function startActivityDouble(): Promise<ActivityDouble> {
         res.writeHead(status, { "content-type": "application/x-amz-json-1.0" });
         res.end(JSON.stringify(payload));
       };
-      if (target === "GetActivityTask") reply(200, tasks.shift() ?? {});
+      // holdMs: keep the poll open a while, as AWS does, then answer.
+      if (target === "GetActivityTask") setTimeout(() => reply(200, tasks.shift() ?? {}), options.holdMs ?? 0);
       else if (target === "SendTaskFailure") reply(200, {});
       else reply(400, { __type: "UnknownOperationException", message: target });
     });

@@ -11,7 +11,8 @@ import { startServe, type ServeProcess } from "./serve-process.js";
  * The manager's side in a real browser: open the mailed approve link, press Approve, and the
  * execution succeeds. Debian's Chromium, driven by playwright-core (no downloaded browser).
  */
-const CHROMIUM = "/usr/bin/chromium";
+// AWSBLOG_CHROMIUM only exists to exercise the skip path; CI uses Debian's /usr/bin/chromium.
+const CHROMIUM = process.env.AWSBLOG_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = [
   "--headless",
   "--no-sandbox",

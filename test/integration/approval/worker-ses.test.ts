@@ -1,6 +1,7 @@
 import { GetSendStatisticsCommand, SESClient, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BIN, runCli, testEnv } from "../../helpers/cli.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { startActivityDouble, type ActivityDouble } from "./activity-double.js";
 
@@ -62,5 +63,32 @@ describeWithMoto("approval worker mails links through SES (moto)", (moto) => {
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe("");
     expect(await deliveries()).toMatchObject({ DeliveryAttempts: 0 });
+  });
+});
+
+describe("approval worker interrupted", () => {
+  it("Ctrl-C during a poll waits for it, hands out the task it brings, then exits 130", async () => {
+    const sfn = await startActivityDouble({ holdMs: 1500 });
+    try {
+      sfn.queue({ taskToken: "late-task", input: INPUT });
+      const child = spawn(
+        process.execPath,
+        [BIN, "approval", "worker", "--activity-arn", ACTIVITY, "--base-url", "http://127.0.0.1:8080", "--endpoint-url", sfn.url],
+        { env: testEnv(), stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      while (!sfn.requests.length) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill("SIGINT"); // the first poll is open on the double
+      expect(await exited).toBe(130);
+      expect(JSON.parse(stdout)).toMatchObject({ taskToken: "late-task", approveUrl: "http://127.0.0.1:8080/succeed?taskToken=late-task" });
+      expect(sfn.requests.filter((r) => r.target === "GetActivityTask")).toHaveLength(1);
+      expect(stderr).toContain("waiting for the current poll to return");
+    } finally {
+      await sfn.close();
+    }
   });
 });

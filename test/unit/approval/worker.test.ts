@@ -70,8 +70,12 @@ describe("approval worker without email: one JSON line per task", () => {
       f.controller.abort(); // Ctrl-C arrives while the third poll is open...
       return { taskToken: "T3", input: "{}" }; // ...and AWS answers it with a task.
     });
-    await worker({ ...base, once: false }, f.ctx);
+    const { waits, sleep } = recordingSleep();
+    await worker({ ...base, once: false }, f.ctx, { sleep });
     expect(polls).toBe(3);
+    // Empty polls that came back at once are spaced out (AWS itself holds them for 60 s).
+    expect(waits).toHaveLength(2);
+    expect(waits.every((ms) => ms > 900 && ms <= 1000)).toBe(true);
     expect(f.lines().map((l) => l.taskToken)).toEqual(["T3"]);
     expect(f.stderr()).toContain("waiting for the current poll to return");
   });
