@@ -1,8 +1,10 @@
 import { AdminGetUserCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { spawnSync } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { BIN, runCli, testEnv } from "../../helpers/cli.js";
 import { describeWithMoto } from "../../helpers/moto.js";
 import { cachedEntries, createPool, expireAll, fakeApi, sdk, tempConfigDir, type Pool } from "./setup.js";
 
@@ -65,6 +67,22 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no password given.*--password-stdin.*AWSBLOG_PASSWORD/);
     expect(JSON.parse(await readFile(stats, "utf8"))).toEqual({});
+  });
+
+  it("on a terminal, asks for the password without echoing it", async () => {
+    const python = spawnSync("python3", ["--version"]).status === 0;
+    if (!python) return void console.warn("[cognito] python3 missing: skipping the pseudo-terminal test");
+    const spec = {
+      argv: [process.execPath, BIN, "--endpoint-url", moto().url, "cognito", "login", "--client-id", pool.clientId, "--username", "jdoe", "--flow", "password"],
+      answers: [["Password: ", PASSWORD]],
+    };
+    const script = fileURLToPath(new URL("../../fixtures/cognito/pty-run.py", import.meta.url));
+    const run = spawnSync("python3", [script, JSON.stringify(spec)], { env: testEnv({ AWSBLOG_CONFIG_DIR: config }), encoding: "utf8", timeout: 30_000 });
+    const result = JSON.parse(run.stdout) as { output: string; code: number };
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/^Password: \r?\n/);
+    expect(result.output).toContain("logged in as jdoe");
+    expect(result.output).not.toContain(PASSWORD);
   });
 
   it("rejects a wrong password with exit 1 and a plain message", async () => {
@@ -135,6 +153,15 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
     expect(run.stderr).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/forbidden returned HTTP 403/);
     expect(run.stdout).toContain("User is not authorized");
     expect(run.stderr).not.toContain(idToken);
+  });
+
+  it("call refuses a bad URL or a hand-made Authorization header with exit 2", async () => {
+    const bad = await cli(["cognito", "call", "not a url"]);
+    expect(bad.code).toBe(2);
+    const auth = await cli(["cognito", "call", `${api.url}/`, "-H", "Authorization: x"]);
+    expect(auth.code).toBe(2);
+    expect(auth.stderr).toMatch(/call sets it to the cached ID token/);
+    expect(api.received.every((r) => r.headers.authorization === idToken)).toBe(true);
   });
 
   it("token refreshes an expired login with REFRESH_TOKEN_AUTH and updates the cache", async () => {
