@@ -5,6 +5,7 @@ import type { Output } from "../output.js";
 import { backoffDelay, isTransient, sleep as realSleep } from "./backoff.js";
 import { UndeliverableTaskError, approvalEmail, recipientOf } from "./email.js";
 import { approvalLinks } from "./links.js";
+import { buildMime } from "./mime.js";
 
 /**
  * The activity worker of the post, as a loop: long-poll GetActivityTask, turn each task into
@@ -94,8 +95,8 @@ async function handleTask(task: ActivityTask, settings: WorkerSettings, deps: Wo
   let to: string | undefined;
   try {
     to = recipientOf(input, settings.email.toField);
-    const mail = approvalEmail(input, links);
-    const messageId = await deps.mailer.send({ from: settings.email.from, to, ...mail });
+    const mime = buildMime({ from: settings.email.from, to, ...approvalEmail(input, links) });
+    const messageId = await deps.mailer.sendRaw(settings.email.from, to, mime);
     summary.emailed++;
     deps.out.line({ status: "emailed", to, messageId, input }, `emailed approval links to ${to} (SES message ${messageId})`);
   } catch (error) {

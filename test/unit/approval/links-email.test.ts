@@ -69,3 +69,17 @@ describe("worker backoff", () => {
     expect(isTransient(new UsageError("no region"))).toBe(false);
   });
 });
+
+describe("approval MIME message", () => {
+  it("carries both bodies base64-encoded, a UTF-8 subject as one encoded word, CRLF lines", async () => {
+    const { buildMime } = await import("../../../src/lib/approvals/mime.js");
+    const { readMime } = await import("./read-mime.js");
+    const raw = buildMime({ from: "a@example.com", to: "b@example.com", subject: "Zoë’s promotion", text: "t ✓", html: "<p>h ✓</p>" });
+    const text = raw.toString("utf8");
+    expect(text).toContain("Subject: =?UTF-8?B?");
+    expect(text.split("\r\n").every((line) => line.length <= 998)).toBe(true);
+    expect(text.replace(/\r\n/g, "")).not.toContain("\n");
+    const mail = readMime(raw);
+    expect(mail).toMatchObject({ subject: "Zoë’s promotion", text: "t ✓", html: "<p>h ✓</p>" });
+  });
+});

@@ -1,10 +1,11 @@
-import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
+import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { GetActivityTaskCommand, SFNClient, SendTaskFailureCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { worker, type WorkerOptions } from "../../../src/commands/approval/worker.js";
 import { AwsError, FailureError, UsageError } from "../../../src/lib/errors.js";
 import { fakeContext } from "./fake-context.js";
+import { readMime } from "./read-mime.js";
 
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
@@ -137,15 +138,17 @@ describe("approval worker with --email-from: SES mail per task", () => {
 
   it("sends an HTML and a text body naming the employee, with both links, to the input's address", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
-    ses.on(SendEmailCommand).resolves({ MessageId: "m-1" });
+    ses.on(SendRawEmailCommand).resolves({ MessageId: "m-1" });
     const f = fakeContext();
     await worker(emailing, f.ctx);
-    const sent = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
+    const sent = ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input;
     expect(sent.Source).toBe("approvals@example.com"); // not the manager's address, as the post did
-    expect(sent.Destination).toEqual({ ToAddresses: ["ana@example.com"] });
-    expect(sent.Message?.Subject?.Data).toBe("Your approval is needed: Jim <b>O'Hara</b>");
-    const html = sent.Message?.Body?.Html?.Data ?? "";
-    const text = sent.Message?.Body?.Text?.Data ?? "";
+    expect(sent.Destinations).toEqual(["ana@example.com"]);
+    const mail = readMime(sent.RawMessage!.Data!);
+    expect(mail.headers.from).toBe("approvals@example.com");
+    expect(mail.headers.to).toBe("ana@example.com");
+    expect(mail.subject).toBe("Your approval is needed: Jim <b>O'Hara</b>");
+    const { html, text } = mail;
     const encoded = encodeURIComponent(TOKEN);
     expect(text).toContain(`Approve: https://approvals.example.com/respond/succeed?taskToken=${encoded}`);
     expect(text).toContain(`Reject:  https://approvals.example.com/respond/fail?taskToken=${encoded}`);
@@ -158,22 +161,22 @@ describe("approval worker with --email-from: SES mail per task", () => {
 
   it("uses --email-to-field for the recipient", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify({ boss: "b@example.org" }) });
-    ses.on(SendEmailCommand).resolves({ MessageId: "m-2" });
+    ses.on(SendRawEmailCommand).resolves({ MessageId: "m-2" });
     await worker({ ...emailing, emailToField: "boss" }, fakeContext().ctx);
-    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Destination?.ToAddresses).toEqual(["b@example.org"]);
+    expect(ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input.Destinations).toEqual(["b@example.org"]);
   });
 
   it("fails a task whose mail SES rejects with EmailNotSent, without the token in the cause, and exits 1", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).resolves({});
-    ses.on(SendEmailCommand).rejects(awsError("MessageRejected", 400));
+    ses.on(SendRawEmailCommand).rejects(awsError("MessageRejected", 400));
     const f = fakeContext();
     const error = await worker(emailing, f.ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FailureError);
     const failure = sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input;
     expect(failure.taskToken).toBe(TOKEN);
     expect(failure.error).toBe("EmailNotSent");
-    expect(failure.cause).toMatch(/could not email the approval links: SES SendEmail failed: MessageRejected/);
+    expect(failure.cause).toMatch(/could not email the approval links: SES SendRawEmail failed: MessageRejected/);
     expect(failure.cause).not.toContain("AAAA");
     expect(f.lines()).toEqual([
       expect.objectContaining({ status: "emailFailed", to: "ana@example.com", taskFailed: true }),
@@ -195,7 +198,7 @@ describe("approval worker with --email-from: SES mail per task", () => {
       .resolvesOnce({ taskToken: "T1", input: JSON.stringify({ managerEmailAddress: "bad address" }) })
       .resolves({ taskToken: "T2", input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).resolves({});
-    ses.on(SendEmailCommand).rejects(awsError("AccessDenied", 403));
+    ses.on(SendRawEmailCommand).rejects(awsError("AccessDenied", 403));
     const f = fakeContext();
     const error = await worker({ ...emailing, once: false }, f.ctx).catch((e: unknown) => e);
     expect((error as AwsError).code).toBe("AccessDenied");
@@ -206,7 +209,7 @@ describe("approval worker with --email-from: SES mail per task", () => {
   it("warns when even SendTaskFailure fails, and says the task stays open", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).rejects(awsError("TaskTimedOut", 400));
-    ses.on(SendEmailCommand).rejects(awsError("MessageRejected", 400));
+    ses.on(SendRawEmailCommand).rejects(awsError("MessageRejected", 400));
     const f = fakeContext();
     await worker(emailing, f.ctx).catch(() => undefined);
     expect(f.stderr()).toContain("stays open until its state's timeout");
