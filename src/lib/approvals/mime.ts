@@ -37,10 +37,23 @@ function part(type: string, body: string): string[] {
   return [`Content-Type: ${type}; charset=UTF-8`, "Content-Transfer-Encoding: base64", "", ...(encoded.match(/.{1,76}/g) ?? [""])];
 }
 
-/** RFC 2047 encoded-word, so any subject (accents, quotes) survives as one header line. */
+/**
+ * RFC 2047 encoded-words, so any subject (accents, quotes) survives: words of at most 39
+ * bytes (64 characters encoded, so a line stays under 78), cut between characters, folded.
+ */
 function encodeWord(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
+  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  const words: string[] = [];
+  let current = "";
+  for (const char of text) {
+    if (Buffer.byteLength(current + char, "utf8") > 39) {
+      words.push(current);
+      current = "";
+    }
+    current += char;
+  }
+  words.push(current);
+  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, "utf8").toString("base64")}?=`).join("\r\n ");
 }
 
 /** Addresses were validated upstream; line breaks would start new headers, so drop them. */

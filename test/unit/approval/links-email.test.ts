@@ -71,7 +71,7 @@ describe("worker backoff", () => {
 });
 
 describe("approval MIME message", () => {
-  it("carries both bodies base64-encoded, a UTF-8 subject as one encoded word, CRLF lines", async () => {
+  it("carries both bodies base64-encoded, a UTF-8 subject as folded encoded words, CRLF lines", async () => {
     const { buildMime } = await import("../../../src/lib/approvals/mime.js");
     const { readMime } = await import("./read-mime.js");
     const raw = buildMime({ from: "a@example.com", to: "b@example.com", subject: "Zoë’s promotion", text: "t ✓", html: "<p>h ✓</p>" });
@@ -81,5 +81,10 @@ describe("approval MIME message", () => {
     expect(text.replace(/\r\n/g, "")).not.toContain("\n");
     const mail = readMime(raw);
     expect(mail).toMatchObject({ subject: "Zoë’s promotion", text: "t ✓", html: "<p>h ✓</p>" });
+
+    const long = "Approval für Jürgen ✓ ".repeat(12);
+    const folded = buildMime({ from: "a@example.com", to: "b@example.com", subject: long, text: "", html: "" }).toString("utf8");
+    expect(folded.split("\r\n").every((line) => line.length <= 78)).toBe(true);
+    expect(readMime(Buffer.from(folded)).subject).toBe(long);
   });
 });
