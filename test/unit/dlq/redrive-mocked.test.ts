@@ -1,0 +1,158 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+  type Message,
+} from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { redrive } from "../../../src/commands/dlq/redrive.js";
+import { AwsError } from "../../../src/lib/errors.js";
+import { testContext } from "./test-context.js";
+
+const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
+const WORK = "https://sqs.us-east-1.amazonaws.com/123456789012/work";
+const sqs = mockClient(SQSClient);
+const lambda = mockClient(LambdaClient);
+const noSleep = async () => {};
+
+function lambdaMessage(n: number, body = JSON.stringify({ n })): Message {
+  return {
+    MessageId: `id-${n}`,
+    ReceiptHandle: `handle-${n}`,
+    Body: body,
+    Attributes: { SentTimestamp: "1764028800000", ApproximateReceiveCount: "1" },
+    MessageAttributes: {
+      RequestID: { DataType: "String", StringValue: `req-${n}` },
+      ErrorCode: { DataType: "String", StringValue: "200" },
+      ErrorMessage: { DataType: "String", StringValue: "Error: boom" },
+    },
+  };
+}
+
+const handlesOf = (calls: { args: [{ input: object }] }[]) =>
+  calls.flatMap((c) => ((c.args[0].input as { Entries: { ReceiptHandle: string }[] }).Entries ?? []).map((e) => e.ReceiptHandle));
+
+beforeEach(() => {
+  sqs.reset();
+  lambda.reset();
+  sqs.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
+  sqs.on(ChangeMessageVisibilityBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] }));
+  sqs.on(DeleteMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] }));
+});
+afterEach(() => {
+  sqs.reset();
+  lambda.reset();
+});
+
+describe("redrive --to with partial SendMessageBatch failures", () => {
+  it("deletes only the entries SQS accepted, releases and lists the refused one, exit 4", async () => {
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [0, 1, 2].map((n) => lambdaMessage(n)) }).resolves({ Messages: [] });
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: "m0", MessageId: "x", MD5OfMessageBody: "" }, { Id: "m2", MessageId: "y", MD5OfMessageBody: "" }],
+      Failed: [{ Id: "m1", SenderFault: true, Code: "InvalidMessageContents", Message: "Invalid characters" }],
+    });
+    const { ctx } = testContext();
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+
+    expect(result.exitCode).toBe(4);
+    expect(result.data).toMatchObject({ moved: 2, failed: 1, skipped: 0 });
+    expect(result.data.failures).toEqual([
+      { messageId: "id-1", requestId: "req-1", class: "handler-error", stage: "send", code: "InvalidMessageContents", error: "Invalid characters" },
+    ]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1); // sender fault: not retried
+    expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never)).toEqual(["handle-0", "handle-2"]);
+    const released = sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0]?.args[0].input;
+    expect(released).toEqual({ QueueUrl: DLQ, Entries: [{ Id: "r0", ReceiptHandle: "handle-1", VisibilityTimeout: 0 }] });
+    // The receive asked for everything the send must carry.
+    expect(sqs.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toMatchObject({
+      QueueUrl: DLQ,
+      MaxNumberOfMessages: 10,
+      MessageAttributeNames: ["All"],
+      MessageSystemAttributeNames: ["All"],
+    });
+  });
+
+  it("retries entries that failed on AWS's side, then moves them", async () => {
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [0, 1, 2].map((n) => lambdaMessage(n)) }).resolves({ Messages: [] });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Successful: [{ Id: "m0", MessageId: "a", MD5OfMessageBody: "" }], Failed: [{ Id: "m1", SenderFault: false, Code: "InternalError" }] })
+      .callsFake((input: { Entries: { Id: string }[] }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "b", MD5OfMessageBody: "" })), Failed: [] }));
+    const { ctx } = testContext();
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+
+    // m2 was in neither list of the first answer: never assumed sent, retried with m1.
+    const sends = sqs.commandCalls(SendMessageBatchCommand).map((c) => (c.args[0].input.Entries ?? []).map((e) => e.MessageBody));
+    expect(sends).toEqual([[JSON.stringify({ n: 0 }), JSON.stringify({ n: 1 }), JSON.stringify({ n: 2 })], [JSON.stringify({ n: 1 }), JSON.stringify({ n: 2 })]]);
+    expect(result.exitCode).toBe(0);
+    expect(result.data).toMatchObject({ moved: 3, failed: 0 });
+    expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never).sort()).toEqual(["handle-0", "handle-1", "handle-2"]);
+  });
+
+  it("stops at a fatal error, deletes nothing and keeps every message in the DLQ", async () => {
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
+    sqs.on(SendMessageBatchCommand).rejects(new AwsError("SQS", "SendMessageBatch", "AccessDenied", "not allowed"));
+    const { ctx } = testContext();
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+    expect(result.exitCode).toBe(4);
+    expect(result.data).toMatchObject({ moved: 0, failed: 2, stoppedBy: expect.stringMatching(/^AccessDenied/) });
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+    expect(handlesOf(sqs.commandCalls(ChangeMessageVisibilityBatchCommand) as never)).toEqual(["handle-0", "handle-1"]);
+  });
+
+  it("on Ctrl-C finishes the batch in hand and takes no new one", async () => {
+    const controller = new AbortController();
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => {
+      controller.abort(); // the user presses Ctrl-C while the send is in flight
+      return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })), Failed: [] };
+    });
+    const { ctx } = testContext(controller.signal);
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+    expect(result.data).toMatchObject({ moved: 2, failed: 0 });
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
+    expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never)).toEqual(["handle-0", "handle-1"]);
+  });
+});
+
+describe("redrive --invoke", () => {
+  it("invokes asynchronously with the original body, deletes what Lambda accepted, keeps the rest", async () => {
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [lambdaMessage(0), lambdaMessage(1, "not json")] }).resolves({ Messages: [] });
+    lambda.on(InvokeCommand).callsFake((input: { Payload: Uint8Array }) => {
+      if (Buffer.from(input.Payload).toString() === "not json") throw new AwsError("Lambda", "Invoke", "InvalidRequestContentException", "Could not parse request body into json");
+      return { StatusCode: 202 };
+    });
+    const { ctx } = testContext();
+    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx, { sleep: noSleep });
+
+    const invokes = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(invokes.map((i) => [i.FunctionName, i.InvocationType, Buffer.from(i.Payload as Uint8Array).toString()])).toEqual([
+      ["thumbnailer", "Event", JSON.stringify({ n: 0 })],
+      ["thumbnailer", "Event", "not json"],
+    ]);
+    expect(result.exitCode).toBe(4);
+    expect(result.data).toMatchObject({ moved: 1, failed: 1, failures: [expect.objectContaining({ messageId: "id-1", code: "InvalidRequestContentException", stage: "send" })] });
+    expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never)).toEqual(["handle-0"]);
+    expect(handlesOf(sqs.commandCalls(ChangeMessageVisibilityBatchCommand) as never)).toEqual(["handle-1"]);
+  });
+
+  it("retries a throttled invoke with backoff", async () => {
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [lambdaMessage(0)] }).resolves({ Messages: [] });
+    lambda
+      .on(InvokeCommand)
+      .rejectsOnce(new AwsError("Lambda", "Invoke", "TooManyRequestsException", "Rate exceeded"))
+      .resolves({ StatusCode: 202 });
+    const slept: number[] = [];
+    const { ctx } = testContext();
+    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx, { sleep: async (ms) => void slept.push(ms) });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(2);
+    expect(slept).toHaveLength(1);
+    expect(result.data.moved).toBe(1);
+  });
+});
