@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { positiveInt } from "../../lib/input.js";
+import { UsageError } from "../../lib/errors.js";
 import { action } from "../../lib/run.js";
 import type { ServeOptions } from "./serve.js";
 import type { StartOptions } from "./start.js";
@@ -81,6 +81,9 @@ Example:
     );
 }
 
+/** 0 asks the system for any free port (the URL is printed once listening). */
 function portNumber(value: string): number {
-  return value.trim() === "0" ? 0 : positiveInt("--port", { max: 65_535 })(value);
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  return port;
 }
