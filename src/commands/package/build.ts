@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { FailureError, UsageError } from "../../lib/errors.js";
+import { FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
 import { parseJsonArg, readTextArg } from "../../lib/input.js";
 import { invokeZipLocally } from "../../lib/package/invoke-local.js";
 import { planPackage } from "../../lib/package/layout.js";
@@ -71,8 +71,9 @@ export async function packageProgram(language: Language, options: PackageOptions
 
   ctx.out.info(formatPackage(data));
   try {
-    data.invocation = await invokeZipLocally(out, plan.handler, event, (options.localTimeout ?? 30) * 1000);
+    data.invocation = await invokeZipLocally(out, plan.handler, event, (options.localTimeout ?? 30) * 1000, ctx.signal);
   } catch (error) {
+    if (ctx.signal.aborted) throw new InterruptedError("interrupted: the program was stopped", `the zip is at ${out}`);
     const err = error as Error;
     throw new FailureError(`${plan.handler} failed locally: ${err.name}: ${err.message}`, `the zip is at ${out}; fix the program and package again`, { cause: error });
   }

@@ -31,7 +31,7 @@ export interface LocalInvocation {
  * or file shows up here, not after deploying), LAMBDA_TASK_ROOT set, handler called with a
  * context whose deadline is `timeoutMs` away. The directory is removed afterwards.
  */
-export async function invokeZipLocally(zipPath: string, handler: string, event: unknown, timeoutMs: number): Promise<LocalInvocation> {
+export async function invokeZipLocally(zipPath: string, handler: string, event: unknown, timeoutMs: number, signal?: AbortSignal): Promise<LocalInvocation> {
   const dir = await mkdtemp(join(tmpdir(), "awsblog-run-"));
   const previousRoot = process.env.LAMBDA_TASK_ROOT;
   try {
@@ -42,9 +42,16 @@ export async function invokeZipLocally(zipPath: string, handler: string, event: 
     const fn = exported[handler.slice(dot + 1)];
     if (typeof fn !== "function") throw new Error(`${handler}: the module exports no such function`);
     process.env.LAMBDA_TASK_ROOT = dir;
+    // The program runs in its own process group, out of reach of the terminal's Ctrl-C.
+    const stop = () => (exported.killRunning as (() => void) | undefined)?.();
+    signal?.addEventListener("abort", stop);
     const started = Date.now();
-    const result: unknown = await fn(event, fakeContext(handler.slice(0, dot), timeoutMs));
-    return { result, durationMs: Date.now() - started };
+    try {
+      const result: unknown = await fn(event, fakeContext(handler.slice(0, dot), timeoutMs));
+      return { result, durationMs: Date.now() - started };
+    } finally {
+      signal?.removeEventListener("abort", stop);
+    }
   } finally {
     if (previousRoot === undefined) delete process.env.LAMBDA_TASK_ROOT;
     else process.env.LAMBDA_TASK_ROOT = previousRoot;

@@ -36,6 +36,14 @@ function killMargin(remainingMs) {
   return Math.min(1000, Math.max(50, Math.floor(remainingMs / 10)));
 }
 
+// Process groups of programs still running, so a local runner can stop them on Ctrl-C.
+const running = new Set();
+exports.killRunning = function killRunning() {
+  for (const pid of running) {
+    try { process.kill(-pid, "SIGKILL"); } catch (_) { /* already gone */ }
+  }
+};
+
 function programError(name, message, details) {
   const error = new Error(message);
   error.name = name;
@@ -64,6 +72,7 @@ exports.handler = async function handler(event, context) {
   return new Promise((resolve, reject) => {
     // detached: the child leads its own process group, so a deadline kills its children too.
     const child = spawn(program, args, { cwd: root, env, detached: true, shell: false, stdio: ["pipe", "pipe", "pipe"] });
+    if (child.pid !== undefined) running.add(child.pid);
     const stdout = [];
     let stdoutBytes = 0;
     let stderrTail = "";
@@ -112,6 +121,7 @@ exports.handler = async function handler(event, context) {
     child.on("exit", killGroup);
     child.on("close", (exitCode, signal) => {
       clearTimeout(timer);
+      running.delete(child.pid);
       if (stderrLine) { console.error("[" + CONFIG.language + "] " + stderrLine); stderrLine = ""; }
       const tail = stderrTail.trim();
       if (failure) {
