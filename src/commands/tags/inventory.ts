@@ -50,6 +50,7 @@ export async function takeInventory(options: PolicyOptions, ctx: Context, deps: 
   } finally {
     spinner.stop();
   }
+  if (instances.size === 0) ctx.out.warn("no pending, running, stopping or stopped instance matched --vpc/--filter in this region");
   const now = ctx.now();
   const findings = [...instances.values()].map((i) => evaluateInstance(i, rules, now));
   return { rules, instances, findings };
