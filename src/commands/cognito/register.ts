@@ -3,7 +3,7 @@ import { collect, positiveInt } from "../../lib/input.js";
 import { action } from "../../lib/run.js";
 
 const PASSWORD_HELP = "read the password from stdin's first line (else $AWSBLOG_PASSWORD, else a no-echo prompt)";
-const SECRET_HELP = "the app client's secret, if it has one (adds SECRET_HASH to every call)";
+const SECRET_HELP = "the app client's secret, if it has one (adds SECRET_HASH to every call; or $AWSBLOG_CLIENT_SECRET)";
 const SELECT_HELP = "pick the cached login by client id (default: the most recent login)";
 const USER_HELP = "pick the cached login by username (default: the most recent login)";
 

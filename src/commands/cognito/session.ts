@@ -3,7 +3,7 @@ import { secretHash } from "../../lib/cognito/secret-hash.js";
 import { selectLogin, type CachedLogin, type Selector } from "../../lib/cognito/token-cache.js";
 import type { Context } from "../../lib/context.js";
 import { FailureError } from "../../lib/errors.js";
-import { cognitoApi, explained, tokenCache, type CognitoDeps } from "./shared.js";
+import { clientSecretOf, cognitoApi, explained, tokenCache, type CognitoDeps } from "./shared.js";
 
 /** Tokens are refreshed this long before they expire, so a call made now does not race the clock. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -23,7 +23,7 @@ export async function currentLogin(ctx: Context, deps: CognitoDeps, options: Ses
   if (!entry.refreshToken) {
     throw new FailureError(`the cached login of ${entry.username} has expired and has no refresh token`, "log in again: awsblog cognito login");
   }
-  const refreshed = await refresh(ctx, deps, entry, options.clientSecret);
+  const refreshed = await refresh(ctx, deps, entry, clientSecretOf(options, ctx));
   await cache.save(refreshed);
   ctx.out.debug(`refreshed the tokens of ${entry.username}; valid until ${refreshed.expiresAt}`);
   return { entry: refreshed, refreshed: true };

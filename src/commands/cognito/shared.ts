@@ -64,3 +64,8 @@ export function checkPrint(value: string | undefined, allowed: TokenKind[]): Tok
   if (!(allowed as string[]).includes(value)) throw new UsageError(`--print must be one of ${allowed.join(", ")}, got "${value}"`);
   return value as TokenKind;
 }
+
+/** `--client-secret`, else $AWSBLOG_CLIENT_SECRET (keeps the secret out of argv and shell history). */
+export function clientSecretOf(options: { clientSecret?: string }, ctx: Pick<Context, "env">): string | undefined {
+  return options.clientSecret || ctx.env.AWSBLOG_CLIENT_SECRET || undefined;
+}

@@ -1,7 +1,7 @@
 import type { CodeDelivery } from "../../lib/aws/cognito.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { cognitoApi, explained, parseAttributes, secretInput, type CognitoDeps } from "./shared.js";
+import { clientSecretOf, cognitoApi, explained, parseAttributes, secretInput, type CognitoDeps } from "./shared.js";
 
 /** signup, confirm and resend-code: registering a user with the app client's public API. */
 export interface SignupOptions {
@@ -30,9 +30,9 @@ export async function signup(options: SignupOptions, ctx: Context, deps: Cognito
         username: options.username,
         password,
         attributes,
-        secretHash: maybeSecretHash(options.clientSecret, options.username, options.clientId),
+        secretHash: maybeSecretHash(clientSecretOf(options, ctx), options.username, options.clientId),
       }),
-    { username: options.username, hasSecret: Boolean(options.clientSecret) },
+    { username: options.username, hasSecret: Boolean(clientSecretOf(options, ctx)) },
   );
   const data: SignupResult = { username: options.username, userConfirmed: out.userConfirmed, userSub: out.userSub, codeDelivery: out.delivery };
   const next = out.userConfirmed
@@ -56,9 +56,9 @@ export async function confirm(options: ConfirmOptions, ctx: Context, deps: Cogni
         clientId: options.clientId,
         username: options.username,
         code: options.code.trim(),
-        secretHash: maybeSecretHash(options.clientSecret, options.username, options.clientId),
+        secretHash: maybeSecretHash(clientSecretOf(options, ctx), options.username, options.clientId),
       }),
-    { username: options.username, hasSecret: Boolean(options.clientSecret) },
+    { username: options.username, hasSecret: Boolean(clientSecretOf(options, ctx)) },
   );
   return { data: { username: options.username, confirmed: true }, text: `confirmed ${options.username}: log in with awsblog cognito login` };
 }
@@ -76,9 +76,9 @@ export async function resendCode(options: ResendOptions, ctx: Context, deps: Cog
       api.resendConfirmationCode({
         clientId: options.clientId,
         username: options.username,
-        secretHash: maybeSecretHash(options.clientSecret, options.username, options.clientId),
+        secretHash: maybeSecretHash(clientSecretOf(options, ctx), options.username, options.clientId),
       }),
-    { username: options.username, hasSecret: Boolean(options.clientSecret) },
+    { username: options.username, hasSecret: Boolean(clientSecretOf(options, ctx)) },
   );
   return { data: { username: options.username, codeDelivery: delivery }, text: `a new confirmation code is on its way${deliveryText(delivery)}` };
 }
