@@ -147,9 +147,10 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
     expect(seen.headers).toMatchObject({ authorization: idToken, "x-trace": "abc", "content-type": "application/json" });
   });
 
-  it("call exits 1 on HTTP 403 with the status on stderr and the body on stdout", async () => {
-    const run = await cli(["cognito", "call", `${api.url}/forbidden`]);
+  it("call exits 1 on HTTP 403 with the status on stderr and the body on stdout; --debug hides the token", async () => {
+    const run = await cli(["cognito", "call", `${api.url}/forbidden`, "--debug"]);
     expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/\[debug\] → GET .*Authorization: \*\*\*/);
     expect(run.stderr).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/forbidden returned HTTP 403/);
     expect(run.stdout).toContain("User is not authorized");
     expect(run.stderr).not.toContain(idToken);
