@@ -19,10 +19,10 @@ export async function serve(options: ServeOptions, ctx: Context, deps: { sfn?: S
   if (!["127.0.0.1", "localhost", "::1"].includes(host)) {
     ctx.out.warn(`listening on ${host}: anyone who can reach it with a link can decide; put it behind HTTPS and your own access control`);
   }
-  // Resolved on first use, so a misconfigured region shows on the first decision, not at start.
-  let sfn: Promise<StepFunctionsApi> | undefined = deps.sfn ? Promise.resolve(deps.sfn) : undefined;
-  const getSfn = () => (sfn ??= import("../../lib/aws/sfn.js").then((m) => m.createStepFunctionsApi(ctx.aws)));
-  const handler = createApprovalHandler({ sfn: getSfn, out: ctx.out });
+  // Built before listening, so a missing region or profile fails at start (exit 2), not on
+  // the manager's click.
+  const sfn = deps.sfn ?? (await (await import("../../lib/aws/sfn.js")).createStepFunctionsApi(ctx.aws));
+  const handler = createApprovalHandler({ sfn: async () => sfn, out: ctx.out });
   const server = createServer((req, res) => void handler(req, res));
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -44,7 +44,7 @@ const form = (fields: Record<string, string>, headers: Record<string, string> = 
 });
 
 describe("approval page handler", () => {
-  it("GET shows a form that POSTs the token in the body, with no-store, no-referrer and no framing", async () => {
+  it("GET shows a form that POSTs the token in the body, with no-store, a same-origin referrer policy and no framing", async () => {
     const res = await fetch(`${base}/succeed?taskToken=${encodeURIComponent("tok+/=")}`);
     const html = await res.text();
     expect(res.status).toBe(200);
