@@ -36,11 +36,11 @@ describe("login and token commands (fake Cognito)", () => {
     const dir = await mkdtemp(join(tmpdir(), "awsblog-cmd-"));
     const env = { AWSBLOG_CONFIG_DIR: dir, AWSBLOG_PASSWORD: "pw-Unique-123" };
     const idToken = jwt({ "cognito:username": "jdoe-internal", iss: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool9" });
-    const first = fakeApi([{ challengeParameters: {}, tokens: { idToken, accessToken: "a.b.c", refreshToken: "r1", expiresIn: 3600 } }]);
+    const first = fakeApi([{ challengeParameters: {}, tokens: { idToken, accessToken: "a.b.c", refreshToken: "refresh-tok-r1", expiresIn: 3600 } }]);
     const t0 = new Date("2026-11-25T09:00:00Z");
     const { ctx } = context(env, t0);
     const result = await login({ clientId: "cid", username: "jdoe@example.com", flow: "password", clientSecret: "s3cr3t" }, ctx, { api: first.api });
-    expect(result.data).toEqual({ idToken, accessToken: "a.b.c", refreshToken: "r1", expiresAt: "2026-11-25T10:00:00.000Z", username: "jdoe@example.com" });
+    expect(result.data).toEqual({ idToken, accessToken: "a.b.c", refreshToken: "refresh-tok-r1", expiresAt: "2026-11-25T10:00:00.000Z", username: "jdoe@example.com" });
     expect(first.sent[0]).toMatchObject({ parameters: { USERNAME: "jdoe@example.com", SECRET_HASH: secretHash("s3cr3t", "jdoe@example.com", "cid") } });
 
     const [file] = await readdir(join(dir, "cognito"));
@@ -62,10 +62,10 @@ describe("login and token commands (fake Cognito)", () => {
     expect(refresh.sent[0]).toEqual({
       clientId: "cid",
       authFlow: "REFRESH_TOKEN_AUTH",
-      parameters: { REFRESH_TOKEN: "r1", SECRET_HASH: secretHash("s3cr3t", "jdoe-internal", "cid") },
+      parameters: { REFRESH_TOKEN: "refresh-tok-r1", SECRET_HASH: secretHash("s3cr3t", "jdoe-internal", "cid") },
     });
     const after = JSON.parse(await readFile(join(dir, "cognito", file!), "utf8"));
-    expect(after).toMatchObject({ idToken: idToken2, refreshToken: "r1", expiresAt: "2026-11-25T10:59:30.000Z" });
-    for (const secret of ["pw-Unique-123", "s3cr3t", "r1", idToken2]) expect(later.stderr()).not.toContain(secret);
+    expect(after).toMatchObject({ idToken: idToken2, refreshToken: "refresh-tok-r1", expiresAt: "2026-11-25T10:59:30.000Z" });
+    for (const secret of ["pw-Unique-123", "s3cr3t", "refresh-tok-r1", idToken2]) expect(later.stderr()).not.toContain(secret);
   });
 });
