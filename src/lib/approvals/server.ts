@@ -39,7 +39,7 @@ export function createApprovalHandler(deps: ApprovalHandlerDeps) {
     const route = url.pathname.split("/").pop() ?? "";
     let page: Page;
     try {
-      page = await route_(req, url, route, deps);
+      page = await respond(req, url, route, deps);
     } catch (error) {
       // Only reached for bugs: keep the details (without tokens) on our side.
       deps.out.warn(`unexpected error serving ${req.method} ${url.pathname}: ${formatError(error)}`);
@@ -54,7 +54,7 @@ export function createApprovalHandler(deps: ApprovalHandlerDeps) {
   };
 }
 
-async function route_(req: IncomingMessage, url: URL, route: string, deps: ApprovalHandlerDeps): Promise<Page> {
+async function respond(req: IncomingMessage, url: URL, route: string, deps: ApprovalHandlerDeps): Promise<Page> {
   const method = req.method ?? "GET";
   if (route === "healthz") {
     return method === "GET" || method === "HEAD" ? { status: 200, html: "ok\n", contentType: "text/plain; charset=utf-8" } : messagePage(405, "Method not allowed", "Use GET.");
