@@ -51,24 +51,29 @@ export interface RedriveReport {
   stoppedBy?: string;
 }
 
-type State = "skipped" | "planned" | "moved" | "failed" | "sent";
+/** inflight: a worker is delivering it now. sent: delivered, but its delete failed. */
+type State = "inflight" | "skipped" | "planned" | "moved" | "failed" | "sent";
+type Item = { message: QueueMessage; cls: FailureClass; requestId: string | null };
 
 export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<RedriveReport> {
   const report: RedriveReport = { moved: 0, failed: 0, skipped: 0, planned: 0, failures: [], byClass: {} };
   const seen = new Map<string, State>();
+  const inflight = new Map<string, Promise<void>>();
   const failures = new Map<string, RedriveFailure>();
   const max = options.max ?? Number.POSITIVE_INFINITY;
   const idleLimit = options.idleReceives ?? 5;
   let reserved = 0;
   let idle = 0;
   let stop = false;
-  let inFlight = 0;
+  let holding = 0;
 
   const release = (messages: QueueMessage[]) =>
     messages.length ? releaseAll(sqs, options.queueUrl, messages, 1) : Promise.resolve([]);
+  const count = (cls: FailureClass) => (report.byClass[cls] = (report.byClass[cls] ?? 0) + 1);
 
-  async function deleteSent(sent: { message: QueueMessage; cls: FailureClass; requestId: string | null }[]) {
-    for (const group of chunk(sent, 10)) {
+  /** Deletes delivered messages; only a successful delete makes a message "moved". */
+  async function deleteDelivered(items: Item[]) {
+    for (const group of chunk(items, 10)) {
       const entries = group.map((s, i) => ({ id: `d${i}`, receiptHandle: s.message.receiptHandle }));
       let failed: { id: string; code: string; message: string }[];
       try {
@@ -76,83 +81,101 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       } catch (error) {
         failed = entries.map((e) => ({ id: e.id, code: (error as { code?: string }).code ?? "Error", message: (error as Error).message }));
       }
-      const failedIds = new Set(failed.map((f) => f.id));
       group.forEach((s, i) => {
+        const id = s.message.messageId;
         const f = failed.find((x) => x.id === `d${i}`);
-        if (!failedIds.has(`d${i}`)) {
-          seen.set(s.message.messageId, "moved");
-          failures.delete(s.message.messageId);
-          report.moved += 1;
-          report.byClass[s.cls] = (report.byClass[s.cls] ?? 0) + 1;
-        } else {
-          seen.set(s.message.messageId, "sent");
-          failures.set(s.message.messageId, {
-            messageId: s.message.messageId,
+        const wasMoved = seen.get(id) === "moved";
+        if (!f) {
+          if (!wasMoved) {
+            report.moved += 1;
+            count(s.cls);
+          }
+          seen.set(id, "moved");
+          failures.delete(id);
+        } else if (!wasMoved) {
+          seen.set(id, "sent");
+          failures.set(id, {
+            messageId: id,
             requestId: s.requestId,
             class: s.cls,
             stage: "delete",
-            code: f?.code ?? "Error",
-            error: `delivered to the target but not deleted from the DLQ (${f?.message ?? "unknown"}); a later redrive sends it again`,
+            code: f.code,
+            error: `delivered to the target but not deleted from the DLQ (${f.message}); a later redrive sends it again`,
           });
         }
       });
     }
   }
 
-  async function handle(batch: QueueMessage[], want: number) {
-    const fresh: { message: QueueMessage; cls: FailureClass; requestId: string | null }[] = [];
-    const releaseNow: QueueMessage[] = [];
-    const retryDelete: typeof fresh = [];
-    for (const message of batch) {
-      const state = seen.get(message.messageId);
-      const inspected = inspectRecord(recordFromQueueMessage(message));
-      const item = { message, cls: inspected.class, requestId: inspected.requestId };
-      if (state === "sent") retryDelete.push(item);
-      else if (state) releaseNow.push(message);
-      else if (options.classes && !options.classes.has(inspected.class)) {
-        seen.set(message.messageId, "skipped");
-        report.skipped += 1;
-        releaseNow.push(message);
-      } else fresh.push(item);
-    }
-    reserved -= want - fresh.length;
-    idle = fresh.length === 0 && retryDelete.length === 0 ? idle + 1 : 0;
-    if (idle >= idleLimit) stop = true;
-
-    const toRelease = [...releaseNow];
-    const sent: typeof fresh = [...retryDelete];
+  async function deliver(fresh: Item[]): Promise<{ delivered: Item[]; refused: QueueMessage[] }> {
+    if (fresh.length === 0) return { delivered: [], refused: [] };
     if (options.dryRun) {
       for (const f of fresh) {
         seen.set(f.message.messageId, "planned");
         report.planned += 1;
-        report.byClass[f.cls] = (report.byClass[f.cls] ?? 0) + 1;
-        toRelease.push(f.message);
+        count(f.cls);
       }
-    } else if (fresh.length > 0) {
-      const delivery = await options.target.deliver(fresh.map((f) => f.message));
-      if (delivery.fatal) {
-        stop = true;
-        report.stoppedBy ??= `${delivery.failed[0]?.code ?? "error"} from ${options.target.describe}`;
-      }
-      const byId = new Map(fresh.map((f) => [f.message.messageId, f]));
-      for (const m of delivery.delivered) sent.push(byId.get(m.messageId) as (typeof fresh)[number]);
-      for (const failure of delivery.failed) {
-        const f = byId.get(failure.message.messageId) as (typeof fresh)[number];
-        seen.set(f.message.messageId, "failed");
-        failures.set(f.message.messageId, {
-          messageId: f.message.messageId,
-          requestId: f.requestId,
-          class: f.cls,
-          stage: "send",
-          code: failure.code,
-          error: failure.error,
-        });
-        toRelease.push(f.message);
-      }
+      return { delivered: [], refused: fresh.map((f) => f.message) };
     }
-    // Release first: filtered-out and failed messages should not wait behind the deletes.
-    await Promise.all([release(toRelease), sent.length ? deleteSent(sent) : Promise.resolve()]);
+    const delivery = await options.target.deliver(fresh.map((f) => f.message));
+    if (delivery.fatal) {
+      stop = true;
+      report.stoppedBy ??= `${delivery.failed[0]?.code ?? "error"} from ${options.target.describe}`;
+    }
+    const byId = new Map(fresh.map((f) => [f.message.messageId, f]));
+    for (const failure of delivery.failed) {
+      const f = byId.get(failure.message.messageId) as Item;
+      seen.set(f.message.messageId, "failed");
+      failures.set(f.message.messageId, { messageId: f.message.messageId, requestId: f.requestId, class: f.cls, stage: "send", code: failure.code, error: failure.error });
+    }
+    return { delivered: delivery.delivered.map((m) => byId.get(m.messageId) as Item), refused: delivery.failed.map((f) => f.message) };
+  }
+
+  async function handle(batch: QueueMessage[], want: number) {
+    const fresh: Item[] = [];
+    const release1: QueueMessage[] = [];
+    const deleteAgain: Item[] = [];
+    const duplicates: Item[] = [];
+    for (const message of batch) {
+      const inspected = inspectRecord(recordFromQueueMessage(message));
+      const item = { message, cls: inspected.class, requestId: inspected.requestId };
+      const state = seen.get(message.messageId);
+      if (state === undefined && options.classes && !options.classes.has(inspected.class)) {
+        seen.set(message.messageId, "skipped");
+        report.skipped += 1;
+        release1.push(message);
+      } else if (state === undefined) {
+        seen.set(message.messageId, "inflight");
+        fresh.push(item);
+      } else if (state === "inflight") duplicates.push(item); // SQS delivered it twice (standard queues may)
+      else if (state === "moved" || state === "sent") deleteAgain.push(item); // already in the target
+      else release1.push(message);
+    }
+    reserved -= want - fresh.length;
+    idle = fresh.length + deleteAgain.length + duplicates.length === 0 ? idle + 1 : 0;
+    if (idle >= idleLimit) stop = true;
+
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    for (const f of fresh) inflight.set(f.message.messageId, done);
+    try {
+      const { delivered, refused } = await deliver(fresh);
+      // Released messages should not wait behind the deletes.
+      await Promise.all([release([...release1, ...refused]), deleteDelivered([...delivered, ...deleteAgain])]);
+    } finally {
+      for (const f of fresh) inflight.delete(f.message.messageId);
+      finished();
+    }
+    if (duplicates.length > 0) await settleDuplicates(duplicates);
     options.onProgress?.(snapshot());
+  }
+
+  /** A second copy waits for the worker delivering the first, then is deleted or released with it. */
+  async function settleDuplicates(duplicates: Item[]) {
+    await Promise.all(duplicates.map((d) => inflight.get(d.message.messageId)));
+    const moved = duplicates.filter((d) => ["moved", "sent"].includes(seen.get(d.message.messageId) as string));
+    const other = duplicates.filter((d) => !moved.includes(d)).map((d) => d.message);
+    await Promise.all([deleteDelivered(moved), release(other)]);
   }
 
   function snapshot(): RedriveReport {
@@ -181,14 +204,14 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
         // Empty while another worker holds a batch can mean a FIFO group is locked by it:
         // leave this worker, and let the last one standing decide the queue is drained.
         reserved -= want;
-        if (inFlight === 0) stop = true;
+        if (holding === 0) stop = true;
         return;
       }
-      inFlight += 1;
+      holding += 1;
       try {
         await handle(batch, want);
       } finally {
-        inFlight -= 1;
+        holding -= 1;
       }
     }
   });

@@ -106,6 +106,20 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
     expect(handlesOf(sqs.commandCalls(ChangeMessageVisibilityBatchCommand) as never)).toEqual(["handle-0", "handle-1"]);
   });
 
+  it("sends a message SQS delivered twice only once, and deletes both copies", async () => {
+    const copy = (handle: string) => ({ ...lambdaMessage(7), ReceiptHandle: handle });
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [copy("handle-a")] }).resolvesOnce({ Messages: [copy("handle-b")] }).resolves({ Messages: [] });
+    sqs.on(SendMessageBatchCommand).callsFake(async (input: { Entries: { Id: string }[] }) => {
+      await new Promise((r) => setTimeout(r, 20)); // the second copy arrives while the first is being sent
+      return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })), Failed: [] };
+    });
+    const { ctx } = testContext();
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 2 }, ctx, { sleep: noSleep });
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+    expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never).sort()).toEqual(["handle-a", "handle-b"]);
+    expect(result.data).toMatchObject({ moved: 1, failed: 0 });
+  });
+
   it("on Ctrl-C finishes the batch in hand and takes no new one", async () => {
     const controller = new AbortController();
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
