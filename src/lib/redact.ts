@@ -8,6 +8,8 @@ const SECRET_KEY =
 export const REDACTED = "***";
 
 export function redact(value: unknown, depth = 0): unknown {
+  // Approve/reject links carry the token in their query string, whatever field holds them.
+  if (typeof value === "string") return value.replace(/(taskToken=)[^&\s"'<>]+/gi, `$1${REDACTED}`);
   if (depth > 8 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;

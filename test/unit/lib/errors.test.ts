@@ -57,6 +57,9 @@ describe("redaction", () => {
     };
     const text = summarize(input, 10_000);
     for (const secret of ['"T"', '"p"', '"abc"', '"h"', '"s"', '"123456"', '"sess"', '"c"']) expect(text).not.toContain(secret);
+    expect(summarize({ Body: "Approve: https://x/succeed?taskToken=AAA%2Bb&z=1" })).toBe(
+      '{"Body":"Approve: https://x/succeed?taskToken=***&z=1"}',
+    );
     expect(redact(input)).toMatchObject({ output: '{"ok":true}', AuthParameters: { USERNAME: "john" }, list: [{ name: "n" }] });
   });
 });
