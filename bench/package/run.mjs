@@ -4,7 +4,7 @@
 // Usage: node bench/package/run.mjs [--runs 5] [--mb 100] [--keep]
 // Needs the built CLI (npx tsc -p tsconfig.build.json) and Info-ZIP `zip`.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,15 +73,21 @@ function generate(root) {
   return { files: i + 2, ...made };
 }
 
+// GNU time, when installed, adds the CPU seconds: CPU/wall above 1 means both cores worked.
+const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
 function time(command, argv, cwd) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, argv, { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env } });
+  const [cmd, full] = GNU_TIME ? [GNU_TIME, ["-f", "__cpu %U %S", command, ...argv]] : [command, argv];
+  const result = spawnSync(cmd, full, { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env }, encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${argv.join(" ")} failed: ${result.stderr}`);
-  return ms;
+  const cpu = /__cpu ([\d.]+) ([\d.]+)/.exec(result.stderr);
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const summarize = (runs) => ({ ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), all: runs.map((r) => r.ms.toFixed(0)).join(", ") });
 
 const root = mkdtempSync(join(tmpdir(), "awsblog-bench-pkg-"));
 try {
@@ -101,11 +107,12 @@ try {
   const statsFile = join(root, "stats.json");
   execFileSync(process.execPath, [BIN, "package", "php", "--entry", "main.php", "--runtime-dir", "runtime", "--out", ours, "-q"], { cwd: root, env: { ...process.env, AWSBLOG_STATS_FILE: statsFile } });
   console.log(`AWS calls made by awsblog package: ${readFileSync(statsFile, "utf8").trim()}`);
-  const info = { ms: median(times.info), bytes: statSync(infoZip).size };
-  const awsblog = { ms: median(times.ours), bytes: statSync(ours).size };
-  console.log(`runs: ${runs} each, median wall time`);
-  console.log(`Info-ZIP zip -r -X : ${info.ms.toFixed(0)} ms, ${info.bytes} bytes   (all: ${times.info.map((t) => t.toFixed(0)).join(", ")})`);
-  console.log(`awsblog package   : ${awsblog.ms.toFixed(0)} ms, ${awsblog.bytes} bytes   (all: ${times.ours.map((t) => t.toFixed(0)).join(", ")})`);
+  const info = { ...summarize(times.info), bytes: statSync(infoZip).size };
+  const awsblog = { ...summarize(times.ours), bytes: statSync(ours).size };
+  const line = (label, r) => `${label}: ${r.ms.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU, ${r.bytes} bytes   (wall of each run: ${r.all})`;
+  console.log(`runs: ${runs} each, medians`);
+  console.log(line("Info-ZIP zip -r -X", info));
+  console.log(line("awsblog package   ", awsblog));
   console.log(`time ratio awsblog/Info-ZIP: ${(awsblog.ms / info.ms).toFixed(2)}   size ratio: ${(awsblog.bytes / info.bytes).toFixed(4)}`);
 } finally {
   if (keep) console.log(`kept ${root}`);

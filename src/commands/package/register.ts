@@ -27,7 +27,8 @@ const LANGUAGE_HELP: Record<Language, { entry: string; runtime: string; example:
 export function register(program: Command): void {
   const pkg = program
     .command("package")
-    .description("zip a PHP, Go or Ruby program with a safe Node.js wrapper for Lambda; verify; run locally");
+    .description("zip a PHP, Go or Ruby program with a safe Node.js wrapper for Lambda; verify; run locally")
+    .addHelpText("after", "\nExample:\n  $ awsblog package go --entry app --out go.zip --run-local --event '{\"name\":\"ana\"}'\n  $ awsblog package verify go.zip");
 
   for (const language of ["php", "go", "ruby"] as const) {
     const help = LANGUAGE_HELP[language];

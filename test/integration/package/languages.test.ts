@@ -103,6 +103,8 @@ describe("package and verify through the CLI", () => {
     ["an absolute --include", ["--include", "/etc/hostname"], /absolute paths are refused/],
     ["an --include with ..", ["--include", "../x"], /'\.\.' are refused/],
     ["a bad --event", ["--run-local", "--event", "{nope"], /--event is not valid JSON/],
+    ["--event without --run-local", ["--event", "{}"], /--event only works with --run-local/],
+    ["a bad --input", ["--input", "shell"], /--input/],
   ])("refuses %s with exit 2 and writes nothing", async (_label, extra, message) => {
     const run = await cli([...ws.flags.go, "--out", "refused.zip", ...extra]);
     expect(run.code).toBe(2);

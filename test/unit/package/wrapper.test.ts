@@ -20,6 +20,8 @@ beforeAll(() => {
   writeExecutable(join(dir, "text"), "#!/bin/sh\nprintf '  hello, not json \\n\\n'\n");
   writeExecutable(join(dir, "hang"), `#!/bin/sh\nsleep 30 &\necho $! > "${join(dir, "grandchild.pid")}"\nsleep 30\n`);
   writeExecutable(join(dir, "ignore-stdin"), "#!/bin/sh\necho 42\n");
+  writeExecutable(join(dir, "flood"), "#!/bin/sh\nhead -c 7000000 /dev/zero | tr '\\0' x\nsleep 5\n");
+  writeExecutable(join(dir, "leaves-child"), `#!/bin/sh\nsleep 30 &\necho $! > "${join(dir, "left.pid")}"\necho '{"done":true}'\n`);
   writeExecutable(join(dir, "env"), '#!/bin/sh\nprintf \'{"root":"%s","cwd":"%s"}\' "$LAMBDA_TASK_ROOT" "$(pwd)"\n');
 });
 afterAll(() => cleanup());
@@ -90,6 +92,22 @@ describe("generated wrapper: results and failures", () => {
   it("rejects with a clear error when the program cannot start", async () => {
     const handler = loadWrapper(dir, { program: "missing-binary" }, "missing");
     await expect(handler({}, contextWithRemaining(10_000))).rejects.toMatchObject({ name: "ProgramStartFailed", code: "ENOENT" });
+  });
+});
+
+describe("generated wrapper: limits and leftovers", () => {
+  it("stops a program that writes more than Lambda can return", async () => {
+    const handler = loadWrapper(dir, { program: "flood" }, "flood");
+    await expect(handler({}, contextWithRemaining(20_000))).rejects.toMatchObject({ name: "ProgramOutputTooLarge" });
+  });
+
+  it("returns when the program exits, reaping background children that hold its stdout", async () => {
+    const handler = loadWrapper(dir, { program: "leaves-child" }, "left");
+    const started = Date.now();
+    expect(await handler({}, contextWithRemaining(20_000))).toEqual({ done: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const leftover = Number(readFileSync(join(dir, "left.pid"), "utf8"));
+    await expect.poll(() => isRunning(leftover), { timeout: 2000 }).toBe(false);
   });
 });
 
