@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { cognitoTimestamp, createSrpClient, N, padHex, poolNameOf } from "../../../src/lib/cognito/srp.js";
 // The reference implementation (amazon-cognito-identity-js) run live on the same inputs.
@@ -51,6 +52,10 @@ describe("SRP against amazon-cognito-identity-js golden vectors", () => {
     const B = vectors.map((v) => BigInt(`0x${v.srpB}`));
     expect(B.some(topBitSet)).toBe(true);
     expect(B.some((x) => !topBitSet(x))).toBe(true);
+    // u = H(A ‖ B) is hashed again inside the key derivation: both forms occur there too.
+    const u = A.map((a, i) => BigInt(`0x${createHash("sha256").update(Buffer.from(padHex(a) + padHex(B[i]!), "hex")).digest("hex")}`));
+    expect(u.some(topBitSet)).toBe(true);
+    expect(u.some((x) => !topBitSet(x))).toBe(true);
   });
 
   it("answers with USER_ID_FOR_SRP, not the name the user typed", () => {
