@@ -12,7 +12,7 @@ const MESSAGES = Number(process.argv[2] ?? 1000);
 const RUNS = Number(process.argv[3] ?? 3);
 const OUT = "bench/dlq/out";
 mkdirSync(OUT, { recursive: true });
-const env = { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+const env = { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 Object.assign(process.env, env);
 
 const port = await freePort();
@@ -120,4 +120,3 @@ async function waitFor(url) {
   }
   throw new Error(`moto_server did not start at ${url}`);
 }
-void spawnSync;

@@ -33,6 +33,9 @@ export async function peekQueue(sqs: SqsApi, options: PeekOptions): Promise<Peek
   const held = new Map<string, QueueMessage>();
   let reserved = 0;
   let empty = false;
+  // Receives in a row that brought only messages already held: their timeout ran out while we
+  // read (a slow endpoint); stop rather than chase them.
+  let stale = 0;
   let readError: unknown;
   try {
     await runWorkers(options.concurrency, async () => {
@@ -58,7 +61,8 @@ export async function peekQueue(sqs: SqsApi, options: PeekOptions): Promise<Peek
           held.set(message.messageId, message);
         }
         reserved -= want - fresh;
-        if (batch.length === 0) empty = true;
+        stale = fresh === 0 ? stale + 1 : 0;
+        if (batch.length === 0 || stale >= 5) empty = true;
       }
     });
   } catch (error) {

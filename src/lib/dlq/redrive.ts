@@ -159,9 +159,10 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     const done = new Promise<void>((resolve) => (finished = resolve));
     for (const f of fresh) inflight.set(f.message.messageId, done);
     try {
+      // Filtered-out messages go back at once, while the batch is being delivered.
+      const releasing = release(release1);
       const { delivered, refused } = await deliver(fresh);
-      // Released messages should not wait behind the deletes.
-      await Promise.all([release([...release1, ...refused]), deleteDelivered([...delivered, ...deleteAgain])]);
+      await Promise.all([releasing, release(refused), deleteDelivered([...delivered, ...deleteAgain])]);
     } finally {
       for (const f of fresh) inflight.delete(f.message.messageId);
       finished();
