@@ -71,6 +71,7 @@ export async function planPackage(request: PackageRequest): Promise<PackagePlan>
     input,
     program: interpreter ? `${runtimeName}/${interpreter}` : basename(entryReal),
     args: interpreter ? [basename(entryReal)] : [],
+    ...(runtimeName ? { runtimeDir: runtimeName } : {}),
   };
 
   const byPath = new Map<string, PlannedEntry>();

@@ -6,6 +6,8 @@ export interface WrapperConfig {
   input: InputMode;
   program: string;
   args: string[];
+  /** The runtime dir in the zip: its bin/ joins PATH and its lib/ joins LD_LIBRARY_PATH. */
+  runtimeDir?: string;
 }
 
 /** First line of every generated wrapper; `package verify` looks for it. */
@@ -62,10 +64,10 @@ exports.handler = async function handler(event, context) {
     }
     args.push(payload);
   }
-  const runtimeDir = path.dirname(path.dirname(program));
+  const runtimeDir = CONFIG.runtimeDir ? path.join(root, CONFIG.runtimeDir) : undefined;
   const env = Object.assign({}, process.env, {
-    PATH: [path.dirname(program), root, process.env.PATH || "/usr/bin:/bin"].join(":"),
-    LD_LIBRARY_PATH: [process.env.LD_LIBRARY_PATH, path.join(runtimeDir, "lib")].filter(Boolean).join(":"),
+    PATH: [runtimeDir && path.join(runtimeDir, "bin"), root, process.env.PATH || "/usr/bin:/bin"].filter(Boolean).join(":"),
+    LD_LIBRARY_PATH: [process.env.LD_LIBRARY_PATH, runtimeDir && path.join(runtimeDir, "lib")].filter(Boolean).join(":"),
     LAMBDA_TASK_ROOT: process.env.LAMBDA_TASK_ROOT || root,
   });
 

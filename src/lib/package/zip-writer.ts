@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { open, readFile, rename, rm } from "node:fs/promises";
-import { Transform } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { deflateRaw } from "node:zlib";
 import { promisify } from "node:util";
@@ -56,16 +56,20 @@ export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out
     },
   });
   const written = pipeline(zip.outputStream, counter, createWriteStream(temp));
+  const state = { failed: false };
   const failed = new Promise<never>((_resolve, reject) => zip.on("error", reject));
-  written.catch(() => {});
-  failed.catch(() => {});
-  const mtime = fixedZipDate();
+  const feeding = feed(zip, entries, emptyDirs, tuning, state);
+  for (const promise of [written, failed, feeding]) promise.catch(() => {});
   try {
-    await Promise.race([feed(zip, entries, emptyDirs, mtime, tuning), failed]);
+    await Promise.race([feeding, failed]);
     zip.end();
     await Promise.race([written, failed]);
     await rename(temp, out);
   } catch (error) {
+    // Stop feeding, close the file, and leave no half-written zip behind.
+    state.failed = true;
+    (zip.outputStream as Readable).destroy();
+    await written.catch(() => {});
     await rm(temp, { force: true });
     throw error;
   }
@@ -73,7 +77,8 @@ export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out
   return { entries: entries.length + emptyDirs.length, zippedBytes, unzippedBytes, codeSha256: hash.digest("base64") };
 }
 
-async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: string[], mtime: Date, tuning: ZipTuning): Promise<void> {
+async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: string[], tuning: ZipTuning, state: { failed: boolean }): Promise<void> {
+  const mtime = fixedZipDate();
   const options = (entry: PlannedEntry, compress: boolean) => ({ mtime, mode: entry.mode, compress, forceDosTimestamp: true, ...(compress ? { compressionLevel: COMPRESSION_LEVEL } : {}) });
   // Barrier of the previous window: resolves when yazl starts writing its streamed entry.
   let previousBarrier: Promise<void> = Promise.resolve();
@@ -87,6 +92,7 @@ async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: strin
   };
 
   for (const entry of entries) {
+    if (state.failed) return;
     addDirsBefore(entry.archivePath);
     if ("content" in entry.source) {
       zip.addBuffer(entry.source.content, entry.archivePath, options(entry, await compressible(entry.source.content)));
@@ -106,7 +112,10 @@ async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: strin
     const barrier = new Promise<void>((resolve) => (reached = resolve));
     zip.addReadStreamLazy(entry.archivePath, { ...options(entry, compress), size: entry.size }, (callback) => {
       reached();
-      callback(null, createReadStream(path));
+      // yazl does not watch the stream for errors; a file removed meanwhile must fail the zip.
+      const stream = createReadStream(path);
+      stream.on("error", (error) => zip.emit("error", error));
+      callback(null, stream);
     });
     await previousBarrier;
     previousBarrier = barrier;

@@ -44,7 +44,7 @@ describe("planPackage", () => {
   it("lays out wrapper, entry, runtime tree and includes, sorted, with exec modes", async () => {
     const plan = await planPackage(request({ includes: ["src"] }));
     expect(plan.handler).toBe("php.handler");
-    expect(plan.wrapper).toEqual({ language: "php", input: "stdin", program: "rt/bin/php", args: ["hello.php"] });
+    expect(plan.wrapper).toEqual({ language: "php", input: "stdin", program: "rt/bin/php", args: ["hello.php"], runtimeDir: "rt" });
     expect(plan.entries.map((e) => [e.archivePath, e.mode.toString(8)])).toEqual([
       ["hello.php", "100644"],
       ["php.js", "100644"],

@@ -85,6 +85,13 @@ describe("writeZip", () => {
     expect(execFileSync("stat", ["-c", "%a", join(target, "bin/tool")], { encoding: "utf8" }).trim()).toBe("755");
   });
 
+  it("fails and leaves nothing behind when a streamed file changed size since planning", async () => {
+    const out = join(dir, "grown.zip");
+    const grown = entries.map((e) => (e.archivePath === "z/big.txt" ? { ...e, size: e.size - 1 } : e));
+    await expect(writeZip(grown, [], out, { bufferMax: 100, windowBytes: 100 })).rejects.toThrow(/unexpected number of bytes/);
+    expect(readdirSync(dir).filter((name) => name.startsWith("grown"))).toEqual([]);
+  });
+
   it("leaves no partial zip behind when a file vanishes mid-build", async () => {
     const out = join(dir, "broken.zip");
     const missing: PlannedEntry = { archivePath: "gone", mode: FILE_MODE.regular, size: 10, source: { path: join(dir, "does-not-exist") } };
