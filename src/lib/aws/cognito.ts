@@ -8,8 +8,6 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Context } from "../context.js";
-import { version } from "../version.js";
-import { createAwsClientFactory, type AwsClientFactory } from "./factory.js";
 
 /**
  * The Cognito user pool calls awsblog makes: the public, unauthenticated client API (no IAM
@@ -60,17 +58,9 @@ export interface CognitoApi {
  * otherwise the pool's region is used, otherwise the standard chain.
  */
 export async function createCognitoApi(ctx: Pick<Context, "aws" | "globals" | "out" | "signal">, poolRegion?: string): Promise<CognitoApi> {
-  const factory = poolRegion && !ctx.globals.region ? regionalFactory(ctx, poolRegion) : ctx.aws;
-  const client = await factory.client(CognitoIdentityProviderClient);
+  const region = ctx.globals.region ? undefined : poolRegion;
+  const client = await ctx.aws.client(CognitoIdentityProviderClient, { region });
   const opts = { abortSignal: ctx.signal };
-  // Calls made through a regional factory still count in this run's statistics.
-  const counted = async <T>(call: Promise<T>): Promise<T> => {
-    try {
-      return await call;
-    } finally {
-      if (factory !== ctx.aws) for (const [key, count] of factory.calls) ctx.aws.calls.set(key, count);
-    }
-  };
   const step = (out: {
     ChallengeName?: string;
     ChallengeParameters?: Record<string, string>;
@@ -92,48 +82,32 @@ export async function createCognitoApi(ctx: Pick<Context, "aws" | "globals" | "o
 
   return {
     async signUp({ clientId, username, password, attributes, secretHash }) {
-      const out = await counted(
-        client.send(
-          new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributes, SecretHash: secretHash }),
-          opts,
-        ),
+      const out = await client.send(
+        new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributes, SecretHash: secretHash }),
+        opts,
       );
       return { userConfirmed: Boolean(out.UserConfirmed), userSub: out.UserSub, delivery: delivery(out.CodeDeliveryDetails) };
     },
     async confirmSignUp({ clientId, username, code, secretHash }) {
-      await counted(client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: code, SecretHash: secretHash }), opts));
+      await client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: code, SecretHash: secretHash }), opts);
     },
     async resendConfirmationCode({ clientId, username, secretHash }) {
-      const out = await counted(client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: username, SecretHash: secretHash }), opts));
+      const out = await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: username, SecretHash: secretHash }), opts);
       return delivery(out.CodeDeliveryDetails);
     },
     async initiateAuth({ clientId, authFlow, parameters }) {
-      const out = await counted(
-        client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: authFlow as never, AuthParameters: parameters }), opts),
-      );
+      const out = await client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: authFlow as never, AuthParameters: parameters }), opts);
       return step(out);
     },
     async respondToAuthChallenge({ clientId, challengeName, session, responses }) {
-      const out = await counted(
-        client.send(
-          new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: challengeName as never, Session: session, ChallengeResponses: responses }),
-          opts,
-        ),
+      const out = await client.send(
+        new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: challengeName as never, Session: session, ChallengeResponses: responses }),
+        opts,
       );
       return step(out);
     },
     async globalSignOut(accessToken) {
-      await counted(client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), opts));
+      await client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), opts);
     },
   };
-}
-
-function regionalFactory(ctx: Pick<Context, "globals" | "out">, region: string): AwsClientFactory {
-  return createAwsClientFactory({
-    region,
-    profile: ctx.globals.profile,
-    endpointUrl: ctx.globals.endpointUrl,
-    userAgent: { name: "awsblog", version: version() },
-    debug: ctx.globals.debug ? (message) => ctx.out.debug(message) : undefined,
-  });
 }

@@ -24,6 +24,8 @@ type AnyClient = Client<any, MetadataBearer, any>;
 export type ClientClass<C extends AnyClient> = new (config: any) => C;
 
 export interface ClientOverrides {
+  /** A region for this client only, e.g. the one a Cognito pool id names. */
+  region?: string;
   /** Socket read timeout in ms (long polls such as GetActivityTask need > 60 s). */
   requestTimeoutMs?: number;
   maxAttempts?: number;
@@ -44,7 +46,7 @@ export function createAwsClientFactory(settings: AwsSettings): AwsClientFactory 
   const calls = new Map<string, number>();
 
   async function client<C extends AnyClient>(Ctor: ClientClass<C>, overrides: ClientOverrides = {}): Promise<C> {
-    const key = `${Ctor.name}:${overrides.requestTimeoutMs ?? ""}:${overrides.maxAttempts ?? ""}`;
+    const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.requestTimeoutMs ?? ""}:${overrides.maxAttempts ?? ""}`;
     const existing = clients.get(key);
     if (existing) return existing as C;
     const config: Record<string, unknown> = {
@@ -52,7 +54,8 @@ export function createAwsClientFactory(settings: AwsSettings): AwsClientFactory 
       maxAttempts: overrides.maxAttempts ?? settings.maxAttempts ?? 5,
       customUserAgent: [[settings.userAgent.name, settings.userAgent.version]],
     };
-    if (settings.region) config.region = settings.region;
+    const region = overrides.region ?? settings.region;
+    if (region) config.region = region;
     if (settings.profile) config.profile = settings.profile;
     if (settings.endpointUrl) config.endpoint = settings.endpointUrl;
     if (overrides.requestTimeoutMs) {
