@@ -2,7 +2,7 @@
 // The baseline the benchmark compares against: one message at a time, the way a quick script
 // (or the post's era of tooling) does it. Same SDK, same endpoint, counted the same way.
 //   node bench/dlq/naive.mjs redrive <endpoint> <dlq-url> <target-url>   receive 1, send 1, delete 1
-//   node bench/dlq/naive.mjs inspect <endpoint> <dlq-url> <max>          receive 1 …, then release 1 at a time
+//   node bench/dlq/naive.mjs inspect <endpoint> <dlq-url> <max> [hide-s]   receive 1 …, then release 1 at a time
 // Writes {"SQS.Operation": count} to $AWSBLOG_STATS_FILE like the CLI does.
 import { writeFileSync } from "node:fs";
 import {
@@ -13,7 +13,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 
-const [mode, endpoint, dlq, arg] = process.argv.slice(2);
+const [mode, endpoint, dlq, arg, hide = "300"] = process.argv.slice(2);
 const sqs = new SQSClient({ endpoint, region: process.env.AWS_REGION ?? "us-east-1" });
 const calls = {};
 const send = (command) => {
@@ -42,7 +42,7 @@ if (mode === "redrive") {
   }
 } else if (mode === "inspect") {
   const held = [];
-  for (let m = await receiveOne(300); m && held.length < Number(arg); m = held.length < Number(arg) ? await receiveOne(300) : undefined) held.push(m);
+  for (let m = await receiveOne(Number(hide)); m && held.length < Number(arg); m = held.length < Number(arg) ? await receiveOne(Number(hide)) : undefined) held.push(m);
   for (const m of held) await send(new ChangeMessageVisibilityCommand({ QueueUrl: dlq, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
   count = held.length;
 } else {

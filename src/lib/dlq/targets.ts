@@ -35,14 +35,16 @@ const RETRIABLE = /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailab
 const FATAL = /AccessDenied|NonExistentQueue|QueueDoesNotExist|ResourceNotFound|InvalidAddress|KmsAccessDenied|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|NotAuthorized|UnsupportedOperation/i;
 
 function errorCode(error: unknown): string {
-  const e = error as { code?: string; name?: string };
+  const e = (typeof error === "object" && error !== null ? error : {}) as { code?: string; name?: string };
   return e.code ?? e.name ?? "Error";
 }
 
 /** SDK errors were already retried by the client; a transient code is worth one more round. */
 export function isRetriable(error: unknown): boolean {
   const code = errorCode(error);
-  return RETRIABLE.test(code) || !("code" in (error as object));
+  // Errors without an AWS code are network failures (FailureError): worth another round.
+  const hasAwsCode = typeof error === "object" && error !== null && "code" in error;
+  return RETRIABLE.test(code) || !hasAwsCode;
 }
 
 export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptions = {}): RedriveTarget {
