@@ -9,7 +9,7 @@ import { renderInspect } from "../../lib/dlq/render.js";
 import { parseSavedData } from "../../lib/dlq/saved-data.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
 import { readTextArg } from "../../lib/input.js";
-import { explainQueueError, logGroupOf, requireFunction, requireQueueUrl } from "./options.js";
+import { explainQueueError, logGroupOf, requireFunction, requireQueueUrl, warnAboutRedrivePolicy } from "./options.js";
 
 export interface InspectOptions {
   queueUrl?: string;
@@ -95,20 +95,6 @@ async function readQueueRecords(queueUrl: string, max: number, options: InspectO
   }
 }
 
-/** A DLQ with its own redrive policy moves messages on after maxReceiveCount reads — ours count. */
-export function warnAboutRedrivePolicy(policy: string | undefined, ctx: Context): void {
-  if (!policy) return;
-  let maxReceiveCount = "?";
-  try {
-    maxReceiveCount = String((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount ?? "?");
-  } catch {
-    // keep "?"
-  }
-  ctx.out.warn(
-    `this queue has its own RedrivePolicy (maxReceiveCount ${maxReceiveCount}): every read raises a message's receive count, and SQS moves it on after ${maxReceiveCount} reads`,
-  );
-}
-
 async function attachLogs(
   messages: InspectedMessage[],
   functionName: string,
@@ -120,6 +106,7 @@ async function attachLogs(
   const wanted = messages.filter((m) => m.requestId).map((m) => ({ requestId: m.requestId as string, sentAt: m.sentAt }));
   const queries = planLogQueries(wanted, { beforeMs: windowMinutes * 60_000, afterMs: 5 * 60_000, now: ctx.now().getTime() });
   const logGroupName = logGroupOf(functionName);
+  if (queries.length === 0) return;
   try {
     const logs = deps.logs ?? (await (await import("../../lib/aws/logs.js")).createLogsApi(ctx.aws));
     const fetched = await fetchLogs(logs, queries, { logGroupName, signal: ctx.signal });

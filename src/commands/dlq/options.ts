@@ -1,6 +1,7 @@
+import type { Context } from "../../lib/context.js";
 import { AwsError, UsageError } from "../../lib/errors.js";
 
-/** Flag checks shared by the dlq commands; all run before any AWS call. */
+/** Flag checks and messages shared by the dlq commands; the checks run before any AWS call. */
 export function requireQueueUrl(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`${flag} is required`, "pass the queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/my-dlq");
   let url: URL;
@@ -36,4 +37,18 @@ export function explainQueueError(error: unknown, url: string): unknown {
     return new AwsError(error.service, error.operation, error.code, `no queue at ${url}`, "check the URL and --region", { cause: error });
   }
   return error;
+}
+
+/** A DLQ with its own redrive policy moves messages on after maxReceiveCount reads — ours count. */
+export function warnAboutRedrivePolicy(policy: string | undefined, ctx: Context): void {
+  if (!policy) return;
+  let maxReceiveCount = "?";
+  try {
+    maxReceiveCount = String((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount ?? "?");
+  } catch {
+    // keep "?"
+  }
+  ctx.out.warn(
+    `this queue has its own RedrivePolicy (maxReceiveCount ${maxReceiveCount}): every read raises a message's receive count, and SQS moves it on after ${maxReceiveCount} reads`,
+  );
 }

@@ -6,8 +6,7 @@ import { redrive as runRedrive, type RedriveReport } from "../../lib/dlq/redrive
 import { renderRedrive } from "../../lib/dlq/render.js";
 import { functionTarget, queueTarget, type RedriveTarget } from "../../lib/dlq/targets.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
-import { warnAboutRedrivePolicy } from "./inspect.js";
-import { explainQueueError, requireFunction, requireQueueUrl } from "./options.js";
+import { explainQueueError, requireFunction, requireQueueUrl, warnAboutRedrivePolicy } from "./options.js";
 
 export interface RedriveOptions {
   queueUrl?: string;

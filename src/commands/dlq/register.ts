@@ -28,6 +28,7 @@ export function register(program: Command): void {
 Reads raise each message's receive count; if the DLQ has its own RedrivePolicy a warning says so.
 --logs batches request ids into few FilterLogEvents calls (window: --logs-window before sentAt, 5 min after).
 Classes: timeout, crash, misconfig, handler-error, unknown.
+JSON: {"messages":[{messageId,requestId,errorCode,errorMessage,class,timeoutSeconds?,body,sentAt,receiveCount,logs?,source}],"summary":{…}}
 
 Example:
   $ awsblog dlq inspect --queue-url "$DLQ_URL" --function thumbnailer --logs
@@ -57,6 +58,7 @@ Example:
 A message is deleted from the DLQ only after the target accepted it, so a crash or kill can cause a
 duplicate but never a loss. Ctrl-C stops taking messages, finishes batches in flight, exits 130.
 Exit 4 when any message failed (each listed in the output).
+JSON: {"moved","failed","skipped","planned","failures":[{messageId,requestId,class,stage,code,error}],"byClass","dryRun"}
 
 Example:
   $ awsblog dlq redrive --queue-url "$DLQ_URL" --invoke thumbnailer --class timeout --dry-run
