@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../lib/aws/lambda-deploy.js";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
+import { AwsError, FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
 import { LAMBDA_LIMITS } from "../../lib/package/limits.js";
 import { handlerFileMissing, inspectZip, mb, wrapperHandler, type Finding, type VerifyReport } from "../../lib/package/verify.js";
 import { changedSettings, formatDeploy, validateDeployOptions } from "./deploy-settings.js";
@@ -35,6 +35,7 @@ export interface DeployResult {
   configurationChanged: string[];
   runtime?: string;
   handler?: string;
+  architecture?: string;
   state?: string;
   lastUpdateStatus?: string;
 }
@@ -54,6 +55,7 @@ export async function deploy(options: DeployOptions, ctx: Context, deps: DeployD
   // The zip's own wrapper names the handler; an explicit --handler wins.
   const handler = options.handler ?? wrapperHandler(report) ?? existing?.handler;
   refuseBrokenZip(options, report, handler ? handlerFileMissing(handler, paths) : undefined);
+  const architecture = report.wrapper?.architecture;
   const zip = await readFile(options.zip);
   const localSha = createHash("sha256").update(zip).digest("base64");
 
@@ -64,7 +66,7 @@ export async function deploy(options: DeployOptions, ctx: Context, deps: DeployD
     if (!handler) throw new UsageError("--handler is needed: the zip has no awsblog wrapper to take it from", "pass --handler <file>.<export>");
 
     ctx.out.info(`creating ${options.functionName} (${options.runtime ?? DEFAULT_RUNTIME}, ${handler})`);
-    const settings = { runtime: options.runtime ?? DEFAULT_RUNTIME, handler, role: options.role, memorySize: options.memory, timeout: options.timeout };
+    const settings = { runtime: options.runtime ?? DEFAULT_RUNTIME, handler, role: options.role, memorySize: options.memory, timeout: options.timeout, architecture };
     const created = await lambda.createFunction(options.functionName, zip, settings, ctx.signal);
     final = await wait(created.functionName || options.functionName);
   } else {
@@ -77,12 +79,15 @@ export async function deploy(options: DeployOptions, ctx: Context, deps: DeployD
     const { settings, names } = changedSettings(existing, wanted);
     changed = names;
     await wait(options.functionName);
-    ctx.out.info(`updating code of ${options.functionName}`);
-    await lambda.updateCode(options.functionName, zip, ctx.signal);
+    // Lambda defaults to x86_64; an arm64 binary on it fails with "exec format error".
+    const switchArchitecture = architecture && architecture !== (existing.architecture ?? "x86_64") ? architecture : undefined;
+    if (switchArchitecture) changed = ["architecture", ...changed];
+    ctx.out.info(`updating code of ${options.functionName}${switchArchitecture ? ` (architecture ${switchArchitecture})` : ""}`);
+    await retryOnConflict(() => lambda.updateCode(options.functionName, zip, switchArchitecture, ctx.signal), () => wait(options.functionName));
     final = await wait(options.functionName);
     if (names.length > 0) {
       ctx.out.info(`updating configuration: ${names.join(", ")}`);
-      await lambda.updateConfiguration(options.functionName, settings, ctx.signal);
+      await retryOnConflict(() => lambda.updateConfiguration(options.functionName, settings, ctx.signal), () => wait(options.functionName));
       final = await wait(options.functionName);
     }
   }
@@ -97,10 +102,23 @@ export async function deploy(options: DeployOptions, ctx: Context, deps: DeployD
     configurationChanged: changed,
     runtime: final.runtime,
     handler: final.handler,
+    architecture: final.architecture,
     state: final.state,
     lastUpdateStatus: final.lastUpdateStatus,
   };
   return { data, text: formatDeploy(data) };
+}
+
+/** Someone else's update may start between our wait and our call: wait again, retry twice. */
+async function retryOnConflict<T>(call: () => Promise<T>, settle: () => Promise<unknown>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof AwsError && error.code === "ResourceConflictException") || attempt >= 3) throw error;
+      await settle();
+    }
+  }
 }
 
 /** Deploying a zip that cannot run only moves the failure to the first invocation. */

@@ -18,6 +18,8 @@ export interface FunctionState {
   role?: string;
   memorySize?: number;
   timeout?: number;
+  /** x86_64 or arm64 (Lambda reports one). */
+  architecture?: string;
   packageType?: string;
   codeSha256?: string;
   /** Pending, Active, Inactive or Failed. */
@@ -29,6 +31,7 @@ export interface FunctionState {
 }
 
 export interface FunctionSettings {
+  architecture?: "x86_64" | "arm64";
   runtime?: string;
   handler?: string;
   role?: string;
@@ -40,7 +43,8 @@ export interface LambdaDeployApi {
   /** undefined when the function does not exist. */
   getFunction(name: string, signal?: AbortSignal): Promise<FunctionState | undefined>;
   createFunction(name: string, zip: Uint8Array, settings: Required<Pick<FunctionSettings, "runtime" | "handler" | "role">> & FunctionSettings, signal?: AbortSignal): Promise<FunctionState>;
-  updateCode(name: string, zip: Uint8Array, signal?: AbortSignal): Promise<FunctionState>;
+  /** The architecture travels with the code: a binary for the other one would not start. */
+  updateCode(name: string, zip: Uint8Array, architecture?: "x86_64" | "arm64", signal?: AbortSignal): Promise<FunctionState>;
   updateConfiguration(name: string, settings: FunctionSettings, signal?: AbortSignal): Promise<FunctionState>;
 }
 
@@ -67,13 +71,15 @@ export async function createLambdaDeployApi(aws: AwsClientFactory): Promise<Lamb
           Role: settings.role,
           MemorySize: settings.memorySize,
           Timeout: settings.timeout,
+          Architectures: settings.architecture ? [settings.architecture] : undefined,
         }),
         { abortSignal: signal },
       );
       return toState(out);
     },
-    async updateCode(name, zip, signal) {
-      return toState(await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip }), { abortSignal: signal }));
+    async updateCode(name, zip, architecture, signal) {
+      const input = { FunctionName: name, ZipFile: zip, Architectures: architecture ? [architecture] : undefined };
+      return toState(await client.send(new UpdateFunctionCodeCommand(input), { abortSignal: signal }));
     },
     async updateConfiguration(name, settings, signal) {
       const out = await client.send(
@@ -101,6 +107,7 @@ function toState(out: FunctionConfiguration): FunctionState {
     role: out.Role,
     memorySize: out.MemorySize,
     timeout: out.Timeout,
+    architecture: out.Architectures?.[0],
     packageType: out.PackageType,
     codeSha256: out.CodeSha256,
     state: out.State,

@@ -26,7 +26,7 @@ export interface VerifyReport {
   unzippedBytes: number;
   /** .js/.mjs/.cjs files at the zip root: what a Node.js handler string can name. */
   handlerFiles: string[];
-  wrapper?: WrapperConfig & { file: string };
+  wrapper?: WrapperConfig & { file: string; /** Lambda architecture of the program, when it is an ELF binary. */ architecture?: "x86_64" | "arm64" };
   findings: Finding[];
 }
 
@@ -43,6 +43,7 @@ export async function inspectZip(path: string, options: { handler?: string } = {
   const zip = await openZip(path);
   const findings: Finding[] = [];
   const files = new Map<string, ZipEntryInfo>();
+  const machines = new Map<string, string>();
   const report: VerifyReport = { zip: path, entries: 0, zippedBytes: zip.fileSize, unzippedBytes: 0, handlerFiles: [], findings };
   try {
     await zip.forEach(async (entry, read) => {
@@ -55,6 +56,7 @@ export async function inspectZip(path: string, options: { handler?: string } = {
       if (HANDLER_FILE.test(entry.path)) report.handlerFiles.push(entry.path);
       const head = await readEntryHead(read, entry.path.endsWith(".js") ? WRAPPER_MAX_BYTES : HEAD_BYTES);
       const kind = classifyHead(head.subarray(0, HEAD_BYTES));
+      if (kind.elfMachine) machines.set(entry.path, kind.elfMachine);
       const executable = entry.unixMode !== undefined && (entry.unixMode & 0o111) === 0o111;
       // Shared libraries are mapped, not executed: they work without exec bits.
       if ((kind.elf || kind.shebang) && !executable && !SHARED_LIBRARY.test(entry.path)) {
@@ -68,6 +70,8 @@ export async function inspectZip(path: string, options: { handler?: string } = {
   } finally {
     zip.close();
   }
+  const machine = report.wrapper && machines.get(report.wrapper.program);
+  if (report.wrapper && (machine === "x86_64" || machine === "arm64")) report.wrapper.architecture = machine;
   checkHandler(report, files, options.handler);
   checkSizes(report);
   return { report, paths: new Set(files.keys()) };

@@ -66,11 +66,12 @@ describeWithMoto("awsblog deploy on moto", (moto) => {
       codeSha256: sha(join(dir, "v1.zip")),
       runtime: "nodejs20.x",
       handler: "api.handler",
+      architecture: "x86_64",
       state: "Active",
     });
     expect(JSON.parse(readFileSync(stats, "utf8"))).toEqual({ "Lambda.GetFunctionConfiguration": 2, "Lambda.CreateFunction": 1 });
     const afterCreate = (await lambda().send(new GetFunctionCommand({ FunctionName: "hello-go" }))).Configuration;
-    expect(afterCreate).toMatchObject({ Runtime: "nodejs20.x", Handler: "api.handler", MemorySize: 256, Timeout: 10, Role: ROLE, CodeSha256: sha(join(dir, "v1.zip")) });
+    expect(afterCreate).toMatchObject({ Runtime: "nodejs20.x", Handler: "api.handler", MemorySize: 256, Timeout: 10, Role: ROLE, Architectures: ["x86_64"], CodeSha256: sha(join(dir, "v1.zip")) });
 
     const updated = await deployCli(["--zip", "v2.zip", "--timeout", "30", "--memory", "256"], stats);
     expect(updated.code, updated.stderr).toBe(0);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { deploy, type DeployOptions } from "../../../src/commands/package/deploy
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
 import type { Context } from "../../../src/lib/context.js";
+import { AwsError } from "../../../src/lib/errors.js";
 import { planPackage } from "../../../src/lib/package/layout.js";
 import { writeZip } from "../../../src/lib/package/zip-writer.js";
 import { createOutput } from "../../../src/lib/output.js";
@@ -16,6 +17,7 @@ import { tempDir } from "./helpers.js";
 let dir: string;
 let cleanup: () => void;
 let goZip: string;
+let armZip: string;
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
   copyFileSync("/bin/true", join(dir, "app"));
@@ -23,6 +25,14 @@ beforeAll(async () => {
   goZip = join(dir, "go.zip");
   const plan = await planPackage({ language: "go", entry: "app", includes: [], out: goZip, cwd: dir, name: "api" });
   await writeZip(plan.entries, [], goZip);
+  // Only the ELF header matters to packaging: an arm64 "binary" for the architecture tests.
+  const arm = Buffer.alloc(64);
+  Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1]).copy(arm);
+  arm.writeUInt16LE(0xb7, 18);
+  writeFileSync(join(dir, "app-arm"), arm);
+  armZip = join(dir, "arm.zip");
+  const armPlan = await planPackage({ language: "go", entry: "app-arm", includes: [], out: armZip, cwd: dir, name: "api" });
+  await writeZip(armPlan.entries, [], armZip);
 });
 afterAll(() => cleanup());
 
@@ -64,9 +74,9 @@ function fakeLambda(initial?: Partial<FunctionState>, busyPolls = 2) {
       fn = { functionName: name, functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}` };
       return change({ ...settings, state: "Pending", codeSha256: sha(zip) });
     },
-    async updateCode(_name, zip) {
-      calls.push("updateCode");
-      return change({ codeSha256: sha(zip) });
+    async updateCode(_name, zip, architecture) {
+      calls.push(architecture ? `updateCode ${architecture}` : "updateCode");
+      return change({ codeSha256: sha(zip), ...(architecture ? { architecture } : {}) });
     },
     async updateConfiguration(_name, settings: FunctionSettings) {
       calls.push(`updateConfiguration ${JSON.stringify(settings)}`);
@@ -85,7 +95,7 @@ describe("deploy", () => {
   it("creates a missing function with the wrapper's handler and waits until it is Active", async () => {
     const fake = fakeLambda(undefined);
     const result = await run({ role: "arn:aws:iam::123456789012:role/r", memory: 256 }, fake.api);
-    expect(fake.calls[1]).toBe(`create ${JSON.stringify({ runtime: "nodejs20.x", handler: "api.handler", role: "arn:aws:iam::123456789012:role/r", memorySize: 256 })}`);
+    expect(fake.calls[1]).toBe(`create ${JSON.stringify({ runtime: "nodejs20.x", handler: "api.handler", role: "arn:aws:iam::123456789012:role/r", memorySize: 256, architecture: "x86_64" })}`);
     expect(fake.calls.filter((c) => c === "get")).toHaveLength(4); // existence check, 2 busy polls, settled
     expect(result.data).toMatchObject({ action: "created", codeSha256: sha(readFileSync(goZip)), state: "Active", lastUpdateStatus: "Successful" });
   });
@@ -108,6 +118,29 @@ describe("deploy", () => {
     const result = await run({ runtime: "nodejs20.x" }, fake.api);
     expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode"]);
     expect(result.data.configurationChanged).toEqual([]);
+  });
+
+  it("switches the architecture with the code when the binary is built for the other one", async () => {
+    const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler", architecture: "x86_64" });
+    const result = await run({ zip: armZip }, fake.api);
+    expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode arm64"]);
+    expect(result.data).toMatchObject({ architecture: "arm64", configurationChanged: ["architecture"] });
+    const same = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler", architecture: "x86_64" });
+    await run({}, same.api);
+    expect(same.calls.filter((c) => c !== "get")).toEqual(["updateCode"]);
+  });
+
+  it("waits and retries when another update holds the function (ResourceConflictException)", async () => {
+    const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler" }, 0);
+    const updateCode = fake.api.updateCode;
+    let conflicts = 1;
+    fake.api.updateCode = async (...args) => {
+      if (conflicts-- > 0) throw new AwsError("Lambda", "UpdateFunctionCode", "ResourceConflictException", "An update is in progress");
+      return updateCode(...args);
+    };
+    const result = await run({}, fake.api);
+    expect(result.data.action).toBe("updated");
+    expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode"]);
   });
 
   it("fails with Lambda's reason when the update fails", async () => {
