@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { BIN, runCli, testEnv } from "../../helpers/cli.js";
 import { contextWithRemaining } from "../../unit/package/helpers.js";
 import { makeWorkspace, type Lang, type Workspace } from "./programs.js";
 
@@ -93,7 +93,33 @@ describe.each(["php", "ruby", "go"] as const)("%s through the wrapper", (lang: L
   });
 });
 
+/** Processes whose command line mentions all the given parts (read from /proc). */
+function processesMatching(...parts: string[]): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8");
+      if (parts.every((part) => cmdline.includes(part))) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
 describe("package and verify through the CLI", () => {
+  it("--run-local: Ctrl-C stops the program (in its own process group) and exits 130", async () => {
+    const child = spawn(process.execPath, [BIN, ...ws.flags.go, "--out", "sigint.zip", "--run-local", "--event", '{"hang":1}'], { cwd: ws.dir, env: testEnv() });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    await expect.poll(() => processesMatching("awsblog-run-", "echo-go").length, { timeout: 20_000 }).toBe(1);
+    child.kill("SIGINT");
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/awsblog: interrupted: the program was stopped/);
+    expect(processesMatching("awsblog-run-", "echo-go")).toEqual([]);
+  });
+
   it("--run-local exits 1 with the program's error when the handler rejects", async () => {
     const run = await cli([...ws.flags.go, "--out", "fail.zip", "--run-local", "--event", '{"fail":1}']);
     expect(run.code).toBe(1);
