@@ -43,10 +43,13 @@ export async function enforce(options: EnforceOptions, ctx: Context, deps: TagsD
   const lookup = { pages: 0, events: 0, wanted: wanted.size, found: 0 };
   let creators = new Map<string, string>();
   if (wanted.size > 0 && !ctx.signal.aborted) {
-    const cloudtrail = deps.cloudtrail ?? (await (await import("../../lib/aws/cloudtrail.js")).createCloudTrailApi(ctx.aws));
+    // Paced at the HTTP attempt (retries included), so the 2/s limit holds as CloudTrail sees it.
+    const pacer = createPacer(CLOUDTRAIL_RATE, clock);
+    const cloudtrail =
+      deps.cloudtrail ?? (await (await import("../../lib/aws/cloudtrail.js")).createCloudTrailApi(ctx.aws, { beforeSend: (signal) => pacer.take(signal) }));
     const spinner = ctx.out.spinner(`looking up who launched ${wanted.size} instance(s) in CloudTrail…`);
     try {
-      const sweep = await findCreators(wanted, { api: cloudtrail, pacer: createPacer(CLOUDTRAIL_RATE, clock), now: ctx.now(), lookbackDays, signal: ctx.signal });
+      const sweep = await findCreators(wanted, { api: cloudtrail, now: ctx.now(), lookbackDays, signal: ctx.signal });
       creators = sweep.creators;
       Object.assign(lookup, { pages: sweep.pages, events: sweep.events, found: sweep.creators.size });
     } finally {

@@ -24,8 +24,27 @@ export interface CloudTrailApi {
 
 export const LOOKUP_PAGE_SIZE = 50;
 
-export async function createCloudTrailApi(aws: AwsClientFactory): Promise<CloudTrailApi> {
+export interface CloudTrailOptions {
+  /**
+   * Awaited right before each HTTP attempt (retries included), after signing and credential
+   * resolution: a rate limiter placed here spaces requests as the service sees them arrive.
+   */
+  beforeSend?: (signal?: AbortSignal) => Promise<void>;
+}
+
+export async function createCloudTrailApi(aws: AwsClientFactory, options: CloudTrailOptions = {}): Promise<CloudTrailApi> {
   const client = await aws.client(CloudTrailClient);
+  const { beforeSend } = options;
+  client.middlewareStack.remove("awsblogBeforeSend");
+  if (beforeSend) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        await beforeSend((context as { abortSignal?: AbortSignal }).abortSignal);
+        return next(args);
+      },
+      { step: "deserialize", priority: "low", name: "awsblogBeforeSend" },
+    );
+  }
   return {
     async lookupRunInstances({ start, end, nextToken }, signal) {
       const res = await client.send(

@@ -1,5 +1,4 @@
 import type { CloudTrailApi, RunInstancesEvent } from "../aws/cloudtrail.js";
-import type { Pacer } from "./pacer.js";
 
 /** Written when CloudTrail cannot tell who launched an instance (the post's convention). */
 export const UNDEFINED_CREATOR = "Undefined";
@@ -19,8 +18,8 @@ export interface CreatorSweep {
 }
 
 export interface SweepDeps {
+  /** Already rate-limited (see createCloudTrailApi's beforeSend): the sweep is sequential. */
   api: CloudTrailApi;
-  pacer: Pacer;
   now: Date;
   lookbackDays: number;
   signal?: AbortSignal;
@@ -29,7 +28,7 @@ export interface SweepDeps {
 /**
  * Who launched each wanted instance, from ONE paginated sweep of RunInstances events over the
  * window covering their launch times (not one lookup per instance): LookupEvents allows 2
- * requests/s per region and returns 50 events a page, newest first. The sweep stops as soon
+ * requests/s per region and returns 50 events a page, newest first; the api paces the calls. The sweep stops as soon
  * as every instance is attributed or the events are older than any instance still wanted.
  */
 export async function findCreators(wanted: Map<string, Date | undefined>, deps: SweepDeps): Promise<CreatorSweep> {
@@ -46,7 +45,6 @@ export async function findCreators(wanted: Map<string, Date | undefined>, deps: 
   let nextToken: string | undefined;
   do {
     if (deps.signal?.aborted) break;
-    await deps.pacer.take(deps.signal);
     const page = await deps.api.lookupRunInstances({ start, end, nextToken }, deps.signal);
     result.pages++;
     result.events += page.events.length;

@@ -32,7 +32,7 @@ export interface Pacer {
  * spaced instead of in bursts that the service would throttle. A small margin keeps us under
  * the limit when network latency bunches requests up on the server side.
  */
-export function createPacer(ratePerSecond: number, clock: Clock, margin = 1.05): Pacer {
+export function createPacer(ratePerSecond: number, clock: Clock, margin = 1.1): Pacer {
   const interval = (1000 / ratePerSecond) * margin;
   let nextSlot = -Infinity;
   return {

@@ -30,8 +30,9 @@ describe("CloudTrail sweep over HTTP", () => {
 
   const sweep = async (pacerRate: number) => {
     const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: double.url, userAgent: { name: "awsblog", version: "test" } });
-    const api = await createCloudTrailApi(aws);
-    const result = await findCreators(new Map([[oldest, new Date(now.getTime() - 170_000)]]), { api, pacer: createPacer(pacerRate, systemClock), now, lookbackDays: 1 });
+    const pacer = createPacer(pacerRate, systemClock);
+    const api = await createCloudTrailApi(aws, { beforeSend: (signal) => pacer.take(signal) });
+    const result = await findCreators(new Map([[oldest, new Date(now.getTime() - 170_000)]]), { api, now, lookbackDays: 1 });
     return { result, calls: aws.calls.get("CloudTrail.LookupEvents") };
   };
 
@@ -43,11 +44,13 @@ describe("CloudTrail sweep over HTTP", () => {
     expect(calls).toBe(4);
     expect(double.throttled).toBe(0);
     expect(double.requests.map((r) => r.body.MaxResults)).toEqual([50, 50, 50, 50]);
+    const arrivals = double.requests.map((r) => r.at);
+    for (let i = 2; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 2]!).toBeGreaterThan(1000);
   });
 
-  it("an unpaced caller is throttled by the double, and the SDK's retries still finish the sweep", async () => {
+  it("a caller paced too fast is throttled by the double, and the SDK's retries still finish the sweep", async () => {
     double = await startCloudTrailDouble({ events });
-    const { result } = await sweep(1000);
+    const { result } = await sweep(50);
     expect(double.throttled).toBeGreaterThan(0);
     expect(result.creators.get(oldest)).toBe(`user${159 % 7}`);
     expect(double.requests).toHaveLength(4);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CloudTrailApi, RunInstancesEvent } from "../../../src/lib/aws/cloudtrail.js";
 import { creatorOf, findCreators, instanceIdsOf } from "../../../src/lib/tags/creators.js";
-import { createPacer } from "../../../src/lib/tags/pacer.js";
-import { fakeClock } from "./fake-clock.js";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
@@ -30,36 +28,32 @@ function fakeTrail(events: RunInstancesEvent[]) {
 const noise = (n: number, fromMinutesAgo: number) => Array.from({ length: n }, (_, i) => event(`i-noise${i}`, minutesAgo(fromMinutesAgo - i * 0.01)));
 
 describe("findCreators", () => {
-  it("sweeps pages until every wanted instance is attributed, paced at 2/s", async () => {
+  it("sweeps pages until every wanted instance is attributed", async () => {
     const trail = fakeTrail([...noise(120, 100), event("i-a", minutesAgo(130)), event("i-b", minutesAgo(200)), ...noise(200, 400)]);
-    const clock = fakeClock();
-    const sweep = await findCreators(new Map([["i-a", minutesAgo(129)], ["i-b", minutesAgo(199)]]), {
-      api: trail.api, pacer: createPacer(2, clock), now: NOW, lookbackDays: 90,
-    });
+    const sweep = await findCreators(new Map([["i-a", minutesAgo(129)], ["i-b", minutesAgo(199)]]), { api: trail.api, now: NOW, lookbackDays: 90 });
     expect(Object.fromEntries(sweep.creators)).toEqual({ "i-a": "u-i-a", "i-b": "u-i-b" });
     expect(sweep.pages).toBe(3); // 122 events in the window: pages of 50, 50, 22
     expect(trail.calls[0]!.start).toEqual(minutesAgo(199 + 15)); // window starts just before the oldest launch
     expect(trail.calls[0]!.end).toEqual(NOW);
-    expect(clock.sleeps).toEqual([0, 525, 525]);
   });
 
   it("stops once events are older than any instance still wanted (creator unknown)", async () => {
     const trail = fakeTrail([...noise(60, 10), event("i-other", minutesAgo(300)), ...noise(200, 500)]);
-    const sweep = await findCreators(new Map([["i-lost", minutesAgo(20)]]), { api: trail.api, pacer: createPacer(1000, fakeClock()), now: NOW, lookbackDays: 1 });
+    const sweep = await findCreators(new Map([["i-lost", minutesAgo(20)]]), { api: trail.api, now: NOW, lookbackDays: 1 });
     expect(sweep.creators.size).toBe(0);
     expect(sweep.pages).toBe(2); // the window only covers the last ~35 minutes
   });
 
   it("does not call CloudTrail for instances launched before the lookback window", async () => {
     const trail = fakeTrail([]);
-    const sweep = await findCreators(new Map([["i-old", minutesAgo(3 * 24 * 60)]]), { api: trail.api, pacer: createPacer(2, fakeClock()), now: NOW, lookbackDays: 2 });
+    const sweep = await findCreators(new Map([["i-old", minutesAgo(3 * 24 * 60)]]), { api: trail.api, now: NOW, lookbackDays: 2 });
     expect(trail.calls).toHaveLength(0);
     expect(sweep.window).toBeUndefined();
   });
 
   it("without a known launch time, looks back --lookback-days", async () => {
     const trail = fakeTrail([event("i-x", minutesAgo(60 * 24 * 5))]);
-    const sweep = await findCreators(new Map([["i-x", undefined]]), { api: trail.api, pacer: createPacer(2, fakeClock()), now: NOW, lookbackDays: 7 });
+    const sweep = await findCreators(new Map([["i-x", undefined]]), { api: trail.api, now: NOW, lookbackDays: 7 });
     expect(trail.calls[0]!.start).toEqual(minutesAgo(7 * 24 * 60));
     expect(sweep.creators.get("i-x")).toBe("u-i-x");
   });

@@ -3,7 +3,7 @@ import { createPacer } from "../../../src/lib/tags/pacer.js";
 import { fakeClock } from "./fake-clock.js";
 
 describe("createPacer", () => {
-  it("sends the first request at once, then one per 1/rate seconds with a 5% margin", async () => {
+  it("sends the first request at once, then one per 1/rate seconds with a 10% margin", async () => {
     const clock = fakeClock(1_000);
     const pacer = createPacer(2, clock);
     const sentAt: number[] = [];
@@ -11,7 +11,7 @@ describe("createPacer", () => {
       await pacer.take();
       sentAt.push(clock.now());
     }
-    expect(sentAt).toEqual([1000, 1525, 2050, 2575, 3100]);
+    expect(sentAt).toEqual([1000, 1550, 2100, 2650, 3200]);
     // Any one-second window holds at most 2 requests.
     for (const t of sentAt) expect(sentAt.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(2);
   });
@@ -23,7 +23,7 @@ describe("createPacer", () => {
     clock.time += 10_000;
     await pacer.take();
     await pacer.take();
-    expect(clock.sleeps.slice(-2)).toEqual([0, 525]);
+    expect(clock.sleeps.slice(-2)).toEqual([0, 550]);
   });
 
   it("queues concurrent callers behind each other", async () => {
