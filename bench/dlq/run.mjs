@@ -2,14 +2,18 @@
 // DLQ benchmark: `awsblog dlq inspect` and `awsblog dlq redrive` on 1,000 Lambda-style
 // messages in moto, against a one-message-at-a-time loop (naive.mjs) run the same way: a
 // fresh process per run, the same endpoint, SQS calls counted per operation.
-// From the repo root after `npm run build`:  node bench/dlq/run.mjs [messages=1000] [runs=3]
-import { spawn, spawnSync } from "node:child_process";
+// From the repo root after `npm run build`:  node bench/dlq/run.mjs [messages=1000] [runs=3] [latency-ms=0]
+// latency-ms > 0 puts a proxy in front of moto that holds each request that long, like the
+// round trip to a real AWS region; both tools go through it.
+import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
+import http from "node:http";
 import { createServer } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 
 const MESSAGES = Number(process.argv[2] ?? 1000);
 const RUNS = Number(process.argv[3] ?? 3);
+const LATENCY_MS = Number(process.argv[4] ?? 0);
 const OUT = "bench/dlq/out";
 // moto's ReceiveMessage does work proportional to the queue for every message it returns, so a
 // 1,000-message read on a busy machine takes minutes: hide messages long enough that none
@@ -25,12 +29,14 @@ const moto = spawn(process.env.AWSBLOG_MOTO_SERVER ?? "moto_server", ["-H", "127
 process.on("exit", () => moto.kill());
 await waitFor(`${endpoint}/moto-api/data.json`);
 const sqs = new SQSClient({ endpoint, region: "us-east-1" });
+// The tools under test talk to `via`; seeding and checks go straight to moto.
+const via = LATENCY_MS > 0 ? await startLatencyProxy(endpoint, LATENCY_MS) : endpoint;
 
 const cases = {
-  "inspect: awsblog dlq inspect --max N": (dlq) => [process.execPath, ["bin/awsblog.js", "dlq", "inspect", "--queue-url", dlq, "--max", String(MESSAGES), "--visibility-timeout", String(HIDE_SECONDS), "--endpoint-url", endpoint, "-o", "json"]],
-  "inspect: one at a time": (dlq) => [process.execPath, ["bench/dlq/naive.mjs", "inspect", endpoint, dlq, String(MESSAGES), String(HIDE_SECONDS)]],
-  "redrive: awsblog dlq redrive --to": (dlq, work) => [process.execPath, ["bin/awsblog.js", "dlq", "redrive", "--queue-url", dlq, "--to", work, "--endpoint-url", endpoint, "-o", "json"]],
-  "redrive: one at a time": (dlq, work) => [process.execPath, ["bench/dlq/naive.mjs", "redrive", endpoint, dlq, work]],
+  "inspect: awsblog dlq inspect --max N": (dlq) => [process.execPath, ["bin/awsblog.js", "dlq", "inspect", "--queue-url", dlq, "--max", String(MESSAGES), "--visibility-timeout", String(HIDE_SECONDS), "--endpoint-url", via, "-o", "json"]],
+  "inspect: one at a time": (dlq) => [process.execPath, ["bench/dlq/naive.mjs", "inspect", via, dlq, String(MESSAGES), String(HIDE_SECONDS)]],
+  "redrive: awsblog dlq redrive --to": (dlq, work) => [process.execPath, ["bin/awsblog.js", "dlq", "redrive", "--queue-url", dlq, "--to", work, "--endpoint-url", via, "-o", "json"]],
+  "redrive: one at a time": (dlq, work) => [process.execPath, ["bench/dlq/naive.mjs", "redrive", via, dlq, work]],
 };
 
 const results = {};
@@ -41,7 +47,7 @@ for (let run = 0; run < RUNS; run++) {
     const stats = `${OUT}/stats-${run}.json`;
     const [bin, args] = command(dlq, work);
     const started = process.hrtime.bigint();
-    const child = spawnSync(bin, args, { env: { ...env, AWSBLOG_STATS_FILE: stats }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const child = await runProcess(bin, args, { ...env, AWSBLOG_STATS_FILE: stats });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (child.status !== 0) throw new Error(`${name} exited ${child.status}: ${child.stderr}`);
     await check(name, child.stdout, dlq, work);
@@ -53,7 +59,7 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`messages: ${MESSAGES}, runs: ${RUNS} (median), moto_server on loopback, node ${process.version}`);
+console.log(`messages: ${MESSAGES}, runs: ${RUNS} (median), moto_server on loopback${LATENCY_MS ? ` behind a ${LATENCY_MS} ms-per-request proxy` : ""}, node ${process.version}`);
 console.log("| case | seconds | messages/s | SQS calls | calls by operation |");
 console.log("|---|---|---|---|---|");
 for (const [name, rs] of Object.entries(results)) {
@@ -101,6 +107,41 @@ async function check(name, stdout, dlq, work) {
     const moved = await count(work);
     if (moved !== MESSAGES || (await count(dlq)) !== 0) throw new Error(`${name}: ${moved} in target, ${await count(dlq)} left`);
   }
+}
+
+/** Async on purpose: the latency proxy lives in this process and must keep serving. */
+function runProcess(bin, args, childEnv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function startLatencyProxy(target, delayMs) {
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () =>
+      setTimeout(() => {
+        const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+          res.writeHead(r.statusCode, r.headers);
+          r.pipe(res);
+        });
+        out.on("error", (e) => {
+          res.writeHead(502);
+          res.end(String(e));
+        });
+        out.end(Buffer.concat(chunks));
+      }, delayMs),
+    );
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${server.address().port}`)));
 }
 
 function freePort() {
