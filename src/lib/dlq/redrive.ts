@@ -136,6 +136,7 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     const release1: QueueMessage[] = [];
     const deleteAgain: Item[] = [];
     const duplicates: Item[] = [];
+    let newlySkipped = 0;
     for (const message of batch) {
       const inspected = inspectRecord(recordFromQueueMessage(message));
       const item = { message, cls: inspected.class, requestId: inspected.requestId };
@@ -143,6 +144,7 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       if (state === undefined && options.classes && !options.classes.has(inspected.class)) {
         seen.set(message.messageId, "skipped");
         report.skipped += 1;
+        newlySkipped += 1;
         release1.push(message);
       } else if (state === undefined) {
         seen.set(message.messageId, "inflight");
@@ -152,7 +154,9 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       else release1.push(message);
     }
     reserved -= want - fresh.length;
-    idle = fresh.length + deleteAgain.length + duplicates.length === 0 ? idle + 1 : 0;
+    // Progress is any message not seen before (skipped ones too) or a copy still to clean up.
+    const progress = newlySkipped + fresh.length + deleteAgain.length + duplicates.length;
+    idle = progress === 0 ? idle + 1 : 0;
     if (idle >= idleLimit) stop = true;
 
     let finished!: () => void;

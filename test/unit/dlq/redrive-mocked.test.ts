@@ -120,6 +120,27 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
     expect(result.data).toMatchObject({ moved: 1, failed: 0 });
   });
 
+  it("keeps going through many filtered-out messages, and stops once only already-skipped ones come back", async () => {
+    const timeout = (n: number) => {
+      const m = lambdaMessage(n);
+      (m.MessageAttributes as Record<string, { StringValue?: string }>).ErrorMessage.StringValue = "Task timed out after 3.00 seconds";
+      return m;
+    };
+    const page = (from: number) => Array.from({ length: 10 }, (_, i) => lambdaMessage(from + i));
+    const receive = sqs.on(ReceiveMessageCommand);
+    for (let p = 0; p < 7; p++) receive.resolvesOnce({ Messages: page(p * 10) }); // 70 handler errors first
+    receive.resolvesOnce({ Messages: [timeout(100), timeout(101)] });
+    receive.resolves({ Messages: page(0) }); // released skipped messages keep coming back
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })),
+      Failed: [],
+    }));
+    const { ctx } = testContext();
+    const result = await redrive({ queueUrl: DLQ, to: WORK, class: ["timeout"], concurrency: 1 }, ctx, { sleep: noSleep });
+    expect(result.data).toMatchObject({ moved: 2, skipped: 70, failed: 0 });
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(8 + 5); // then 5 receives of repeats only
+  });
+
   it("on Ctrl-C finishes the batch in hand and takes no new one", async () => {
     const controller = new AbortController();
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
