@@ -51,6 +51,13 @@ Examples:
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `awsblog … | head` closes the pipe early: that is the reader's choice, not our error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

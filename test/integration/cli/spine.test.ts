@@ -57,6 +57,13 @@ describe("the CLI spine", () => {
     }
   });
 
+  it("a reader that closes the pipe early gets no EPIPE stack trace", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { BIN } = await import("../../helpers/cli.js");
+    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" --help | true`], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+  });
+
   it("--version prints the package version", async () => {
     const run = await runCli(["--version"]);
     expect(run.code).toBe(0);
