@@ -15,14 +15,13 @@ const rules = validateRules(
   "x",
 );
 const now = new Date("2026-11-25T00:00:00Z");
-const instances = new Map<string, Ec2Instance>(
-  [
+const list: Omit<Ec2Instance, "vpcId">[] = [
     { instanceId: "i-tagged", state: "running", tags: { Name: "a" } },
     { instanceId: "i-run", state: "running", tags: {} },
     { instanceId: "i-stopped", state: "stopped", tags: {} },
     { instanceId: "i-asg", state: "running", tags: { "aws:autoscaling:groupName": "web" } },
-  ].map((i) => [i.instanceId, { vpcId: "vpc-1", ...i }]),
-);
+];
+const instances = new Map(list.map((i): [string, Ec2Instance] => [i.instanceId, { vpcId: "vpc-1", ...i }]));
 const findings = [...instances.values()].map((i) => evaluateInstance(i, rules, now));
 
 describe("planActions", () => {
