@@ -123,7 +123,7 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
   it("keeps going through many filtered-out messages, and stops once only already-skipped ones come back", async () => {
     const timeout = (n: number) => {
       const m = lambdaMessage(n);
-      (m.MessageAttributes as Record<string, { StringValue?: string }>).ErrorMessage.StringValue = "Task timed out after 3.00 seconds";
+      (m.MessageAttributes as Record<string, { StringValue?: string }>).ErrorMessage!.StringValue = "Task timed out after 3.00 seconds";
       return m;
     };
     const page = (from: number) => Array.from({ length: 10 }, (_, i) => lambdaMessage(from + i));
