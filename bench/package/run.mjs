@@ -2,7 +2,7 @@
 // Benchmark: `awsblog package` vs Info-ZIP `zip -r -X` on the same ~100 MB runtime tree
 // (half compressible text, half random bytes), generated into a temp dir and deleted after.
 // Usage: node bench/package/run.mjs [--runs 5] [--mb 100] [--keep]
-// Needs the built CLI (npx tsc -p tsconfig.build.json) and Info-ZIP `zip`.
+// Needs the built CLI (npm run build) and Info-ZIP `zip`.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
