@@ -25,6 +25,8 @@ export function buildProgram(): Command {
     .option("-q, --quiet", "print results only: no progress or informational messages")
     .option("--debug", "print stack traces and AWS request summaries (secrets redacted) to stderr")
     .showSuggestionAfterError()
+    // Every subcommand's help also lists --region, --endpoint-url, -o … (they work everywhere).
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       outputError: (message, write) => write(`awsblog: ${message.replace(/^error:\s*/i, "").trim()} — see --help\n`),

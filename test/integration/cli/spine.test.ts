@@ -45,6 +45,7 @@ describe("the CLI spine", () => {
     for (const args of [["approve"], ["reject"], ["heartbeat"]]) {
       const run = await runCli([...args, "--help"]);
       expect(run.stdout).toMatch(/Example:\n\s+\$ .*awsblog /);
+      expect(run.stdout).toMatch(/Global Options:[\s\S]*--endpoint-url <url>/);
     }
   });
 
