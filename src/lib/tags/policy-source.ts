@@ -23,7 +23,7 @@ export function parsePolicySource(value: string | undefined): PolicySource {
   return { kind: "file", path: value };
 }
 
-/** Loads and validates the rules; any problem is a usage error (exit 2) before anything changes. */
+/** Loads and validates the rules; a bad file or rule is a usage error (exit 2) before anything changes. */
 export async function loadRules(
   source: PolicySource,
   deps: { dynamo?: () => Promise<DynamoDbApi>; signal?: AbortSignal },
@@ -35,8 +35,11 @@ export async function loadRules(
     try {
       return validateRules(await api.scanAll(source.table, deps.signal), label);
     } catch (error) {
+      // An AWS answer, not a flag the CLI could check: exit 1 naming service, operation and code.
       if (error instanceof AwsError && error.code === "ResourceNotFoundException") {
-        throw new UsageError(`${label}: table not found in this region`, "check the table name, --region and --profile", { cause: error });
+        throw new AwsError(error.service, error.operation, error.code, `${label}: table not found in this region`, "check the table name, --region and --profile", {
+          cause: error,
+        });
       }
       throw error;
     }

@@ -91,7 +91,6 @@ describeWithMoto("tags scan against moto", (moto) => {
       [["--policy", "test/fixtures/tags/bad-action.yaml"], /rule RuleId=7: field Action must be Update, UserLookup or Function, got "Delete"/],
       [["--policy", noDefault], /rule RuleId=5: field Default is required for Action Update/],
       [["--policy", "dynamodb://bad_rules"], /dynamodb:\/\/bad_rules: rule RuleId=4: field Default must be today\(\) or today\(\+Nd\)/],
-      [["--policy", "dynamodb://no_such_table"], /table not found/],
       [["--policy", join(dir, "absent.yaml")], /cannot read .*absent\.yaml \(ENOENT\)/],
       [["--policy", RULES, "--vpc", "subnet-123"], /--vpc "subnet-123" is not a VPC id/],
       [["--policy", RULES, "--filter", "oops"], /--filter "oops" is not Name=Values/],
@@ -104,5 +103,13 @@ describeWithMoto("tags scan against moto", (moto) => {
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
       expect(run.stdout).toBe("");
     }
+  });
+
+  it("a rules table that does not exist is an AWS error: exit 1, one line naming DynamoDB Scan and the code", async () => {
+    const run = await cli(["tags", "scan", "--policy", "dynamodb://no_such_table"]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^awsblog: DynamoDB Scan failed: ResourceNotFoundException \(dynamodb:\/\/no_such_table: table not found in this region\) — check the table name/);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stdout).toBe("");
   });
 });
