@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { basename, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { classifyHead, isExecutable, readHead, type FileKind } from "./detect.js";
 import { isInside, realpathOrUsage, resolveInclude, walkInputs, type InputRoot } from "./inputs.js";
@@ -63,6 +63,7 @@ export async function planPackage(request: PackageRequest): Promise<PackagePlan>
   if (roots.some((root) => root.realPath !== entryReal && isInside(outReal, root.realPath))) {
     throw new UsageError(`--out ${request.out}: it is inside the inputs and would zip itself`, "write the zip somewhere else");
   }
+  await checkOutPath(request.out, outReal);
 
   const walked = await walkInputs(roots, roots.map((root) => root.realPath));
   const interpreter = LANGUAGES[language].interpreter;
@@ -123,4 +124,14 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** Refuse an --out that cannot be written before any work (exit 2, not an ENOENT/EISDIR after zipping). */
+async function checkOutPath(out: string, outReal: string): Promise<void> {
+  if ((await stat(outReal).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`--out ${out}: is a directory`, "pass a file name, e.g. --out function.zip");
+  }
+  if (!(await stat(dirname(outReal)).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`--out ${out}: folder ${dirname(out)} does not exist`, "create it first, or write the zip somewhere else");
+  }
 }
