@@ -3,6 +3,8 @@ import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planPackage } from "../../../src/lib/package/layout.js";
+import { verifyCommand } from "../../../src/commands/package/verify.js";
+import type { Context } from "../../../src/lib/context.js";
 import { verifyZip } from "../../../src/lib/package/verify.js";
 import { writeZip } from "../../../src/lib/package/zip-writer.js";
 import { tempDir } from "./helpers.js";
@@ -68,6 +70,12 @@ describe("verifyZip", () => {
     execFileSync("sh", ["-c", `head -c ${251 * 1024 * 1024} /dev/zero | zip -q ${join(dir, "big.zip")} -`], { cwd: dir });
     const report = await verifyZip(join(dir, "big.zip"));
     expect(report.findings.map((f) => f.code)).toContain("unzipped-too-large");
+  });
+
+  it("refuses a --handler that is not <file>.<export> with a usage error, not a made-up missing file", async () => {
+    const plan = await planPackage({ language: "go", entry: "tree/bin/app", includes: [], out: join(dir, "h.zip"), cwd: dir });
+    await writeZip(plan.entries, [], join(dir, "h.zip"));
+    await expect(verifyCommand(join(dir, "h.zip"), { handler: "handler" }, {} as Context)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("--handler handler") });
   });
 
   it("refuses a file that is not a zip with a usage error", async () => {
