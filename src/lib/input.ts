@@ -43,7 +43,7 @@ export function positiveInt(flag: string, { min = 1, max = Number.MAX_SAFE_INTEG
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+      throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`, `e.g. ${flag} ${min}`);
     }
     return n;
   };
