@@ -65,9 +65,9 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and --version are successes; every other commander error is bad usage.
-      const ok = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
-      finish(ok ? ExitCode.ok : error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+      // --help and --version exit 0; a group run without its subcommand (help on stderr) and
+      // every other commander error is bad usage.
+      finish(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
       return;
     }
     process.stderr.write(`${formatError(error)}\n`);

@@ -65,6 +65,16 @@ describe("the CLI spine", () => {
     expect(run.stderr).toBe("");
   });
 
+  it("a group without its subcommand shows its help on stderr and exits 2; help <group> exits 0", async () => {
+    const bare = await runCli(["dlq"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toContain("Usage: awsblog dlq");
+    const help = await runCli(["help", "dlq"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: awsblog dlq");
+  });
+
   it("--version prints the package version", async () => {
     const run = await runCli(["--version"]);
     expect(run.code).toBe(0);
