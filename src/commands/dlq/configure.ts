@@ -1,6 +1,7 @@
 import type { FunctionDlqState, LambdaApi } from "../../lib/aws/lambda.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError, FailureError, UsageError } from "../../lib/errors.js";
+import { sleep as realSleep } from "../../lib/retry.js";
 import { requireFunction } from "./options.js";
 
 export interface ConfigureOptions {
@@ -33,7 +34,7 @@ export async function configure(options: ConfigureOptions, ctx: Context, deps: C
   const desired = options.remove ? "" : checkTargetArn(options.targetArn as string);
 
   const lambda = deps.lambda ?? (await (await import("../../lib/aws/lambda.js")).createLambdaApi(ctx.aws));
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? realSleep;
   const before = await explained(() => lambda.getDeadLetterConfig(functionName));
   const previous = before.targetArn ?? null;
   let after: FunctionDlqState = before;

@@ -5,6 +5,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError, FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
 import { LAMBDA_LIMITS } from "../../lib/package/limits.js";
 import { handlerFileMissing, inspectZip, mb, wrapperHandler, type Finding, type VerifyReport } from "../../lib/package/verify.js";
+import { sleep as realSleep } from "../../lib/retry.js";
 import { changedSettings, formatDeploy, validateDeployOptions } from "./deploy-settings.js";
 
 export interface DeployOptions {
@@ -136,7 +137,7 @@ function refuseBrokenZip(options: DeployOptions, report: VerifyReport, handlerMi
  * progress fails with ResourceConflictException, and invoking a Pending function fails.
  */
 async function waitUntilSettled(lambda: LambdaDeployApi, name: string, ctx: Context, deps: DeployDeps): Promise<FunctionState> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? realSleep;
   const deadline = Date.now() + (deps.waitMs ?? 300_000);
   for (let delay = 1000; ; delay = Math.min(delay * 2, 5000)) {
     if (ctx.signal.aborted) throw new InterruptedError("interrupted while waiting for Lambda", `Lambda keeps applying the change; check with: aws lambda get-function-configuration --function-name ${name}`);

@@ -2,7 +2,7 @@ import type { ActivityTask, ActivityWorkerApi } from "../aws/sfn.js";
 import type { Mailer } from "../aws/ses.js";
 import { AwsError, UsageError, formatError } from "../errors.js";
 import type { Output } from "../output.js";
-import { backoffDelay, isTransient, sleep as realSleep } from "./backoff.js";
+import { backoffMs, isTransient, sleep as realSleep } from "../retry.js";
 import { UndeliverableTaskError, approvalEmail, recipientOf } from "./email.js";
 import { approvalLinks } from "./links.js";
 import { buildMime } from "./mime.js";
@@ -61,7 +61,8 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
         if (!isTransient(error)) throw error;
         failures++;
         if (settings.once && failures >= ONCE_MAX_ATTEMPTS) throw error;
-        const delay = backoffDelay(failures, deps.random);
+        // The n-th failure in a row waits 1–2 s, then up to 4 s, … doubling to a 60 s cap.
+        const delay = backoffMs(failures - 1, { baseMs: 1_000, capMs: 60_000, minMs: 1_000, random: deps.random });
         out.warn(`${formatError(error).replace(/^awsblog: /, "")}; retrying in ${(delay / 1000).toFixed(1)} s`);
         await sleep(delay, signal);
         continue;

@@ -17,10 +17,3 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
   });
   return results;
 }
-
-/** Exponential backoff with full jitter: attempt 0 → up to base ms, doubling up to cap. */
-export function backoffMs(attempt: number, base = 100, cap = 5_000, random: () => number = Math.random): number {
-  return Math.round(random() * Math.min(cap, base * 2 ** attempt));
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import type { LambdaApi } from "../aws/lambda.js";
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
-import { backoffMs, mapLimit, sleep as realSleep } from "./pool.js";
+import { backoffMs, sleep as realSleep } from "../retry.js";
+import { mapLimit } from "./pool.js";
 import { chunkForBatch, isFifoQueueUrl, outgoingFrom } from "./send-entries.js";
 
 /**
@@ -80,7 +81,7 @@ export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptio
           }
         }
         pending = retry;
-        if (pending.length > 0) await sleep(backoffMs(attempt, 200));
+        if (pending.length > 0) await sleep(backoffMs(attempt, { baseMs: 200, capMs: 5_000 }));
       }
       return result;
     },
@@ -102,7 +103,7 @@ export function functionTarget(lambda: LambdaApi, functionName: string, options:
             return;
           } catch (error) {
             if (isRetriable(error) && attempt < attempts - 1) {
-              await sleep(backoffMs(attempt, 200));
+              await sleep(backoffMs(attempt, { baseMs: 200, capMs: 5_000 }));
               continue;
             }
             if (FATAL.test(errorCode(error))) result.fatal = true;

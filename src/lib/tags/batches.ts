@@ -1,4 +1,5 @@
 import { AwsError } from "../errors.js";
+import { backoffMs } from "../retry.js";
 import type { Clock } from "./pacer.js";
 
 /** EC2 accepts up to 1,000 resource ids per CreateTags / StopInstances / TerminateInstances. */
@@ -62,7 +63,7 @@ export async function withBackoff<T>(call: () => Promise<T>, options: BackoffOpt
       return await call();
     } catch (error) {
       if (!isThrottle(error) || attempt >= retries || options.signal?.aborted) throw error;
-      await options.clock.sleep(random() * Math.min(20_000, base * 2 ** attempt), options.signal);
+      await options.clock.sleep(backoffMs(attempt, { baseMs: base, capMs: 20_000, random }), options.signal);
     }
   }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isTransient } from "../../../src/lib/approvals/backoff.js";
+import { backoffMs, isTransient } from "../../../src/lib/retry.js";
+
+const backoffDelay = (failures: number, random: () => number) =>
+  backoffMs(failures - 1, { baseMs: 1_000, capMs: 60_000, minMs: 1_000, random });
 import { UndeliverableTaskError, approvalEmail, recipientOf } from "../../../src/lib/approvals/email.js";
 import { escapeHtml } from "../../../src/lib/approvals/html.js";
 import { approvalLinks, isInsecureBaseUrl, parseBaseUrl } from "../../../src/lib/approvals/links.js";

@@ -1,13 +1,27 @@
-import { AwsError, AwsblogError } from "../errors.js";
+import { AwsError, AwsblogError } from "./errors.js";
 
 /**
- * Exponential backoff with full jitter (the AWS Architecture Blog's recommendation): the
- * n-th consecutive failure waits a random time in [base, min(cap, base·2^n)], so many
- * workers that failed together do not retry together.
+ * Waiting between attempts, shared by every loop that retries on top of the SDK's own
+ * retries (approval worker polls, DLQ batches, EC2 tag batches, Lambda updates).
  */
-export function backoffDelay(failures: number, random: () => number = Math.random, baseMs = 1_000, capMs = 60_000): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(baseMs + random() * Math.max(0, ceiling - baseMs));
+
+export interface BackoffOptions {
+  /** The ceiling of the first wait; it doubles each attempt. */
+  baseMs: number;
+  capMs: number;
+  /** The shortest wait (0 = full jitter). */
+  minMs?: number;
+  random?: () => number;
+}
+
+/**
+ * Exponential backoff with jitter (the AWS Architecture Blog's recommendation): attempt n
+ * waits a random time in [minMs, min(capMs, baseMs·2^n)], so callers that failed together do
+ * not retry together.
+ */
+export function backoffMs(attempt: number, { baseMs, capMs, minMs = 0, random = Math.random }: BackoffOptions): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(minMs + random() * Math.max(0, ceiling - minMs));
 }
 
 /** Waits, or resolves early when the signal aborts (Ctrl-C must not wait out a backoff). */
@@ -30,8 +44,7 @@ const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|E
 
 /**
  * Errors worth retrying later: throttling, AWS 5xx, timeouts and network failures. Anything
- * else (access denied, no such activity, bad credentials) will not fix itself, so the worker
- * stops with that error instead of spinning.
+ * else (access denied, no such resource, bad credentials) will not fix itself.
  */
 export function isTransient(error: unknown): boolean {
   let current: unknown = error;
