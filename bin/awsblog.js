@@ -1,12 +1,43 @@
 #!/usr/bin/env node
-// Entry point: load the compiled CLI and run it. Nothing else belongs here.
-import("../dist/cli.js").then(
-  (cli) => cli.main(process.argv),
-  (err) => {
-    if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist")) {
-      process.stderr.write("awsblog: the CLI is not built — run `npm ci` or `npm run build` in the checkout\n");
-      process.exit(1);
-    }
-    throw err;
+// Entry point: the real process as the CLI's `io`, then exit with the code main returns.
+// The only place that exits the process.
+import { writeFileSync } from "node:fs";
+
+const cli = await import("../dist/cli.js").catch((err) => {
+  if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist")) {
+    process.stderr.write("awsblog: the CLI is not built — run `npm ci` or `npm run build` in the checkout\n");
+    process.exit(1);
+  }
+  throw err;
+});
+
+// `awsblog … | head` closes the pipe early: that is the reader's choice, not our error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+const statsFile = process.env.AWSBLOG_STATS_FILE;
+const code = await cli.main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  onInterrupt(handler) {
+    process.on("SIGINT", handler);
+    process.on("SIGTERM", handler);
+    return () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    };
   },
-);
+  exitNow: (exitCode) => process.exit(exitCode),
+  // Benchmarks set AWSBLOG_STATS_FILE to learn how many AWS calls a run made, per operation.
+  // Sync on purpose: this runs once at exit and must land before the process ends.
+  onCalls: statsFile ? (calls) => writeFileSync(statsFile, `${JSON.stringify(Object.fromEntries(calls))}\n`) : undefined,
+});
+// Let stdout drain; lingering keep-alive sockets cannot hold the exit.
+process.exitCode = code;
+setTimeout(() => process.exit(code), 200).unref();

@@ -1,19 +1,23 @@
 import { Command, CommanderError, Option } from "commander";
-import { register as registerApproval } from "./commands/approval/register.js";
-import { register as registerApprovals } from "./commands/approvals/register.js";
+import { commands, groups, type CommandEntry } from "./commands/index.js";
+import type { AnyCommandSpec } from "./lib/command.js";
+import type { GlobalOptions, Io } from "./lib/context.js";
+import { ExitCode, exitCodeOf } from "./lib/errors.js";
+import { createOutput } from "./lib/output.js";
+import { reportError, runCommand } from "./lib/run.js";
+import { version } from "./lib/version.js";
+import { legacy } from "./commands/legacy.js";
 import { register as registerCognito } from "./commands/cognito/register.js";
 import { register as registerDlq } from "./commands/dlq/register.js";
 import { register as registerPackage } from "./commands/package/register.js";
 import { register as registerTags } from "./commands/tags/register.js";
-import { ExitCode, exitCodeOf, formatError } from "./lib/errors.js";
-import { finish } from "./lib/run.js";
-import { version } from "./lib/version.js";
 
 /**
- * The whole command tree. Registration files only declare commands; each action imports its
- * implementation when it runs, so `--help` loads no AWS SDK client.
+ * Builds the commander program from the manifest (`src/commands/index.ts`). Every command is
+ * registered by name and summary only; its module (options, help, handler) is imported just
+ * before commander dispatches to it, so `--help` and `approve` load nothing they do not use.
  */
-export function buildProgram(): Command {
+export function buildProgram(io: Io, onExit: (code: number) => void): Command {
   const program = new Command("awsblog")
     .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging.")
     .version(version(), "-V, --version")
@@ -29,6 +33,8 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
       outputError: (message, write) => write(`awsblog: ${message.replace(/^error:\s*/i, "").trim()} — see --help\n`),
     })
     .addHelpText(
@@ -43,8 +49,35 @@ Examples:
   $ awsblog package go --entry ./bin/app --out app.zip`,
     );
 
-  registerApprovals(program);
-  registerApproval(program);
+  const parents = new Map<string, Command>([["", program]]);
+  const parentOf = (path: readonly string[]): Command => {
+    const key = path.join(" ");
+    const known = parents.get(key);
+    if (known) return known;
+    const group = groups.find((g) => g.path.join(" ") === key);
+    const parent = parentOf(path.slice(0, -1))
+      .command(path[path.length - 1]!)
+      .description(group?.summary ?? "");
+    attachOnDispatch(parent);
+    parents.set(key, parent);
+    return parent;
+  };
+  const entries = new Map<Command, CommandEntry>();
+  attachOnDispatch(program);
+  for (const entry of commands) {
+    const leaf = parentOf(entry.path.slice(0, -1)).command(entry.path[entry.path.length - 1]!).description(entry.summary);
+    entries.set(leaf, entry);
+  }
+
+  /** Loads a leaf's declaration the moment commander is about to run it (or show its help). */
+  function attachOnDispatch(parent: Command): void {
+    parent.hook("preSubcommand", async (_parent, sub) => {
+      const entry = entries.get(sub);
+      if (entry) declare(sub, (await entry.load()).default, io, onExit);
+    });
+  }
+  legacy.io = io;
+  legacy.onExit = onExit;
   registerTags(program);
   registerCognito(program);
   registerDlq(program);
@@ -52,25 +85,61 @@ Examples:
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  // `awsblog … | head` closes the pipe early: that is the reader's choice, not our error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw error;
-    });
+/** Adds a declared command's options, arguments, help and action to its commander stub. */
+export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: (code: number) => void): void {
+  if (command.options.length > 0 || command.registeredArguments.length > 0) return; // declared already
+  for (const [key, declared] of Object.entries(spec.options)) {
+    const option = new Option(declared.flags, declared.description);
+    if (declared.parse) option.argParser(declared.parse);
+    if (declared.choices) option.choices(declared.choices);
+    if (declared.defaultValue !== undefined) option.default(declared.defaultValue, declared.defaultDescription);
+    if (declared.hidden) option.hideHelp();
+    if (option.attributeName() !== key) throw new Error(`option ${declared.flags} is declared as "${key}", commander calls it "${option.attributeName()}"`);
+    command.addOption(option);
   }
-  const program = buildProgram();
+  for (const arg of spec.args ?? []) command.argument(arg.name, arg.description);
+  if (spec.passThrough) command.allowUnknownOption().allowExcessArguments();
+  const examples = spec.examples.map((line) => `  $ ${line}`).join("\n");
+  command.addHelpText("after", `${spec.help ? `\n${spec.help.replace(/^\n+|\n+$/g, "")}\n` : ""}\nExample${spec.examples.length > 1 ? "s" : ""}:\n${examples}`);
+  command.action(async (...argv: unknown[]) => {
+    const self = argv[argv.length - 1] as Command;
+    onExit(await runCommand(spec, self.opts(), self.args, readGlobals(self), io));
+  });
+}
+
+export function readGlobals(command: Command): GlobalOptions {
+  const all = command.optsWithGlobals() as Partial<GlobalOptions>;
+  return {
+    region: all.region,
+    profile: all.profile,
+    endpointUrl: all.endpointUrl,
+    output: all.output === "json" ? "json" : "text",
+    color: all.color !== false,
+    quiet: Boolean(all.quiet),
+    debug: Boolean(all.debug),
+  };
+}
+
+/**
+ * The CLI as a function: argv without the node and script paths, the process as `io`; returns
+ * the exit code. Tests call it in-process; `bin/awsblog.js` calls it and exits.
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = buildProgram(io, (exit) => (code = exit));
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(argv, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit 0; a group run without its subcommand (help on stderr) and
       // every other commander error is bad usage.
-      finish(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
-      return;
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    process.stderr.write(`${formatError(error)}\n`);
-    finish(exitCodeOf(error));
+    const debug = argv.includes("--debug");
+    reportError(error, createOutput({ format: "text", quiet: false, color: false, debug, stdout: io.stdout, stderr: io.stderr, env: io.env }));
+    return exitCodeOf(error);
   }
+  return code;
 }
+
+export type { Io } from "./lib/context.js";

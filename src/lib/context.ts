@@ -1,5 +1,6 @@
 import type { AwsClientFactory } from "./aws/factory.js";
-import type { Output, OutputFormat } from "./output.js";
+import type { Output, OutputFormat, OutputStream } from "./output.js";
+import type { Services } from "./services.js";
 
 /** Options every command accepts (contract §1), before or after the subcommand. */
 export interface GlobalOptions {
@@ -12,15 +13,40 @@ export interface GlobalOptions {
   debug: boolean;
 }
 
+/**
+ * The process as the CLI sees it. `bin/awsblog.js` passes the real one; tests pass captured
+ * streams, their own env and stdin, a pinned clock and fake services, and run the real CLI
+ * in-process.
+ */
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Calls `handler` on Ctrl-C (SIGINT) and SIGTERM; returns the function that stops listening. */
+  onInterrupt(handler: () => void): () => void;
+  /** Leave now with this code (a second Ctrl-C). */
+  exitNow(code: number): void;
+  now?: () => Date;
+  /** Test seams: replace any AWS API the commands use. */
+  services?: Partial<Services>;
+  /** Called once per command run with the AWS calls made, keyed `Service.Operation`. */
+  onCalls?(calls: ReadonlyMap<string, number>): void;
+}
+
 /** Everything a command may touch, passed in so tests can hand in their own. */
 export interface Context {
   globals: GlobalOptions;
   out: Output;
   aws: AwsClientFactory;
+  /** Lazily built AWS APIs: `await ctx.services.sqs()`. */
+  services: Services;
   /** Aborted on Ctrl-C: loops stop taking new work and finish what is in hand. */
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Where prompts go (the terminal), never stdout. */
+  stderr: OutputStream;
   now: () => Date;
 }
 
@@ -31,10 +57,3 @@ export interface CommandResult<T = unknown> {
   /** 0 by default; 3 for findings, 4 for partial failure. */
   exitCode?: number;
 }
-
-/** A command implementation: parsed options (and positional args) in, a result out. */
-export type CommandHandler<O = Record<string, unknown>> = (
-  options: O,
-  ctx: Context,
-  args: string[],
-) => Promise<CommandResult | void>;

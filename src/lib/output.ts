@@ -41,6 +41,8 @@ export interface Output {
   line(data: unknown, text?: string): void;
   info(message: string): void;
   warn(message: string): void;
+  /** The one error line (`awsblog: … — …`); always shown, even with --quiet. */
+  error(message: string): void;
   debug(message: string | (() => string)): void;
   spinner(text: string): Spinner;
 }
@@ -82,6 +84,9 @@ export function createOutput(options: OutputOptions): Output {
     },
     warn(message) {
       options.stderr.write(`${err(interactive, "yellow")("warning:")} ${message}\n`);
+    },
+    error(message) {
+      options.stderr.write(`${message}\n`);
     },
     debug(message) {
       if (!options.debug) return;

@@ -1,19 +1,31 @@
 import { createServer, type Server } from "node:http";
-import type { StepFunctionsApi } from "../../lib/aws/sfn.js";
 import { createApprovalHandler } from "../../lib/approvals/server.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 
-export interface ServeOptions {
-  host?: string;
-  port?: number;
-}
+const flags = {
+  host: opt.stringWithDefault("--host <host>", "address to listen on", "127.0.0.1"),
+  port: opt.custom("--port <port>", "port to listen on (0 = any free port)", portNumber, 8080),
+};
+
+export default defineCommand({
+  options: flags,
+  help: `
+Routes: GET|HEAD /succeed?taskToken=… and /fail?taskToken=… (confirmation page, changes nothing),
+POST /succeed and /fail (form body taskToken=…; SendTaskSuccess {"approved":true} / SendTaskFailure
+error Rejected), GET /healthz. Output is JSON Lines on stdout: {"event":"listening","url"} then one
+{"event":"decided","action","ok"} per decision. Ctrl-C stops after decisions in flight (exit 130).`,
+  examples: ["awsblog approval serve --port 8080"],
+  run: serve,
+});
+
 
 /**
  * `awsblog approval serve`: the approve/reject endpoints as a local web server until Ctrl-C.
  * Streams JSON Lines: one when listening, one per decision.
  */
-export async function serve(options: ServeOptions, ctx: Context, deps: { sfn?: StepFunctionsApi } = {}): Promise<CommandResult | void> {
+async function serve(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult | void> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 8080;
   if (!["127.0.0.1", "localhost", "::1"].includes(host)) {
@@ -21,7 +33,7 @@ export async function serve(options: ServeOptions, ctx: Context, deps: { sfn?: S
   }
   // Built before listening, so a missing region or profile fails at start (exit 2), not on
   // the manager's click.
-  const sfn = deps.sfn ?? (await (await import("../../lib/aws/sfn.js")).createStepFunctionsApi(ctx.aws));
+  const sfn = await ctx.services.sfn();
   const handler = createApprovalHandler({ sfn: async () => sfn, out: ctx.out });
   const server = createServer((req, res) => void handler(req, res));
   server.headersTimeout = 10_000;
@@ -59,4 +71,11 @@ function stopOnAbort(server: Server, signal: AbortSignal): Promise<void> {
     if (signal.aborted) stop();
     else signal.addEventListener("abort", stop, { once: true });
   });
+}
+
+/** 0 asks the system for any free port (the URL is printed once listening). */
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`, "e.g. --port 8080, or 0 for any free port");
+  return port;
 }

@@ -1,47 +1,55 @@
 import { hostname } from "node:os";
-import type { ActivityWorkerApi } from "../../lib/aws/sfn.js";
-import type { Mailer } from "../../lib/aws/ses.js";
 import { checkStatesArn } from "../../lib/approvals/arns.js";
 import { isInsecureBaseUrl, parseBaseUrl } from "../../lib/approvals/links.js";
 import { runWorker, type WorkerSettings, type WorkerSummary } from "../../lib/approvals/worker.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 
-export interface WorkerOptions {
-  activityArn?: string;
-  baseUrl?: string;
-  once?: boolean;
-  emailFrom?: string;
-  emailToField?: string;
-  workerName?: string;
-}
+const flags = {
+  activityArn: opt.string("--activity-arn <arn>", "the activity the approval Task state waits on"),
+  baseUrl: opt.string("--base-url <url>", "where the links point: `awsblog approval serve` or your API (…/succeed, …/fail)"),
+  once: opt.flag("--once", "poll once (up to 60 s), handle the task if any, then exit (cron, Lambda)"),
+  emailFrom: opt.string("--email-from <addr>", "send each task's links by SES from this verified address"),
+  emailToField: opt.string("--email-to-field <field>", "task input field holding the approver's address (default: managerEmailAddress)"),
+  workerName: opt.string("--worker-name <name>", "name shown for this worker in Step Functions (default: awsblog-<host>-<pid>)"),
+};
 
-export interface WorkerCommandDeps {
-  activity?: ActivityWorkerApi;
-  mailer?: Mailer;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  random?: () => number;
-}
+export default defineCommand({
+  options: flags,
+  help: `
+Output is JSON Lines on stdout, one line per task:
+  without --email-from: {"taskToken","input","approveUrl","rejectUrl"} (the token is the result here)
+  with --email-from:    {"status":"emailed","to","messageId","input"} or
+                        {"status":"emailFailed","to","error","taskFailed","input"}
+A task whose email cannot be sent is failed with error EmailNotSent (add a Retry on it to resend).
+Ctrl-C waits for the poll in flight (up to 60 s) so no task is lost, then exits 130.`,
+  examples: [
+    `awsblog approval worker --activity-arn "$ACTIVITY_ARN" --base-url https://approvals.example.com \\
+      --email-from approvals@example.com`,
+  ],
+  run: worker,
+});
+
 
 /** `awsblog approval worker`: streams one JSON line per task (or per mail sent). */
-export async function worker(options: WorkerOptions, ctx: Context, deps: WorkerCommandDeps = {}): Promise<CommandResult | void> {
+async function worker(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult | void> {
   const settings = readSettings(options, ctx);
   if (isInsecureBaseUrl(settings.baseUrl)) {
     ctx.out.warn("--base-url is plain http to another host: the links carry task tokens; use https");
   }
-  const sfn = await import("../../lib/aws/sfn.js");
-  const activity = deps.activity ?? (await sfn.createActivityWorkerApi(ctx.aws));
-  const mailer = settings.email ? (deps.mailer ?? (await (await import("../../lib/aws/ses.js")).createMailer(ctx.aws))) : undefined;
+  const activity = await ctx.services.activities();
+  const mailer = settings.email ? await ctx.services.mailer() : undefined;
 
   ctx.out.info(`polling ${settings.activityArn} as ${settings.workerName}${settings.once ? " (once)" : ""}`);
-  const summary = await runWorker(settings, { activity, mailer, out: ctx.out, signal: ctx.signal, sleep: deps.sleep, random: deps.random });
+  const summary = await runWorker(settings, { activity, mailer, out: ctx.out, signal: ctx.signal, sleep: ctx.services.sleep, random: ctx.services.random });
   ctx.out.info(summaryText(summary));
   if (settings.once && summary.failed > 0) {
     throw new FailureError("the approval email could not be sent", `the task was reported above; see its error`);
   }
 }
 
-function readSettings(options: WorkerOptions, ctx: Context): WorkerSettings {
+function readSettings(options: OptionsOf<typeof flags>, ctx: Context): WorkerSettings {
   if (!options.activityArn) throw new UsageError("--activity-arn is required", "pass the ARN of the activity your Task state waits on");
   if (!options.baseUrl) throw new UsageError("--base-url is required", "pass where `awsblog approval serve` (or your API) answers");
   const workerName = options.workerName ?? defaultWorkerName(ctx);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { collect, positiveInt } from "../../lib/input.js";
-import { action } from "../../lib/run.js";
+import { action } from "../legacy.js";
 
 const PASSWORD_HELP = "read the password from stdin's first line (else $AWSBLOG_PASSWORD, else a no-echo prompt)";
 const SECRET_HELP = "the app client's secret, if it has one (adds SECRET_HASH to every call; or $AWSBLOG_CLIENT_SECRET)";

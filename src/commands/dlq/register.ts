@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { collect, positiveInt } from "../../lib/input.js";
-import { action } from "../../lib/run.js";
+import { action } from "../legacy.js";
 import type { ConfigureOptions } from "./configure.js";
 import type { InspectOptions } from "./inspect.js";
 import type { RedriveOptions } from "./redrive.js";

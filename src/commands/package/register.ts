@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { collect, positiveInt } from "../../lib/input.js";
-import { action } from "../../lib/run.js";
+import { action } from "../legacy.js";
 import type { Language } from "../../lib/package/limits.js";
 import type { PackageOptions } from "./build.js";
 import type { DeployOptions } from "./deploy.js";

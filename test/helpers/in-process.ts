@@ -1,0 +1,97 @@
+import { PassThrough, Readable } from "node:stream";
+import { main } from "../../src/cli.js";
+import type { Io } from "../../src/lib/context.js";
+import type { Services } from "../../src/lib/services.js";
+import { testEnv, type CliRun } from "./cli.js";
+
+/**
+ * Runs the real CLI in this process, as wrangler's runWrangler does: argv through commander,
+ * the command's handler, the output layer, the exit code — with captured streams, a clean
+ * environment, optional fake services and a pinned clock. Use `runCli` (a child process)
+ * only where the process itself is under test: signals, the packaged wrapper, a browser.
+ */
+export interface InProcessOptions {
+  env?: Record<string, string | undefined>;
+  input?: string | Readable;
+  /** Pretend stdout/stderr/stdin are terminals (colour, spinners, prompts). */
+  tty?: boolean;
+  services?: Partial<Services>;
+  now?: () => Date;
+  /** Lets the test press Ctrl-C: call `interrupt()` while the command runs. */
+  interrupts?: Interrupts;
+}
+
+export interface Interrupts {
+  /** Sends one Ctrl-C to the running command. */
+  interrupt(): void;
+  /** Resolves once the command listens for Ctrl-C (it is running). */
+  readonly listening: Promise<void>;
+}
+
+export function interrupts(): Interrupts & { attach(handler: () => void): () => void } {
+  const handlers = new Set<() => void>();
+  let ready!: () => void;
+  const listening = new Promise<void>((resolve) => (ready = resolve));
+  return {
+    listening,
+    interrupt: () => handlers.forEach((handler) => handler()),
+    attach(handler) {
+      handlers.add(handler);
+      ready();
+      return () => handlers.delete(handler);
+    },
+  };
+}
+
+export async function awsblog(args: string[], options: InProcessOptions = {}): Promise<CliRun & { exitedEarly: boolean }> {
+  let stdout = "";
+  let stderr = "";
+  const capture = (sink: (text: string) => void) => {
+    const stream = new PassThrough();
+    stream.on("data", (chunk: Buffer) => sink(chunk.toString()));
+    return Object.assign(stream, { isTTY: options.tty ?? false, columns: 100 });
+  };
+  const out = capture((text) => (stdout += text));
+  const err = capture((text) => (stderr += text));
+  const stdin = typeof options.input === "object" ? options.input : Readable.from([options.input ?? ""]);
+  Object.assign(stdin, { isTTY: options.tty ?? false });
+  const env = testEnv(options.env);
+  let exitedEarly = false;
+  const signals = (options.interrupts as ReturnType<typeof interrupts> | undefined) ?? interrupts();
+  const io: Io = {
+    stdout: out,
+    stderr: err,
+    stdin,
+    env,
+    onInterrupt: (handler) => signals.attach(handler),
+    exitNow: () => {
+      exitedEarly = true;
+    },
+    now: options.now,
+    services: options.services,
+  };
+  // The AWS SDK reads credentials, region and endpoints from process.env itself.
+  const saved = process.env;
+  process.env = env;
+  let code: number;
+  try {
+    code = await main(args, io);
+  } finally {
+    process.env = saved;
+  }
+  await new Promise((resolve) => setImmediate(resolve)); // let captured streams flush
+  return {
+    code,
+    signal: null,
+    stdout,
+    stderr,
+    exitedEarly,
+    json<T>() {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(`stdout is not JSON:\n${stdout}\nstderr:\n${stderr}`);
+      }
+    },
+  };
+}
