@@ -10,7 +10,6 @@ import { legacy } from "./commands/legacy.js";
 import { register as registerCognito } from "./commands/cognito/register.js";
 import { register as registerDlq } from "./commands/dlq/register.js";
 import { register as registerPackage } from "./commands/package/register.js";
-import { register as registerTags } from "./commands/tags/register.js";
 
 /**
  * Builds the commander program from the manifest (`src/commands/index.ts`). Every command is
@@ -78,7 +77,6 @@ Examples:
   }
   legacy.io = io;
   legacy.onExit = onExit;
-  registerTags(program);
   registerCognito(program);
   registerDlq(program);
   registerPackage(program);

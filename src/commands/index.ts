@@ -18,6 +18,7 @@ export interface CommandEntry {
 
 export const groups: GroupEntry[] = [
   { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
+  { path: ["tags"], summary: "scan and enforce EC2 tag rules from a file or the post's DynamoDB table" },
 ];
 
 export const commands: CommandEntry[] = [
@@ -27,4 +28,7 @@ export const commands: CommandEntry[] = [
   { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
+  { path: ["tags", "scan"], summary: "report instances that break the tag rules (read-only; exit 3 on violations)", load: () => import("./tags/scan.js") },
+  { path: ["tags", "enforce"], summary: "fix tags per the rules, in batches; handle untagged instances per --untagged", load: () => import("./tags/enforce.js") },
+  { path: ["tag-audit"], summary: "alias of `tags scan`", load: () => import("./tags/scan.js") },
 ];

@@ -19,6 +19,8 @@ export interface InProcessOptions {
   now?: () => Date;
   /** Lets the test press Ctrl-C: call `interrupt()` while the command runs. */
   interrupts?: Interrupts;
+  /** Receives the AWS calls the command made, keyed `Service.Operation`. */
+  onCalls?: (calls: ReadonlyMap<string, number>) => void;
 }
 
 export interface Interrupts {
@@ -69,6 +71,7 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
     },
     now: options.now,
     services: options.services,
+    onCalls: options.onCalls,
   };
   // The AWS SDK reads credentials, region and endpoints from process.env itself.
   const saved = process.env;

@@ -1,47 +1,26 @@
+import { defineCommand, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { ExitCode } from "../../lib/errors.js";
-import { isViolation, type Finding } from "../../lib/tags/evaluate.js";
+import { scanTarget, type ScanResult } from "../../lib/tags/engine.js";
+import { loadPolicy } from "../../lib/tags/inventory.js";
 import { scanText } from "../../lib/tags/report.js";
-import { takeInventory, type PolicyOptions, type TagsDeps } from "./inventory.js";
+import { policyFlags, RULES_HELP } from "./flags.js";
 
-export type ScanOptions = PolicyOptions;
+const flags = { ...policyFlags };
 
-export interface ScanViolation {
-  instanceId: string;
-  vpcId: string | null;
-  state: string;
-  untagged: boolean;
-  missing: string[];
-  empty: string[];
-  /** The tag fixes enforce would make; UserLookup values are null (looked up by enforce). */
-  planned: { action: string; tagKey: string; value: string | null }[];
-}
+export default defineCommand({
+  options: flags,
+  help: `${RULES_HELP}\nRead-only. Exit 3 when any instance violates the rules.`,
+  examples: ["awsblog tags scan --policy rules.yaml --vpc vpc-0abc1234 -o json"],
+  run: scan,
+});
 
-export interface ScanResult {
-  scanned: number;
-  compliant: number;
-  violations: ScanViolation[];
-}
+export type ScanOptions = OptionsOf<typeof flags>;
+export type { ScanResult, ScanViolation } from "../../lib/tags/engine.js";
 
-/** Read-only audit: DescribeInstances (and the rules table) only. Exit 3 when anything violates. */
-export async function scan(options: ScanOptions, ctx: Context, deps: TagsDeps = {}): Promise<CommandResult<ScanResult>> {
-  const { findings } = await takeInventory(options, ctx, deps);
-  const violating = findings.filter(isViolation);
-  return {
-    data: { scanned: findings.length, compliant: findings.length - violating.length, violations: violating.map(toViolation) },
-    text: scanText(findings.length, violating),
-    exitCode: violating.length ? ExitCode.findings : ExitCode.ok,
-  };
-}
-
-function toViolation(f: Finding): ScanViolation {
-  return {
-    instanceId: f.instanceId,
-    vpcId: f.vpcId,
-    state: f.state,
-    untagged: f.untagged,
-    missing: f.missing,
-    empty: f.empty,
-    planned: f.fixes.map((x) => ({ action: x.action, tagKey: x.tagKey, value: x.value })),
-  };
+/** `tags scan` / `tag-audit`: read-only audit (DescribeInstances and the rules table). Exit 3 when anything violates. */
+export async function scan(options: ScanOptions, ctx: Context): Promise<CommandResult<ScanResult>> {
+  const policy = await loadPolicy(options, ctx);
+  const { findings, ...data } = await scanTarget(policy, ctx);
+  return { data, text: scanText(data.scanned, findings), exitCode: findings.length ? ExitCode.findings : ExitCode.ok };
 }

@@ -1,16 +1,12 @@
-import { readFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { startCloudTrailDouble, type CloudTrailDouble } from "../../helpers/cloudtrail-double.js";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { buildWorld, ROLE_ARN, snapshot, type World } from "./world.js";
 
 const RULES = "test/fixtures/tags/rules.yaml";
-const dir = mkdtempSync(join(tmpdir(), "awsblog-tags-"));
 
 interface Action { instanceId: string; action: string; tagKey?: string; value?: string; reason: string; result: string; error?: string }
 interface EnforceJson { scanned: number; actions: Action[]; notified: boolean; untagged: { instanceId: string }[]; creatorLookup: { pages: number; found: number } }
@@ -18,25 +14,30 @@ interface EnforceJson { scanned: number; actions: Action[]; notified: boolean; u
 describeWithMoto("tags enforce against moto and the CloudTrail double", (moto) => {
   let world: World;
   let trail: CloudTrailDouble;
-  let statsCount = 0;
-  const in30Days = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  // One pinned "now" for the CLI, the CloudTrail events and the expectations: today() never straddles UTC midnight.
+  const NOW = new Date();
+  const in30Days = new Date(NOW.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
 
   const cli = async (args: string[]) => {
-    const stats = join(dir, `stats-${++statsCount}.json`);
-    const run = await runCli(args, {
-      env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_CLOUDTRAIL: trail.url, AWSBLOG_STATS_FILE: stats },
-      timeoutMs: 60_000,
+    let made: Record<string, number> = {};
+    const run = await awsblog(args, {
+      env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_CLOUDTRAIL: trail.url },
+      now: () => NOW,
+      onCalls: (calls) => (made = Object.fromEntries(calls)),
     });
-    const calls = () => JSON.parse(readFileSync(stats, "utf8")) as Record<string, number>;
-    return { ...run, calls };
+    return { ...run, calls: () => made };
   };
   const scope = () => ["--policy", RULES, "--vpc", world.vpcA, "--vpc", world.vpcB];
 
   beforeAll(async () => {
-    world = await buildWorld(moto().url);
+    world = await buildWorld(moto().url, NOW);
+  });
+  // A fresh double per test: runs now follow each other within milliseconds (in-process), and
+  // each run's 2/s pacing is what is under test, not the window a previous run left behind.
+  beforeEach(async () => {
     trail = await startCloudTrailDouble({ events: world.events });
   });
-  afterAll(async () => trail?.stop());
+  afterEach(async () => trail?.stop());
 
   it("--dry-run prints the plan with looked-up creators and changes nothing", async () => {
     const before = await snapshot(world.ec2);

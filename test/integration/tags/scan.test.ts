@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { beforeAll, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { buildWorld, snapshot, type World } from "./world.js";
 
@@ -14,12 +14,14 @@ const RULES = "test/fixtures/tags/rules.yaml";
 
 describeWithMoto("tags scan against moto", (moto) => {
   let world: World;
-  const in30Days = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  const cli = (args: string[]) => runCli([...args, "--endpoint-url", moto().url]);
+  // One pinned "now" for the CLI and the expectations: today() never straddles UTC midnight.
+  const NOW = new Date();
+  const in30Days = new Date(NOW.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const cli = (args: string[]) => awsblog([...args, "--endpoint-url", moto().url], { now: () => NOW });
   const scope = () => ["--vpc", world.vpcA, "--vpc", world.vpcB];
 
   beforeAll(async () => {
-    world = await buildWorld(moto().url);
+    world = await buildWorld(moto().url, NOW);
     const ddb = new DynamoDBClient(motoClientConfig(moto().url));
     for (const table of ["acme_cloud_policy_tagging_def", "bad_rules"]) {
       await ddb.send(new CreateTableCommand({
@@ -94,13 +96,27 @@ describeWithMoto("tags scan against moto", (moto) => {
       [["--policy", join(dir, "absent.yaml")], /cannot read .*absent\.yaml \(ENOENT\)/],
       [["--policy", RULES, "--vpc", "subnet-123"], /--vpc "subnet-123" is not a VPC id/],
       [["--policy", RULES, "--filter", "oops"], /--filter "oops" is not Name=Values/],
-      [[], /required option '--policy/],
+      [[], /--policy is required — pass a rules file/],
     ];
     for (const [args, message] of cases) {
       const run = await cli(["tags", "scan", ...args]);
       expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stdout).toBe("");
+    }
+  });
+
+  it("bad enforce flags fail with exit 2 before any AWS call", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--untagged", "delete"], /--untagged <mode>' argument 'delete' is invalid/],
+      [["--lookback-days", "91"], /--lookback-days must be a whole number from 1 to 90, got "91"/],
+      [["--notify", "arn:aws:sns:us-east-1:123456789012:t.fifo"], /not a standard SNS topic ARN/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(["tags", "enforce", "--policy", RULES, ...args]);
+      expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(message);
       expect(run.stdout).toBe("");
     }
   });

@@ -1,31 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { enforce } from "../../../src/commands/tags/enforce.js";
+import { enforce, type EnforceOptions } from "../../../src/commands/tags/enforce.js";
 import type { CloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import type { Ec2Api, Ec2Instance } from "../../../src/lib/aws/ec2.js";
-import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import type { SnsApi } from "../../../src/lib/aws/sns.js";
-import type { Context } from "../../../src/lib/context.js";
-import { AwsError } from "../../../src/lib/errors.js";
-import { createOutput } from "../../../src/lib/output.js";
-import { fakeClock } from "./fake-clock.js";
+import { AwsError, FailureError } from "../../../src/lib/errors.js";
+import type { Services } from "../../../src/lib/services.js";
+import { testContext } from "../../helpers/context.js";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const RULES = "test/fixtures/tags/rules.yaml";
-
-function context(signal = new AbortController().signal): Context & { stderr: string[] } {
-  const stderr: string[] = [];
-  const globals = { output: "json" as const, color: false, quiet: false, debug: false };
-  return {
-    stderr,
-    globals,
-    out: createOutput({ ...globals, format: "json", stdout: { write: () => true }, stderr: { write: (s: string) => stderr.push(s) } }),
-    aws: createAwsClientFactory({ region: "us-east-1", userAgent: { name: "awsblog", version: "test" } }),
-    signal,
-    env: {},
-    stdin: process.stdin,
-    now: () => NOW,
-  };
-}
 
 /** EC2 fake: instances in memory; termination-protected ids reject any batch that holds them. */
 function fakeEc2(instances: Ec2Instance[], protectedIds: string[] = []) {
@@ -53,11 +36,17 @@ function fakeEc2(instances: Ec2Instance[], protectedIds: string[] = []) {
 
 const inst = (id: string, tags: Record<string, string>, state = "running"): Ec2Instance => ({ instanceId: id, vpcId: "vpc-1", state, tags, launchTime: NOW });
 const noTrail: CloudTrailApi = { lookupRunInstances: async () => ({ events: [] }) };
+const options = (extra: Partial<EnforceOptions>): EnforceOptions => ({ policy: RULES, vpc: undefined, filter: undefined, untagged: "report", dryRun: undefined, notify: undefined, lookbackDays: 90, creatorLookup: true, ...extra });
+
+function run(extra: Partial<EnforceOptions>, services: Partial<Services>, signal?: AbortSignal) {
+  const t = testContext({ now: () => NOW, signal, services: { cloudtrail: async () => noTrail, sleep: async () => {}, ...services } });
+  return { t, result: enforce(options(extra), t.ctx) };
+}
 
 describe("enforce (with fakes)", () => {
   it("tags, terminates in batches, isolates the protected instance, and exits 4", async () => {
     const ec2 = fakeEc2([inst("i-1", { Name: "a" }), inst("i-2", { Name: "b" }), inst("i-3", {}), inst("i-4", {}), inst("i-5", {}, "stopped")], ["i-4"]);
-    const res = await enforce({ policy: RULES, untagged: "terminate" }, context(), { ec2: ec2.api, cloudtrail: noTrail, clock: fakeClock() });
+    const res = await run({ untagged: "terminate" }, { ec2: async () => ec2.api }).result;
     expect(res.exitCode).toBe(4);
     expect(ec2.log).toEqual([
       "CreateTags ProjectCode=Proj007 i-1,i-2",
@@ -78,7 +67,7 @@ describe("enforce (with fakes)", () => {
     const ec2 = fakeEc2([inst("i-1", { Name: "a" }), inst("i-3", {})]);
     let published = 0;
     const sns: SnsApi = { publish: async () => { published++; return "m"; } };
-    const res = await enforce({ policy: RULES, untagged: "terminate", dryRun: true, notify: "arn:aws:sns:us-east-1:123456789012:t" }, context(), { ec2: ec2.api, cloudtrail: noTrail, sns, clock: fakeClock() });
+    const res = await run({ untagged: "terminate", dryRun: true, notify: "arn:aws:sns:us-east-1:123456789012:t" }, { ec2: async () => ec2.api, sns: async () => sns }).result;
     expect(ec2.log).toEqual([]);
     expect(published).toBe(0);
     expect(res.exitCode).toBe(0);
@@ -89,20 +78,19 @@ describe("enforce (with fakes)", () => {
   it("a failed SNS publish keeps the results, warns, and exits 4", async () => {
     const ec2 = fakeEc2([inst("i-1", { Name: "a" })]);
     const sns: SnsApi = { publish: async () => { throw new AwsError("SNS", "Publish", "NotFound", "Topic does not exist"); } };
-    const ctx = context();
-    const res = await enforce({ policy: RULES, notify: "arn:aws:sns:us-east-1:123456789012:gone" }, ctx, { ec2: ec2.api, cloudtrail: noTrail, sns, clock: fakeClock() });
+    const { t, result } = run({ notify: "arn:aws:sns:us-east-1:123456789012:gone" }, { ec2: async () => ec2.api, sns: async () => sns });
+    const res = await result;
     expect(res.exitCode).toBe(4);
     expect(res.data).toMatchObject({ notified: false, notifyError: expect.stringMatching(/SNS Publish failed: NotFound/) });
     expect(res.data.actions.every((a) => a.result === "done")).toBe(true);
-    expect(ctx.stderr.join("")).toMatch(/SNS summary was not published/);
+    expect(t.stderr()).toMatch(/SNS summary was not published/);
   });
 
   it("rejects bad flags before any AWS call", async () => {
     const ec2 = fakeEc2([]);
-    const deps = { ec2: ec2.api, cloudtrail: noTrail, clock: fakeClock() };
-    await expect(enforce({ policy: RULES, untagged: "delete" }, context(), deps)).rejects.toThrow(/--untagged must be report, stop or terminate/);
-    await expect(enforce({ policy: RULES, lookbackDays: 91 }, context(), deps)).rejects.toThrow(/--lookback-days must be 1 to 90/);
-    await expect(enforce({ policy: RULES, notify: "arn:aws:sns:us-east-1:123456789012:t.fifo" }, context(), deps)).rejects.toThrow(/not a standard SNS topic ARN/);
+    const services = { ec2: async () => ec2.api };
+    await expect(run({ notify: "arn:aws:sns:us-east-1:123456789012:t.fifo" }, services).result).rejects.toThrow(/not a standard SNS topic ARN/);
+    expect(ec2.log).toEqual([]);
   });
 
   it("after Ctrl-C no new batch starts and unstarted actions stay planned", async () => {
@@ -113,8 +101,35 @@ describe("enforce (with fakes)", () => {
       await original(...args);
       controller.abort();
     };
-    const res = await enforce({ policy: RULES }, context(controller.signal), { ec2: ec2.api, cloudtrail: noTrail, clock: fakeClock() });
+    const res = await run({}, { ec2: async () => ec2.api }, controller.signal).result;
     expect(ec2.log).toHaveLength(1);
     expect(res.data.actions.map((a) => a.result)).toEqual(["done", "planned"]);
+  });
+
+  for (const [label, failure] of [
+    ["denied", new AwsError("CloudTrail", "LookupEvents", "AccessDeniedException", "User is not authorized to perform: cloudtrail:LookupEvents", "check the IAM permissions")],
+    ["unreachable", new FailureError("CloudTrail LookupEvents: could not reach the AWS endpoint (ECONNREFUSED)", "check your network")],
+  ] as const) {
+    it(`CloudTrail ${label}: UserLookup writes "Undefined" with a warning, even with --dry-run, and the run goes on`, async () => {
+      for (const dryRun of [true, false]) {
+        const ec2 = fakeEc2([inst("i-1", { Name: "a" })]);
+        const trail: CloudTrailApi = { lookupRunInstances: async () => { throw failure; } };
+        const { t, result } = run({ dryRun }, { ec2: async () => ec2.api, cloudtrail: async () => trail });
+        const res = await result;
+        expect(res.exitCode).toBe(0);
+        expect(res.data.actions).toContainEqual(expect.objectContaining({ instanceId: "i-1", tagKey: "CreatedBy", value: "Undefined", result: dryRun ? "planned" : "done" }));
+        expect(res.data.creatorLookup.error).toBe(failure.message);
+        expect(t.stderr()).toMatch(/warning: CloudTrail lookup failed, writing "Undefined" for 1 creator\(s\).*--no-creator-lookup/);
+      }
+    });
+  }
+
+  it("--no-creator-lookup never calls CloudTrail and writes Undefined", async () => {
+    const ec2 = fakeEc2([inst("i-1", { Name: "a" })]);
+    let built = 0;
+    const res = await run({ creatorLookup: false }, { ec2: async () => ec2.api, cloudtrail: async () => { built++; return noTrail; } }).result;
+    expect(built).toBe(0);
+    expect(res.data.actions).toContainEqual(expect.objectContaining({ tagKey: "CreatedBy", value: "Undefined", result: "done" }));
+    expect(res.data.creatorLookup).toMatchObject({ wanted: 1, pages: 0, error: "skipped (--no-creator-lookup)" });
   });
 });
