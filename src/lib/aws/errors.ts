@@ -37,6 +37,14 @@ export function toAwsblogError(error: unknown, service: string, operation: strin
       cause: error,
     });
   }
+  const answered = err?.$metadata?.httpStatusCode ?? (error as { $response?: { statusCode?: number } })?.$response?.statusCode;
+  if (name === "SyntaxError" && answered !== undefined) {
+    // The endpoint (a proxy, a load balancer, an outage page) answered something other than
+    // the service's own JSON/XML: say the HTTP status, not the parser's complaint.
+    return new AwsError(service || "AWS", operation || "call", `HTTP ${answered}`, "the endpoint answered with a body that is not an AWS response", hintFor("", answered) ?? "check --endpoint-url and any proxy in between", {
+      cause: error,
+    });
+  }
   if (err?.$metadata || service) {
     const status = err?.$metadata?.httpStatusCode;
     const detail = firstSentence(message);

@@ -96,6 +96,7 @@ describeWithMoto("tags scan against moto", (moto) => {
       [["--policy", join(dir, "absent.yaml")], /cannot read .*absent\.yaml \(ENOENT\)/],
       [["--policy", RULES, "--vpc", "subnet-123"], /--vpc "subnet-123" is not a VPC id/],
       [["--policy", RULES, "--filter", "oops"], /--filter "oops" is not Name=Values/],
+      [["--policy", RULES, "--filter", "Team=web"], /EC2 has no filter named "Team" .* — for the tag Team use --filter tag:Team=web/],
       [[], /--policy is required — pass a rules file/],
     ];
     for (const [args, message] of cases) {

@@ -55,5 +55,14 @@ describe("buildScope", () => {
     expect(() => buildScope({ filter: ["instance-state-name=terminated"] })).toThrow(/selects no state/);
     expect(() => parseFilter("Name=x")).toThrow(/not Name=Values/);
     expect(parseFilter("tag:Team=web")).toEqual({ name: "tag:Team", values: ["web"] });
+    expect(parseFilter("Name=instance-type,Values=t3.micro")).toEqual({ name: "instance-type", values: ["t3.micro"] });
+    expect(parseFilter("network-interface.subnet-id=subnet-1")).toEqual({ name: "network-interface.subnet-id", values: ["subnet-1"] });
+  });
+
+  it("refuses filter names EC2 does not define (they silently match nothing), suggesting tag:<Key>", () => {
+    expect(() => parseFilter("Team=web")).toThrow(/--filter "Team=web": EC2 has no filter named "Team"/);
+    expect(() => parseFilter("Name=Team,Values=web,api")).toThrow(expect.objectContaining({ hint: expect.stringContaining("--filter tag:Team=web,api") }));
+    expect(() => parseFilter("instance_type=t3.micro")).toThrow(/no filter named "instance_type"/);
+    expect(() => parseFilter("tag:=x")).toThrow(/no filter named "tag:"/);
   });
 });
