@@ -2,7 +2,11 @@ import type { AwsClientFactory } from "./aws/factory.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
 import type { CognitoApi } from "./aws/cognito.js";
 import type { DynamoDbApi } from "./aws/dynamodb.js";
-import type { Ec2Api } from "./aws/ec2.js";
+import type { Ec2Api, Ec2RegionsApi } from "./aws/ec2.js";
+import type { EventBridgeApi } from "./aws/eventbridge.js";
+import type { LambdaScheduleApi } from "./aws/lambda-schedule.js";
+import type { OrganizationsApi } from "./aws/organizations.js";
+import type { StsApi } from "./aws/sts.js";
 import type { LambdaDeployApi } from "./aws/lambda-deploy.js";
 import type { LambdaApi } from "./aws/lambda.js";
 import type { LogsApi } from "./aws/logs.js";
@@ -28,6 +32,13 @@ export interface Services {
   lambdaDeploy(): Promise<LambdaDeployApi>;
   logs(): Promise<LogsApi>;
   ec2(): Promise<Ec2Api>;
+  /** DescribeRegions (`--regions all`). */
+  ec2Regions(): Promise<Ec2RegionsApi>;
+  sts(): Promise<StsApi>;
+  organizations(): Promise<OrganizationsApi>;
+  eventbridge(): Promise<EventBridgeApi>;
+  /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
+  lambdaSchedule(): Promise<LambdaScheduleApi>;
   sns(): Promise<SnsApi>;
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
@@ -56,6 +67,11 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     lambdaDeploy: once(async () => (await import("./aws/lambda-deploy.js")).createLambdaDeployApi(aws)),
     logs: once(async () => (await import("./aws/logs.js")).createLogsApi(aws)),
     ec2: once(async () => (await import("./aws/ec2.js")).createEc2Api(aws)),
+    ec2Regions: once(async () => (await import("./aws/ec2.js")).createEc2RegionsApi(aws)),
+    sts: once(async () => (await import("./aws/sts.js")).createStsApi(aws)),
+    organizations: once(async () => (await import("./aws/organizations.js")).createOrganizationsApi(aws)),
+    eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
+    lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),

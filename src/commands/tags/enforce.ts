@@ -6,10 +6,15 @@ import { enforceTarget, type EnforceTargetResult } from "../../lib/tags/engine.j
 import { loadPolicy } from "../../lib/tags/inventory.js";
 import { UNTAGGED_MODES } from "../../lib/tags/plan.js";
 import { enforceText, notificationMessage, REPORT_SUBJECT } from "../../lib/tags/report.js";
-import { policyFlags, RULES_HELP } from "./flags.js";
+import { checkOrgOptions, isOrgRun } from "../../lib/tags/org.js";
+import { enforceOrg, type OrgEnforceResult } from "../../lib/tags/org-run.js";
+import { orgEnforceText } from "../../lib/tags/org-text.js";
+import { checkReportPath, ENFORCE_COLUMNS, openReport } from "../../lib/tags/report-file.js";
+import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./flags.js";
 
 const flags = {
   ...policyFlags,
+  ...orgFlags,
   untagged: opt.choice("--untagged <mode>", "what to do with untagged instances", UNTAGGED_MODES, "report"),
   dryRun: opt.flag("--dry-run", "print the plan (CloudTrail lookups included) and change nothing"),
   notify: opt.string("--notify <topic-arn>", 'publish a summary to this SNS topic (subject "Tagging Policy Report")'),
@@ -23,30 +28,67 @@ export default defineCommand({
 Update writes Default; UserLookup writes who ran RunInstances (one paced CloudTrail sweep), or
 "Undefined" (also when CloudTrail is denied or unreachable: a warning says so, the run goes on);
 Function writes today() / today(+Nd) as a UTC date. Existing values are kept.
-Auto Scaling members are never stopped or terminated. Exit 0 all done, 4 some failed.`,
+Auto Scaling members are never stopped or terminated. Exit 0 all done, 4 some failed.
+${ORG_HELP}`,
   examples: [
     "awsblog tags enforce --policy dynamodb://acme_cloud_policy_tagging_def --vpc vpc-0abc1234 --untagged stop --notify arn:aws:sns:us-east-1:123456789012:tag-reports --dry-run",
+    "awsblog tags enforce --policy rules.yaml --accounts 111111111111,222222222222 --regions us-east-1,eu-west-1 --report actions.csv",
   ],
   run: enforce,
 });
 
-export type EnforceOptions = OptionsOf<typeof flags>;
+export type EnforceOptions = OptionsOf<typeof flags> & {
+  /** Rules carried by a scheduled run's event (the Lambda handler), instead of --policy's file. */
+  inlineRules?: unknown;
+};
 
-export interface EnforceResult extends EnforceTargetResult {
+export interface EnforceResult extends Omit<EnforceTargetResult, "violations"> {
   notified: boolean;
   notifyError?: string;
 }
 
-/** `tags enforce`: fixes tags per the rules in batches; untagged instances follow --untagged. */
-export async function enforce(options: EnforceOptions, ctx: Context): Promise<CommandResult<EnforceResult>> {
+export type OrgEnforceOutput = OrgEnforceResult & { notified: boolean; notifyError?: string };
+
+/**
+ * `tags enforce`: fixes tags per the rules in batches; untagged instances follow --untagged.
+ * The scheduled Lambda's handler calls this same function.
+ */
+export async function enforce(options: EnforceOptions, ctx: Context): Promise<CommandResult<EnforceResult | OrgEnforceOutput>> {
   const mode = options.untagged ?? "report";
   if (options.notify !== undefined) validateTopicArn(options.notify);
+  checkOrgOptions(options);
+  if (options.report) await checkReportPath(options.report);
   const dryRun = Boolean(options.dryRun);
   const policy = await loadPolicy(options, ctx);
-  const result = await enforceTarget(policy, { mode, dryRun, lookbackDays: options.lookbackDays, creatorLookup: options.creatorLookup !== false }, ctx);
+  const plan = { mode, dryRun, lookbackDays: options.lookbackDays, creatorLookup: options.creatorLookup !== false };
+  if (isOrgRun(options)) {
+    const result = await enforceOrg(policy, plan, options, ctx);
+    const data: OrgEnforceOutput = { ...result, notified: false };
+    await notify(options, ctx, data, dryRun);
+    const failed = data.targets.some((t) => t.status === "failed") || data.actions.some((a) => a.result === "failed") || data.notifyError !== undefined;
+    return { data, text: orgEnforceText(data, dryRun), exitCode: failed ? ExitCode.partial : ExitCode.ok };
+  }
+  const result = await enforceTarget(policy, plan, ctx);
   const { actions, untagged, scanned } = result;
-
   const data: EnforceResult = { scanned, actions, notified: false, untagged, creatorLookup: result.creatorLookup };
+  await notify(options, ctx, data, dryRun);
+  if (options.report) {
+    const sts = await ctx.services.sts();
+    const at = { accountId: (await sts.callerIdentity(ctx.signal)).account, region: await sts.region() };
+    const report = await openReport(options.report, ENFORCE_COLUMNS);
+    try {
+      await report.write(actions.map((a) => ({ ...at, instanceId: a.instanceId, action: a.action, tagKey: a.tagKey ?? null, value: a.value ?? null, reason: a.reason, result: a.result, error: a.error ?? null })));
+    } finally {
+      await report.close();
+    }
+  }
+  const failed = actions.some((a) => a.result === "failed") || data.notifyError !== undefined;
+  return { data, text: enforceText(scanned, actions, untagged, dryRun), exitCode: failed ? ExitCode.partial : ExitCode.ok };
+}
+
+/** One SNS summary for the whole run (all targets), after the actions. */
+async function notify(options: EnforceOptions, ctx: Context, data: Pick<EnforceResult, "scanned" | "actions" | "untagged" | "notified" | "notifyError">, dryRun: boolean): Promise<void> {
+  const { actions, untagged, scanned } = data;
   if (options.notify && !dryRun && (actions.length > 0 || untagged.length > 0)) {
     const sns = await ctx.services.sns();
     try {
@@ -58,8 +100,6 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
       ctx.out.warn(`the SNS summary was not published: ${data.notifyError}`);
     }
   }
-  const failed = actions.some((a) => a.result === "failed") || data.notifyError !== undefined;
-  return { data, text: enforceText(scanned, actions, untagged, dryRun), exitCode: failed ? ExitCode.partial : ExitCode.ok };
 }
 
 export function validateTopicArn(arn: string): void {

@@ -1,4 +1,5 @@
 import { opt } from "../../lib/command.js";
+import { commaList, DEFAULT_ROLE } from "../../lib/tags/org.js";
 
 /** Flags and help text `tags scan`, `tags enforce` (and `tag-audit`) share (contract §3). */
 export const policyFlags = {
@@ -14,3 +15,20 @@ Rules (the post's DynamoDB attributes), e.g. rules.yaml:
   - { RuleId: 3, TagKey: Expires,     Action: Function,   Required: N, Default: "today(+30d)" }
 Required Y: a missing key is a violation. Any rule's key present with an empty value is one.
 Instances in scope: pending, running, stopping, stopped. Untagged = only aws:* tags.`;
+
+/** Contract §9: the same commands over accounts × regions. */
+export const orgFlags = {
+  accounts: opt.custom("--accounts <ids>", "run in these accounts (comma-separated 12-digit ids, repeatable)", commaList),
+  org: opt.flag("--org", "run in every ACTIVE account of the organization (Organizations ListAccounts), yours included"),
+  regions: opt.custom("--regions <regions|all>", "run in these regions (comma-separated), or all regions enabled for your account", commaList),
+  assumeRole: opt.stringWithDefault("--assume-role <name>", "role assumed in each other account (your own account uses your credentials)", DEFAULT_ROLE),
+  concurrency: opt.int("--concurrency <n>", "targets (account × region) run at once", { min: 1, max: 64, defaultValue: 8 }),
+  report: opt.string("--report <file>", "also write a per-instance report: file.csv or file.json (rows written as each target finishes)"),
+};
+
+export const ORG_HELP = `
+Across accounts and regions (--accounts/--org × --regions): each account × region is a target
+with its own credentials (AssumeRole, session awsblog-tags), clients, request buckets and
+CloudTrail pacing. JSON adds accountId/region to every finding and a "targets" list; a target
+that fails (role denied, region disabled, throttled out) is listed with its AWS error, the
+others go on, and the exit code is 4.`;

@@ -1,5 +1,6 @@
 import {
   CreateTagsCommand,
+  DescribeRegionsCommand,
   EC2Client,
   paginateDescribeInstances,
   StopInstancesCommand,
@@ -72,5 +73,24 @@ function toInstance(i: Instance): Ec2Instance {
     launchTime: i.LaunchTime,
     firstSeen: primary?.Attachment?.AttachTime,
     tags,
+  };
+}
+
+/** DescribeRegions: the regions enabled for the account (opted-in or not requiring opt-in). */
+export interface Ec2RegionsApi {
+  enabledRegions(signal?: AbortSignal): Promise<string[]>;
+}
+
+export async function createEc2RegionsApi(aws: AwsClientFactory): Promise<Ec2RegionsApi> {
+  const client = await aws.client(EC2Client);
+  return {
+    async enabledRegions(signal) {
+      const out = await client.send(new DescribeRegionsCommand({ AllRegions: false }), { abortSignal: signal });
+      return (out.Regions ?? [])
+        .filter((r) => r.OptInStatus === undefined || r.OptInStatus !== "not-opted-in")
+        .map((r) => r.RegionName ?? "")
+        .filter(Boolean)
+        .sort();
+    },
   };
 }

@@ -1,4 +1,12 @@
-import type { Client, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer } from "@smithy/types";
+import type {
+  Client,
+  DeserializeHandler,
+  DeserializeHandlerArguments,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  MetadataBearer,
+} from "@smithy/types";
 import { summarize } from "../redact.js";
 import { toAwsblogError } from "./errors.js";
 
@@ -16,6 +24,19 @@ export interface AwsSettings {
   maxAttempts?: number;
   userAgent: { name: string; version: string };
   debug?: (message: () => string) => void;
+  /** Credentials other than the default chain's, e.g. an assumed role's (refreshing provider). */
+  credentials?: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
+  /**
+   * Client-side rate limits per `Service.Operation`: awaited before every HTTP attempt
+   * (retries included) and told how it went, so a limiter can slow down on throttling.
+   */
+  limiter?: (key: string) => RequestLimiter | undefined;
+}
+
+export interface RequestLimiter {
+  take(signal?: AbortSignal): Promise<void>;
+  /** The attempt was answered: throttled or not. */
+  done(throttled: boolean): void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,9 +57,14 @@ export interface AwsClientFactory {
   client<C extends AnyClient>(Ctor: ClientClass<C>, overrides?: ClientOverrides): Promise<C>;
   /** Calls made so far, keyed `Service.Operation`. */
   readonly calls: Map<string, number>;
+  /**
+   * A factory for another account or region (an org run's target): same endpoint, user agent
+   * and debug, its own clients; calls are counted into this factory's map too.
+   */
+  derive(overrides: Pick<AwsSettings, "region" | "credentials" | "limiter">): AwsClientFactory;
 }
 
-export function createAwsClientFactory(settings: AwsSettings): AwsClientFactory {
+export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<string, number>): AwsClientFactory {
   // The SDK warns on every run under Node.js 20 about its future support window; that is
   // noise for a CLI's users (our own `engines` states what we support). Users may opt back in.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -57,6 +83,7 @@ export function createAwsClientFactory(settings: AwsSettings): AwsClientFactory 
     const region = overrides.region ?? settings.region;
     if (region) config.region = region;
     if (settings.profile) config.profile = settings.profile;
+    if (settings.credentials) config.credentials = settings.credentials;
     if (settings.endpointUrl) config.endpoint = settings.endpointUrl;
     if (overrides.requestTimeoutMs) {
       const { NodeHttpHandler } = await import("@smithy/node-http-handler");
@@ -67,12 +94,18 @@ export function createAwsClientFactory(settings: AwsSettings): AwsClientFactory 
     }
     const instance = new Ctor(config);
     await resolveRegion(instance);
-    instrument(instance, calls, settings.debug);
+    instrument(instance, calls, settings.debug, parentCalls);
+    if (settings.limiter) limit(instance, settings.limiter);
     clients.set(key, instance);
     return instance;
   }
 
-  return { client, calls };
+  const factory: AwsClientFactory = {
+    client,
+    calls,
+    derive: (overrides) => createAwsClientFactory({ ...settings, ...overrides }, parentCalls ?? calls),
+  };
+  return factory;
 }
 
 async function resolveRegion(client: AnyClient): Promise<void> {
@@ -85,7 +118,30 @@ async function resolveRegion(client: AnyClient): Promise<void> {
   throw toAwsblogError(new Error("Region is missing"), "", "");
 }
 
-function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"]): void {
+/** Paces each HTTP attempt (after signing, retries included) by the limiter of its operation. */
+function limit(client: AnyClient, limiter: NonNullable<AwsSettings["limiter"]>): void {
+  client.middlewareStack.add(
+    (next: DeserializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: DeserializeHandlerArguments<object>) => {
+      const key = `${serviceName(String(context.clientName ?? ""))}.${String(context.commandName ?? "").replace(/Command$/, "")}`;
+      const bucket = limiter(key);
+      if (!bucket) return next(args);
+      await bucket.take((context as { abortSignal?: AbortSignal }).abortSignal);
+      try {
+        const result = await next(args);
+        bucket.done(false);
+        return result;
+      } catch (error) {
+        bucket.done(THROTTLE_CODES.test(String((error as { name?: string }).name ?? "")));
+        throw error;
+      }
+    },
+    { step: "deserialize", priority: "low", name: "awsblogLimiter" },
+  );
+}
+
+const THROTTLE_CODES = /^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException|RequestThrottled|SlowDown)$/;
+
+function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], parentCalls?: Map<string, number>): void {
   client.middlewareStack.add(
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
       async (args: InitializeHandlerArguments<object>) => {
@@ -93,6 +149,7 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
       const operation = String(context.commandName ?? "").replace(/Command$/, "");
       const key = `${service}.${operation}`;
       calls.set(key, (calls.get(key) ?? 0) + 1);
+      if (parentCalls) parentCalls.set(key, (parentCalls.get(key) ?? 0) + 1);
       const started = Date.now();
       debug?.(() => `→ ${key} ${summarize(args.input)}`);
       try {
@@ -122,6 +179,9 @@ const SERVICE_NAMES: Record<string, string> = {
   CognitoIdentityProviderClient: "Cognito",
   CloudWatchLogsClient: "CloudWatchLogs",
   LambdaClient: "Lambda",
+  STSClient: "STS",
+  OrganizationsClient: "Organizations",
+  EventBridgeClient: "EventBridge",
 };
 
 function serviceName(clientName: string): string {

@@ -70,6 +70,8 @@ export interface CreatorLookup {
 
 export interface EnforceTargetResult {
   scanned: number;
+  /** Instances in violation (an org run's `targets[].violations`). */
+  violations: number;
   actions: EnforceAction[];
   /** Untagged instances in scope, whatever --untagged did with them. */
   untagged: UntaggedInstance[];
@@ -121,5 +123,5 @@ export async function enforceTarget(policy: Policy, plan: EnforcePlan, ctx: Targ
       spinner.stop();
     }
   }
-  return { scanned: findings.length, actions, untagged, creatorLookup: lookup };
+  return { scanned: findings.length, violations: findings.filter(isViolation).length, actions, untagged, creatorLookup: lookup };
 }

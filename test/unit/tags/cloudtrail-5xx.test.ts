@@ -6,6 +6,7 @@ import type { Ec2Api } from "../../../src/lib/aws/ec2.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { AwsError, formatError } from "../../../src/lib/errors.js";
 import { testContext } from "../../helpers/context.js";
+import { options } from "./options.js";
 
 /** An outage page in front of CloudTrail: HTTP 503 with an HTML body, as a load balancer or proxy answers. */
 describe("CloudTrail answering a non-JSON 5xx body", () => {
@@ -53,7 +54,7 @@ describe("CloudTrail answering a non-JSON 5xx body", () => {
       terminateInstances: async () => {},
     };
     const t = testContext({ now: () => new Date("2026-11-25T12:00:00Z"), services: { ec2: async () => ec2, cloudtrail: async () => cloudtrail, sleep: async () => {} } });
-    const res = await enforce({ policy: "test/fixtures/tags/rules.yaml", vpc: undefined, filter: undefined, untagged: "report", dryRun: undefined, notify: undefined, lookbackDays: 90, creatorLookup: true }, t.ctx);
+    const res = await enforce(options({}), t.ctx);
     expect(res.exitCode).toBe(0);
     expect(tagged).toContain("CreatedBy=Undefined");
     expect(t.stderr()).toMatch(/CloudTrail lookup failed.*HTTP 503/);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { enforce, type EnforceOptions } from "../../../src/commands/tags/enforce.js";
+import { enforce, type EnforceOptions, type EnforceResult } from "../../../src/commands/tags/enforce.js";
 import type { CloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import type { Ec2Api, Ec2Instance } from "../../../src/lib/aws/ec2.js";
 import type { SnsApi } from "../../../src/lib/aws/sns.js";
 import { AwsError, FailureError } from "../../../src/lib/errors.js";
 import type { Services } from "../../../src/lib/services.js";
 import { testContext } from "../../helpers/context.js";
+import { options } from "./options.js";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
-const RULES = "test/fixtures/tags/rules.yaml";
 
 /** EC2 fake: instances in memory; termination-protected ids reject any batch that holds them. */
 function fakeEc2(instances: Ec2Instance[], protectedIds: string[] = []) {
@@ -36,11 +36,10 @@ function fakeEc2(instances: Ec2Instance[], protectedIds: string[] = []) {
 
 const inst = (id: string, tags: Record<string, string>, state = "running"): Ec2Instance => ({ instanceId: id, vpcId: "vpc-1", state, tags, launchTime: NOW });
 const noTrail: CloudTrailApi = { lookupRunInstances: async () => ({ events: [] }) };
-const options = (extra: Partial<EnforceOptions>): EnforceOptions => ({ policy: RULES, vpc: undefined, filter: undefined, untagged: "report", dryRun: undefined, notify: undefined, lookbackDays: 90, creatorLookup: true, ...extra });
 
 function run(extra: Partial<EnforceOptions>, services: Partial<Services>, signal?: AbortSignal) {
   const t = testContext({ now: () => NOW, signal, services: { cloudtrail: async () => noTrail, sleep: async () => {}, ...services } });
-  return { t, result: enforce(options(extra), t.ctx) };
+  return { t, result: enforce(options(extra), t.ctx) as Promise<{ data: EnforceResult; exitCode?: number; text?: string }> };
 }
 
 describe("enforce (with fakes)", () => {

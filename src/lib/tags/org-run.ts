@@ -1,0 +1,129 @@
+import type { Context } from "../context.js";
+import { AwsblogError } from "../errors.js";
+import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan, type ScanViolation } from "./engine.js";
+import type { Policy } from "./inventory.js";
+import { createTargetProgress, credentialsPerAccount, forEachTarget, resolveTargets, targetContext, DEFAULT_ROLE, type OrgOptions, type Target } from "./org.js";
+import type { EnforceAction, UntaggedInstance } from "./plan.js";
+import { ENFORCE_COLUMNS, openReport, SCAN_COLUMNS, type ReportFile, type ReportRow } from "./report-file.js";
+
+/** One line of the contract's `targets` list. */
+export interface TargetReport extends Target {
+  status: "ok" | "failed";
+  scanned: number;
+  violations: number;
+  error?: string;
+  /** enforce only: the target's CloudTrail sweep. */
+  creatorLookup?: CreatorLookup;
+}
+
+type Located<T> = T & { accountId: string; region: string };
+
+export interface OrgScanResult {
+  scanned: number;
+  compliant: number;
+  violations: Located<ScanViolation>[];
+  targets: TargetReport[];
+}
+
+export interface OrgEnforceResult {
+  scanned: number;
+  actions: Located<EnforceAction>[];
+  untagged: Located<UntaggedInstance>[];
+  targets: TargetReport[];
+}
+
+interface RunShape<R> {
+  columns: readonly string[];
+  run(policy: Policy, target: ReturnType<typeof targetContext>): Promise<R>;
+  /** Keeps what the result needs (violations or actions, located), drops the target's inventory. */
+  keep(target: Target, result: R): { report: TargetReport; rows: ReportRow[] };
+}
+
+/**
+ * Runs one engine over every target (accounts × regions), `--concurrency` at a time, each with
+ * its own clients, credentials and buckets. A target that fails (role denied, region disabled,
+ * throttled out) is recorded with its AWS error and the others go on. Each target's inventory
+ * is released when it finishes: only the located violations/actions are kept (and streamed to
+ * --report), so memory follows the findings, not the number of instances.
+ */
+async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, shape: RunShape<R>): Promise<TargetReport[]> {
+  const report: ReportFile | undefined = options.report ? await openReport(options.report, shape.columns) : undefined;
+  const progress = createTargetProgress(ctx);
+  const reports: TargetReport[] = [];
+  try {
+    const { caller, targets } = await resolveTargets(options, ctx);
+    const credentials = credentialsPerAccount(caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.sts());
+    ctx.out.info(`${targets.length} target(s): ${new Set(targets.map((t) => t.accountId)).size} account(s) × ${new Set(targets.map((t) => t.region)).size} region(s), ${Math.min(options.concurrency ?? 8, targets.length)} at a time`);
+    await forEachTarget(targets, options.concurrency ?? 8, ctx.signal, async (target) => {
+      const label = `${target.accountId}/${target.region}`;
+      let kept: { report: TargetReport; rows: ReportRow[] };
+      try {
+        const result = await shape.run(policy, targetContext(ctx, target, credentials.providerFor(target.accountId), progress));
+        kept = shape.keep(target, result);
+        progress.done(label, `scanned ${kept.report.scanned}, ${kept.report.violations} in violation`);
+      } catch (error) {
+        if (!(error instanceof AwsblogError)) throw error;
+        const message = error.hint ? `${error.message} — ${error.hint}` : error.message;
+        kept = { report: { ...target, status: "failed", scanned: 0, violations: 0, error: message }, rows: [{ ...target, error: message }] };
+        progress.done(label, `FAILED: ${message}`);
+      }
+      reports.push(kept.report);
+      await report?.write(kept.rows);
+    });
+  } finally {
+    progress.close();
+    await report?.close();
+  }
+  return reports.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+}
+
+export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgScanResult> {
+  const violations: Located<ScanViolation>[] = [];
+  let scanned = 0;
+  const targets = await runOrg(policy, options, ctx, {
+    columns: SCAN_COLUMNS,
+    run: (p, target) => scanTarget(p, target),
+    keep(target, result) {
+      const located = result.violations.map((v) => ({ accountId: target.accountId, region: target.region, ...v }));
+      violations.push(...located);
+      scanned += result.scanned;
+      return {
+        report: { ...target, status: "ok", scanned: result.scanned, violations: located.length },
+        rows: located.map((v) => ({
+          accountId: v.accountId,
+          region: v.region,
+          instanceId: v.instanceId,
+          vpcId: v.vpcId,
+          state: v.state,
+          untagged: v.untagged,
+          missing: v.missing.join(";"),
+          empty: v.empty.join(";"),
+          planned: v.planned.map((p) => `${p.tagKey}=${p.value ?? "<creator>"}`).join(";"),
+        })),
+      };
+    },
+  });
+  return { scanned, compliant: scanned - violations.length, violations, targets };
+}
+
+export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgEnforceResult> {
+  const actions: Located<EnforceAction>[] = [];
+  const untagged: Located<UntaggedInstance>[] = [];
+  let scanned = 0;
+  const targets = await runOrg(policy, options, ctx, {
+    columns: ENFORCE_COLUMNS,
+    run: (p, target) => enforceTarget(p, plan, target),
+    keep(target, result) {
+      const at = { accountId: target.accountId, region: target.region };
+      const located = result.actions.map((a) => ({ ...at, ...a }));
+      actions.push(...located);
+      untagged.push(...result.untagged.map((u) => ({ ...at, ...u })));
+      scanned += result.scanned;
+      return {
+        report: { ...target, status: "ok", scanned: result.scanned, violations: result.violations, creatorLookup: result.creatorLookup },
+        rows: located.map((a) => ({ ...at, instanceId: a.instanceId, action: a.action, tagKey: a.tagKey ?? null, value: a.value ?? null, reason: a.reason, result: a.result, error: a.error ?? null })),
+      };
+    },
+  });
+  return { scanned, actions, untagged, targets };
+}

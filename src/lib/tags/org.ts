@@ -1,0 +1,192 @@
+import type { AssumedCredentials, StsApi } from "../aws/sts.js";
+import type { Context } from "../context.js";
+import { UsageError } from "../errors.js";
+import type { Spinner } from "../output.js";
+import { createServices } from "../services.js";
+import type { TargetContext } from "./inventory.js";
+import { targetLimiter } from "./limits.js";
+import { systemClock } from "./pacer.js";
+
+/** Contract §9: which accounts and regions a run covers, and how. */
+export interface OrgOptions {
+  accounts?: string[];
+  org?: boolean;
+  regions?: string[];
+  assumeRole?: string;
+  concurrency?: number;
+}
+
+export interface Target {
+  accountId: string;
+  region: string;
+}
+
+export const DEFAULT_ROLE = "OrganizationAccountAccessRole";
+export const SESSION_NAME = "awsblog-tags";
+/** Assumed credentials are used until this long before they expire, then assumed again. */
+export const REFRESH_BEFORE_MS = 5 * 60_000;
+
+export function isOrgRun(options: OrgOptions): boolean {
+  return Boolean(options.accounts?.length || options.org || options.regions?.length);
+}
+
+/** Flag checks that need no AWS call (exit 2 before anything runs). */
+export function checkOrgOptions(options: OrgOptions): void {
+  if (options.accounts?.length && options.org) throw new UsageError("--accounts and --org cannot be combined", "pass --org for every ACTIVE account, or --accounts <id,…>");
+  for (const id of options.accounts ?? []) {
+    if (!/^\d{12}$/.test(id)) throw new UsageError(`--accounts: "${id}" is not a 12-digit AWS account id`, "pass --accounts 111111111111,222222222222");
+  }
+  const regions = options.regions ?? [];
+  if (regions.includes("all") && regions.length > 1) throw new UsageError("--regions all cannot be combined with named regions", "pass --regions all, or a list such as --regions us-east-1,eu-west-1");
+  for (const r of regions) {
+    if (r !== "all" && !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(r)) throw new UsageError(`--regions: "${r}" is not a region name`, "pass e.g. --regions us-east-1,eu-west-1 or --regions all");
+  }
+  if (options.assumeRole !== undefined && !/^[\w+=,.@/-]{1,512}$/.test(options.assumeRole)) {
+    throw new UsageError(`--assume-role "${options.assumeRole}" is not an IAM role name`, `pass the role's name (default ${DEFAULT_ROLE}), not its ARN`);
+  }
+}
+
+/** Comma-separated, repeatable: `--accounts a,b --accounts c`. */
+export function commaList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+}
+
+export interface ResolvedTargets {
+  caller: { account: string; arn: string };
+  targets: Target[];
+}
+
+/** Accounts (--accounts, --org: ACTIVE ones; else the caller's) × regions (--regions, all: DescribeRegions; else the run's region). */
+export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "services" | "signal">): Promise<ResolvedTargets> {
+  const sts = await ctx.services.sts();
+  const caller = await sts.callerIdentity(ctx.signal);
+  let accounts: string[];
+  if (options.org) {
+    const listed = await (await ctx.services.organizations()).listAccounts(ctx.signal);
+    accounts = listed.filter((a) => a.status === "ACTIVE").map((a) => a.id);
+  } else accounts = options.accounts?.length ? [...new Set(options.accounts)] : [caller.account];
+  let regions: string[];
+  if (options.regions?.includes("all")) regions = await (await ctx.services.ec2Regions()).enabledRegions(ctx.signal);
+  else regions = options.regions?.length ? [...new Set(options.regions)] : [await sts.region()];
+  const targets = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  return { caller, targets };
+}
+
+type CredentialProvider = () => Promise<AssumedCredentials>;
+
+/**
+ * One refreshing credential provider per member account (shared by all its regions and
+ * clients): AssumeRole once, reuse until 5 minutes before expiry. The caller's own account
+ * gets undefined: its own credentials.
+ */
+export function credentialsPerAccount(caller: { account: string; arn: string }, roleName: string, sts: StsApi, now: () => number = Date.now) {
+  const partition = /^arn:([^:]+):/.exec(caller.arn)?.[1] ?? "aws";
+  const providers = new Map<string, CredentialProvider>();
+  let assumed = 0;
+  const providerFor = (accountId: string): CredentialProvider | undefined => {
+    if (accountId === caller.account) return undefined;
+    let provider = providers.get(accountId);
+    if (!provider) {
+      let current: Promise<AssumedCredentials> | undefined;
+      let expiresAt = 0;
+      provider = () => {
+        if (!current || expiresAt - now() < REFRESH_BEFORE_MS) {
+          assumed++;
+          const pending = sts.assumeRole(`arn:${partition}:iam::${accountId}:role/${roleName}`, SESSION_NAME);
+          current = pending.then((c) => ((expiresAt = c.expiration.getTime()), c));
+          // A failed AssumeRole is not cached as "fresh": the next caller tries again.
+          expiresAt = Infinity;
+          current.catch(() => (expiresAt = 0));
+        }
+        return current;
+      };
+      providers.set(accountId, provider);
+    }
+    return provider;
+  };
+  return { providerFor, assumed: () => assumed };
+}
+
+/** A target's own AWS clients (region, credentials, per-API buckets) and services, on the run's context. */
+export function targetContext(ctx: Context, target: Target, credentials: CredentialProvider | undefined, progress: TargetProgress): TargetContext {
+  const aws = ctx.aws.derive({ region: target.region, credentials, limiter: targetLimiter(systemClock) });
+  const services = createServices({ globals: { ...ctx.globals, region: target.region }, out: ctx.out, aws, signal: ctx.signal }, { sleep: ctx.services.sleep });
+  const label = `${target.accountId}/${target.region}`;
+  return {
+    services,
+    now: ctx.now,
+    signal: ctx.signal,
+    out: {
+      spinner: (text) => progress.line(label, text),
+      info: (message) => progress.info(`${label}: ${message}`),
+      warn: (message) => ctx.out.warn(`${label}: ${message}`),
+    },
+  };
+}
+
+/** Runs `work` over the targets, at most `concurrency` at a time; after Ctrl-C no new target starts. */
+export async function forEachTarget<T>(targets: T[], concurrency: number, signal: AbortSignal, work: (target: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length && !signal.aborted) await work(targets[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+}
+
+/**
+ * Progress of an org run. On a TTY: one line per running target, redrawn in place; else
+ * (and with -q or -o json) only the per-target summary lines through `info`.
+ */
+export interface TargetProgress {
+  line(label: string, text: string): Spinner;
+  info(message: string): void;
+  done(label: string, summary: string): void;
+  close(): void;
+}
+
+export function createTargetProgress(ctx: Pick<Context, "out" | "stderr">): TargetProgress {
+  const interactive = ctx.out.interactive;
+  const lines = new Map<string, string>();
+  let drawn = 0;
+  const draw = () => {
+    if (!interactive) return;
+    let text = drawn ? `\x1b[${drawn}A` : "";
+    for (const [label, status] of lines) text += `\x1b[2K${label}  ${status}\n`;
+    text += "\x1b[J";
+    drawn = lines.size;
+    ctx.stderr.write(text);
+  };
+  const above = (message: string) => {
+    if (!interactive) return ctx.out.info(message);
+    // Clear the board, print the message, redraw the board below it.
+    ctx.stderr.write(`${drawn ? `\x1b[${drawn}A` : ""}\x1b[J${message}\n`);
+    drawn = 0;
+    draw();
+  };
+  return {
+    line(label, text) {
+      if (interactive) {
+        lines.set(label, text);
+        draw();
+      }
+      return {
+        update: (next) => {
+          if (!interactive) return;
+          lines.set(label, next);
+          draw();
+        },
+        stop: () => {},
+      };
+    },
+    info: (message) => above(message),
+    done(label, summary) {
+      lines.delete(label);
+      above(`${label}: ${summary}`);
+    },
+    close() {
+      if (interactive && drawn) ctx.stderr.write(`\x1b[${drawn}A\x1b[J`);
+      drawn = 0;
+      lines.clear();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { stat, open, type FileHandle } from "node:fs/promises";
+import { dirname, extname } from "node:path";
+import { UsageError } from "../errors.js";
+
+/**
+ * `--report <file.csv|file.json>`: the per-instance report people paste into tickets, one row
+ * per violation (scan) or action (enforce), plus one row per failed target. Rows are written
+ * as each target finishes, so the file grows with the run and nothing waits for the end.
+ */
+export type ReportRow = Record<string, string | number | boolean | null>;
+
+export interface ReportFile {
+  write(rows: ReportRow[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SCAN_COLUMNS = ["accountId", "region", "instanceId", "vpcId", "state", "untagged", "missing", "empty", "planned", "error"] as const;
+export const ENFORCE_COLUMNS = ["accountId", "region", "instanceId", "action", "tagKey", "value", "reason", "result", "error"] as const;
+
+/** Checked before any AWS call: the extension picks the format, the folder must exist. */
+export async function checkReportPath(path: string): Promise<"csv" | "json"> {
+  const ext = extname(path).toLowerCase();
+  if (ext !== ".csv" && ext !== ".json") throw new UsageError(`--report ${path}: the file name must end in .csv or .json`, "e.g. --report tags.csv");
+  const folder = dirname(path);
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`--report ${path}: folder ${folder} does not exist`, "create it first or pick another path");
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`--report ${path} is a directory`, "pass a file name ending in .csv or .json");
+  return ext === ".csv" ? "csv" : "json";
+}
+
+export async function openReport(path: string, columns: readonly string[]): Promise<ReportFile> {
+  const format = await checkReportPath(path);
+  const file: FileHandle = await open(path, "w");
+  let first = true;
+  await file.write(format === "csv" ? `${columns.join(",")}\n` : "[");
+  return {
+    async write(rows) {
+      if (rows.length === 0) return;
+      let text = "";
+      for (const row of rows) {
+        if (format === "csv") text += `${columns.map((c) => csvCell(row[c])).join(",")}\n`;
+        else {
+          text += `${first ? "\n" : ",\n"}${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}`;
+          first = false;
+        }
+      }
+      await file.write(text);
+    },
+    async close() {
+      if (format === "json") await file.write(first ? "]\n" : "\n]\n");
+      await file.close();
+    },
+  };
+}
+
+function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  let text = String(value);
+  // Spreadsheet apps run cells that start with = + - @ as formulas: keep them text.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
