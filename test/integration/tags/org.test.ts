@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { awsblog } from "../../helpers/in-process.js";
+import { describeWithMoto } from "../../helpers/moto.js";
+import { buildOrgWorld, CALLER, REGIONS, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./org-world.js";
+
+const RULES = "test/fixtures/tags/rules.yaml";
+const dir = mkdtempSync(join(tmpdir(), "awsblog-org-"));
+
+interface Target { accountId: string; region: string; status: string; scanned: number; violations: number; error?: string }
+interface OrgScan { scanned: number; compliant: number; violations: { accountId: string; region: string; instanceId: string; missing: string[] }[]; targets: Target[] }
+interface OrgEnforce { scanned: number; actions: { accountId: string; region: string; instanceId: string; tagKey?: string; value?: string; result: string }[]; targets: Target[]; notified: boolean }
+
+describeWithMoto("tags scan/enforce across an organization (moto, STS proxy denying one account)", (moto) => {
+  let world: OrgWorld;
+  let sts: StsProxy;
+  const NOW = new Date();
+  const cli = async (args: string[]) => {
+    let made: Record<string, number> = {};
+    const run = await awsblog(args, {
+      env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_STS: sts.url },
+      now: () => NOW,
+      onCalls: (calls) => (made = Object.fromEntries(calls)),
+    });
+    return { ...run, calls: () => made };
+  };
+  const orgFlags = ["--org", "--regions", REGIONS.join(",")];
+
+  beforeAll(async () => {
+    world = await buildOrgWorld(moto().url);
+    sts = await startStsProxy(moto().url, world.denied);
+  }, 60_000);
+  afterAll(async () => sts?.stop());
+
+  it("scan --org: every ACTIVE account × region is a target; the denied account fails with its AWS error; exit 4", async () => {
+    const run = await cli(["tags", "scan", "--policy", RULES, ...orgFlags, "-o", "json"]);
+    expect(run.code, run.stderr).toBe(4);
+    const out = run.json<OrgScan>();
+    const accounts = [CALLER, ...world.members, world.denied];
+    expect(out.targets.map((t) => `${t.accountId}/${t.region}`).sort()).toEqual(accounts.flatMap((a) => REGIONS.map((r) => `${a}/${r}`)).sort());
+    for (const t of out.targets) {
+      if (t.accountId === world.denied) {
+        expect(t).toMatchObject({ status: "failed", scanned: 0 });
+        expect(t.error).toMatch(/^STS AssumeRole failed: AccessDenied \(.*not authorized to perform: sts:AssumeRole/);
+      } else expect(t).toEqual({ accountId: t.accountId, region: t.region, status: "ok", scanned: 3, violations: 2 });
+    }
+    expect(out.scanned).toBe(18);
+    expect(out.compliant).toBe(6);
+    expect(out.violations).toHaveLength(12);
+    for (const v of out.violations) expect(v.missing).toEqual(["ProjectCode", "CreatedBy"]);
+    // The caller's own account used its own credentials: no AssumeRole into it.
+    expect(sts.assumed.filter((arn) => arn.includes(`::${CALLER}:`))).toEqual([]);
+  });
+
+  it("enforce --accounts: tags each member account in each region, leaves the denied account untouched, reports it, --report csv", async () => {
+    const deniedBefore = await Promise.all(REGIONS.map((r) => tagsIn(world, world.denied, r)));
+    const before = sts.assumed.length;
+    const report = join(dir, "actions.csv");
+    const accounts = [...world.members, world.denied].join(",");
+    const run = await cli(["tags", "enforce", "--policy", RULES, "--accounts", accounts, "--regions", REGIONS.join(","), "--no-creator-lookup", "--concurrency", "3", "--report", report, "-o", "json"]);
+    expect(run.code, run.stderr).toBe(4);
+    const out = run.json<OrgEnforce>();
+    expect(out.targets.filter((t) => t.status === "failed").map((t) => t.accountId)).toEqual([world.denied, world.denied]);
+    for (const account of world.members) {
+      for (const region of REGIONS) {
+        const tags = await tagsIn(world, account, region);
+        expect(tags).toHaveLength(3);
+        for (const t of tags) expect(t).toMatchObject({ ProjectCode: expect.any(String), CreatedBy: expect.any(String) });
+        expect(tags.filter((t) => t.CreatedBy === "Undefined" && t.ProjectCode === "Proj007")).toHaveLength(2);
+      }
+    }
+    // Untouched: the caller's account was not in --accounts, the denied one could not be entered.
+    expect(await Promise.all(REGIONS.map((r) => tagsIn(world, world.denied, r)))).toEqual(deniedBefore);
+    expect((await tagsIn(world, CALLER, "us-east-1")).filter((t) => t.Name)).toEqual([{ Name: `${CALLER}-us-east-1` }, { Name: `${CALLER}-us-east-1` }]);
+    expect(out.actions.every((a) => a.result === "done")).toBe(true);
+    expect(new Set(out.actions.map((a) => `${a.accountId}/${a.region}`))).toEqual(new Set(world.members.flatMap((a) => REGIONS.map((r) => `${a}/${r}`))));
+    // One AssumeRole per member account, reused across its regions and clients.
+    const assumed = sts.assumed.slice(before);
+    for (const account of world.members) expect(assumed.filter((arn) => arn === `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`)).toHaveLength(1);
+    expect(run.calls()["EC2.CreateTags"]).toBe(8); // 2 fixes (one per tag key) × 4 targets
+    const csv = readFileSync(report, "utf8").trim().split("\n");
+    expect(csv[0]).toBe("accountId,region,instanceId,action,tagKey,value,reason,result,error");
+    expect(csv.filter((l) => l.endsWith(",tag,ProjectCode,Proj007,missing,done,") || l.includes(",tag,ProjectCode,Proj007,missing,done,"))).toHaveLength(8);
+    expect(csv.filter((l) => l.startsWith(`${world.denied},`))).toHaveLength(2);
+    expect(csv.find((l) => l.startsWith(`${world.denied},`))).toMatch(/STS AssumeRole failed: AccessDenied/);
+  });
+
+  it("bad org flags are usage errors before any AWS call", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--accounts", "12345"], /--accounts: "12345" is not a 12-digit AWS account id/],
+      [["--org", "--accounts", "111111111111"], /--accounts and --org cannot be combined/],
+      [["--regions", "all,us-east-1"], /--regions all cannot be combined/],
+      [["--regions", "mars"], /--regions: "mars" is not a region name/],
+      [["--concurrency", "0"], /--concurrency must be a whole number from 1 to 64/],
+      [["--org", "--report", join(dir, "x.txt")], /must end in .csv or .json/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(["tags", "scan", "--policy", RULES, ...args]);
+      expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(Object.keys(run.calls())).toEqual([]);
+    }
+  });
+});
