@@ -28,3 +28,32 @@ await build({
   banner: { js: "import { createRequire as __awsblogRequire } from 'node:module'; const require = __awsblogRequire(import.meta.url);" },
   logLevel: "warning",
 });
+
+// The Lambda handler `awsblog tags schedule` deploys: the tag engine in ONE self-contained file
+// (AWS SDK clients included, pinned to this package's versions), built here because esbuild
+// is a devDependency that users' installs do not have. `tags schedule` zips this file.
+// services.ts names every AWS API lazily; the ones the tag engine never calls are stubbed out
+// so their SDK clients stay out of the bundle.
+const notInHandler = /[\\/]aws[\\/](sfn|ses|sqs|lambda|lambda-deploy|lambda-schedule|logs|cognito|eventbridge)\.js$/;
+const stubUnused = {
+  name: "stub-unused-aws-apis",
+  setup(b) {
+    b.onResolve({ filter: /\.\/aws\/[a-z-]+\.js$/ }, (args) => (notInHandler.test(args.path) ? { path: args.path, namespace: "unused-aws-api" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "unused-aws-api" }, () => ({ contents: "export {};", loader: "js" }));
+  },
+};
+await build({
+  entryPoints: { "lambda/tags-handler": "src/lambda/tags-handler.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  plugins: [stubUnused],
+  external: ["ora", "commander"],
+  banner: { js: "import { createRequire as __awsblogRequire } from 'node:module'; const require = __awsblogRequire(import.meta.url);" },
+  logLevel: "warning",
+});

@@ -30,5 +30,6 @@ export const commands: CommandEntry[] = [
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
   { path: ["tags", "scan"], summary: "report instances that break the tag rules (read-only; exit 3 on violations)", load: () => import("./tags/scan.js") },
   { path: ["tags", "enforce"], summary: "fix tags per the rules, in batches; handle untagged instances per --untagged", load: () => import("./tags/enforce.js") },
+  { path: ["tags", "schedule"], summary: "deploy the tag engine as a Lambda function on an EventBridge schedule (--remove undoes it)", load: () => import("./tags/schedule.js") },
   { path: ["tag-audit"], summary: "alias of `tags scan`", load: () => import("./tags/scan.js") },
 ];

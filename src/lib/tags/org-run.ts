@@ -74,7 +74,12 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
     progress.close();
     await report?.close();
   }
-  return reports.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  return reports.sort(byTarget);
+}
+
+/** Targets finish in any order; the output lists them, and their findings, by account then region. */
+function byTarget(a: Target, b: Target): number {
+  return a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region);
 }
 
 export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgScanResult> {
@@ -103,7 +108,7 @@ export async function scanOrg(policy: Policy, options: OrgOptions & { report?: s
       };
     },
   });
-  return { scanned, compliant: scanned - violations.length, violations, targets };
+  return { scanned, compliant: scanned - violations.length, violations: violations.sort(byTarget), targets };
 }
 
 export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgEnforceResult> {
@@ -125,5 +130,5 @@ export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: Org
       };
     },
   });
-  return { scanned, actions, untagged, targets };
+  return { scanned, actions: actions.sort(byTarget), untagged: untagged.sort(byTarget), targets };
 }

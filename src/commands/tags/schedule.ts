@@ -1,0 +1,147 @@
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { UsageError } from "../../lib/errors.js";
+import { MAX_LOOKBACK_DAYS } from "../../lib/tags/creators.js";
+import { loadPolicy } from "../../lib/tags/inventory.js";
+import { checkOrgOptions } from "../../lib/tags/org.js";
+import { UNTAGGED_MODES } from "../../lib/tags/plan.js";
+import { ruleRecord, type ScheduledEvent } from "../../lib/tags/scheduled.js";
+import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, FUNCTION_SETTINGS, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule.js";
+import { validateTopicArn } from "./enforce.js";
+import { orgFlags, policyFlags } from "./flags.js";
+
+const { report: _report, ...runFlags } = orgFlags;
+
+const flags = {
+  name: opt.string("--name <name>", "the Lambda function and EventBridge rule name"),
+  ...policyFlags,
+  ...runFlags,
+  enforce: opt.flag("--enforce", "run `tags enforce` on the schedule (default: `tags scan`)"),
+  untagged: opt.choice("--untagged <mode>", "with --enforce: what to do with untagged instances", UNTAGGED_MODES, "report"),
+  notify: opt.string("--notify <topic-arn>", "with --enforce: publish each run's summary to this SNS topic"),
+  lookbackDays: opt.int("--lookback-days <n>", "with --enforce: CloudTrail lookback (1-90)", { min: 1, max: MAX_LOOKBACK_DAYS, defaultValue: MAX_LOOKBACK_DAYS }),
+  creatorLookup: opt.flag("--no-creator-lookup", 'with --enforce: skip CloudTrail, UserLookup rules write "Undefined"'),
+  schedule: opt.string("--schedule <expression>", 'EventBridge schedule: "rate(1 day)" or "cron(0 6 * * ? *)"'),
+  role: opt.string("--role <lambda-role-arn>", "the function's execution role (docs/tags.md lists its policy)"),
+  out: opt.string("--out <zip>", "also write the function's zip here"),
+  remove: opt.flag("--remove", "delete the rule's target, the rule, the invoke permission and the function"),
+};
+
+export default defineCommand({
+  options: flags,
+  help: `
+Deploys the post's architecture: a Lambda function <name> (${FUNCTION_SETTINGS.runtime}) holding this tool's tag
+engine (built into dist/lambda at npm run build, zipped as index.mjs), an EventBridge rule <name> on
+--schedule whose target passes the run's options as the event (the rules themselves when --policy
+is a file), and the permission for events.amazonaws.com to invoke it. Rerunning updates all three
+(the code upload is skipped when CodeSha256 is unchanged); --remove deletes them.
+The function returns the same JSON as \`tags scan|enforce -o json\`; it fails only when no target
+could be scanned.
+JSON: {"functionArn","ruleArn","schedule","codeSha256"}; with --remove {"removed":{"function","rule","permission"}}.`,
+  examples: [
+    'awsblog tags schedule --name tag-policy --policy rules.yaml --org --regions us-east-1,eu-west-1 --schedule "rate(1 day)" --role arn:aws:iam::123456789012:role/awsblog-tags',
+    "awsblog tags schedule --name tag-policy --remove",
+  ],
+  run: schedule,
+});
+
+export interface ScheduleResult {
+  functionArn: string;
+  ruleArn: string;
+  schedule: string;
+  codeSha256: string;
+}
+
+export interface RemoveResult {
+  removed: { function: boolean; rule: boolean; permission: boolean };
+}
+
+async function schedule(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<ScheduleResult | RemoveResult>> {
+  const name = checkFunctionName(options.name);
+  if (options.remove) return remove(name, ctx);
+  const expression = checkSchedule(options.schedule);
+  const role = checkRoleArn(options.role);
+  checkOrgOptions(options);
+  if (options.notify !== undefined) validateTopicArn(options.notify);
+  if (!options.enforce && (options.notify !== undefined || options.untagged !== "report")) {
+    throw new UsageError("--notify and --untagged apply to --enforce runs", "add --enforce, or drop them for a scheduled scan");
+  }
+  const event = await scheduledEvent(options, ctx);
+  const input = JSON.stringify(event);
+  if (input.length > MAX_INPUT_CHARS) {
+    throw new UsageError(`the run's options and rules take ${input.length} characters; an EventBridge target's input holds ${MAX_INPUT_CHARS}`, "keep the rules in DynamoDB (--policy dynamodb://Table)");
+  }
+
+  const { zip, codeSha256 } = await buildZip(options.out);
+  const lambda = await ctx.services.lambdaDeploy();
+  let fn = await lambda.getFunction(name, ctx.signal);
+  if (!fn) {
+    ctx.out.info(`creating function ${name}…`);
+    fn = await lambda.createFunction(name, zip, { ...FUNCTION_SETTINGS, role }, ctx.signal);
+  } else {
+    fn = await waitUntilReady(lambda, name, ctx.services.sleep, ctx.signal);
+    if (fn.codeSha256 === codeSha256) ctx.out.info(`function ${name}: code unchanged (CodeSha256 ${codeSha256}), not uploaded`);
+    else {
+      ctx.out.info(`function ${name}: uploading new code…`);
+      fn = await lambda.updateCode(name, zip, undefined, ctx.signal);
+    }
+    const drift = fn.role !== role || fn.runtime !== FUNCTION_SETTINGS.runtime || fn.handler !== FUNCTION_SETTINGS.handler || fn.timeout !== FUNCTION_SETTINGS.timeout || fn.memorySize !== FUNCTION_SETTINGS.memorySize;
+    if (drift) {
+      await waitUntilReady(lambda, name, ctx.services.sleep, ctx.signal);
+      fn = await lambda.updateConfiguration(name, { ...FUNCTION_SETTINGS, role }, ctx.signal);
+    }
+  }
+  const functionArn = fn.functionArn;
+
+  const events = await ctx.services.eventbridge();
+  const ruleArn = await events.putScheduleRule(name, expression, `awsblog tags ${event.command} (${event.policy})`, ctx.signal);
+  const permissions = await ctx.services.lambdaSchedule();
+  const sid = statementId(name);
+  const existing = (await permissions.policyStatements(name, ctx.signal)).find((s) => s.sid === sid);
+  if (!existing || existing.sourceArn !== ruleArn || existing.principal !== "events.amazonaws.com") {
+    if (existing) await permissions.removePermission(name, sid, ctx.signal);
+    await permissions.allowInvoke(name, sid, "events.amazonaws.com", ruleArn, ctx.signal);
+  }
+  await events.putTarget(name, { id: TARGET_ID, arn: functionArn, input }, ctx.signal);
+
+  const data: ScheduleResult = { functionArn, ruleArn, schedule: expression, codeSha256 };
+  return { data, text: `scheduled ${event.command} ${expression}\nfunction ${functionArn}\nrule     ${ruleArn}\nCodeSha256 ${codeSha256}${options.out ? `\nzip      ${options.out}` : ""}` };
+}
+
+/** The event the rule passes: the run's options, and the validated rules when --policy is a file. */
+async function scheduledEvent(options: OptionsOf<typeof flags>, ctx: Context): Promise<ScheduledEvent> {
+  const policy = await loadPolicy(options, ctx);
+  const fromTable = options.policy?.startsWith("dynamodb://");
+  const event: ScheduledEvent = { command: options.enforce ? "enforce" : "scan", policy: options.policy ?? "" };
+  if (!fromTable) event.rules = policy.rules.map(ruleRecord);
+  if (options.vpc?.length) event.vpc = options.vpc;
+  if (options.filter?.length) event.filter = options.filter;
+  if (options.accounts?.length) event.accounts = options.accounts;
+  if (options.org) event.org = true;
+  if (options.regions?.length) event.regions = options.regions;
+  if (options.accounts?.length || options.org) event.assumeRole = options.assumeRole;
+  if (options.concurrency !== 8) event.concurrency = options.concurrency;
+  if (options.enforce) {
+    event.untagged = options.untagged;
+    if (options.notify) event.notify = options.notify;
+    if (options.lookbackDays !== MAX_LOOKBACK_DAYS) event.lookbackDays = options.lookbackDays;
+    if (options.creatorLookup === false) event.creatorLookup = false;
+  }
+  return event;
+}
+
+async function remove(name: string, ctx: Context): Promise<CommandResult<RemoveResult>> {
+  const events = await ctx.services.eventbridge();
+  const rule = (await events.describeRule(name, ctx.signal)) !== undefined;
+  if (rule) {
+    await events.removeTarget(name, TARGET_ID, ctx.signal);
+    await events.deleteRule(name, ctx.signal);
+  }
+  const permissions = await ctx.services.lambdaSchedule();
+  const permission = (await permissions.policyStatements(name, ctx.signal)).some((s) => s.sid === statementId(name));
+  if (permission) await permissions.removePermission(name, statementId(name), ctx.signal);
+  const fn = await permissions.deleteFunction(name, ctx.signal);
+  const removed = { function: fn, rule, permission };
+  const what = Object.entries(removed).filter(([, v]) => v).map(([k]) => k);
+  return { data: { removed }, text: what.length ? `removed ${what.join(", ")} ${name}` : `nothing named ${name} to remove` };
+}

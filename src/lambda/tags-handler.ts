@@ -1,0 +1,19 @@
+import { formatError } from "../lib/errors.js";
+import { runScheduledEvent, type ScheduledEvent } from "../lib/tags/scheduled.js";
+
+/**
+ * The Lambda entry point `awsblog tags schedule` deploys (bundled into one file at
+ * `npm run build`): a thin adapter over the functions `awsblog tags scan|enforce` run, so a
+ * scheduled run returns the same document as `-o json`. Progress and warnings go to the
+ * function's log.
+ */
+export async function handler(event: ScheduledEvent): Promise<unknown> {
+  try {
+    return await runScheduledEvent(event, { env: process.env, stderr: process.stderr });
+  } catch (error) {
+    // One clear line in the log, and the invocation fails (EventBridge/CloudWatch see it).
+    const line = formatError(error);
+    process.stderr.write(`${line}\n`);
+    throw new Error(line, { cause: error });
+  }
+}
