@@ -54,6 +54,26 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
     expect(sts.assumed.filter((arn) => arn.includes(`::${CALLER}:`))).toEqual([]);
   });
 
+  it("on a TTY: one progress line per running target, redrawn in place; text output lists account and region", async () => {
+    const run = await awsblog(["tags", "scan", "--policy", RULES, "--accounts", world.members.join(","), "--regions", REGIONS.join(","), "--concurrency", "2"], {
+      env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_STS: sts.url },
+      now: () => NOW,
+      tty: true,
+    });
+    expect(run.code, run.stderr).toBe(3);
+    for (const account of world.members) {
+      for (const region of REGIONS) {
+        expect(run.stderr).toContain(`\x1b[2K${account}/${region}  listing instances…`);
+        expect(run.stderr).toContain(`${account}/${region}: scanned 3, 2 in violation`);
+      }
+    }
+    // Never more than --concurrency lines on the board at once.
+    const boards = run.stderr.split("\x1b[J").map((chunk) => chunk.split("\x1b[2K").length - 1);
+    expect(Math.max(...boards)).toBeLessThanOrEqual(2);
+    expect(run.stdout).toMatch(/^ACCOUNT\s+REGION\s+INSTANCE\s+VPC\s+STATE\s+VIOLATIONS/);
+    expect(run.stdout).toMatch(/4 of 4 target\(s\) ok\nscanned 12 instance\(s\) in 4 target\(s\): 4 compliant, 8 in violation\n$/);
+  });
+
   it("enforce --accounts: tags each member account in each region, leaves the denied account untouched, reports it, --report csv", async () => {
     const deniedBefore = await Promise.all(REGIONS.map((r) => tagsIn(world, world.denied, r)));
     const before = sts.assumed.length;

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { AssumedCredentials, StsApi } from "../../../src/lib/aws/sts.js";
+import { createAdaptiveBucket } from "../../../src/lib/tags/pacer.js";
+import { targetLimiter } from "../../../src/lib/tags/limits.js";
+import { checkOrgOptions, credentialsPerAccount, forEachTarget } from "../../../src/lib/tags/org.js";
+import { fakeClock } from "./fake-clock.js";
+
+const CALLER = { account: "111111111111", arn: "arn:aws-us-gov:iam::111111111111:user/ops" };
+
+function fakeSts(lifetimeMs: number, now: () => number) {
+  const calls: string[] = [];
+  const api: StsApi = {
+    callerIdentity: async () => CALLER,
+    region: async () => "us-east-1",
+    assumeRole: async (arn, session): Promise<AssumedCredentials> => {
+      calls.push(`${arn} ${session}`);
+      if (arn.includes("333333333333")) throw new Error("AccessDenied");
+      return { accessKeyId: `AK${calls.length}`, secretAccessKey: "s", sessionToken: "t", expiration: new Date(now() + lifetimeMs) };
+    },
+  };
+  return { api, calls };
+}
+
+describe("credentialsPerAccount", () => {
+  it("the caller's own account uses its own credentials; others assume the role once, in the caller's partition", async () => {
+    let now = 0;
+    const sts = fakeSts(3_600_000, () => now);
+    const creds = credentialsPerAccount(CALLER, "TagRole", sts.api, () => now);
+    expect(creds.providerFor("111111111111")).toBeUndefined();
+    const provider = creds.providerFor("222222222222")!;
+    const [a, b] = await Promise.all([provider(), provider()]);
+    expect(a).toBe(b);
+    expect(await creds.providerFor("222222222222")!()).toBe(a);
+    expect(sts.calls).toEqual(["arn:aws-us-gov:iam::222222222222:role/TagRole awsblog-tags"]);
+    // Reused until 5 minutes before expiry, then assumed again.
+    now = 3_600_000 - 5 * 60_000 - 1;
+    expect(await provider()).toBe(a);
+    now = 3_600_000 - 5 * 60_000 + 1;
+    expect((await provider()).accessKeyId).toBe("AK2");
+    expect(sts.calls).toHaveLength(2);
+  });
+
+  it("a denied AssumeRole is not cached: the next use tries again", async () => {
+    const sts = fakeSts(3_600_000, () => 0);
+    const provider = credentialsPerAccount(CALLER, "TagRole", sts.api, () => 0).providerFor("333333333333")!;
+    await expect(provider()).rejects.toThrow(/AccessDenied/);
+    await expect(provider()).rejects.toThrow(/AccessDenied/);
+    expect(sts.calls).toHaveLength(2);
+  });
+});
+
+describe("adaptive token bucket", () => {
+  it("lets the burst through, then spaces requests at the seed rate", async () => {
+    const clock = fakeClock();
+    const bucket = createAdaptiveBucket({ rate: 20, burst: 3 }, clock);
+    for (let i = 0; i < 5; i++) await bucket.take();
+    expect(clock.sleeps).toEqual([50, 50]);
+  });
+
+  it("halves its rate on throttling, empties, and earns the rate back on success", async () => {
+    const clock = fakeClock();
+    const bucket = createAdaptiveBucket({ rate: 10, burst: 100 }, clock);
+    bucket.done(true);
+    expect(bucket.rate).toBe(5);
+    bucket.done(true);
+    expect(bucket.rate).toBe(2.5);
+    await bucket.take();
+    expect(clock.sleeps).toEqual([400]); // empty: one token at 2.5/s
+    for (let i = 0; i < 40; i++) bucket.done(false);
+    expect(bucket.rate).toBe(10);
+  });
+
+  it("targetLimiter: one bucket per API, seeded from EC2's published limits; CloudTrail is paced elsewhere", () => {
+    const limiter = targetLimiter(fakeClock());
+    expect(limiter("EC2.DescribeInstances")).toBe(limiter("EC2.DescribeInstances"));
+    expect(limiter("EC2.CreateTags")).not.toBe(limiter("EC2.DescribeInstances"));
+    expect((limiter("EC2.DescribeInstances") as unknown as { rate: number }).rate).toBe(20);
+    expect((limiter("EC2.CreateTags") as unknown as { rate: number }).rate).toBe(10);
+    expect((limiter("EC2.TerminateInstances") as unknown as { rate: number }).rate).toBe(5);
+    expect(limiter("CloudTrail.LookupEvents")).toBeUndefined();
+  });
+});
+
+describe("forEachTarget and flags", () => {
+  it("runs at most `concurrency` at once and starts nothing after Ctrl-C", async () => {
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const controller = new AbortController();
+    await forEachTarget([1, 2, 3, 4, 5, 6], 2, controller.signal, async (n) => {
+      started.push(n);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (n === 3) controller.abort();
+      running--;
+    });
+    expect(peak).toBe(2);
+    expect(started).toEqual([1, 2, 3, 4]);
+  });
+
+  it("checkOrgOptions", () => {
+    expect(() => checkOrgOptions({ accounts: ["111111111111"], regions: ["us-east-1", "eu-west-1"], assumeRole: "OrganizationAccountAccessRole" })).not.toThrow();
+    expect(() => checkOrgOptions({ assumeRole: "arn:aws:iam::1:role/x" })).toThrow(/not an IAM role name/);
+  });
+});
