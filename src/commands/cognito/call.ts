@@ -1,18 +1,26 @@
+import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
+import { currentLogin } from "../../lib/cognito/session.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { readTextArg } from "../../lib/input.js";
-import { currentLogin } from "./session.js";
-import type { CognitoDeps } from "./shared.js";
 
-export interface CallOptions {
-  request?: string;
-  data?: string;
-  header?: string[];
-  clientId?: string;
-  username?: string;
-  clientSecret?: string;
-  timeout?: number;
-}
+const flags = {
+  request: opt.string("-X, --request <method>", "HTTP method (default GET, or POST with -d)"),
+  data: opt.string("-d, --data <body>", "request body: text, @file, or - for stdin (Content-Type defaults to application/json)"),
+  header: opt.list("-H, --header <'K: V'>", "extra header, repeatable"),
+  ...selectFlags(),
+  clientSecret: clientSecretFlag("the app client's secret, if an expired login must be refreshed"),
+  timeout: opt.int("--timeout <seconds>", "give up after this many seconds", { max: 3600, defaultValue: 60 }),
+};
+
+export default defineCommand({
+  options: flags,
+  args: [{ name: "<url>", description: "http(s) URL of the API" }],
+  help: "Exits 1 on HTTP status 400 or above (status on stderr, body on stdout).",
+  examples: [`awsblog cognito call https://abc.execute-api.us-east-1.amazonaws.com/prod/ -X POST -d '{"hello":"world"}'`],
+  run: call,
+});
 
 export interface CallResult {
   status: number;
@@ -24,7 +32,7 @@ export interface CallResult {
  * user pool authorizer reads; no "Bearer" prefix). Prints the body; HTTP ≥ 400 exits 1 with
  * the status on stderr.
  */
-export async function call(options: CallOptions, ctx: Context, args: string[], deps: CognitoDeps = {}): Promise<CommandResult<CallResult>> {
+async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<CallResult>> {
   const url = parseUrl(args[0]);
   const headers = parseHeaders(options.header ?? []);
   const body = options.data === undefined ? undefined : await readTextArg(options.data, "-d/--data", ctx.stdin);
@@ -33,15 +41,14 @@ export async function call(options: CallOptions, ctx: Context, args: string[], d
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
   if (url.protocol === "http:" && !isLoopback(url.hostname)) ctx.out.warn(`sending the ID token over plain HTTP to ${url.host}`);
 
-  const { entry } = await currentLogin(ctx, deps, options);
+  const { entry } = await currentLogin(ctx, options);
   headers.set("authorization", entry.idToken);
   ctx.out.debug(`→ ${method} ${url.href} (Authorization: ***, ${body === undefined ? "no body" : `${Buffer.byteLength(body)} bytes`})`);
 
-  const doFetch = deps.fetch ?? fetch;
-  const timeoutMs = (options.timeout ?? 60) * 1000;
+    const timeoutMs = (options.timeout ?? 60) * 1000;
   let response: Response;
   try {
-    response = await doFetch(url, { method, headers, body, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) });
+    response = await ctx.services.fetch(url, { method, headers, body, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) });
   } catch (error) {
     const err = error as Error & { cause?: { code?: string } };
     const reason = err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : (err.cause?.code ?? err.message);

@@ -1,16 +1,25 @@
+import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
+import { currentLogin } from "../../lib/cognito/session.js";
+import { cognitoApi, explained, tokenCache } from "../../lib/cognito/shared.js";
 import { selectLogin, type CachedLogin } from "../../lib/cognito/token-cache.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError } from "../../lib/errors.js";
-import { currentLogin } from "./session.js";
-import { cognitoApi, explained, tokenCache, type CognitoDeps } from "./shared.js";
 
-export interface LogoutOptions {
-  clientId?: string;
-  username?: string;
-  all?: boolean;
-  global?: boolean;
-  clientSecret?: string;
-}
+const flags = {
+  ...selectFlags(),
+  all: opt.flag("--all", "forget every cached login"),
+  global: opt.flag("--global", "also revoke the user's tokens on every device (GlobalSignOut)"),
+  clientSecret: clientSecretFlag("the app client's secret, if an expired login must be refreshed for --global"),
+};
+
+export default defineCommand({
+  options: flags,
+  examples: ["awsblog cognito logout --global"],
+  run: logout,
+});
+
+type LogoutOptions = OptionsOf<typeof flags>;
 
 export interface LogoutResult {
   loggedOut: { clientId: string; username: string }[];
@@ -23,15 +32,15 @@ export interface LogoutResult {
  * if that call fails for any reason but an already-invalid token, the cache is kept so the
  * user can retry.
  */
-export async function logout(options: LogoutOptions, ctx: Context, deps: CognitoDeps = {}): Promise<CommandResult<LogoutResult>> {
-  const cache = tokenCache(ctx, deps);
+async function logout(options: LogoutOptions, ctx: Context): Promise<CommandResult<LogoutResult>> {
+  const cache = tokenCache(ctx);
   const entries = await cache.list();
   const targets = options.all ? entries : pick(entries, options);
   if (targets.length === 0) return { data: { loggedOut: [], globalSignOut: false }, text: "no cached login: nothing to do" };
 
   let signedOut = false;
   if (options.global) {
-    for (const target of targets) signedOut = (await signOutEverywhere(ctx, deps, target, options.clientSecret)) || signedOut;
+    for (const target of targets) signedOut = (await signOutEverywhere(ctx, target, options.clientSecret)) || signedOut;
   }
   for (const target of targets) await cache.remove(target);
   const loggedOut = targets.map((t) => ({ clientId: t.clientId, username: t.username }));
@@ -47,10 +56,10 @@ function pick(entries: CachedLogin[], options: LogoutOptions): CachedLogin[] {
   return [selectLogin(entries, options).entry];
 }
 
-async function signOutEverywhere(ctx: Context, deps: CognitoDeps, target: CachedLogin, clientSecret?: string): Promise<boolean> {
+async function signOutEverywhere(ctx: Context, target: CachedLogin, clientSecret?: string): Promise<boolean> {
   try {
-    const { entry } = await currentLogin(ctx, { ...deps }, { clientId: target.clientId, username: target.username, clientSecret });
-    const api = await cognitoApi(ctx, deps, entry.region);
+    const { entry } = await currentLogin(ctx, { clientId: target.clientId, username: target.username, clientSecret });
+    const api = await cognitoApi(ctx, entry.region);
     await explained(() => api.globalSignOut(entry.accessToken), { username: entry.username });
     return true;
   } catch (error) {
