@@ -46,7 +46,10 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
   if (flow === "srp" && !options.userPoolId) {
     throw new UsageError("--flow srp (the default) needs --user-pool-id", "pass --user-pool-id <region_id> (SRP mixes the pool name into the proof), or use --flow password");
   }
-  // Every input is gathered before the first call: a missing password sends nothing.
+  // Every input is gathered, and the cache checked, before the first call: a missing password
+  // or an unsafe cache sends nothing.
+  const cache = tokenCache(ctx);
+  await cache.check();
   const clientSecret = clientSecretOf(options, ctx);
   const secrets = secretInput(ctx, options);
   const password = await secrets.password();
@@ -85,7 +88,6 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
     // REFRESH_TOKEN_AUTH hashes Cognito's own username (the sub in email-as-username pools).
     refreshSecretHash: maybeSecretHash(clientSecret, cognitoUsername, clientId),
   };
-  const cache = tokenCache(ctx);
   const file = await cache.save(entry);
   ctx.out.debug(`cached the login in ${file}`);
   if (outcome.challenges.length > 0) ctx.out.debug(`answered challenges: ${outcome.challenges.join(", ")}`);

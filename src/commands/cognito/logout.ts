@@ -1,7 +1,7 @@
 import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
 import { currentLogin } from "../../lib/cognito/session.js";
-import { cognitoApi, explained, tokenCache } from "../../lib/cognito/shared.js";
-import { selectLogin, type CachedLogin } from "../../lib/cognito/token-cache.js";
+import { checkSelector, cognitoApi, explained, tokenCache } from "../../lib/cognito/shared.js";
+import { pickLogin, type CacheListing, type CachedLogin } from "../../lib/cognito/token-cache.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError } from "../../lib/errors.js";
@@ -33,9 +33,15 @@ export interface LogoutResult {
  * user can retry.
  */
 async function logout(options: LogoutOptions, ctx: Context): Promise<CommandResult<LogoutResult>> {
+  checkSelector(options);
   const cache = tokenCache(ctx);
-  const entries = await cache.list();
-  const targets = options.all ? entries : pick(entries, options);
+  const listing = await cache.list();
+  const targets = options.all ? listing.entries : pick(listing, options, ctx);
+  if (options.all) {
+    // Unreadable entries cannot be logged out of, only forgotten: --all is the way to clear them.
+    for (const { file } of listing.unreadable) await cache.removeFile(file);
+    if (listing.unreadable.length > 0) ctx.out.info(`removed ${listing.unreadable.length} unreadable cache entr${listing.unreadable.length === 1 ? "y" : "ies"}`);
+  }
   if (targets.length === 0) return { data: { loggedOut: [], globalSignOut: false }, text: "no cached login: nothing to do" };
 
   let signedOut = false;
@@ -51,9 +57,9 @@ async function logout(options: LogoutOptions, ctx: Context): Promise<CommandResu
   };
 }
 
-function pick(entries: CachedLogin[], options: LogoutOptions): CachedLogin[] {
-  if (entries.length === 0) return [];
-  return [selectLogin(entries, options).entry];
+function pick(listing: CacheListing, options: LogoutOptions, ctx: Context): CachedLogin[] {
+  if (listing.entries.length === 0 && listing.unreadable.length === 0) return [];
+  return [pickLogin(listing, options, (message) => ctx.out.warn(message)).entry];
 }
 
 async function signOutEverywhere(ctx: Context, target: CachedLogin, clientSecret?: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
 import { currentLogin } from "../../lib/cognito/session.js";
-import { checkPrint } from "../../lib/cognito/shared.js";
+import { checkPrint, checkSelector } from "../../lib/cognito/shared.js";
 import { tokenOutput } from "../../lib/cognito/token-output.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
@@ -20,6 +20,7 @@ export default defineCommand({
 
 /** A valid token from the cache (refreshed when expired). Text output is the bare ID token. */
 async function token(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult> {
+  checkSelector(options);
   const print = checkPrint(options.print, ["id", "access"]);
   const { entry, refreshed } = await currentLogin(ctx, { ...options, forceRefresh: options.refresh });
   if (print) {

@@ -1,7 +1,7 @@
 import { selectFlags } from "../../lib/cognito/flags.js";
 import { decodeClaims } from "../../lib/cognito/jwt.js";
-import { tokenCache } from "../../lib/cognito/shared.js";
-import { selectLogin } from "../../lib/cognito/token-cache.js";
+import { checkSelector, tokenCache } from "../../lib/cognito/shared.js";
+import { pickLogin } from "../../lib/cognito/token-cache.js";
 import { defineCommand, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 
@@ -15,7 +15,8 @@ export default defineCommand({
 
 /** The cached ID token's claims; no network call, so it also works offline. */
 async function whoami(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult> {
-  const { entry, candidates } = selectLogin(await tokenCache(ctx).list(), options);
+  checkSelector(options);
+  const { entry, candidates } = pickLogin(await tokenCache(ctx).list(), options, (message) => ctx.out.warn(message));
   if (candidates > 1) ctx.out.info(`showing the most recent login: ${entry.username} (client ${entry.clientId})`);
   const claims = decodeClaims(entry.idToken);
   const expired = ctx.now().getTime() >= Date.parse(entry.expiresAt);

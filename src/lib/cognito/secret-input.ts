@@ -82,6 +82,6 @@ export function createSecretInput(options: SecretInputOptions): SecretInput {
 }
 
 function nonEmpty(value: string, label: string): string {
-  if (value === "") throw new UsageError(`${label} is empty`);
+  if (value === "") throw new UsageError(`${label} is empty`, "type it again (Ctrl-C to stop), or pipe it with --password-stdin");
   return value;
 }

@@ -3,7 +3,7 @@ import { FailureError } from "../errors.js";
 import { tryDecodeClaims } from "./jwt.js";
 import { secretHash } from "./secret-hash.js";
 import { clientSecretOf, cognitoApi, explained, tokenCache } from "./shared.js";
-import { selectLogin, type CachedLogin, type Selector } from "./token-cache.js";
+import { pickLogin, type CachedLogin, type Selector } from "./token-cache.js";
 
 /** Tokens are refreshed this long before they expire, so a call made now does not race the clock. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -16,7 +16,7 @@ export interface SessionOptions extends Selector {
 /** The cached login the flags select, refreshed with REFRESH_TOKEN_AUTH when (nearly) expired. */
 export async function currentLogin(ctx: Context, options: SessionOptions): Promise<{ entry: CachedLogin; refreshed: boolean }> {
   const cache = tokenCache(ctx);
-  const { entry, candidates } = selectLogin(await cache.list(), options);
+  const { entry, candidates } = pickLogin(await cache.list(), options, (message) => ctx.out.warn(message));
   if (candidates > 1) ctx.out.info(`using the most recent login: ${entry.username} (client ${entry.clientId}); pass --client-id/--username to pick another`);
   const expired = ctx.now().getTime() >= Date.parse(entry.expiresAt) - EXPIRY_MARGIN_MS;
   if (!expired && !options.forceRefresh) return { entry, refreshed: false };

@@ -1,9 +1,12 @@
 import type { CognitoApi } from "../aws/cognito.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
+import { clip } from "./clip.js";
 import { explainCognitoError, type ErrorContext } from "./explain-error.js";
 import { createSecretInput, type SecretInput } from "./secret-input.js";
 import { createTokenCache, type TokenCache } from "./token-cache.js";
+
+export { clip } from "./clip.js";
 
 /** What the cognito commands share: the pool's region, the API, the cache, secrets and flag checks. */
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9a-zA-Z]+$/;
@@ -21,8 +24,8 @@ export function cognitoApi(ctx: Pick<Context, "services">, region?: string): Pro
   return ctx.services.cognito(region);
 }
 
-export function tokenCache(ctx: Pick<Context, "env" | "out">): TokenCache {
-  return createTokenCache(ctx.env, (message) => ctx.out.warn(message));
+export function tokenCache(ctx: Pick<Context, "env">): TokenCache {
+  return createTokenCache(ctx.env);
 }
 
 /** Passwords and codes: stdin, the environment, or a prompt on the terminal (stderr, never stdout). */
@@ -72,13 +75,28 @@ export function clientSecretOf(options: { clientSecret?: string }, ctx: Pick<Con
   return options.clientSecret || ctx.env.AWSBLOG_CLIENT_SECRET || undefined;
 }
 
-/** How much of a user-supplied value an error message echoes. */
-export const ECHO_MAX = 100;
 
-/** A value as errors echo it: at most `max` characters, "…" when cut. */
-export function clip(value: string, max = ECHO_MAX): string {
-  const chars = [...value];
-  return chars.length <= max ? value : `${chars.slice(0, max).join("")}…`;
+/**
+ * What Cognito accepts for the values users type (its API limits), checked before any call so a
+ * typo or an empty variable (`--client-id "$UNSET"`) is a usage error, not a round trip.
+ */
+const LIMITS: Record<string, { max: number; pattern?: RegExp; what: string }> = {
+  "--client-id": { max: 128, pattern: /^[\w+]+$/, what: "the app client id (1–128 letters, digits, _ or +; see the user pool's App clients page)" },
+  "--username": { max: 128, what: "the username (at most 128 characters)" },
+  "--code": { max: 2048, pattern: /^\S+$/, what: "the code Cognito sent (no spaces)" },
+};
+
+/** A value given for one of the LIMITS flags: not empty, not too long, the right characters. */
+export function checkValue(value: string, flag: string): string {
+  const limit = LIMITS[flag];
+  if (!limit) return value;
+  const trimmed = value.trim();
+  if (trimmed === "") throw new UsageError(`${flag} is empty`, `pass ${limit.what}`);
+  if ([...value].length > limit.max) throw new UsageError(`${flag} "${clip(value)}" is longer than ${limit.max} characters`, `pass ${limit.what}`);
+  if (limit.pattern && !limit.pattern.test(flag === "--code" ? trimmed : value)) {
+    throw new UsageError(`${flag} "${clip(value)}" is not valid`, `pass ${limit.what}`);
+  }
+  return value;
 }
 
 /**
@@ -87,5 +105,11 @@ export function clip(value: string, max = ECHO_MAX): string {
  */
 export function required(value: string | undefined, flags: string, what: string): string {
   if (value === undefined) throw new UsageError(`required option '${flags}' not specified`, `pass ${what}: ${flags}`);
-  return value;
+  return checkValue(value, flags.split(" ")[0]!);
+}
+
+/** --client-id / --username picking a cached login: given empty, it would silently mean "any". */
+export function checkSelector(selector: { clientId?: string; username?: string }): void {
+  if (selector.clientId !== undefined) checkValue(selector.clientId, "--client-id");
+  if (selector.username !== undefined) checkValue(selector.username, "--username");
 }
