@@ -84,6 +84,7 @@ const LIMITS: Record<string, { max: number; pattern?: RegExp; what: string }> = 
   "--client-id": { max: 128, pattern: /^[\w+]+$/, what: "the app client id (1–128 letters, digits, _ or +; see the user pool's App clients page)" },
   "--username": { max: 128, what: "the username (at most 128 characters)" },
   "--code": { max: 2048, pattern: /^\S+$/, what: "the code Cognito sent (no spaces)" },
+  "--mfa-code": { max: 2048, pattern: /^\S+$/, what: "the SMS or authenticator code, or leave the flag out to be asked for it" },
 };
 
 /** A value given for one of the LIMITS flags: not empty, not too long, the right characters. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AuthStep, CognitoApi } from "../../../src/lib/aws/cognito.js";
 import { secretHash } from "../../../src/lib/cognito/secret-hash.js";
+import { createSrpClient } from "../../../src/lib/cognito/srp.js";
 import { awsblog } from "../../helpers/in-process.js";
 
 function jwt(claims: Record<string, unknown>): string {
@@ -121,5 +122,34 @@ describe("login and token commands (fake Cognito, in-process)", () => {
     expect(run.stdout).toContain("logged in as jdoe");
     expect(fake.sent[0]).toMatchObject({ parameters: { USERNAME: "jdoe", PASSWORD: "typed-Passw0rd" } });
     expect(answered[0]).toMatchObject({ challengeName: "SOFTWARE_TOKEN_MFA", responses: { SOFTWARE_TOKEN_MFA_CODE: "123456" } });
+  });
+
+  it("SRP takes its private value from services.randomBytes and its TIMESTAMP from the pinned clock", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "awsblog-cmd-"));
+    const fake = fakeCognito([{ challengeName: "PASSWORD_VERIFIER", session: "s", challengeParameters: { USER_ID_FOR_SRP: "jdoe", SRP_B: "ab12", SALT: "cd34", SECRET_BLOCK: "QUJD" } }]);
+    const answered: Record<string, unknown>[] = [];
+    const sizes: number[] = [];
+    const services = {
+      cognito: async (region?: string) => ({
+        ...(await fake.services.cognito(region)),
+        async respondToAuthChallenge(input: Record<string, unknown>) {
+          answered.push(input);
+          return { challengeParameters: {}, tokens: { idToken: jwt({ sub: "s" }), accessToken: "a.b.c", expiresIn: 3600 } };
+        },
+      }) as unknown as CognitoApi,
+      randomBytes: (size: number) => (sizes.push(size), Buffer.alloc(size, 0x42)),
+    };
+    const run = await awsblog(["cognito", "login", "--client-id", "cid", "--username", "jdoe", "--user-pool-id", "eu-west-1_Pool1"], {
+      env: { AWSBLOG_CONFIG_DIR: dir, AWSBLOG_PASSWORD: "pw" },
+      services,
+      now: at("2026-11-05T09:04:05Z"),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(sizes).toEqual([128]);
+    const expected = createSrpClient("eu-west-1_Pool1", { randomBytes: (size) => Buffer.alloc(size, 0x42), now: at("2026-11-05T09:04:05Z") });
+    expect(fake.sent[0]).toMatchObject({ authFlow: "USER_SRP_AUTH", parameters: { USERNAME: "jdoe", SRP_A: expected.srpA } });
+    expect(fake.regions).toEqual(["eu-west-1"]);
+    const proof = expected.answer({ USER_ID_FOR_SRP: "jdoe", SRP_B: "ab12", SALT: "cd34", SECRET_BLOCK: "QUJD" }, "pw");
+    expect(answered[0]).toMatchObject({ challengeName: "PASSWORD_VERIFIER", responses: { ...proof, TIMESTAMP: "Thu Nov 5 09:04:05 UTC 2026" } });
   });
 });
