@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoApi } from "../../../src/lib/aws/cognito.js";
 import { AwsError } from "../../../src/lib/errors.js";
 import type { Services } from "../../../src/lib/services.js";
-import { awsblog } from "../../helpers/in-process.js";
+import { awsblog, interrupts } from "../../helpers/in-process.js";
 
 /** Issue #14, the cognito items: hangs, hostile input, the token cache, hints. */
 
@@ -93,6 +93,28 @@ describe("cognito call --timeout", () => {
       server.closeAllConnections();
     }
   }, 15_000);
+});
+
+describe("cognito call and Ctrl-C", () => {
+  it("Ctrl-C while waiting for the API ends the request at once with exit 130", async () => {
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
+    const requested = new Promise<void>((resolve) => server.once("request", () => resolve()));
+    const keys = interrupts();
+    try {
+      const running = awsblog(["cognito", "call", url, "--timeout", "600"], { env: { AWSBLOG_CONFIG_DIR: await configWithLogin() }, interrupts: keys });
+      await requested;
+      keys.interrupt();
+      const run = await running;
+      expect(run.code).toBe(130);
+      expect(run.exitedEarly).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe("empty --client-id, --username, --code are refused before calling AWS", () => {
