@@ -37,7 +37,6 @@ export function secretInput(
     ...flags,
     env: ctx.env,
     stdin: ctx.stdin,
-    stderr: ctx.stderr,
     prompt: (question, hidden) => ctx.services.prompt(question, { input: ctx.stdin, output: ctx.stderr, hidden }),
   });
 }
