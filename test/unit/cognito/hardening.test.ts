@@ -197,6 +197,31 @@ describe("echoed values are capped", () => {
   });
 });
 
+/** Control characters other than the newline that ends the error line. */
+function controlCharacters(text: string): string[] {
+  return [...text].filter((ch) => ch !== "\n" && (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f));
+}
+
+describe("echoed values cannot drive the terminal", () => {
+  it("control characters in a flag or in Cognito's message are shown escaped", async () => {
+    const bad = await awsblog(["cognito", "login", "--client-id", "c", "--username", "u", "--user-pool-id", "\u001b[2J\u001b[31mred\u0007"]);
+    expect(bad.code).toBe(2);
+    expect(controlCharacters(bad.stderr)).toEqual([]);
+    expect(bad.stderr).toContain("\\x1b[2J");
+    const api = {
+      async resendConfirmationCode() {
+        const message = "User \u001b]0;pwned\u0007 not found";
+        throw new AwsError("Cognito", "ResendConfirmationCode", "UserNotFoundException", message, undefined, { cause: new Error(message) });
+      },
+    } as unknown as CognitoApi;
+    const run = await awsblog(["cognito", "resend-code", "--client-id", "c", "--username", "u"], { services: { cognito: async () => api } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/UserNotFoundException/);
+    expect(controlCharacters(run.stderr)).toEqual([]);
+    expectOneLineWithHint(run.stderr);
+  });
+});
+
 describe("every cognito error says what to do", () => {
   it.each([
     [["cognito", "call", "not a url"]],
