@@ -103,8 +103,10 @@ async function cli(args, env, label, quiet = false) {
   const stats = join(OUT, `${label}-stats.json`);
   const rss = join(OUT, `${label}-rss.txt`);
   const started = Date.now();
-  const { code, stdout } = await run("/usr/bin/time", ["-f", "%M", "-o", rss, process.execPath, "bin/awsblog.js", ...args], { ...env, AWSBLOG_STATS_FILE: stats });
+  const { code, stdout, stderr } = await run("/usr/bin/time", ["-f", "%M", "-o", rss, process.execPath, "bin/awsblog.js", ...args], { ...env, AWSBLOG_STATS_FILE: stats });
   const seconds = (Date.now() - started) / 1000;
+  writeFileSync(join(OUT, `${label}-stderr.txt`), stderr);
+  if (!stdout.trim()) throw new Error(`${label}: exit ${code}, no JSON on stdout; stderr: ${stderr.slice(-2000)}`);
   const json = JSON.parse(stdout);
   const peakRssMb = Number(readFileSync(rss, "utf8").trim().split("\n").pop()) / 1024;
   if (!quiet) log(`  ${label}: ${seconds.toFixed(1)} s, exit ${code}, peak RSS ${peakRssMb.toFixed(0)} MB`);
@@ -113,11 +115,13 @@ async function cli(args, env, label, quiet = false) {
 
 function run(cmd, args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env }, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(cmd, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
+    let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout }));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 

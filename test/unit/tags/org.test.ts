@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { AssumedCredentials, StsApi } from "../../../src/lib/aws/sts.js";
 import { createAdaptiveBucket } from "../../../src/lib/tags/pacer.js";
 import { targetLimiter } from "../../../src/lib/tags/limits.js";
-import { checkOrgOptions, credentialsPerAccount, forEachTarget } from "../../../src/lib/tags/org.js";
+import { checkOrgOptions, credentialsPerAccount, forEachTarget, resolveTargets } from "../../../src/lib/tags/org.js";
+import { testContext } from "../../helpers/context.js";
 import { fakeClock } from "./fake-clock.js";
 
 const CALLER = { account: "111111111111", arn: "arn:aws-us-gov:iam::111111111111:user/ops" };
@@ -102,5 +103,36 @@ describe("forEachTarget and flags", () => {
   it("checkOrgOptions", () => {
     expect(() => checkOrgOptions({ accounts: ["111111111111"], regions: ["us-east-1", "eu-west-1"], assumeRole: "OrganizationAccountAccessRole" })).not.toThrow();
     expect(() => checkOrgOptions({ assumeRole: "arn:aws:iam::1:role/x" })).toThrow(/not an IAM role name/);
+  });
+});
+
+describe("resolveTargets", () => {
+  const services = (sts: StsApi) => ({
+    sts: async () => sts,
+    organizations: async () => ({
+      listAccounts: async () => [
+        { id: "111111111111", name: "mgmt", status: "ACTIVE" },
+        { id: "222222222222", name: "web", status: "ACTIVE" },
+        { id: "444444444444", name: "old", status: "SUSPENDED" },
+      ],
+    }),
+    ec2Regions: async () => ({ enabledRegions: async () => ["eu-west-1", "us-east-1"] }),
+  });
+
+  it("--org: ACTIVE accounts only; --regions all: DescribeRegions; each account × region once", async () => {
+    const { ctx } = testContext({ services: services(fakeSts(1, () => 0).api) });
+    const { targets } = await resolveTargets({ org: true, regions: ["all"] }, ctx);
+    expect(targets).toEqual([
+      { accountId: "111111111111", region: "eu-west-1" },
+      { accountId: "111111111111", region: "us-east-1" },
+      { accountId: "222222222222", region: "eu-west-1" },
+      { accountId: "222222222222", region: "us-east-1" },
+    ]);
+  });
+
+  it("no --accounts/--org: the caller's account; no --regions: the run's region; duplicates dropped", async () => {
+    const { ctx } = testContext({ services: services(fakeSts(1, () => 0).api) });
+    expect((await resolveTargets({ regions: ["eu-west-1", "eu-west-1"] }, ctx)).targets).toEqual([{ accountId: "111111111111", region: "eu-west-1" }]);
+    expect((await resolveTargets({ accounts: ["222222222222", "222222222222"] }, ctx)).targets).toEqual([{ accountId: "222222222222", region: "us-east-1" }]);
   });
 });
