@@ -88,7 +88,8 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
         );
   const targets = (result.data as { targets?: { status: string; error?: string }[] }).targets;
   if (targets && targets.length > 0 && targets.every((t) => t.status === "failed")) {
-    throw new FailureError(`no target could be scanned (${targets.length} failed); first error: ${targets[0]!.error ?? "unknown"}`, "check the member role and the function role's sts:AssumeRole permission");
+    const first = (targets[0]!.error ?? "unknown").split(" — ")[0];
+    throw new FailureError(`no target could be scanned (${targets.length} failed); first error: ${first}`, "check the member role and the function role's sts:AssumeRole permission");
   }
   return result.data;
 }

@@ -119,7 +119,7 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
     expect(result).toEqual(cliRun.json());
     expect((result as { targets: { status: string }[] }).targets.map((t) => t.status)).toEqual(expect.arrayContaining(["ok", "failed"]));
     expect(none).toBeInstanceOf(Error);
-    expect((none as Error).message).toMatch(/^awsblog: no target could be scanned \(1 failed\); first error: STS AssumeRole failed: AccessDenied/);
+    expect((none as Error).message).toMatch(/^awsblog: no target could be scanned \(1 failed\); first error: STS AssumeRole failed: AccessDenied \([^—]*\) — check the member role/);
   });
 
   it("an --enforce schedule's handler tags the member accounts; --remove deletes target, rule, permission and function", async () => {
