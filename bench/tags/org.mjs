@@ -31,9 +31,9 @@ try {
   log(`world: ${world.accounts.length} accounts × ${REGIONS.length} regions × ${PER_TARGET} instances in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   const accounts = world.accounts.join(",");
   const env = { AWS_ENDPOINT_URL: moto.url };
-  results.orgScan = await cli(["tags", "scan", "--policy", RULES, "--accounts", accounts, "--regions", REGIONS.join(","), "-o", "json"], env, "org-scan");
+  results.orgScan = strip(await cli(["tags", "scan", "--policy", RULES, "--accounts", accounts, "--regions", REGIONS.join(","), "-o", "json"], env, "org-scan"));
   results.seqScan = await sequential(world, (target) => ["tags", "scan", "--policy", RULES, "--region", target.region, "-o", "json"], "seq-scan");
-  results.orgEnforce = await cli(["tags", "enforce", "--policy", RULES, "--accounts", accounts, "--regions", REGIONS.join(","), "--no-creator-lookup", "-o", "json"], env, "org-enforce");
+  results.orgEnforce = strip(await cli(["tags", "enforce", "--policy", RULES, "--accounts", accounts, "--regions", REGIONS.join(","), "--no-creator-lookup", "-o", "json"], env, "org-enforce"));
   // Enforce changed the world: rebuild it for the sequential enforce.
   await fetch(`${moto.url}/moto-api/reset`, { method: "POST" });
   world = await buildOrg(moto.url);
@@ -43,6 +43,11 @@ try {
 }
 writeFileSync(join(OUT, "org-results.json"), `${JSON.stringify(results, null, 2)}\n`);
 printTable(results);
+
+/** Results without the (large) JSON documents: counts only. */
+function strip({ json, ...rest }) {
+  return { ...rest, failedTargets: (json.targets ?? []).filter((t) => t.status !== "ok").length, findings: (json.violations ?? json.actions ?? []).length };
+}
 
 async function buildOrg(url) {
   const org = new OrganizationsClient(config(url));
