@@ -17,6 +17,7 @@ export interface CommandEntry {
 }
 
 export const groups: GroupEntry[] = [
+  { path: ["saml"], summary: "SAML federation: turn a corporate sign-in (AD FS forms, browser, or a SAMLResponse) into temporary AWS credentials" },
   { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
 ];
 
@@ -27,4 +28,7 @@ export const commands: CommandEntry[] = [
   { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
+  { path: ["saml", "login"], summary: "exchange a SAMLResponse for AWS credentials (STS AssumeRoleWithSAML or a Cognito identity pool) and write a profile", load: () => import("./saml/login.js") },
+  { path: ["saml", "roles"], summary: "show the subject, expiry and roles a SAMLResponse grants, without calling AWS", load: () => import("./saml/roles.js") },
+  { path: ["saml", "exec"], summary: "run a command with a SAML profile's credentials in its environment", load: () => import("./saml/exec.js") },
 ];

@@ -10,6 +10,8 @@ import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
+import type { StsApi } from "./aws/sts.js";
+import type { CognitoIdentityApi } from "./aws/cognito-identity.js";
 import type { Context } from "./context.js";
 import { sleep } from "./retry.js";
 
@@ -34,6 +36,10 @@ export interface Services {
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
   /** Cognito in the pool's region (the pool id names it). */
   cognito(poolRegion?: string): Promise<CognitoApi>;
+  /** STS AssumeRoleWithSAML, sent unsigned. */
+  sts(): Promise<StsApi>;
+  /** Cognito identity pools in the pool's region (the pool id names it); unsigned calls. */
+  cognitoIdentity(poolRegion?: string): Promise<CognitoIdentityApi>;
   /** Waits for backoff and pacing; tests make it instant or observable. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Jitter source. */
@@ -60,6 +66,8 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
     cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(host, poolRegion),
+    sts: once(async () => (await import("./aws/sts.js")).createStsApi(host)),
+    cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(host, poolRegion),
     sleep,
     random: Math.random,
     fetch: (...args) => fetch(...args),

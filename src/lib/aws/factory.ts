@@ -122,6 +122,8 @@ const SERVICE_NAMES: Record<string, string> = {
   CognitoIdentityProviderClient: "Cognito",
   CloudWatchLogsClient: "CloudWatchLogs",
   LambdaClient: "Lambda",
+  STSClient: "STS",
+  CognitoIdentityClient: "CognitoIdentity",
 };
 
 function serviceName(clientName: string): string {
