@@ -79,7 +79,9 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
           `<input id="passwordInput" name="Password" type="password" tabindex="2" class="text fullWidth" placeholder="Password" autocomplete="off"/></div>` +
           `<div id="kmsiArea" style="display:none"><input type="checkbox" name="Kmsi" id="kmsiInput" value="true" tabindex="3" /><label for="kmsiInput">Keep me signed in</label></div>` +
           `<div id="submissionArea" class="submitMargin"><span id="submitButton" class="submit" tabindex="4" role="button" onKeyPress="if (event &amp;&amp; event.keyCode == 32) Login.submitLoginRequest();" onclick="return Login.submitLoginRequest();">Sign in</span></div></div>` +
-          `<input id="optionForms" type="hidden" name="AuthMethod" value="FormsAuthentication"/><input type="hidden" name="Context" value="${context}"/></form></div>`,
+          `<input id="optionForms" type="hidden" name="AuthMethod" value="FormsAuthentication"/><input type="hidden" name="Context" value="${context}"/></form></div>` +
+          // AD FS's own script: the <span> submits the form (a browser needs it; awsblog posts the form itself).
+          `<script>var Login = { submitLoginRequest: function () { document.forms.loginForm.submit(); return false; } };</script>`,
       ),
     );
   };
