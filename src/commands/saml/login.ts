@@ -1,6 +1,6 @@
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { UsageError } from "../../lib/errors.js";
+import { AwsblogError, ExitCode, formatError, UsageError } from "../../lib/errors.js";
 import { promptLine } from "../../lib/cognito/tty-prompt.js";
 import { parseSamlResponse, type SamlAssertion } from "../../lib/saml/assertion.js";
 import { checkProfileName, credentialsFilePath, writeProfiles } from "../../lib/saml/credentials-file.js";
@@ -52,16 +52,25 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
   const roles = await pickRoles(assertion, options, ctx);
   const profiles = options.credentialProcess ? roles.map(() => null) : profileNames(options.writeProfile, roles);
 
+  // Several roles are a batch: one refused role must not cost the others their profiles.
   const results: Exchanged[] = [];
-  for (const role of roles) {
+  const failures: { role: SamlRole; profile: string | null; error: unknown }[] = [];
+  for (const [i, role] of roles.entries()) {
     if (ctx.signal.aborted) break;
-    results.push(await exchange(role, assertion, options, ctx, poolRegion));
+    try {
+      results.push(await exchange(role, assertion, options, ctx, poolRegion));
+    } catch (error) {
+      if (roles.length === 1 || !(error instanceof AwsblogError) || error instanceof UsageError) throw error;
+      failures.push({ role, profile: profiles[i]!, error });
+      ctx.out.warn(formatError(error).replace(/^awsblog: /, `${role.roleName}: `));
+    }
   }
   for (const r of results) {
     if (r.durationSeconds < r.requestedSeconds && !options.identityPoolId) {
       ctx.out.warn(`${r.role.roleName}: the role allows less than ${r.requestedSeconds} s; granted ${r.durationSeconds} s`);
     }
   }
+  if (results.length === 0 && failures.length > 0) throw failures[0]!.error;
 
   if (options.credentialProcess) {
     const c = results[0]!.credentials;
@@ -70,12 +79,12 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
     return { data: doc, text: JSON.stringify(doc) };
   }
   const path = credentialsFilePath(ctx.env);
-  await writeProfiles(
-    path,
-    results.map((r, i) => ({ profile: profiles[i]!, credentials: r.credentials, principalArn: r.role.principalArn })),
-  );
-  const data: LoginResult[] = results.map((r, i) => ({
-    profile: profiles[i]!,
+  const written = results.map((r) => ({ r, profile: profiles[roles.indexOf(r.role)]! }));
+  if (written.length) {
+    await writeProfiles(path, written.map(({ r, profile }) => ({ profile, credentials: r.credentials, principalArn: r.role.principalArn })));
+  }
+  const data: (LoginResult | FailedRole)[] = written.map(({ r, profile }) => ({
+    profile,
     roleArn: r.role.roleArn,
     principalArn: r.role.principalArn,
     accountId: r.role.accountId,
@@ -83,8 +92,25 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
     expiration: r.credentials.expiration.toISOString(),
     durationSeconds: r.durationSeconds,
   }));
-  const text = data.map((d) => `profile ${d.profile}: ${d.roleArn} until ${d.expiration} (${d.durationSeconds} s) — use AWS_PROFILE=${d.profile}`).join("\n");
-  return { data: data.length === 1 ? data[0] : data, text: `${text}\nwritten to ${path}` };
+  for (const f of failures) {
+    data.push({ profile: f.profile, roleArn: f.role.roleArn, principalArn: f.role.principalArn, accountId: f.role.accountId, error: formatError(f.error).replace(/^awsblog: /, "") });
+  }
+  const lines = data.map((d) =>
+    "error" in d ? `profile ${d.profile}: FAILED ${d.roleArn}: ${d.error}` : `profile ${d.profile}: ${d.roleArn} until ${d.expiration} (${d.durationSeconds} s) — use AWS_PROFILE=${d.profile}`,
+  );
+  return {
+    data: roles.length === 1 ? data[0] : data,
+    text: `${lines.join("\n")}\n${written.length ? `written to ${path}` : "nothing written"}`,
+    exitCode: failures.length ? ExitCode.partial : ExitCode.ok,
+  };
+}
+
+export interface FailedRole {
+  profile: string | null;
+  roleArn: string;
+  principalArn: string;
+  accountId: string;
+  error: string;
 }
 
 function checkChoiceFlags(options: OptionsOf<typeof flags>): void {

@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { Readable } from "node:stream";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
@@ -123,6 +124,38 @@ describe("saml login via STS", () => {
     const clash = await run(["saml", "login", "--saml-response", response, "--all-roles"]);
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/gives several roles the same profile name — use '\{account\}-\{role\}'/);
+  });
+
+  it("a batch where AWS refuses one role: the others' profiles are written, the refusal listed, exit 4", async () => {
+    const response = samlResponse({ key, now: NOW, roles: [pair("ADFS-Dev"), pair("Ghost")] });
+    const result = await run(["saml", "login", "--saml-response", response, "--all-roles", "--write-profile", "{role}", "-o", "json"]);
+    expect(result.code).toBe(4);
+    const data = result.json<{ profile: string; error?: string }[]>();
+    expect(data.map((d) => [d.profile, d.error === undefined ? "ok" : d.error.split(" ")[0]])).toEqual([
+      ["ADFS-Dev", "ok"],
+      ["Ghost", "STS"],
+    ]);
+    expect(data[1]!.error).toMatch(/AccessDenied/);
+    const file = readFileSync(credentialsFile, "utf8");
+    expect(file).toContain("[ADFS-Dev]");
+    expect(file).not.toContain("[Ghost]");
+    expect(result.stderr).toMatch(/^warning: Ghost: STS AssumeRoleWithSAML failed: AccessDenied/m);
+  });
+
+  it("several roles on a terminal: a numbered prompt on stderr picks one", async () => {
+    const response = samlResponse({ key, now: NOW, roles: [pair("ADFS-Dev"), pair("ADFS-Long")] });
+    writeFileSync(join(dir, "response.b64"), response);
+    const keys = Object.assign(Readable.from(["2\r"]), { setRawMode: () => undefined });
+    const result = await awsblog(["--endpoint-url", sts.url, "saml", "login", "--saml-response", `@${join(dir, "response.b64")}`, "-o", "json"], {
+      now: () => clock,
+      tty: true,
+      input: keys,
+      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: credentialsFile },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("  2) 123456789012  ADFS-Long");
+    expect(result.stdout).not.toContain("Role [1-2]");
+    expect(result.json()).toMatchObject({ roleArn: roleArn("ADFS-Long") });
   });
 
   it("several roles without a choice on a pipe: exit 2 listing them, nothing sent", async () => {
