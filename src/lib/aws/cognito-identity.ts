@@ -1,5 +1,6 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import type { Context } from "../context.js";
+import { timeoutMs, withDeadline } from "../saml/deadline.js";
 import { pinNoAuth, type TemporaryCredentials } from "./sts.js";
 
 /**
@@ -19,15 +20,18 @@ export async function createCognitoIdentityApi(ctx: Pick<Context, "aws" | "signa
   const region = ctx.globals.region ? undefined : poolRegion;
   const client = await ctx.aws.client(CognitoIdentityClient, { region, requestTimeoutMs: REQUEST_TIMEOUT_MS });
   pinNoAuth(client);
-  const opts = { abortSignal: ctx.signal };
+  const hint = "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)";
+  const send = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(`Cognito Identity ${what}`, hint, ctx.signal, timeoutMs(process.env), call);
   return {
     async getId({ identityPoolId, logins }) {
-      const out = await client.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }), opts);
+      const out = await send("GetId", (abortSignal) => client.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }), { abortSignal }));
       if (!out.IdentityId) throw new Error("Cognito Identity GetId returned no IdentityId");
       return out.IdentityId;
     },
     async getCredentialsForIdentity({ identityId, logins, customRoleArn }) {
-      const out = await client.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins, CustomRoleArn: customRoleArn }), opts);
+      const out = await send("GetCredentialsForIdentity", (abortSignal) =>
+        client.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins, CustomRoleArn: customRoleArn }), { abortSignal }),
+      );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) {
         throw new Error("Cognito Identity GetCredentialsForIdentity returned no credentials");

@@ -1,6 +1,7 @@
 import { AssumeRoleWithSAMLCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
+import { timeoutMs, withDeadline } from "../saml/deadline.js";
 
 /**
  * STS AssumeRoleWithSAML: the SAML assertion is the credential, so the request is sent
@@ -30,6 +31,8 @@ export const FALLBACK_REGION = "us-east-1";
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promise<StsApi> {
+  // The services host carries no env; the SDK reads process.env too (tests swap it in-process).
+  const deadline = timeoutMs(process.env);
   let client: STSClient;
   try {
     client = await ctx.aws.client(STSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
@@ -40,14 +43,14 @@ export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promis
   pinNoAuth(client);
   return {
     async assumeRoleWithSaml(input) {
-      const out = await client.send(
-        new AssumeRoleWithSAMLCommand({
-          RoleArn: input.roleArn,
-          PrincipalArn: input.principalArn,
-          SAMLAssertion: input.samlAssertion,
-          DurationSeconds: input.durationSeconds,
-        }),
-        { abortSignal: ctx.signal },
+      const command = new AssumeRoleWithSAMLCommand({
+        RoleArn: input.roleArn,
+        PrincipalArn: input.principalArn,
+        SAMLAssertion: input.samlAssertion,
+        DurationSeconds: input.durationSeconds,
+      });
+      const out = await withDeadline("STS AssumeRoleWithSAML", "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)", ctx.signal, deadline, (abortSignal) =>
+        client.send(command, { abortSignal }),
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {

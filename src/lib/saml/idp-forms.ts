@@ -3,6 +3,7 @@ import { promptLine } from "../cognito/tty-prompt.js";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { clip } from "./assertion.js";
+import { timeoutMs } from "./deadline.js";
 import { errorText, parseForms, type HtmlForm } from "./html-forms.js";
 import type { SourceOptions } from "./sources.js";
 
@@ -12,7 +13,6 @@ import type { SourceOptions } from "./sources.js";
  * so we post the form ourselves), keep its hidden fields and the IdP's cookies, follow
  * redirects and auto-posting pages, and stop at the page carrying the SAMLResponse.
  */
-const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_STEPS = 15;
 const USER_FIELD = /user|login|email|account|principal|ident/i;
 
@@ -158,11 +158,12 @@ class FormBrowser {
   }
 
   private async fetchOnce(method: string, url: URL, body?: string): Promise<Response> {
-    // Our own timer: AbortSignal.any with a long AbortSignal.timeout misfires on Node 20.
+    // Our own timer (see deadline.ts): AbortSignal.any with a long AbortSignal.timeout misfires on Node 20.
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     this.ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(new Error("timeout")), REQUEST_TIMEOUT_MS);
+    const limit = timeoutMs(this.ctx.env);
+    const timer = setTimeout(() => controller.abort(new Error("timeout")), limit);
     const started = Date.now();
     try {
       const headers: Record<string, string> = { "user-agent": "awsblog (SAML forms sign-in)", accept: "text/html,application/xhtml+xml" };
@@ -175,7 +176,7 @@ class FormBrowser {
     } catch (error) {
       if (this.ctx.signal.aborted) throw new InterruptedError("interrupted during the IdP sign-in");
       if (controller.signal.aborted) {
-        throw new FailureError(`the IdP did not answer within ${REQUEST_TIMEOUT_MS / 1000} s (${describeUrl(url)})`, "check --idp-url and your network (VPN?)");
+        throw new FailureError(`the IdP did not answer within ${limit / 1000} s (${describeUrl(url)})`, "check --idp-url and your network (VPN?); AWSBLOG_SAML_TIMEOUT sets the limit");
       }
       const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       throw new FailureError(`could not reach the IdP at ${describeUrl(url)} (${clip(String(code), 40)})`, "check --idp-url and your network (VPN?)", { cause: error });
