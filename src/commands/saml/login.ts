@@ -7,6 +7,7 @@ import { checkProfileName, credentialsFilePath, writeProfiles } from "../../lib/
 import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoolRegion, type Exchanged } from "../../lib/saml/exchange.js";
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
 import { obtainSamlResponse } from "../../lib/saml/sources.js";
+import { openTerminal } from "../../lib/saml/terminal.js";
 import { sourceFlags } from "./options.js";
 
 const flags = {
@@ -47,7 +48,7 @@ export interface LoginResult {
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<unknown>> {
   checkChoiceFlags(options);
   const poolRegion = options.identityPoolId !== undefined ? identityPoolRegion(options.identityPoolId) : undefined;
-  const response = await obtainSamlResponse(options, ctx);
+  const response = await obtainSamlResponse({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess) }, ctx);
   const assertion = parseSamlResponse(response, ctx.now());
   const roles = await pickRoles(assertion, options, ctx);
   const profiles = options.credentialProcess ? roles.map(() => null) : profileNames(options.writeProfile, roles);
@@ -127,10 +128,16 @@ function checkChoiceFlags(options: OptionsOf<typeof flags>): void {
 async function pickRoles(assertion: SamlAssertion, options: OptionsOf<typeof flags>, ctx: Context): Promise<SamlRole[]> {
   const chosen = chooseRoles(assertion.roles, { roleArn: options.roleArn, roles: options.role, allRoles: options.allRoles });
   if (chosen) return chosen;
-  if (!ctx.stdin.isTTY || options.samlResponse === "-" || options.passwordStdin) throw severalRolesError(assertion.roles);
-  const menu = assertion.roles.map((r, i) => `  ${i + 1}) ${r.accountId}  ${r.roleName}  (${r.roleArn})`).join("\n");
-  ctx.stderr.write(`The assertion grants ${assertion.roles.length} roles:\n${menu}\n`);
-  const answer = (await promptLine(`Role [1-${assertion.roles.length}]: `, { input: ctx.stdin, output: ctx.stderr, hidden: false })).trim();
+  const terminal = options.samlResponse === "-" || options.passwordStdin ? undefined : openTerminal(ctx, Boolean(options.credentialProcess));
+  if (!terminal) throw severalRolesError(assertion.roles);
+  let answer: string;
+  try {
+    const menu = assertion.roles.map((r, i) => `  ${i + 1}) ${r.accountId}  ${r.roleName}  (${r.roleArn})`).join("\n");
+    terminal.output.write(`The assertion grants ${assertion.roles.length} roles:\n${menu}\n`);
+    answer = (await promptLine(`Role [1-${assertion.roles.length}]: `, { input: terminal.input, output: terminal.output, hidden: false })).trim();
+  } finally {
+    terminal.close();
+  }
   const n = Number(answer);
   const role = /^\d+$/.test(answer) ? assertion.roles[n - 1] : assertion.roles.find((r) => r.roleName === answer || r.roleArn === answer);
   if (!role) throw new UsageError(`"${answer.slice(0, 40).replace(/[^\x20-\x7e]/g, "?")}" is not one of the listed roles`, "run again and type a number from the list, or pass --role-arn");

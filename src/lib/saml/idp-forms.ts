@@ -6,6 +6,7 @@ import { clip } from "./assertion.js";
 import { timeoutMs } from "./deadline.js";
 import { errorText, parseForms, type HtmlForm } from "./html-forms.js";
 import type { SourceOptions } from "./sources.js";
+import { openTerminal, type Terminal } from "./terminal.js";
 
 /**
  * Forms sign-in at the IdP, as a browser without JavaScript would do it: fetch the sign-on
@@ -19,8 +20,20 @@ const USER_FIELD = /user|login|email|account|principal|ident/i;
 export async function signInWithForms(options: SourceOptions, ctx: Context): Promise<string> {
   const start = checkIdpUrl(options.idpUrl!);
   // Every input is gathered before the first request: a missing password sends nothing.
-  const username = await readUsername(options, ctx);
-  const password = await createSecretInput({ passwordStdin: options.passwordStdin, env: ctx.env, stdin: ctx.stdin, stderr: ctx.stderr }).password();
+  const terminal = options.passwordStdin ? undefined : openTerminal(ctx, Boolean(options.promptOnControllingTerminal));
+  let username: string;
+  let password: string;
+  try {
+    username = await readUsername(options, ctx, terminal);
+    password = await createSecretInput({
+      passwordStdin: options.passwordStdin,
+      env: ctx.env,
+      stdin: terminal?.input ?? ctx.stdin,
+      stderr: terminal?.output ?? ctx.stderr,
+    }).password();
+  } finally {
+    terminal?.close();
+  }
   const browser = new FormBrowser(ctx);
 
   let page = await browser.request("GET", start);
@@ -71,14 +84,14 @@ export function checkIdpUrl(value: string): URL {
   return url;
 }
 
-async function readUsername(options: SourceOptions, ctx: Context): Promise<string> {
+async function readUsername(options: SourceOptions, ctx: Context, terminal: Terminal | undefined): Promise<string> {
   const given = options.username ?? ctx.env.AWSBLOG_SAML_USERNAME;
   if (given !== undefined) {
     if (given.trim() === "") throw new UsageError("the user name is empty", "pass --username or set AWSBLOG_SAML_USERNAME");
     return given;
   }
-  if (!ctx.stdin.isTTY || options.passwordStdin) throw new UsageError("no user name given for --idp-url", "pass --username <user> or set AWSBLOG_SAML_USERNAME");
-  const typed = (await promptLine("Username: ", { input: ctx.stdin, output: ctx.stderr, hidden: false })).trim();
+  if (!terminal) throw new UsageError("no user name given for --idp-url", "pass --username <user> or set AWSBLOG_SAML_USERNAME");
+  const typed = (await promptLine("Username: ", { input: terminal.input, output: terminal.output, hidden: false })).trim();
   if (!typed) throw new UsageError("the user name is empty", "pass --username or set AWSBLOG_SAML_USERNAME");
   return typed;
 }

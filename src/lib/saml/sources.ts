@@ -16,6 +16,8 @@ export interface SourceOptions {
   open?: string;
   /** Seconds to wait for the browser at --listen. */
   listenTimeout?: number;
+  /** Prompt on /dev/tty when stdin is not a terminal (credential_process captures the rest). */
+  promptOnControllingTerminal?: boolean;
 }
 
 export type SourceKind = "saml-response" | "idp-url" | "listen";
