@@ -14,7 +14,8 @@ import { startStsDouble, type StsDouble } from "../../helpers/saml-sts-double.js
  * from util-linux `script` here — and stdout must hold only the Version 1 JSON.
  */
 const haveScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;
-if (!haveScript) console.warn("[awsblog tests] util-linux `script` not found: the /dev/tty prompt test is SKIPPED");
+const required = process.env.AWSBLOG_REQUIRE_MOTO === "1";
+if (!haveScript && !required) console.warn("[awsblog tests] util-linux `script` not found: the /dev/tty prompt test is SKIPPED");
 
 const key = makeSigningKey();
 const PASSWORD = "tty-Pa55word";
@@ -22,8 +23,9 @@ let idp: TestIdp;
 let sts: StsDouble;
 let dir: string;
 
-describe.skipIf(!haveScript)("saml login --credential-process prompts on /dev/tty", () => {
+describe.skipIf(!haveScript && !required)("saml login --credential-process prompts on /dev/tty", () => {
   beforeAll(async () => {
+    if (!haveScript) throw new Error("AWSBLOG_REQUIRE_MOTO=1 but util-linux `script` is missing");
     dir = mkdtempSync(join(tmpdir(), "awsblog-saml-tty-"));
     idp = await startTestIdp({ key, users: { "EXAMPLE\\jane": PASSWORD }, roles: [`${roleArn("ADFS-Dev")},${PROVIDER_ARN}`], now: () => new Date() });
     sts = await startStsDouble({ providers: { [PROVIDER_ARN]: key.publicKey }, roles: { [roleArn("ADFS-Dev")]: { trusts: [PROVIDER_ARN] } }, now: () => new Date() });
