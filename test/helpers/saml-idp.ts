@@ -155,6 +155,31 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
         );
         return;
       }
+      // Username first, then a password page carrying it hidden (AD FS 2019 paginated sign-in);
+      // /mfa/login asks for a one-time code after the password.
+      if (url.pathname === "/paged/login" || url.pathname === "/mfa/login") {
+        const form = new URLSearchParams(body);
+        const user = form.get("UserName") ?? "";
+        if (req.method === "GET" || (!form.has("Password") && options.users[user] === undefined)) {
+          const unknown = req.method === "POST" ? `<span id="errorText">Unknown user &quot;x&quot;</span>` : "";
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end(page("Sign in", `${unknown}<form method="post" action="${url.pathname}"><input type="hidden" name="Step" value="user"><input name="UserName" type="email"><input type="submit" name="Next" value="Next"></form>`));
+          return;
+        }
+        if (!form.has("Password")) {
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end(page("Password", `<form method="post" action="${url.pathname}"><input type="hidden" name="UserName" value="${user}"><input type="password" name="Password"><span id="submitButton" onclick="">Sign in</span></form>`));
+          return;
+        }
+        if (options.users[user] !== form.get("Password")) {
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end(page("Password", `<span id="errorText">Incorrect password</span><form method="post" action="${url.pathname}"><input type="hidden" name="UserName" value="${user}"><input type="password" name="Password"></form>`));
+          return;
+        }
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end(url.pathname === "/mfa/login" ? page("Verify", `<p class="error">Enter the code from your authenticator app</p><form method="post" action="/mfa/verify"><input name="VerificationCode" type="text"></form>`) : hiddenForm(user));
+        return;
+      }
       if (url.pathname === "/generic/sso") {
         const user = cookies.sid && sessions.get(cookies.sid);
         if (!user) {

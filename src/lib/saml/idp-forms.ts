@@ -4,7 +4,7 @@ import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { clip } from "./assertion.js";
 import { timeoutMs } from "./deadline.js";
-import { errorText, parseForms, type HtmlForm } from "./html-forms.js";
+import { errorText, parseForms, type HtmlForm, type HtmlInput } from "./html-forms.js";
 import type { SourceOptions } from "./sources.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
@@ -37,6 +37,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
   const browser = new FormBrowser(ctx);
 
   let page = await browser.request("GET", start);
+  let submittedUsername = false;
   let submittedCredentials = false;
   for (let step = 0; step < MAX_STEPS; step++) {
     const forms = parseForms(page.html);
@@ -58,8 +59,28 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
     // An intermediate page that only posts itself onwards (hidden fields, script submit).
     const onward = forms.find((f) => f.inputs.length > 0 && f.inputs.every((i) => i.type === "hidden" || i.type === "submit"));
     if (onward) {
-      page = await browser.submit(page.url, onward, Object.fromEntries(onward.inputs.filter((i) => i.type === "hidden").map((i) => [i.name, i.value])));
+      page = await browser.submit(page.url, onward, hiddenFields(onward));
       continue;
+    }
+    const visible = forms.find((f) => f.inputs.some(isTextInput));
+    if (visible && submittedCredentials) {
+      // A second factor (code, push approval page) — a person with a browser must do it.
+      const message = errorText(page.html);
+      throw new FailureError(
+        `the IdP asks for more than a password after sign-in (MFA?)${message ? `: ${clip(message, 200)}` : ""}`,
+        "sign in with the browser instead: --listen 127.0.0.1:<port> --open <the same URL>",
+      );
+    }
+    // Username first, password on the next page (AD FS 2019 paginated sign-in, many IdPs).
+    const userFirst = visible && !submittedUsername ? userField(visible) : undefined;
+    if (visible && userFirst) {
+      submittedUsername = true;
+      page = await browser.submit(page.url, visible, { ...hiddenFields(visible), ...submitButton(visible), [userFirst.name]: username });
+      continue;
+    }
+    if (visible && submittedUsername) {
+      const message = errorText(page.html);
+      throw new FailureError(`the IdP did not take the user name${message ? `: ${clip(message, 200)}` : ""}`, "check --username (AD FS: DOMAIN\\user or user@domain)");
     }
     const message = errorText(page.html);
     throw new FailureError(
@@ -96,18 +117,32 @@ async function readUsername(options: SourceOptions, ctx: Context, terminal: Term
   return typed;
 }
 
-/** Hidden fields as served, the user and password filled in; named submit buttons as a browser would. */
+/** Hidden fields as served, the user and password filled in; a named submit button as a browser would. */
 function fillLogin(form: HtmlForm, username: string, password: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  const textInputs = form.inputs.filter((i) => ["text", "email", ""].includes(i.type));
-  const userField = textInputs.find((i) => USER_FIELD.test(i.name) || USER_FIELD.test(i.id ?? "")) ?? textInputs[0];
-  const passwordField = form.inputs.find((i) => i.type === "password")!;
-  for (const input of form.inputs) if (input.type === "hidden") fields[input.name] = input.value;
-  const submit = form.inputs.find((i) => i.type === "submit");
-  if (submit) fields[submit.name] = submit.value;
-  if (userField) fields[userField.name] = username;
-  fields[passwordField.name] = password;
+  const fields: Record<string, string> = { ...hiddenFields(form), ...submitButton(form) };
+  const user = userField(form);
+  if (user) fields[user.name] = username;
+  fields[form.inputs.find((i) => i.type === "password")!.name] = password;
   return fields;
+}
+
+function isTextInput(input: HtmlInput): boolean {
+  return ["text", "email", "tel", "number", ""].includes(input.type);
+}
+
+/** The text/email input named like a user field, else the first one (AD FS: UserName). */
+function userField(form: HtmlForm): HtmlInput | undefined {
+  const text = form.inputs.filter((i) => i.type === "text" || i.type === "email" || i.type === "");
+  return text.find((i) => USER_FIELD.test(i.name) || USER_FIELD.test(i.id ?? "")) ?? text[0];
+}
+
+function hiddenFields(form: HtmlForm): Record<string, string> {
+  return Object.fromEntries(form.inputs.filter((i) => i.type === "hidden").map((i) => [i.name, i.value]));
+}
+
+function submitButton(form: HtmlForm): Record<string, string> {
+  const submit = form.inputs.find((i) => i.type === "submit");
+  return submit ? { [submit.name]: submit.value } : {};
 }
 
 function describeUrl(url: URL): string {

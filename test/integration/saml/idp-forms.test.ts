@@ -79,6 +79,23 @@ describe("saml login --idp-url (AD FS forms)", () => {
     expect(bad.stderr).toMatch(/^awsblog: the IdP refused the sign-in: Authentication failed & account may be locked — /);
   });
 
+  it("username first, then password (paginated sign-in); a second factor is sent to the browser flow", async () => {
+    const env = { AWSBLOG_SAML_USERNAME: "EXAMPLE\\jane", AWSBLOG_PASSWORD: PASSWORD };
+    const paged = await run(["saml", "roles", "--idp-url", `${idp.url}/paged/login`, "-o", "json"], { env });
+    expect(paged.stderr).toBe("");
+    expect(paged.json()).toMatchObject({ subject: "EXAMPLE\\jane" });
+    const posts = idp.requests.filter((r) => r.method === "POST").map((r) => [...new URLSearchParams(r.body).keys()].sort().join(","));
+    expect(posts).toEqual(["Next,Step,UserName", "Password,UserName"]);
+
+    const unknown = await run(["saml", "roles", "--idp-url", `${idp.url}/paged/login`], { env: { ...env, AWSBLOG_SAML_USERNAME: "nobody" } });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^awsblog: the IdP did not take the user name: Unknown user "x" — check --username/);
+
+    const mfa = await run(["saml", "roles", "--idp-url", `${idp.url}/mfa/login`], { env });
+    expect(mfa.code).toBe(1);
+    expect(mfa.stderr).toMatch(/^awsblog: the IdP asks for more than a password after sign-in \(MFA\?\): Enter the code from your authenticator app — sign in with the browser instead: --listen/);
+  });
+
   it("input rules: no user or password → exit 2 before any request; http to a non-loopback host refused", async () => {
     const noUser = await run(["saml", "login", "--idp-url", idp.adfsUrl], { env: { AWSBLOG_PASSWORD: PASSWORD } });
     expect(noUser.code).toBe(2);
