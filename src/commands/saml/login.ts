@@ -43,6 +43,8 @@ export interface LoginResult {
   subject: string | null;
   expiration: string;
   durationSeconds: number;
+  /** With --identity-pool-id: the Cognito identity. */
+  identityId?: string;
 }
 
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<unknown>> {
@@ -92,6 +94,7 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
     subject: r.subject ?? assertion.subject ?? null,
     expiration: r.credentials.expiration.toISOString(),
     durationSeconds: r.durationSeconds,
+    ...(r.identityId ? { identityId: r.identityId } : {}),
   }));
   for (const f of failures) {
     data.push({ profile: f.profile, roleArn: f.role.roleArn, principalArn: f.role.principalArn, accountId: f.role.accountId, error: formatError(f.error).replace(/^awsblog: /, "") });

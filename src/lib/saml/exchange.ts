@@ -15,6 +15,8 @@ export interface Exchanged {
   durationSeconds: number;
   requestedSeconds: number;
   subject?: string;
+  /** Cognito identity pools: the identity GetId returned. */
+  identityId?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function exchangeWithIdentityPool(
     const identityId = await api.getId({ identityPoolId, logins });
     const credentials = await api.getCredentialsForIdentity({ identityId, logins, customRoleArn: role.roleArn });
     const seconds = Math.round((credentials.expiration.getTime() - now.getTime()) / 1000);
-    return { role, credentials, durationSeconds: seconds > 0 ? seconds : DEFAULT_DURATION, requestedSeconds: DEFAULT_DURATION, subject: identityId };
+    return { role, credentials, durationSeconds: seconds > 0 ? seconds : DEFAULT_DURATION, requestedSeconds: DEFAULT_DURATION, identityId };
   } catch (error) {
     if (error instanceof AwsError && error.code === "NotAuthorizedException") {
       return Promise.reject(

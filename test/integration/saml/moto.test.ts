@@ -45,9 +45,10 @@ describeWithMoto("saml login against moto", (moto) => {
     const result = await run(["saml", "login", "--saml-response", samlResponse({ key, now: new Date() }), "--identity-pool-id", pool.IdentityPoolId!, "--write-profile", "pool", "-o", "json"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    const data = result.json<{ profile: string; subject: string }>();
+    const data = result.json<{ profile: string; subject: string; identityId: string }>();
     expect(data.profile).toBe("pool");
-    expect(data.subject).toMatch(/^us-east-1:/);
+    expect(data.subject).toBe("EXAMPLE\\jane");
+    expect(data.identityId).toMatch(/^us-east-1:/);
     expect(readFileSync(join(dir, "credentials"), "utf8")).toContain("[pool]");
   });
 
