@@ -1,7 +1,6 @@
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsblogError, ExitCode, formatError, UsageError } from "../../lib/errors.js";
-import { promptLine } from "../../lib/cognito/tty-prompt.js";
 import { parseSamlResponse, type SamlAssertion } from "../../lib/saml/assertion.js";
 import { checkProfileName, credentialsFilePath, writeProfiles } from "../../lib/saml/credentials-file.js";
 import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoolRegion, type Exchanged } from "../../lib/saml/exchange.js";
@@ -137,7 +136,7 @@ async function pickRoles(assertion: SamlAssertion, options: OptionsOf<typeof fla
   try {
     const menu = assertion.roles.map((r, i) => `  ${i + 1}) ${r.accountId}  ${r.roleName}  (${r.roleArn})`).join("\n");
     terminal.output.write(`The assertion grants ${assertion.roles.length} roles:\n${menu}\n`);
-    answer = (await promptLine(`Role [1-${assertion.roles.length}]: `, { input: terminal.input, output: terminal.output, hidden: false })).trim();
+    answer = (await ctx.services.prompt(`Role [1-${assertion.roles.length}]: `, { input: terminal.input, output: terminal.output, hidden: false })).trim();
   } finally {
     terminal.close();
   }

@@ -1,5 +1,4 @@
 import { createSecretInput } from "../cognito/secret-input.js";
-import { promptLine } from "../cognito/tty-prompt.js";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { clip } from "./assertion.js";
@@ -29,7 +28,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
       passwordStdin: options.passwordStdin,
       env: ctx.env,
       stdin: terminal?.input ?? ctx.stdin,
-      stderr: terminal?.output ?? ctx.stderr,
+      prompt: terminal && ((question, hidden) => ctx.services.prompt(question, { input: terminal.input, output: terminal.output, hidden })),
     }).password();
   } finally {
     terminal?.close();
@@ -112,7 +111,7 @@ async function readUsername(options: SourceOptions, ctx: Context, terminal: Term
     return given;
   }
   if (!terminal) throw new UsageError("no user name given for --idp-url", "pass --username <user> or set AWSBLOG_SAML_USERNAME");
-  const typed = (await promptLine("Username: ", { input: terminal.input, output: terminal.output, hidden: false })).trim();
+  const typed = (await ctx.services.prompt("Username: ", { input: terminal.input, output: terminal.output, hidden: false })).trim();
   if (!typed) throw new UsageError("the user name is empty", "pass --username or set AWSBLOG_SAML_USERNAME");
   return typed;
 }
