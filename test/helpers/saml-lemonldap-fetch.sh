@@ -1,10 +1,10 @@
 #!/bin/sh
 # Unpacks Debian's LemonLDAP::NG portal (a real SAML IdP) and its Perl dependencies into a
 # directory, without root and without touching the system's packages, for
-# test/integration/saml/lemonldap.test.ts:
+# the LemonLDAP::NG block of test/integration/saml/idp-forms.test.ts:
 #
 #   test/helpers/saml-lemonldap-fetch.sh /tmp/llng-root
-#   AWSBLOG_LLNG_ROOT=/tmp/llng-root npx vitest run test/integration/saml/lemonldap.test.ts
+#   AWSBLOG_LLNG_ROOT=/tmp/llng-root npx vitest run test/integration/saml/idp-forms.test.ts
 #
 # Debian 12 (bookworm) packages; perl itself comes from the system (same 5.36 ABI).
 set -eu
