@@ -18,6 +18,7 @@ export interface CommandEntry {
 
 export const groups: GroupEntry[] = [
   { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
+  { path: ["dlq"], summary: "Lambda dead-letter queues: inspect without losing messages, classify, fetch logs, redrive safely" },
 ];
 
 export const commands: CommandEntry[] = [
@@ -27,4 +28,7 @@ export const commands: CommandEntry[] = [
   { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
+  { path: ["dlq", "inspect"], summary: "read a DLQ (or saved messages), classify each failure; never deletes, makes every message visible again", load: () => import("./dlq/inspect.js") },
+  { path: ["dlq", "redrive"], summary: "move DLQ messages to a queue or replay them into a function, at least once: delete only after a confirmed send", load: () => import("./dlq/redrive.js") },
+  { path: ["dlq", "configure"], summary: "set or remove a function's dead-letter queue (UpdateFunctionConfiguration DeadLetterConfig)", load: () => import("./dlq/configure.js") },
 ];

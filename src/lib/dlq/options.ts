@@ -1,5 +1,4 @@
-import type { Context } from "../../lib/context.js";
-import { AwsError, UsageError } from "../../lib/errors.js";
+import { AwsError, UsageError } from "../errors.js";
 
 /** Flag checks and messages shared by the dlq commands; the checks run before any AWS call. */
 export function requireQueueUrl(value: string | undefined, flag: string): string {
@@ -39,16 +38,17 @@ export function explainQueueError(error: unknown, url: string): unknown {
   return error;
 }
 
-/** A DLQ with its own redrive policy moves messages on after maxReceiveCount reads — ours count. */
-export function warnAboutRedrivePolicy(policy: string | undefined, ctx: Context): void {
-  if (!policy) return;
+/**
+ * A DLQ with its own redrive policy moves messages on after maxReceiveCount reads — ours
+ * count. The warning to show, or undefined when the queue has no policy.
+ */
+export function redrivePolicyWarning(policy: string | undefined): string | undefined {
+  if (!policy) return undefined;
   let maxReceiveCount = "?";
   try {
     maxReceiveCount = String((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount ?? "?");
   } catch {
     // keep "?"
   }
-  ctx.out.warn(
-    `this queue has its own RedrivePolicy (maxReceiveCount ${maxReceiveCount}): every read raises a message's receive count, and SQS moves it on after ${maxReceiveCount} reads`,
-  );
+  return `this queue has its own RedrivePolicy (maxReceiveCount ${maxReceiveCount}): every read raises a message's receive count, and SQS moves it on after ${maxReceiveCount} reads`;
 }
