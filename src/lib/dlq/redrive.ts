@@ -146,6 +146,8 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
         report.skipped += 1;
         newlySkipped += 1;
         release1.push(message);
+      } else if (state === undefined && taken >= max) {
+        release1.push(message); // --max reached by another batch: back at once, not counted
       } else if (state === undefined) {
         seen.set(message.messageId, "inflight");
         taken += 1;
@@ -197,7 +199,9 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       signal: options.signal,
       idleLimit: options.idleReceives,
       remaining: () => max - taken,
-      reserve: true,
+      // Without a filter every message received is taken, so receives ask only for what --max
+      // leaves. With one, most may be skipped: receive full batches and count what matches.
+      reserve: !options.classes,
       stopped: () => stop,
       take,
     });

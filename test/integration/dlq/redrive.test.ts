@@ -91,6 +91,22 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     expect(await drain(sqs, dlq)).toHaveLength(16);
   });
 
+  it("--max counts the messages moved, not the ones a --class filter skips", async () => {
+    const sqs = sqsClient(moto().url);
+    const dlq = await createQueue(sqs, "max-class-dlq");
+    const work = await createQueue(sqs, "max-class-work");
+    // 3 misconfigurations among 13, behind 10 handler errors.
+    await sendFailures(sqs, dlq, failures(13, (i) => (i < 10 ? LAMBDA_FAILURES.handler : LAMBDA_FAILURES.misconfig), false));
+    const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--class", "misconfig", "--max", "2", "--endpoint-url", moto().url, "-o", "json"]);
+    expect(run.code).toBe(0);
+    expect(run.json<Redriven>()).toMatchObject({ moved: 2, failed: 0, byClass: { misconfig: 2 } });
+    const moved = await drain(sqs, work);
+    expect(moved.map((m) => m.MessageAttributes?.ErrorMessage?.StringValue)).toEqual([LAMBDA_FAILURES.misconfig, LAMBDA_FAILURES.misconfig]);
+    const left = await drain(sqs, dlq);
+    expect(left).toHaveLength(11);
+    expect(left.filter((m) => m.MessageAttributes?.ErrorMessage?.StringValue === LAMBDA_FAILURES.misconfig)).toHaveLength(1);
+  });
+
   it("carries FIFO group and deduplication ids", async () => {
     const sqs = sqsClient(moto().url);
     const dlq = await createQueue(sqs, "orders-dlq.fifo", { FifoQueue: "true" });

@@ -165,6 +165,29 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(8 + 5); // then 5 receives of repeats only
   });
 
+  it("with --class, --max caps the messages moved across concurrent batches; the extra matches go back at once", async () => {
+    let next = 0;
+    sqs.on(ReceiveMessageCommand).callsFake(() => ({ Messages: Array.from({ length: 10 }, () => lambdaMessage(next++)) }));
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })),
+      Failed: [],
+    }));
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, class: ["handler-error"], max: 3, concurrency: 4 }, ctx);
+    expect(result.exitCode).toBe(0);
+    expect(result.data).toMatchObject({ moved: 3, failed: 0, skipped: 0 });
+    const sent = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(sent).toHaveLength(3);
+    // Full batches were received (a filter may drop most); everything not moved was released.
+    expect(sqs.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.MaxNumberOfMessages)).toEqual(
+      sqs.commandCalls(ReceiveMessageCommand).map(() => 10),
+    );
+    const deleted = handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never);
+    const released = handlesOf(sqs.commandCalls(ChangeMessageVisibilityBatchCommand) as never);
+    expect(deleted).toHaveLength(3);
+    expect(deleted.length + released.length).toBe(next);
+  });
+
   it("on Ctrl-C finishes the batch in hand and takes no new one", async () => {
     const controller = new AbortController();
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
