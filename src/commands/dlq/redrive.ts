@@ -1,3 +1,4 @@
+import { locateQueue } from "../../lib/aws/queue-url.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "../../lib/dlq/classify.js";
@@ -47,7 +48,8 @@ async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<
     throw new UsageError("pass exactly one of --to <queue-url> or --invoke <function>", "--to sends to a queue; --invoke replays into a function asynchronously");
   }
   const to = options.to === undefined ? undefined : requireQueueUrl(options.to, "--to");
-  if (to && to.replace(/\/$/, "") === queueUrl.replace(/\/$/, "")) throw new UsageError("--to is the DLQ itself", "pass the source queue (or another queue) as --to");
+  const same = (a: string, b: string) => locateQueue(a).url.replace(/\/$/, "") === locateQueue(b).url.replace(/\/$/, "");
+  if (to && same(to, queueUrl)) throw new UsageError("--to is the DLQ itself", "pass the source queue (or another queue) as --to");
   const invoke = options.invoke === undefined ? undefined : requireFunction(options.invoke, "--invoke");
   const classes = parseClasses(options.class);
   const dryRun = Boolean(options.dryRun);
