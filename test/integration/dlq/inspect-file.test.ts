@@ -41,4 +41,20 @@ describe("dlq inspect --file (no AWS needed)", () => {
     expect(logs.code).toBe(2);
     expect(logs.stderr).toMatch(/--function is required/);
   });
+
+  it("refuses a deeply nested document with one usage line (exit 2), not a stack overflow", async () => {
+    const depth = 20_000;
+    const run = await awsblog(["dlq", "inspect", "--file", "-"], { input: "[".repeat(depth) + "]".repeat(depth) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^awsblog: stdin document 1: JSON nested deeper than \d+ levels — .+\n$/);
+  });
+
+  it("keeps a deeply nested message body as text instead of failing to print it", async () => {
+    const body = "[".repeat(20_000) + "]".repeat(20_000);
+    const saved = { Messages: [{ MessageId: "m1", Body: body, MessageAttributes: { ErrorMessage: { DataType: "String", StringValue: "Error: boom" } } }] };
+    const run = await awsblog(["dlq", "inspect", "--file", "-", "-o", "json"], { input: JSON.stringify(saved) });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.json<{ messages: { body: unknown; class: string }[] }>().messages).toEqual([expect.objectContaining({ body, class: "handler-error" })]);
+  });
 });
