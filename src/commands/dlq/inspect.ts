@@ -9,6 +9,7 @@ import { renderInspect } from "../../lib/dlq/render.js";
 import { parseSavedData } from "../../lib/dlq/saved-data.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
 import { readTextArg } from "../../lib/input.js";
+import { sanitizeForTerminal } from "../../lib/terminal.js";
 
 const flags = {
   queueUrl: opt.string("--queue-url <url>", "the dead-letter queue to read"),
@@ -124,6 +125,6 @@ async function attachLogs(messages: InspectedMessage[], functionName: string, wi
       code === "ResourceNotFoundException"
         ? `log group ${logGroupName} not found — check --function and --region`
         : `reading ${logGroupName} failed: ${(error as Error).message}`;
-    ctx.out.warn(result.logsError);
+    ctx.out.warn(sanitizeForTerminal(result.logsError));
   }
 }

@@ -7,6 +7,7 @@ import { redrive as runRedrive, type RedriveReport } from "../../lib/dlq/redrive
 import { renderRedrive } from "../../lib/dlq/render.js";
 import { functionTarget, queueTarget, type RedriveTarget } from "../../lib/dlq/targets.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
+import { sanitizeForTerminal } from "../../lib/terminal.js";
 
 const flags = {
   queueUrl: opt.string("--queue-url <url>", "the dead-letter queue to drain"),
@@ -95,7 +96,7 @@ async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<
     spinner.stop();
   }
   if (ctx.signal.aborted) ctx.out.info(`interrupted: batches in flight were finished; ${report.moved} moved, the rest are still in the DLQ`);
-  if (report.stoppedBy && report.failed === 0) ctx.out.warn(`stopped early: ${report.stoppedBy}`);
+  if (report.stoppedBy && report.failed === 0) ctx.out.warn(`stopped early: ${sanitizeForTerminal(report.stoppedBy)}`);
 
   const data: RedriveResult = { ...report, dryRun };
   return {
