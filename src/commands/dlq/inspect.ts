@@ -3,7 +3,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { summarize, type FailureClass } from "../../lib/dlq/classify.js";
 import { fetchLogs, planLogQueries } from "../../lib/dlq/log-lookup.js";
 import { explainQueueError, logGroupOf, redrivePolicyWarning, requireFunction, requireQueueUrl } from "../../lib/dlq/options.js";
-import { peekQueue, peekVisibilityTimeout } from "../../lib/dlq/peek.js";
+import { peekProgressText, peekQueue, peekVisibilityTimeout } from "../../lib/dlq/peek.js";
 import { inspectRecord, recordFromQueueMessage, type DlqRecord, type InspectedMessage } from "../../lib/dlq/records.js";
 import { renderInspect } from "../../lib/dlq/render.js";
 import { parseSavedData } from "../../lib/dlq/saved-data.js";
@@ -88,7 +88,8 @@ async function readQueueRecords(queueUrl: string, options: Options, ctx: Context
   const warning = redrivePolicyWarning(attributes.RedrivePolicy);
   if (warning) ctx.out.warn(warning);
   const max = options.max;
-  const spinner = ctx.out.spinner(`reading up to ${max} message(s)…`);
+  const progress = peekProgressText(max, attributes.ApproximateNumberOfMessages);
+  const spinner = ctx.out.spinner(progress(0));
   try {
     const { messages, releaseFailures } = await peekQueue(sqs, {
       queueUrl,
@@ -97,6 +98,7 @@ async function readQueueRecords(queueUrl: string, options: Options, ctx: Context
       visibilityTimeout: options.visibilityTimeout ?? peekVisibilityTimeout(max),
       waitTimeSeconds: 1,
       signal: ctx.signal,
+      onProgress: (read) => spinner.update(progress(read)),
     });
     if (releaseFailures.length > 0) {
       ctx.out.warn(

@@ -32,6 +32,17 @@ export function peekVisibilityTimeout(max: number): number {
   return Math.min(300, 15 + Math.ceil(max / 10));
 }
 
+/**
+ * The spinner's text: "read N of ~M", M being SQS's approximate count capped at --max (the
+ * count is a snapshot and approximate, hence "~"); "read N (at most M)" when SQS gave none.
+ */
+export function peekProgressText(max: number, approximate: string | undefined): (read: number) => string {
+  const count = approximate === undefined || !/^\d+$/.test(approximate) ? undefined : Number(approximate);
+  if (count === undefined) return (read) => `read ${read} (at most ${max})…`;
+  const expected = Math.min(max, count);
+  return (read) => `read ${read} of ~${Math.max(expected, read)}…`;
+}
+
 export async function peekQueue(sqs: SqsApi, options: PeekOptions): Promise<PeekResult> {
   const held = new Map<string, QueueMessage>();
   let readError: unknown;
