@@ -12,7 +12,7 @@ function queueOf(count: number, approximate: string | undefined): SqsApi {
   const waiting = Array.from({ length: count }, (_, n): QueueMessage => ({ messageId: `m${n}`, receiptHandle: `h${n}`, body: "{}", attributes: {}, messageAttributes: {} }));
   const ok = (entries: { id: string }[]) => ({ succeeded: entries.map((e) => e.id), failed: [] });
   return {
-    async getQueueAttributes() {
+    async getQueueAttributes(): Promise<Record<string, string>> {
       return approximate === undefined ? {} : { ApproximateNumberOfMessages: approximate };
     },
     async receive(_url, options) {
