@@ -33,7 +33,7 @@ const TARGET_ARN = /^arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1
 async function configure(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<ConfigureResult>> {
   const functionName = requireFunction(options.function);
   if (Boolean(options.targetArn) === Boolean(options.remove)) {
-    throw new UsageError("pass exactly one of --target-arn <arn> or --remove");
+    throw new UsageError("pass exactly one of --target-arn <arn> or --remove", "--target-arn sets where failed async events go; --remove stops sending them anywhere");
   }
   const desired = options.remove ? "" : checkTargetArn(options.targetArn as string);
 
@@ -49,7 +49,10 @@ async function configure(options: OptionsOf<typeof flags>, ctx: Context): Promis
       after = await explained(() => lambda.getDeadLetterConfig(functionName));
     }
     if (after.lastUpdateStatus === "Failed") {
-      throw new FailureError(`Lambda could not apply the change to ${functionName}: ${after.lastUpdateStatusReason ?? "no reason given"}`);
+      throw new FailureError(
+        `Lambda could not apply the change to ${functionName}: ${after.lastUpdateStatusReason ?? "no reason given"}`,
+        "fix what the reason names (often the execution role's access to the target), then run it again",
+      );
     }
   }
   const data: ConfigureResult = {

@@ -19,7 +19,12 @@ const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Z
 
 export function requireFunction(value: string | undefined, flag = "--function"): string {
   if (!value) throw new UsageError(`${flag} is required`, "pass the function's name or ARN");
-  if (!FUNCTION_NAME.test(value)) throw new UsageError(`${flag} is not a Lambda function name or ARN: "${value}"`);
+  if (!FUNCTION_NAME.test(value)) {
+    throw new UsageError(
+      `${flag} is not a Lambda function name or ARN: "${value}"`,
+      "pass the name (letters, digits, - and _; up to 64), name:alias, or arn:aws:lambda:<region>:<account>:function:<name>",
+    );
+  }
   return value;
 }
 
