@@ -17,6 +17,7 @@ export interface CommandEntry {
 }
 
 export const groups: GroupEntry[] = [
+  { path: ["pipeline"], summary: "CodePipeline: status, start and watch a run from CI, list approvals waiting, run a custom-action test worker" },
   { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
 ];
 
@@ -27,4 +28,9 @@ export const commands: CommandEntry[] = [
   { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
+  { path: ["pipeline", "status"], summary: "stages and actions of a pipeline with status and age, and the approvals waiting", load: () => import("./pipeline/status.js") },
+  { path: ["pipeline", "start"], summary: "start a pipeline execution; --wait follows it to the end (exit 0 Succeeded, 1 otherwise)", load: () => import("./pipeline/start.js") },
+  { path: ["pipeline", "watch"], summary: "follow a pipeline execution until it ends; says when it waits for an approval", load: () => import("./pipeline/watch.js") },
+  { path: ["pipeline", "approvals"], summary: "every manual approval waiting across the region's pipelines", load: () => import("./pipeline/approvals.js") },
+  { path: ["pipeline", "worker"], summary: "custom-action job worker: poll, acknowledge, run a command with the job's context, report the result", load: () => import("./pipeline/worker.js") },
 ];

@@ -122,6 +122,8 @@ const SERVICE_NAMES: Record<string, string> = {
   CognitoIdentityProviderClient: "Cognito",
   CloudWatchLogsClient: "CloudWatchLogs",
   LambdaClient: "Lambda",
+  CodePipelineClient: "CodePipeline",
+  CloudFormationClient: "CloudFormation",
 };
 
 function serviceName(clientName: string): string {
