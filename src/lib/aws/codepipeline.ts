@@ -109,8 +109,20 @@ export interface CodePipelineApiOptions {
 
 const SERVICE = "CodePipeline";
 
+const ONE_ATTEMPT = {
+  mode: "standard",
+  acquireInitialRetryToken: async () => ({ getRetryCount: () => 0, getRetryDelay: () => 0 }),
+  refreshRetryTokenForRetry: async (_token: unknown, info: unknown): Promise<never> => {
+    throw info; // the SDK then throws the call's own error
+  },
+  recordSuccess: () => {},
+};
+
 export async function createCodePipelineApi(aws: AwsClientFactory, options: CodePipelineApiOptions = {}): Promise<CodePipelineApi> {
   const client = await aws.client(CodePipelineClient, { maxAttempts: 1 });
+  // The factory's adaptive mode would also add a client-side rate limiter that waits on the
+  // wall clock after a throttle; our callers pace themselves, so: exactly one attempt.
+  (client.config as unknown as { retryStrategy: () => Promise<unknown> }).retryStrategy = async () => ONE_ATTEMPT;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const read = <T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(SERVICE, operation, timeoutMs, options.signal, send);
   const write = <T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(SERVICE, operation, timeoutMs, undefined, send);
