@@ -26,7 +26,7 @@ export async function withDeadline<T>(
   } catch (error) {
     if (timedOut) {
       throw new FailureError(
-        `${service} ${operation}: no answer within ${Math.round(timeoutMs / 1000)} s`,
+        `${service} ${operation}: no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
         "check your network and --endpoint-url, then retry",
         { cause: error },
       );

@@ -30,3 +30,17 @@ export function table(header: string[], rows: string[][]): string {
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
   return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n");
 }
+
+/** Like `clean` but keeps line breaks, and keeps the end (the tail of a log says what failed). */
+export function cleanTail(value: string, max: number): string {
+  const text = value
+    .replace(ESCAPES, "")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[^\S\n]*\n/g, "\n")
+    .replace(CONTROLS_EXCEPT_NEWLINE, "")
+    .trim();
+  return text.length > max ? `…${text.slice(text.length - max + 1)}` : text;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROLS_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
