@@ -40,6 +40,7 @@ describe("pipeline status", () => {
     double.clock.advance(600_000);
     const result = await run(["pipeline", "status", "status-text"]);
     expect(result.code).toBe(0);
+    // eslint-disable-next-line no-control-regex
     expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     const lines = result.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^STAGE\s+ACTION\s+STATUS\s+AGE\s+SUMMARY$/);
