@@ -12,7 +12,9 @@ export default defineCommand({
 Two forms: --token decides a Step Functions task (SendTaskSuccess); --pipeline approves the
 CodePipeline manual approval waiting now (token looked up at call time, PutApprovalResult).
 JSON: {"action":"approve","ok":true} or {"action":"approve","ok":true,"pipeline","stage","actionName"}.
-Exit 1 when no approval waits or it was already decided; 2 when several wait and none is chosen.`,
-  examples: [`awsblog approve --token "$TASK_TOKEN" --result '{"approved":true,"by":"ana"}'`, `awsblog approve --pipeline my-pipe --summary "QA signed off"`],
+Exit 1 when no approval waits or it was already decided; 2 when several wait and none is chosen.
+CodePipeline form:
+  $ awsblog approve --pipeline my-pipe --summary "QA signed off"`,
+  examples: [`awsblog approve --token "$TASK_TOKEN" --result '{"approved":true,"by":"ana"}'`],
   run: (options, ctx) => decideByForm("approve", options, ctx, () => decideTask("approve", options, ctx)),
 });

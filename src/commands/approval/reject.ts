@@ -12,7 +12,9 @@ export default defineCommand({
   help: `
 Two forms: --token fails a Step Functions task (SendTaskFailure); --pipeline rejects the
 CodePipeline manual approval waiting now (PutApprovalResult Rejected; the execution fails).
-JSON: {"action":"reject","ok":true} or {"action":"reject","ok":true,"pipeline","stage","actionName"}.`,
-  examples: [`pbpaste | awsblog reject --token - --cause "budget not approved"`, `awsblog reject --pipeline my-pipe --stage Prod --summary "error rate too high in Gamma"`],
+JSON: {"action":"reject","ok":true} or {"action":"reject","ok":true,"pipeline","stage","actionName"}.
+CodePipeline form:
+  $ awsblog reject --pipeline my-pipe --stage Prod --summary "error rate too high in Gamma"`,
+  examples: [`pbpaste | awsblog reject --token - --cause "budget not approved"`],
   run: (options, ctx) => decideByForm("reject", options, ctx, () => decideTask("reject", options, ctx)),
 });

@@ -1,5 +1,5 @@
 import { toAwsblogError } from "../aws/errors.js";
-import { FailureError } from "../errors.js";
+import { FailureError, InterruptedError } from "../errors.js";
 
 /**
  * One call with a deadline. Our own timer, not AbortSignal.any/timeout (which does not fire
@@ -31,6 +31,7 @@ export async function withDeadline<T>(
         { cause: error },
       );
     }
+    if (signal?.aborted) throw new InterruptedError(`interrupted during ${service} ${operation}`, "nothing was changed by this call");
     throw toAwsblogError(error, service, operation);
   } finally {
     clearTimeout(timer);

@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, runCli, testEnv } from "../../helpers/cli.js";
+import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { approvalPipeline } from "./world.js";
+
+/**
+ * The built CLI as a process (`npm run build` first): what a CI job runs, and Ctrl-C typed at a
+ * terminal while the live stage view (an ora spinner, which puts stdin in raw mode) is showing.
+ */
+const PTY = fileURLToPath(new URL("../../fixtures/cognito/pty-run.py", import.meta.url));
+const built = existsSync(fileURLToPath(new URL("../../../dist/cli.js", import.meta.url)));
+
+let double: CodePipelineDouble;
+beforeAll(async () => {
+  double = await startCodePipelineDouble();
+});
+afterAll(() => double.stop());
+
+describe.skipIf(!built)("the built CLI against the CodePipeline double", () => {
+  it("approve --pipeline and pipeline status run from the built CLI with the contract's exit codes", async () => {
+    double.addPipeline(approvalPipeline("built"));
+    const id = double.start("built");
+    double.runUntilBlocked(id);
+    const env = { AWS_ENDPOINT_URL_CODEPIPELINE: double.url };
+    const status = await runCli(["pipeline", "status", "built", "-o", "json"], { env });
+    expect(status.code).toBe(0);
+    expect(status.json<{ pendingApprovals: unknown[] }>().pendingApprovals).toHaveLength(1);
+    const approve = await runCli(["approve", "--pipeline", "built", "-o", "json"], { env });
+    expect(approve.code).toBe(0);
+    expect(approve.json()).toEqual({ action: "approve", ok: true, pipeline: "built", stage: "QA", actionName: "QASignOff" });
+    const again = await runCli(["approve", "--pipeline", "built"], { env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^awsblog: no manual approval is waiting in pipeline built — /);
+  });
+
+  it("Ctrl-C at a terminal while the stage view spins: exit 130 at once, the run goes on", async () => {
+    double.addPipeline(approvalPipeline("tty"));
+    const id = double.start("tty");
+    double.runUntilBlocked(id);
+    const spec = { argv: [process.execPath, BIN, "pipeline", "watch", "tty"], answers: [["approve with:", "\u0003"]] };
+    const started = Date.now();
+    // Not spawnSync: the double answers from this process's event loop.
+    const child = spawn("python3", [PTY, JSON.stringify(spec)], { env: testEnv({ TERM: "xterm", AWS_ENDPOINT_URL_CODEPIPELINE: double.url }) });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    await new Promise((resolve) => child.on("close", resolve));
+    const result = JSON.parse(stdout) as { output: string; code: number };
+    expect(result.output).toContain("waiting for approval at QA/QASignOff");
+    expect(result.output).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] tty InProgress: Build ✓  QA ⟳ QASignOff/); // the spinner was up
+    expect(result.code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(10_000); // not a full poll interval plus more
+    expect(result.output).toContain("stopped watching");
+    expect(double.execution(id).status).toBe("InProgress");
+  });
+});
