@@ -13,12 +13,19 @@ export interface ExecutionResult {
 }
 
 export const TIMEOUT_HELP = "give up waiting after this many seconds (exit 1; the execution goes on)";
+export const INTERVAL_HELP = "seconds between polls, ±20 % jitter (doubles while throttled)";
 
 /**
  * Follows an execution: a live stage line on a terminal, one line per stage change in CI logs,
  * one notice per approval it waits on. Exit 0 Succeeded, 1 any other end or a timeout.
  */
-export async function followExecution(ctx: Context, pipeline: string, executionId: string, timeoutS?: number): Promise<CommandResult<ExecutionResult>> {
+export async function followExecution(
+  ctx: Context,
+  pipeline: string,
+  executionId: string,
+  timeoutS: number | undefined,
+  intervalS = 5,
+): Promise<CommandResult<ExecutionResult>> {
   const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal, attempts: 3 });
   const label = `${pipeline} ${executionId}`;
   let spinner: Spinner = ctx.out.spinner(`${label}: InProgress`);
@@ -35,7 +42,7 @@ export async function followExecution(ctx: Context, pipeline: string, executionI
   try {
     outcome = await withPipelineHints(pipeline, () =>
       watchExecution(
-        { pipeline, executionId, timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000 },
+        { pipeline, executionId, timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000, intervalMs: intervalS * 1000 },
         {
           api,
           sleep: ctx.services.sleep,

@@ -5,11 +5,12 @@ import { UsageError } from "../../lib/errors.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkName } from "../../lib/pipeline/names.js";
 import { retrying } from "../../lib/pipeline/retrying.js";
-import { followExecution, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
+import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
 
 const flags = {
   wait: opt.flag("--wait", "follow the execution until it ends (exit 0 Succeeded, 1 otherwise)"),
   timeout: opt.int("--timeout <s>", `with --wait: ${TIMEOUT_HELP}`, { min: 1, max: 30 * 86_400 }),
+  interval: opt.int("--interval <s>", `with --wait: ${INTERVAL_HELP}`, { min: 1, max: 300, defaultValue: 5 }),
 };
 
 export default defineCommand({
@@ -35,5 +36,5 @@ async function start(options: OptionsOf<typeof flags>, ctx: Context, args: strin
     return { data: { pipeline, executionId, status: "InProgress" }, text: executionId };
   }
   ctx.out.info(`started ${pipeline} ${executionId}`);
-  return followExecution(ctx, pipeline, executionId, options.timeout);
+  return followExecution(ctx, pipeline, executionId, options.timeout, options.interval);
 }

@@ -23,7 +23,10 @@ current execution only (a superseded execution's leftover approval is not listed
 async function status(_options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<PipelineStatus>> {
   const pipeline = checkName(args[0], "<pipeline>");
   const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
-  const [stages, scan] = await withPipelineHints(pipeline, () => Promise.all([api.getPipelineState(pipeline), findWaitingApprovals(api, pipeline)]));
+  const [stages, scan] = await withPipelineHints(pipeline, async () => {
+    const state = await api.getPipelineState(pipeline);
+    return [state, await findWaitingApprovals(api, pipeline, { state })] as const;
+  });
   const view = statusView(pipeline, stages, scan.waiting);
   return { data: view, text: statusText(view, ctx.now()) };
 }

@@ -4,11 +4,12 @@ import { FailureError } from "../../lib/errors.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkExecutionId, checkName } from "../../lib/pipeline/names.js";
 import { retrying } from "../../lib/pipeline/retrying.js";
-import { followExecution, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
+import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
 
 const flags = {
   executionId: opt.string("--execution-id <id>", "the execution to follow (default: the latest)"),
   timeout: opt.int("--timeout <s>", TIMEOUT_HELP, { min: 1, max: 30 * 86_400 }),
+  interval: opt.int("--interval <s>", INTERVAL_HELP, { min: 1, max: 300, defaultValue: 5 }),
 };
 
 export default defineCommand({
@@ -31,5 +32,5 @@ async function watch(options: OptionsOf<typeof flags>, ctx: Context, args: strin
     if (!latest) throw new FailureError(`pipeline ${pipeline} has never run`, `start it with \`awsblog pipeline start ${pipeline} --wait\``);
     executionId = latest.executionId;
   }
-  return followExecution(ctx, pipeline, executionId, options.timeout);
+  return followExecution(ctx, pipeline, executionId, options.timeout, options.interval);
 }

@@ -1,4 +1,4 @@
-import type { ActionExecutionView, CodePipelineApi, PipelineDefinition } from "../aws/codepipeline.js";
+import type { ActionExecutionView, CodePipelineApi, PipelineDefinition, StageStateView } from "../aws/codepipeline.js";
 
 /**
  * Finding the manual approvals that wait in a pipeline, with the token to answer each.
@@ -36,13 +36,13 @@ export interface ApprovalScan {
 
 const isApproval = (category: string | undefined) => category === "Approval";
 
-export async function findWaitingApprovals(api: CodePipelineApi, pipeline: string): Promise<ApprovalScan> {
+export async function findWaitingApprovals(api: CodePipelineApi, pipeline: string, known?: { state?: StageStateView[] }): Promise<ApprovalScan> {
   const definition = await api.getPipeline(pipeline);
   const config = approvalConfig(definition);
   if (config.size === 0) return { waiting: [], stale: [] };
   if (definition.executionMode === "PARALLEL") return { waiting: await parallelApprovals(api, pipeline, config), stale: [] };
 
-  const state = await api.getPipelineState(pipeline);
+  const state = known?.state ?? (await api.getPipelineState(pipeline));
   const byExecution = new Map<string, Promise<ActionExecutionView[]>>();
   const actionsOf = (executionId: string) => {
     let found = byExecution.get(executionId);

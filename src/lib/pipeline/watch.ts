@@ -79,7 +79,7 @@ export async function watchExecution(settings: WatchSettings, hooks: WatchHooks)
       if (!isTransient(error) && !isThrottling(error)) throw error;
       throttled = true;
     }
-    interval = throttled ? Math.min(MAX_INTERVAL_MS, interval * 2) : Math.max(base, Math.round(interval / 2));
+    interval = throttled ? Math.min(Math.max(MAX_INTERVAL_MS, base), interval * 2) : Math.max(base, Math.round(interval / 2));
     let wait = Math.round(interval * (0.8 + 0.4 * hooks.random()));
     if (settings.timeoutMs !== undefined) {
       const left = started + settings.timeoutMs - hooks.now().getTime();

@@ -36,6 +36,29 @@ describe.skipIf(!built)("the built CLI against the CodePipeline double", () => {
     expect(again.stderr).toMatch(/^awsblog: no manual approval is waiting in pipeline built — /);
   });
 
+  it("pipeline approvals, and start --wait as a CI job runs it: one JSON document, exit 0 on Succeeded", async () => {
+    const env = { AWS_ENDPOINT_URL_CODEPIPELINE: double.url };
+    double.addPipeline(approvalPipeline("ci-wait"));
+    const waiting = double.start("ci-wait");
+    double.runUntilBlocked(waiting);
+    const approvals = await runCli(["pipeline", "approvals", "-o", "json"], { env });
+    expect(approvals.code).toBe(0);
+    expect(approvals.json<{ approvals: { pipeline: string }[] }>().approvals.map((a) => a.pipeline)).toContain("ci-wait");
+
+    // The double moves a run one action on per GetPipelineExecution; polls 1 s apart.
+    const moving = await startCodePipelineDouble({ advanceOnPoll: true });
+    try {
+      moving.addPipeline({ name: "ci", stages: [{ name: "Build", actions: [{ name: "Build" }] }, { name: "Deploy", actions: [{ name: "Deploy", category: "Deploy", provider: "CloudFormation" }] }] });
+      const run = await runCli(["pipeline", "start", "ci", "--wait", "--interval", "1", "--timeout", "60", "-o", "json"], { env: { AWS_ENDPOINT_URL_CODEPIPELINE: moving.url } });
+      expect(run.code).toBe(0);
+      expect(run.json()).toEqual({ pipeline: "ci", executionId: expect.any(String), status: "Succeeded" });
+      expect(run.stderr).toContain("ci: Deploy InProgress");
+      expect(moving.calls("StartPipelineExecution")).toHaveLength(1);
+    } finally {
+      await moving.stop();
+    }
+  });
+
   it("Ctrl-C at a terminal while the stage view spins: exit 130 at once, the run goes on", async () => {
     double.addPipeline(approvalPipeline("tty"));
     const id = double.start("tty");

@@ -16,8 +16,10 @@ describe("pipeline status", () => {
     const id = double.start("status-json");
     double.runUntilBlocked(id);
     double.clock.advance(180_000);
+    double.received.splice(0);
     const result = await run(["pipeline", "status", "status-json", "-o", "json"]);
     expect(result.code).toBe(0);
+    expect(double.received.map((r) => r.op)).toEqual(["GetPipelineState", "GetPipeline", "ListActionExecutions"]);
     const doc = result.json<Record<string, unknown>>();
     expect(doc).toEqual({
       pipeline: "status-json",
