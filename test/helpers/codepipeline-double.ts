@@ -11,8 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
  *   GetPipelineExecution of that execution) — no timers, so tests never sleep;
  * - Approval/Manual actions wait for PutApprovalResult with their token (in PARALLEL mode the
  *   token is not in GetPipelineState, only as ListActionExecutions' externalExecutionId);
- * - Custom actions wait for a job: PollForJobs hands it out with a nonce, AcknowledgeJob
- *   checks the nonce, PutJobSuccessResult / PutJobFailureResult finish the action;
+ * - Custom actions wait for a job: PollForJobs hands it out with a nonce (again, with a new
+ *   nonce, until it is acknowledged), AcknowledgeJob checks the nonce, PutJobSuccessResult /
+ *   PutJobFailureResult finish the action;
  * - `supersede()` replaces a waiting execution by a newer one, optionally leaving the stale
  *   approval visible in GetPipelineState (the race `approve --pipeline` must guard against);
  * - more than `ratePerSecond` requests within one second of the double's clock are answered
@@ -389,7 +390,9 @@ export async function startCodePipelineDouble(options: DoubleOptions = {}): Prom
       const type = (body.actionTypeId ?? {}) as Record<string, string>;
       const max = Number(body.maxBatchSize ?? 1);
       const ready = jobs
-        .filter((j) => j.status === "Queued" && (Object.keys(j.actionTypeId) as (keyof JobRecord["actionTypeId"])[]).every((k) => j.actionTypeId[k] === type[k]))
+        // Not yet acknowledged jobs go out again (with a new nonce): two workers can get one job,
+        // and only the nonce of the latest hand-out acknowledges it.
+        .filter((j) => (j.status === "Queued" || j.status === "Dispatched") && (Object.keys(j.actionTypeId) as (keyof JobRecord["actionTypeId"])[]).every((k) => j.actionTypeId[k] === type[k]))
         .slice(0, max);
       return {
         jobs: ready.map((job) => {

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { ARTIFACT_SECRET, ARTIFACT_SESSION, startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
+import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { runCli } from "../../helpers/cli.js";
 import { interrupts } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
@@ -161,6 +163,34 @@ describeWithMoto("pipeline worker (the post's integration-test step)", (moto) =>
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^succeeded  ${name} Beta/IntegrationTest  job [0-9a-f-]+  \\(exit 0\\)\\n$`));
     expect(double.calls("PutJobSuccessResult")[0]).toMatchObject({ executionDetails: { summary: "smoke ok against https://beta.example.com/time" } });
+  });
+
+  it("two workers got the same job: the one whose nonce is stale skips it (InvalidNonceException), nothing reported", async () => {
+    const { id } = atBetaTests();
+    const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: double.url, userAgent: { name: "awsblog", version: "test" } });
+    const real = await createCodePipelineApi(aws);
+    const marker = join(dir, "ran-stolen");
+    const result = await run(["pipeline", "worker", "--action-type", TYPE, "--once", "--", ...script(`require("fs").writeFileSync(${JSON.stringify(marker)}, "x")`)], {
+      services: {
+        codepipeline: async () => ({
+          ...real,
+          async pollForJobs(type, max) {
+            const jobs = await real.pollForJobs(type, max);
+            // Another worker polls the same job right after us and acknowledges it first.
+            const [other] = await real.pollForJobs(type, max);
+            await real.acknowledgeJob(other!.id, other!.nonce);
+            return jobs;
+          },
+        }),
+      },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/skipped .* Beta\/IntegrationTest job [0-9a-f-]+: InvalidNonceException/);
+    expect(() => readFileSync(marker)).toThrow();
+    expect(double.calls("PutJobSuccessResult")).toHaveLength(0);
+    expect(double.calls("PutJobFailureResult")).toHaveLength(0);
+    expect(double.jobs.find((j) => j.run.pipelineExecutionId === id)?.status).toBe("InProgress");
   });
 
   it("bad input is exit 2 before any call", async () => {
