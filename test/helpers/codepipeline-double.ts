@@ -7,8 +7,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
  * errors as {"__type","message"} with HTTP 400) and models pipelines whose executions walk
  * their actions one at a time:
  *
- * - ordinary actions finish when the test calls `step()` (or, with `advanceOnPoll`, on each
- *   GetPipelineExecution of that execution) — no timers, so tests never sleep;
+ * - ordinary actions finish when the test calls `step()`, or with `advanceOnPoll` on each
+ *   GetPipelineExecution of that execution, or with `actionMs` when the double's clock (which
+ *   the CLI's injected sleep moves) passes their end — no timers, so tests never sleep;
  * - Approval/Manual actions wait for PutApprovalResult with their token (in PARALLEL mode the
  *   token is not in GetPipelineState, only as ListActionExecutions' externalExecutionId);
  * - Custom actions wait for a job: PollForJobs hands it out with a nonce (again, with a new
@@ -89,6 +90,8 @@ export interface DoubleOptions {
   ratePerSecond?: number;
   /** Each GetPipelineExecution moves that execution one action on. */
   advanceOnPoll?: boolean;
+  /** Ordinary actions take this long on the double's clock: advancing the clock finishes them. */
+  actionMs?: number;
   /** ListPipelines page size. */
   pageSize?: number;
 }
@@ -127,7 +130,28 @@ export async function startCodePipelineDouble(options: DoubleOptions = {}): Prom
   const accepted: number[] = [];
   let throttleCount = 0;
 
-  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
+  const clock = {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+      if (options.actionMs) tick(options.actionMs);
+    },
+  };
+
+  /** Time-driven progress: every ordinary action ends `actionMs` after it started. */
+  function tick(actionMs: number): void {
+    for (const execution of executions) {
+      for (;;) {
+        const run = current(execution);
+        if (!run || isApproval(run.spec) || isCustom(run.spec) || run.startTime + actionMs > now) break;
+        const saved = now;
+        now = run.startTime + actionMs;
+        finish(execution, run, !run.spec.fails, run.spec.fails ? "the action failed" : undefined);
+        enterStage(execution);
+        now = saved;
+      }
+    }
+  }
 
   const specOf = (pipeline: string) => {
     const spec = pipelines.get(pipeline);

@@ -114,6 +114,29 @@ describe("pipeline start / watch", () => {
     }
   });
 
+  it("stages that take time on the double's clock: polls are paced by --interval, the run ends Succeeded", async () => {
+    const timed = await startCodePipelineDouble({ actionMs: 60_000 });
+    try {
+      const name = fresh();
+      timed.addPipeline(plain(name)); // 3 actions × 60 s
+      const id = timed.start(name);
+      const result = await cli(timed)(["pipeline", "watch", name, "--execution-id", id, "--interval", "10", "-o", "json"]);
+      expect(result.code).toBe(0);
+      expect(result.json()).toEqual({ pipeline: name, executionId: id, status: "Succeeded" });
+      // 180 s of pipeline at one poll per ~10 s (random() is 0.5: exactly 10 s).
+      expect(timed.calls("GetPipelineExecution")).toHaveLength(19);
+      expect(result.stderr.split("\n").filter((l) => l.startsWith(`${name}: `))).toEqual([
+        `${name}: Source InProgress`,
+        `${name}: Source Succeeded`,
+        `${name}: Build InProgress`,
+        `${name}: Build Succeeded`,
+        `${name}: Beta InProgress`,
+      ]);
+    } finally {
+      await timed.stop();
+    }
+  });
+
   it("Ctrl-C stops watching with exit 130; the run goes on", async () => {
     const name = fresh();
     double.addPipeline(approvalPipeline(name));
