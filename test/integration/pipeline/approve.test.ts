@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
+import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
 import { approvalPipeline, cli, postPipeline } from "./world.js";
 
@@ -154,21 +156,51 @@ describe("approve / reject --pipeline", () => {
     expect(double.received).toHaveLength(0);
   });
 
-  it("already decided → exit 1 naming ApprovalAlreadyCompletedException", async () => {
+  it("decided by someone else between our lookup and our answer → exit 1 naming ApprovalAlreadyCompletedException", async () => {
     const name = fresh();
     double.addPipeline(approvalPipeline(name));
     const id = double.start(name);
     double.runUntilBlocked(id);
-    // Someone approves in the console between our read and our write: replay the old token.
-    const first = await run(["approve", "--pipeline", name]);
-    expect(first.code).toBe(0);
-    const token = double.calls("PutApprovalResult")[0]!.token as string;
-    const replay = await fetch(double.url, {
-      method: "POST",
-      headers: { "x-amz-target": "CodePipeline_20150709.PutApprovalResult", "content-type": "application/x-amz-json-1.1" },
-      body: JSON.stringify({ pipelineName: name, stageName: "QA", actionName: "QASignOff", token, result: { status: "Approved", summary: "x" } }),
+    const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: double.url, userAgent: { name: "awsblog", version: "test" } });
+    const real = await createCodePipelineApi(aws);
+    const result = await run(["approve", "--pipeline", name], {
+      services: {
+        codepipeline: async () => ({
+          ...real,
+          async putApprovalResult(input) {
+            // A colleague approves in the console a moment before us, with the same token.
+            await real.putApprovalResult({ ...input, summary: "approved in the console" });
+            await real.putApprovalResult(input);
+          },
+        }),
+      },
     });
-    expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ __type: "ApprovalAlreadyCompletedException" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^awsblog: CodePipeline PutApprovalResult failed: ApprovalAlreadyCompletedException \(the approval was already decided \(approved, rejected or expired\)\) — run `awsblog pipeline status pipe-\d+` to see the outcome\n$/,
+    );
+    expect(double.calls("PutApprovalResult").map((b) => (b.result as { summary: string }).summary)).toEqual(["approved in the console", "Approved via awsblog"]);
+  });
+
+  it("an approval token the service no longer accepts → exit 1 naming InvalidApprovalTokenException", async () => {
+    const name = fresh();
+    double.addPipeline(approvalPipeline(name));
+    const id = double.start(name);
+    double.runUntilBlocked(id);
+    const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: double.url, userAgent: { name: "awsblog", version: "test" } });
+    const real = await createCodePipelineApi(aws);
+    const result = await run(["reject", "--pipeline", name], {
+      services: {
+        codepipeline: async () => ({
+          ...real,
+          async putApprovalResult(input) {
+            double.supersede(id); // the run is superseded between our lookup and our answer
+            await real.putApprovalResult(input);
+          },
+        }),
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^awsblog: CodePipeline PutApprovalResult failed: InvalidApprovalTokenException \(the approval is no longer open: its execution moved on/);
   });
 });
