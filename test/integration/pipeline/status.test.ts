@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
+import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
+import { AwsError } from "../../../src/lib/errors.js";
 import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
 import { approvalPipeline, cli, postPipeline } from "./world.js";
 
@@ -106,6 +109,35 @@ describe("pipeline approvals", () => {
       expect(lines[2]).toMatch(/^TimeService\s+Prod\s+ApproveProd\s+61s\s+Check the Gamma dashboard before approving\s+https:\/\/example.com\/gamma$/);
     } finally {
       await fresh.stop();
+    }
+  });
+
+  it("a pipeline that cannot be read is listed under errors (exit 4); the others are still shown", async () => {
+    const partial = await startCodePipelineDouble();
+    try {
+      partial.addPipeline(approvalPipeline("ok-pipe"));
+      partial.addPipeline(approvalPipeline("locked"));
+      partial.runUntilBlocked(partial.start("ok-pipe"));
+      const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: partial.url, userAgent: { name: "awsblog", version: "test" } });
+      const real = await createCodePipelineApi(aws);
+      const result = await cli(partial)(["pipeline", "approvals", "-o", "json"], {
+        services: {
+          codepipeline: async () => ({
+            ...real,
+            async getPipeline(name) {
+              if (name === "locked") throw new AwsError("CodePipeline", "GetPipeline", "AccessDeniedException", "not authorized", "check the IAM permissions of these credentials");
+              return real.getPipeline(name);
+            },
+          }),
+        },
+      });
+      expect(result.code).toBe(4);
+      const doc = result.json<{ approvals: { pipeline: string }[]; errors: { pipeline: string; error: string }[] }>();
+      expect(doc.approvals.map((a) => a.pipeline)).toEqual(["ok-pipe"]);
+      expect(doc.errors).toEqual([{ pipeline: "locked", error: "CodePipeline GetPipeline failed: AccessDeniedException (not authorized) — check the IAM permissions of these credentials" }]);
+      expect(result.stderr).toContain("warning: locked: CodePipeline GetPipeline failed: AccessDeniedException");
+    } finally {
+      await partial.stop();
     }
   });
 
