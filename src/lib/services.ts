@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { AwsClientFactory } from "./aws/factory.js";
+import type { CloudFormationApi } from "./aws/cloudformation.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
+import type { CodePipelineApi } from "./aws/codepipeline.js";
 import type { CognitoApi } from "./aws/cognito.js";
 import type { DynamoDbApi } from "./aws/dynamodb.js";
 import type { Ec2Api } from "./aws/ec2.js";
@@ -36,6 +38,9 @@ export interface Services {
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
+  /** One attempt per call (callers pace and retry); reads stop on Ctrl-C. */
+  codepipeline(): Promise<CodePipelineApi>;
+  cloudformation(): Promise<CloudFormationApi>;
   /** Cognito in the pool's region (the pool id names it). */
   cognito(poolRegion?: string): Promise<CognitoApi>;
   /** STS AssumeRoleWithSAML, sent unsigned. */
@@ -71,6 +76,8 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
+    codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal: host.signal })),
+    cloudformation: once(async () => (await import("./aws/cloudformation.js")).createCloudFormationApi(aws)),
     cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(host, poolRegion),
     sts: once(async () => (await import("./aws/sts.js")).createStsApi(host)),
     cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(host, poolRegion),

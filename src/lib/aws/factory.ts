@@ -124,6 +124,8 @@ const SERVICE_NAMES: Record<string, string> = {
   LambdaClient: "Lambda",
   STSClient: "STS",
   CognitoIdentityClient: "CognitoIdentity",
+  CodePipelineClient: "CodePipeline",
+  CloudFormationClient: "CloudFormation",
 };
 
 function serviceName(clientName: string): string {
