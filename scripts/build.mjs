@@ -32,13 +32,17 @@ await build({
 // The Lambda handler `awsblog tags schedule` deploys: the tag engine in ONE self-contained file
 // (AWS SDK clients included, pinned to this package's versions), built here because esbuild
 // is a devDependency that users' installs do not have. `tags schedule` zips this file.
-// services.ts names every AWS API lazily; the ones the tag engine never calls are stubbed out
+// services.ts names every AWS API lazily; all but the tag engine's are stubbed out
 // so their SDK clients stay out of the bundle.
-const notInHandler = /[\\/]aws[\\/](sfn|ses|sqs|lambda|lambda-deploy|lambda-schedule|logs|cognito|eventbridge)\.js$/;
+const tagEngineApis = new Set(["ec2", "cloudtrail", "dynamodb", "sns", "sts-roles", "organizations"]);
+const notInHandler = (path) => {
+  const name = /(?:^|[\\/])aws[\\/]([a-z0-9-]+)\.js$/.exec(path)?.[1];
+  return name !== undefined && name !== "factory" && name !== "errors" && !tagEngineApis.has(name);
+};
 const stubUnused = {
   name: "stub-unused-aws-apis",
   setup(b) {
-    b.onResolve({ filter: /\.\/aws\/[a-z-]+\.js$/ }, (args) => (notInHandler.test(args.path) ? { path: args.path, namespace: "unused-aws-api" } : undefined));
+    b.onResolve({ filter: /\.\/aws\/[a-z0-9-]+\.js$/ }, (args) => (notInHandler(args.path) ? { path: args.path, namespace: "unused-aws-api" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "unused-aws-api" }, () => ({ contents: "export {};", loader: "js" }));
   },
 };

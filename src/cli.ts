@@ -7,7 +7,6 @@ import { createOutput } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
 import { version } from "./lib/version.js";
 import { legacy } from "./commands/legacy.js";
-import { register as registerDlq } from "./commands/dlq/register.js";
 import { register as registerPackage } from "./commands/package/register.js";
 
 /**
@@ -76,7 +75,6 @@ Examples:
   }
   legacy.io = io;
   legacy.onExit = onExit;
-  registerDlq(program);
   registerPackage(program);
   return program;
 }

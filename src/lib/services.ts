@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { AwsClientFactory } from "./aws/factory.js";
+import type { CloudFormationApi } from "./aws/cloudformation.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
+import type { CodePipelineApi } from "./aws/codepipeline.js";
 import type { CognitoApi } from "./aws/cognito.js";
 import type { DynamoDbApi } from "./aws/dynamodb.js";
 import type { Ec2Api, Ec2RegionsApi } from "./aws/ec2.js";
 import type { EventBridgeApi } from "./aws/eventbridge.js";
 import type { LambdaScheduleApi } from "./aws/lambda-schedule.js";
 import type { OrganizationsApi } from "./aws/organizations.js";
-import type { StsApi } from "./aws/sts.js";
 import type { LambdaDeployApi } from "./aws/lambda-deploy.js";
 import type { LambdaApi } from "./aws/lambda.js";
 import type { LogsApi } from "./aws/logs.js";
@@ -15,6 +16,9 @@ import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
+import type { StsApi } from "./aws/sts.js";
+import type { StsRolesApi } from "./aws/sts-roles.js";
+import type { CognitoIdentityApi } from "./aws/cognito-identity.js";
 import type { PromptOptions } from "./cognito/tty-prompt.js";
 import type { Context } from "./context.js";
 import { sleep } from "./retry.js";
@@ -36,7 +40,8 @@ export interface Services {
   ec2(): Promise<Ec2Api>;
   /** DescribeRegions (`--regions all`). */
   ec2Regions(): Promise<Ec2RegionsApi>;
-  sts(): Promise<StsApi>;
+  /** STS GetCallerIdentity and AssumeRole for org runs (signed with the caller's credentials). */
+  stsRoles(): Promise<StsRolesApi>;
   organizations(): Promise<OrganizationsApi>;
   eventbridge(): Promise<EventBridgeApi>;
   /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
@@ -45,8 +50,15 @@ export interface Services {
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
+  /** One attempt per call (callers pace and retry); reads stop on Ctrl-C. */
+  codepipeline(): Promise<CodePipelineApi>;
+  cloudformation(): Promise<CloudFormationApi>;
   /** Cognito in the pool's region (the pool id names it). */
   cognito(poolRegion?: string): Promise<CognitoApi>;
+  /** STS AssumeRoleWithSAML, sent unsigned. */
+  sts(): Promise<StsApi>;
+  /** Cognito identity pools in the pool's region (the pool id names it); unsigned calls. */
+  cognitoIdentity(poolRegion?: string): Promise<CognitoIdentityApi>;
   /** Waits for backoff and pacing; tests make it instant or observable. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Jitter source. */
@@ -74,14 +86,18 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     logs: once(async () => (await import("./aws/logs.js")).createLogsApi(aws)),
     ec2: once(async () => (await import("./aws/ec2.js")).createEc2Api(aws)),
     ec2Regions: once(async () => (await import("./aws/ec2.js")).createEc2RegionsApi(aws)),
-    sts: once(async () => (await import("./aws/sts.js")).createStsApi(aws)),
+    stsRoles: once(async () => (await import("./aws/sts-roles.js")).createStsRolesApi(aws)),
     organizations: once(async () => (await import("./aws/organizations.js")).createOrganizationsApi(aws)),
     eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
+    codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal: host.signal })),
+    cloudformation: once(async () => (await import("./aws/cloudformation.js")).createCloudFormationApi(aws)),
     cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(host, poolRegion),
+    sts: once(async () => (await import("./aws/sts.js")).createStsApi(host)),
+    cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(host, poolRegion),
     sleep,
     random: Math.random,
     fetch: (...args) => fetch(...args),

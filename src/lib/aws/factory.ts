@@ -61,7 +61,7 @@ export interface AwsClientFactory {
    * A factory for another account or region (an org run's target): same endpoint, user agent
    * and debug, its own clients; calls are counted into this factory's map too.
    */
-  derive(overrides: Pick<AwsSettings, "region" | "credentials" | "limiter">): AwsClientFactory;
+  derive?(overrides: Pick<AwsSettings, "region" | "credentials" | "limiter">): AwsClientFactory;
 }
 
 export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<string, number>): AwsClientFactory {
@@ -182,6 +182,9 @@ const SERVICE_NAMES: Record<string, string> = {
   STSClient: "STS",
   OrganizationsClient: "Organizations",
   EventBridgeClient: "EventBridge",
+  CognitoIdentityClient: "CognitoIdentity",
+  CodePipelineClient: "CodePipeline",
+  CloudFormationClient: "CloudFormation",
 };
 
 function serviceName(clientName: string): string {

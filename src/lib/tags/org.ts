@@ -1,4 +1,4 @@
-import type { AssumedCredentials, StsApi } from "../aws/sts.js";
+import type { AssumedCredentials, StsRolesApi } from "../aws/sts-roles.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Spinner } from "../output.js";
@@ -58,7 +58,7 @@ export interface ResolvedTargets {
 
 /** Accounts (--accounts, --org: ACTIVE ones; else the caller's) × regions (--regions, all: DescribeRegions; else the run's region). */
 export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "services" | "signal">): Promise<ResolvedTargets> {
-  const sts = await ctx.services.sts();
+  const sts = await ctx.services.stsRoles();
   const caller = await sts.callerIdentity(ctx.signal);
   let accounts: string[];
   if (options.org) {
@@ -79,7 +79,7 @@ type CredentialProvider = () => Promise<AssumedCredentials>;
  * clients): AssumeRole once, reuse until 5 minutes before expiry. The caller's own account
  * gets undefined: its own credentials.
  */
-export function credentialsPerAccount(caller: { account: string; arn: string }, roleName: string, sts: StsApi, now: () => number = Date.now) {
+export function credentialsPerAccount(caller: { account: string; arn: string }, roleName: string, sts: StsRolesApi, now: () => number = Date.now) {
   const partition = /^arn:([^:]+):/.exec(caller.arn)?.[1] ?? "aws";
   const providers = new Map<string, CredentialProvider>();
   let assumed = 0;
@@ -109,6 +109,7 @@ export function credentialsPerAccount(caller: { account: string; arn: string }, 
 
 /** A target's own AWS clients (region, credentials, per-API buckets) and services, on the run's context. */
 export function targetContext(ctx: Context, target: Target, credentials: CredentialProvider | undefined, progress: TargetProgress): TargetContext {
+  if (!ctx.aws.derive) throw new Error("this AWS client factory cannot build per-target clients (derive)");
   const aws = ctx.aws.derive({ region: target.region, credentials, limiter: targetLimiter(systemClock) });
   const services = createServices({ globals: { ...ctx.globals, region: target.region }, out: ctx.out, aws, signal: ctx.signal }, { sleep: ctx.services.sleep });
   const label = `${target.accountId}/${target.region}`;
