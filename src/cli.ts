@@ -9,7 +9,6 @@ import { version } from "./lib/version.js";
 import { legacy } from "./commands/legacy.js";
 import { register as registerCognito } from "./commands/cognito/register.js";
 import { register as registerDlq } from "./commands/dlq/register.js";
-import { register as registerPackage } from "./commands/package/register.js";
 import { register as registerTags } from "./commands/tags/register.js";
 
 /**
@@ -81,7 +80,6 @@ Examples:
   registerTags(program);
   registerCognito(program);
   registerDlq(program);
-  registerPackage(program);
   return program;
 }
 

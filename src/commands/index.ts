@@ -17,6 +17,7 @@ export interface CommandEntry {
 }
 
 export const groups: GroupEntry[] = [
+  { path: ["package"], summary: "zip a PHP, Go or Ruby program with a safe Node.js wrapper for Lambda; verify; run locally" },
   { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
 ];
 
@@ -27,4 +28,9 @@ export const commands: CommandEntry[] = [
   { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
+  { path: ["package", "php"], summary: "build a Lambda zip: a php script and its runtime plus a Node.js wrapper (php.js)", load: () => import("./package/php.js") },
+  { path: ["package", "go"], summary: "build a Lambda zip: a Go binary plus a Node.js wrapper (go.js)", load: () => import("./package/go.js") },
+  { path: ["package", "ruby"], summary: "build a Lambda zip: a ruby script and its runtime plus a Node.js wrapper (ruby.js)", load: () => import("./package/ruby.js") },
+  { path: ["package", "verify"], summary: "check a zip for Lambda: handler file, exec bits, CRLF shebangs, shared libraries, sizes (exit 3 with findings)", load: () => import("./package/verify.js") },
+  { path: ["deploy"], summary: "create or update a Lambda function from a zip and wait until Lambda has applied it", load: () => import("./deploy/deploy.js") },
 ];

@@ -1,4 +1,5 @@
 import { classifyHead, HEAD_BYTES } from "./detect.js";
+import { mb } from "./format.js";
 import { LAMBDA_LIMITS } from "./limits.js";
 import { WRAPPER_MARKER, type WrapperConfig } from "./wrapper.js";
 import { openZip, readEntryHead, type ZipEntryInfo } from "./zip-reader.js";
@@ -120,8 +121,4 @@ function parseWrapper(head: Buffer): WrapperConfig | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function mb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

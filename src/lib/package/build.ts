@@ -1,44 +1,28 @@
 import { resolve } from "node:path";
-import type { CommandResult, Context } from "../../lib/context.js";
-import { FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
-import { parseJsonArg, readTextArg } from "../../lib/input.js";
-import { invokeZipLocally } from "../../lib/package/invoke-local.js";
-import { planPackage } from "../../lib/package/layout.js";
-import { LAMBDA_LIMITS, type InputMode, type Language } from "../../lib/package/limits.js";
-import { mb } from "../../lib/package/verify.js";
-import { writeZip } from "../../lib/package/zip-writer.js";
-import { formatPackage } from "./format.js";
+import type { CommandResult, Context } from "../context.js";
+import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { parseJsonArg, readTextArg } from "../input.js";
+import { formatPackage, mb, type PackageResult } from "./format.js";
+import { invokeZipLocally } from "./invoke-local.js";
+import { planPackage } from "./layout.js";
+import { LAMBDA_LIMITS, type InputMode, type Language } from "./limits.js";
+import { writeZip } from "./zip-writer.js";
 
 export interface PackageOptions {
-  entry: string;
+  entry?: string;
+  out?: string;
   runtimeDir?: string;
   include?: string[];
   name?: string;
   input?: InputMode;
-  out: string;
   runLocal?: boolean;
   event?: string;
   localTimeout?: number;
 }
 
-export interface PackageResult {
-  zip: string;
-  language: Language;
-  handler: string;
-  input: InputMode;
-  /** What the wrapper runs, relative to the zip root. */
-  program: string;
-  architecture?: string;
-  entries: number;
-  zippedBytes: number;
-  unzippedBytes: number;
-  /** base64 SHA-256 of the zip: what Lambda reports as CodeSha256 after deploy. */
-  codeSha256: string;
-  warnings: string[];
-  invocation?: { result: unknown; durationMs: number };
-}
-
 export async function packageProgram(language: Language, options: PackageOptions, ctx: Context): Promise<CommandResult<PackageResult>> {
+  if (!options.entry) throw new UsageError("--entry is required", `pass the ${language === "go" ? "compiled binary" : `${language} script`} to run, e.g. --entry ${language === "go" ? "app" : `hello.${language === "php" ? "php" : "rb"}`}`);
+  if (!options.out) throw new UsageError("--out is required", "pass where to write the zip, e.g. --out function.zip");
   if (options.event !== undefined && !options.runLocal) throw new UsageError("--event only works with --run-local");
   // Read the event first: a bad event should fail before anything is written.
   const event = options.runLocal ? parseJsonArg(await readTextArg(options.event ?? "{}", "--event", ctx.stdin), "--event") : undefined;

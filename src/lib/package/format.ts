@@ -1,5 +1,23 @@
-import { mb, type VerifyReport } from "../../lib/package/verify.js";
-import type { PackageResult } from "./build.js";
+import type { InputMode, Language } from "./limits.js";
+import type { VerifyReport } from "./verify.js";
+
+export interface PackageResult {
+  zip: string;
+  language: Language;
+  handler: string;
+  input: InputMode;
+  /** What the wrapper runs, relative to the zip root. */
+  program: string;
+  architecture?: string;
+  entries: number;
+  zippedBytes: number;
+  unzippedBytes: number;
+  /** base64 SHA-256 of the zip: what Lambda reports as CodeSha256 after deploy. */
+  codeSha256: string;
+  warnings: string[];
+  invocation?: { result: unknown; durationMs: number };
+}
+
 
 export function formatPackage(result: PackageResult): string {
   return [
@@ -16,4 +34,8 @@ export function formatVerify(report: VerifyReport): string {
   if (report.findings.length === 0) lines.push("ok: no findings");
   for (const finding of report.findings) lines.push(`${finding.code}: ${finding.path ? `${finding.path}: ` : ""}${finding.message}`);
   return lines.join("\n");
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
