@@ -2,10 +2,10 @@ import { resolve } from "node:path";
 import type { CommandResult, Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { parseJsonArg, readTextArg } from "../input.js";
-import { formatPackage, mb, type PackageResult } from "./format.js";
+import { formatPackage, type PackageResult } from "./format.js";
 import { invokeZipLocally } from "./invoke-local.js";
 import { planPackage } from "./layout.js";
-import { LAMBDA_LIMITS, type InputMode, type Language } from "./limits.js";
+import { LAMBDA_LIMITS, mb, type InputMode, type Language } from "./limits.js";
 import { writeZip } from "./zip-writer.js";
 
 export interface PackageOptions {

@@ -4,8 +4,7 @@ import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../aws/la
 import type { CommandResult, Context } from "../context.js";
 import { AwsError, FailureError, InterruptedError, UsageError } from "../errors.js";
 import { changedSettings, DEFAULT_RUNTIME, formatDeploy, validateDeployOptions, type DeployOptions, type ValidDeployOptions, type DeployResult } from "./deploy-settings.js";
-import { mb } from "./format.js";
-import { LAMBDA_LIMITS } from "./limits.js";
+import { LAMBDA_LIMITS, mb } from "./limits.js";
 import { handlerFileMissing, inspectZip, wrapperHandler, type Finding, type VerifyReport } from "./verify.js";
 
 /** How long to wait for Lambda to finish an update. */

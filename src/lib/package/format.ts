@@ -1,4 +1,4 @@
-import type { InputMode, Language } from "./limits.js";
+import { mb, type InputMode, type Language } from "./limits.js";
 import type { VerifyReport } from "./verify.js";
 
 export interface PackageResult {
@@ -34,8 +34,4 @@ export function formatVerify(report: VerifyReport): string {
   if (report.findings.length === 0) lines.push("ok: no findings");
   for (const finding of report.findings) lines.push(`${finding.code}: ${finding.path ? `${finding.path}: ` : ""}${finding.message}`);
   return lines.join("\n");
-}
-
-export function mb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

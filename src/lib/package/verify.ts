@@ -1,6 +1,5 @@
 import { classifyHead, HEAD_BYTES } from "./detect.js";
-import { mb } from "./format.js";
-import { LAMBDA_LIMITS } from "./limits.js";
+import { LAMBDA_LIMITS, mb } from "./limits.js";
 import { WRAPPER_MARKER, type WrapperConfig } from "./wrapper.js";
 import { openZip, readEntryHead, type ZipEntryInfo } from "./zip-reader.js";
 
