@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CommandResult, Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
@@ -54,6 +55,7 @@ export async function packageProgram(language: Language, options: PackageOptions
   if (!options.runLocal) return { data, text: formatPackage(data) };
 
   ctx.out.info(formatPackage(data));
+  refuseForeignArchitecture(plan.wrapper.program, plan.architecture, out);
   try {
     data.invocation = await invokeZipLocally(out, plan.handler, event, (options.localTimeout ?? 30) * 1000, ctx.signal);
   } catch (error) {
@@ -62,4 +64,21 @@ export async function packageProgram(language: Language, options: PackageOptions
     throw new FailureError(`${plan.handler} failed locally: ${err.name}: ${err.message}`, `the zip is at ${out}; fix the program and package again`, { cause: error });
   }
   return { data, text: JSON.stringify(data.invocation.result) };
+}
+
+const HOST_ARCHITECTURE: Record<string, string> = { x64: "x86_64", arm64: "arm64" };
+
+/**
+ * A binary for the other architecture does not fail cleanly here: the kernel refuses it
+ * (ENOEXEC) and execvp hands it to /bin/sh, which prints nonsense about the bytes. Unless
+ * binfmt_misc runs it under QEMU, say so before trying.
+ */
+function refuseForeignArchitecture(program: string, architecture: string | undefined, out: string, host = HOST_ARCHITECTURE[process.arch] ?? process.arch): void {
+  if (!architecture || architecture === host || (architecture === "x86" && host === "x86_64")) return;
+  const emulator = { arm64: "qemu-aarch64", x86_64: "qemu-x86_64" }[architecture];
+  if (emulator && existsSync(`/proc/sys/fs/binfmt_misc/${emulator}`)) return;
+  throw new UsageError(
+    `--run-local: ${program} is built for ${architecture} and this machine is ${host}, so it cannot run here`,
+    `the zip is at ${out}; deploy it to an ${architecture} function, or build for ${host} to try it locally`,
+  );
 }
