@@ -165,7 +165,7 @@ try {
   execFileSync(process.execPath, [BIN, "package", "php", "--entry", "main.php", "--runtime-dir", "runtime", "--out", join(root, "warm.zip"), "-q"], { cwd: root, env: { ...process.env, AWSBLOG_STATS_FILE: statsFile } });
   console.log(`AWS calls made by awsblog package: ${readFileSync(statsFile, "utf8").trim()} (this run also warms the page cache)`);
   rmSync(join(root, "warm.zip"));
-  compare(root);
+  if (runs > 0) compare(root);
 } finally {
   if (keep) console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });
