@@ -17,8 +17,9 @@ export interface CommandEntry {
 }
 
 export const groups: GroupEntry[] = [
-  { path: ["package"], summary: "zip a PHP, Go or Ruby program with a safe Node.js wrapper for Lambda; verify; run locally" },
   { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
+  { path: ["cognito"], summary: "Cognito user pools: sign up, confirm, log in (SRP, MFA), cached tokens, authorized API calls" },
+  { path: ["package"], summary: "zip a PHP, Go or Ruby program with a safe Node.js wrapper for Lambda; verify; run locally" },
 ];
 
 export const commands: CommandEntry[] = [
@@ -28,6 +29,14 @@ export const commands: CommandEntry[] = [
   { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
+  { path: ["cognito", "signup"], summary: "register a user with the app client (SignUp); the password is never taken from argv", load: () => import("./cognito/signup.js") },
+  { path: ["cognito", "confirm"], summary: "confirm a signed-up user with the emailed/texted code (ConfirmSignUp)", load: () => import("./cognito/confirm.js") },
+  { path: ["cognito", "resend-code"], summary: "send a new confirmation code (ResendConfirmationCode)", load: () => import("./cognito/resend-code.js") },
+  { path: ["cognito", "login"], summary: "log in (USER_SRP_AUTH by default), answer MFA / new-password challenges, cache the tokens", load: () => import("./cognito/login.js") },
+  { path: ["cognito", "token"], summary: "print a cached token (the ID token by default), refreshing it with REFRESH_TOKEN_AUTH when expired", load: () => import("./cognito/token.js") },
+  { path: ["cognito", "whoami"], summary: "show the cached ID token's claims (no network call)", load: () => import("./cognito/whoami.js") },
+  { path: ["cognito", "logout"], summary: "forget a cached login (--all: every one); --global also signs out everywhere (GlobalSignOut)", load: () => import("./cognito/logout.js") },
+  { path: ["cognito", "call"], summary: "HTTP request with the cached ID token in Authorization (API Gateway Cognito authorizer); prints the body", load: () => import("./cognito/call.js") },
   { path: ["package", "php"], summary: "build a Lambda zip: a php script and its runtime plus a Node.js wrapper (php.js)", load: () => import("./package/php.js") },
   { path: ["package", "go"], summary: "build a Lambda zip: a Go binary plus a Node.js wrapper (go.js)", load: () => import("./package/go.js") },
   { path: ["package", "ruby"], summary: "build a Lambda zip: a ruby script and its runtime plus a Node.js wrapper (ruby.js)", load: () => import("./package/ruby.js") },
