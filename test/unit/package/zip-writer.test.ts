@@ -89,14 +89,22 @@ describe("writeZip", () => {
     const big = join(dir, "src", "big-mixed");
     // Text, then noise, then text: several chunks, both methods, 600 KB.
     writeFileSync(big, Buffer.concat([Buffer.from("handler ".repeat(30_000)), randomBytes(200_000), Buffer.from("event ".repeat(30_000))]));
-    const all: PlannedEntry[] = [...entries, { archivePath: "m/big-mixed", mode: FILE_MODE.regular, size: statSync(big).size, source: { path: big } }];
-    await writeZip(all, ["z/emptydir"], join(dir, "serial.zip"), { inFlight: 1, entryBufferBytes: 1, chunkBytes: 4096 });
+    // 1 KB of zeros, then noise: only a sample of the whole first 64 KB says "store".
+    const tricky = join(dir, "src", "tricky");
+    writeFileSync(tricky, Buffer.concat([Buffer.alloc(1024), randomBytes(99_000), Buffer.alloc(100_000)]));
+    const all: PlannedEntry[] = [
+      ...entries,
+      { archivePath: "m/big-mixed", mode: FILE_MODE.regular, size: statSync(big).size, source: { path: big } },
+      { archivePath: "m/tricky", mode: FILE_MODE.regular, size: statSync(tricky).size, source: { path: tricky } },
+    ];
+    await writeZip(all, ["z/emptydir"], join(dir, "serial.zip"), { inFlight: 1, entryBufferBytes: 1, chunkBytes: 1000 });
     await writeZip(all, ["z/emptydir"], join(dir, "parallel.zip"), { inFlight: 8, entryBufferBytes: 8 * 1024 * 1024, chunkBytes: 256 * 1024 });
     await writeZip(all, ["z/emptydir"], join(dir, "default.zip"));
     const serial = readFileSync(join(dir, "serial.zip"));
     expect(readFileSync(join(dir, "parallel.zip")).equals(serial)).toBe(true);
     expect(readFileSync(join(dir, "default.zip")).equals(serial)).toBe(true);
     expect(execFileSync("unzip", ["-tq", join(dir, "serial.zip")], { encoding: "utf8" })).toMatch(/No errors detected/);
+    expect(execFileSync("unzip", ["-Zl", join(dir, "serial.zip")], { encoding: "utf8" })).toMatch(/ stor 80-Jan-01 00:00 m\/tricky/);
   });
 
   it("decides from a sample of the start: stores a large file that starts incompressible, with no data descriptors", async () => {
