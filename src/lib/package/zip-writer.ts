@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { FailureError, UsageError } from "../errors.js";
 import { compareBytes, type PlannedEntry } from "./layout.js";
 import { FILE_MODE } from "./limits.js";
+import { centralHeader, endOfCentralDirectory, localHeader } from "./zip-format.js";
+import { BufferPool, Channel, changedSize, openSource, type Piece, type ZipItem } from "./zip-source.js";
 
 /**
  * A zip writer built for runtime trees (bench/package, issue #15):
@@ -52,106 +54,13 @@ const SAMPLE_BYTES = 64 * 1024;
 /** Stored when the sample shrinks by less than this fraction: deflate would only spend CPU. */
 const MIN_SAVING = 0.03;
 const COMPRESSION_LEVEL = 6;
-/** DOS date of 1980-01-01, time 00:00: the fixed timestamp of every entry. */
-const DOS_DATE = (0 << 9) | (1 << 5) | 1;
-const DOS_TIME = 0;
-const UNIX_VERSION_MADE_BY = (3 << 8) | 30;
 const MAX_32 = 0xffffffff;
 const MAX_ENTRIES = 0xffff;
 
 const deflateRawAsync = promisify(deflateRaw);
 
-type Source = { path: string } | { content: Buffer };
-
-interface Item {
-  name: Buffer;
-  mode: number;
-  size: number;
-  /** Undefined for directories. */
-  source?: Source;
-  label: string;
-}
-
-/**
- * Read buffers, reused: allocating a fresh one per read leaves tens of MB of garbage between
- * collections (and in malloc's free lists), which is most of the difference in peak RSS.
- */
-class BufferPool {
-  private free: Buffer[] = [];
-  constructor(readonly size: number) {}
-  get(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
-  }
-  put(buffer: Buffer): void {
-    if (this.free.length < 64) this.free.push(buffer);
-  }
-}
-
-/** A piece of an entry's output; `release` hands its buffer back once written. */
-interface Piece {
-  data: Buffer;
-  release?: () => void;
-}
-
-/** One entry's output on its way to the file, with backpressure beyond `limit` bytes. */
-class Channel {
-  private chunks: Piece[] = [];
-  private bytes = 0;
-  private released = false;
-  private done = false;
-  private failure: unknown;
-  private wakeConsumer?: () => void;
-  private wakeProducer?: () => void;
-  method: 0 | 8 = 8;
-  crc = 0;
-  readBytes = 0;
-
-  constructor(private readonly limit: number) {}
-
-  async push(piece: Piece): Promise<void> {
-    this.chunks.push(piece);
-    this.bytes += piece.data.length;
-    this.wakeConsumer?.();
-    while (this.bytes > this.limit && !this.released) {
-      await new Promise<void>((resolve) => (this.wakeProducer = resolve));
-    }
-  }
-
-  end(error?: unknown): void {
-    this.done = true;
-    this.failure = error;
-    this.wakeConsumer?.();
-    this.wakeProducer?.();
-  }
-
-  /** Lets a waiting producer go on (to see that the zip was abandoned). */
-  release(): void {
-    this.released = true;
-    this.wakeProducer?.();
-  }
-
-  /** Everything queued so far, or null when the entry is complete. */
-  async take(): Promise<Piece[] | null> {
-    for (;;) {
-      if (this.chunks.length > 0) {
-        const chunks = this.chunks;
-        this.chunks = [];
-        this.bytes = 0;
-        this.wakeProducer?.();
-        return chunks;
-      }
-      if (this.done) {
-        if (this.failure) throw this.failure;
-        return null;
-      }
-      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
-      this.wakeConsumer = undefined;
-    }
-  }
-}
-
 export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out: string, tuning: ZipTuning = DEFAULT_TUNING): Promise<ZipStats> {
-  const items: Item[] = [
+  const items: ZipItem[] = [
     ...entries.map((entry) => ({ name: Buffer.from(entry.archivePath), mode: entry.mode, size: entry.size, source: entry.source, label: entry.archivePath })),
     ...emptyDirs.map((dir) => ({ name: Buffer.from(`${dir}/`), mode: FILE_MODE.directory, size: 0, label: `${dir}/` })),
   ].sort((a, b) => compareBytes(a.label, b.label));
@@ -178,7 +87,7 @@ export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out
   return { entries: items.length, zippedBytes, unzippedBytes, codeSha256: await sha256(out) };
 }
 
-async function writeItems(file: FileHandle, items: Item[], tuning: ZipTuning, state: { aborted: boolean }): Promise<number> {
+async function writeItems(file: FileHandle, items: ZipItem[], tuning: ZipTuning, state: { aborted: boolean }): Promise<number> {
   const channels = new Array<Channel | undefined>(items.length);
   const pool = new BufferPool(tuning.chunkBytes);
   const producers: Promise<void>[] = [];
@@ -213,7 +122,7 @@ async function writeItems(file: FileHandle, items: Item[], tuning: ZipTuning, st
       const item = items[index]!;
       const channel = channels[index]!;
       const headerOffset = position;
-      await write([localHeader(item, 0, 0, 0)]);
+      await write([localHeader(item, 0, 0, 0, 0)]);
       const dataStart = position;
       for (let pieces = await channel.take(); pieces; pieces = await channel.take()) {
         await write(pieces.map((piece) => piece.data));
@@ -229,7 +138,7 @@ async function writeItems(file: FileHandle, items: Item[], tuning: ZipTuning, st
         method = 0;
         compressed = item.size;
       }
-      const header = localHeader(item, method, channel.crc >>> 0, compressed);
+      const header = localHeader(item, method, channel.crc >>> 0, compressed, item.size);
       await file.write(header, 0, header.length, headerOffset);
       if (position > MAX_32) throw new UsageError("the zip would exceed 4 GiB", "Lambda takes at most 250 MB unzipped: ship less");
       central.push(centralHeader(item, method, channel.crc >>> 0, compressed, headerOffset));
@@ -247,7 +156,7 @@ async function writeItems(file: FileHandle, items: Item[], tuning: ZipTuning, st
 }
 
 /** Reads, checks and (unless the sample says otherwise) deflates one entry into its channel. */
-async function produce(item: Item, channel: Channel, pool: BufferPool, state: { aborted: boolean }): Promise<void> {
+async function produce(item: ZipItem, channel: Channel, pool: BufferPool, state: { aborted: boolean }): Promise<void> {
   if (!item.source) return channel.end();
   const reader = await openSource(item, pool);
   try {
@@ -305,58 +214,8 @@ async function pays(sample: Buffer): Promise<boolean> {
   return deflated.length < sample.length * (1 - MIN_SAVING);
 }
 
-interface SourceReader {
-  next(): Promise<Piece | undefined>;
-  close(): Promise<void>;
-}
-
-async function openSource(item: Item, pool: BufferPool): Promise<SourceReader> {
-  const source = item.source!;
-  if ("content" in source) {
-    let offset = 0;
-    return {
-      next: async () => {
-        if (offset >= source.content.length) return undefined;
-        const data = source.content.subarray(offset, offset + pool.size);
-        offset += data.length;
-        return { data };
-      },
-      close: async () => {},
-    };
-  }
-  let handle: FileHandle;
-  try {
-    handle = await open(source.path, "r");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw new FailureError(`${item.label}: cannot read ${source.path} (${code})`, "it changed while packaging; run the command again", { cause: error });
-  }
-  let position = 0;
-  return {
-    async next() {
-      // One byte more than planned shows a file that grew since it was listed.
-      const want = Math.min(pool.size, Math.max(1, item.size - position + 1));
-      const buffer = pool.get();
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buffer, 0, want, position));
-      } catch (error) {
-        pool.put(buffer);
-        throw error;
-      }
-      position += bytesRead;
-      if (bytesRead === 0) {
-        pool.put(buffer);
-        return undefined;
-      }
-      return { data: buffer.subarray(0, bytesRead), release: () => pool.put(buffer) };
-    },
-    close: () => handle.close(),
-  };
-}
-
 /** Writes an entry's bytes again, uncompressed (the rare file whose sample compressed but whose whole did not). */
-async function copyStored(item: Item, write: (buffers: Buffer[]) => Promise<void>, pool: BufferPool): Promise<void> {
+async function copyStored(item: ZipItem, write: (buffers: Buffer[]) => Promise<void>, pool: BufferPool): Promise<void> {
   const reader = await openSource(item, pool);
   let total = 0;
   try {
@@ -373,64 +232,6 @@ async function copyStored(item: Item, write: (buffers: Buffer[]) => Promise<void
     await reader.close();
   }
   if (total !== item.size) throw changedSize(item, total);
-}
-
-function changedSize(item: Item, read: number): FailureError {
-  return new FailureError(`${item.label} changed size while packaging (listed at ${item.size} bytes, ${read > item.size ? "grew past that" : `read ${read}`})`, "run the command again once nothing is writing to the inputs");
-}
-
-/** Written with zeros before the data, then again with the method, CRC and sizes. */
-function localHeader(item: Item, method: number, crc: number, compressed: number): Buffer {
-  const header = Buffer.alloc(30 + item.name.length);
-  header.writeUInt32LE(0x04034b50, 0);
-  header.writeUInt16LE(method === 8 ? 20 : 10, 4);
-  header.writeUInt16LE(generalFlags(item), 6);
-  header.writeUInt16LE(method, 8);
-  header.writeUInt16LE(DOS_TIME, 10);
-  header.writeUInt16LE(DOS_DATE, 12);
-  header.writeUInt32LE(crc, 14);
-  header.writeUInt32LE(compressed, 18);
-  header.writeUInt32LE(method === 0 && compressed === 0 ? 0 : item.size, 22);
-  header.writeUInt16LE(item.name.length, 26);
-  header.writeUInt16LE(0, 28);
-  item.name.copy(header, 30);
-  return header;
-}
-
-function centralHeader(item: Item, method: number, crc: number, compressed: number, offset: number): Buffer {
-  const header = Buffer.alloc(46 + item.name.length);
-  header.writeUInt32LE(0x02014b50, 0);
-  header.writeUInt16LE(UNIX_VERSION_MADE_BY, 4);
-  header.writeUInt16LE(method === 8 ? 20 : 10, 6);
-  header.writeUInt16LE(generalFlags(item), 8);
-  header.writeUInt16LE(method, 10);
-  header.writeUInt16LE(DOS_TIME, 12);
-  header.writeUInt16LE(DOS_DATE, 14);
-  header.writeUInt32LE(crc, 16);
-  header.writeUInt32LE(compressed, 20);
-  header.writeUInt32LE(item.size, 24);
-  header.writeUInt16LE(item.name.length, 28);
-  // extra (30), comment (32), disk (34), internal attributes (36): zero
-  const dosDirectory = item.source ? 0 : 0x10;
-  header.writeUInt32LE(((item.mode << 16) | dosDirectory) >>> 0, 38);
-  header.writeUInt32LE(offset, 42);
-  item.name.copy(header, 46);
-  return header;
-}
-
-function endOfCentralDirectory(count: number, size: number, offset: number): Buffer {
-  const record = Buffer.alloc(22);
-  record.writeUInt32LE(0x06054b50, 0);
-  record.writeUInt16LE(count, 8);
-  record.writeUInt16LE(count, 10);
-  record.writeUInt32LE(size, 12);
-  record.writeUInt32LE(offset, 16);
-  return record;
-}
-
-/** Bit 11: the name is UTF-8 (set only when it is not plain ASCII, as Info-ZIP does). */
-function generalFlags(item: Item): number {
-  return item.name.some((byte) => byte > 0x7f) ? 0x0800 : 0;
 }
 
 /** Hashes the finished zip through one reused buffer. */
