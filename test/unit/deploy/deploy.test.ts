@@ -8,7 +8,7 @@ import type { DeployResult } from "../../../src/lib/package/deploy-settings.js";
 import { planPackage } from "../../../src/lib/package/layout.js";
 import { writeZip } from "../../../src/lib/package/zip-writer.js";
 import { awsblog } from "../../helpers/in-process.js";
-import { tempDir } from "./helpers.js";
+import { tempDir } from "../package/helpers.js";
 
 /** `awsblog deploy` in-process against an in-memory Lambda: create vs update, waits, refusals. */
 let dir: string;
