@@ -16,7 +16,7 @@ import { BufferPool, Channel, changedSize, openSource, type Piece, type ZipItem 
  *    entry being written streams straight to the file, the ones after it deflate at the same
  *    time (zlib's async API runs on libuv's thread pool, so on every core) into a buffer of at
  *    most `entryBufferBytes` each, then wait (backpressure) until it is their turn;
- *  - a file whose first SAMPLE_BYTES barely shrink at level 1 is stored, not deflated (already
+ *  - a file of 4 KB or more whose first SAMPLE_BYTES barely shrink at level 1 is stored, not deflated (already
  *    compressed data: .so, .phar, images); a deflated entry that came out no smaller than the
  *    file is rewritten stored, as Info-ZIP does;
  *  - the local header is written first and its CRC and sizes are filled in once the entry is
@@ -50,7 +50,10 @@ export const DEFAULT_TUNING: ZipTuning = { inFlight: 3, entryBufferBytes: 256 * 
 /** zlib's output pieces: smaller ones leave less garbage between collections. */
 const DEFLATE_CHUNK_BYTES = 16 * 1024;
 
-const SAMPLE_BYTES = 64 * 1024;
+/** Enough to tell compressed or random bytes from text and code, cheap at level 1. */
+const SAMPLE_BYTES = 16 * 1024;
+/** Below this, deflate (and store if it did not pay) as Info-ZIP does: a sample says little. */
+const SAMPLE_MIN_FILE = 4 * 1024;
 /** Stored when the sample shrinks by less than this fraction: deflate would only spend CPU. */
 const MIN_SAVING = 0.03;
 const COMPRESSION_LEVEL = 6;
@@ -161,7 +164,7 @@ async function produce(item: ZipItem, channel: Channel, pool: BufferPool, state:
   const reader = await openSource(item, pool);
   try {
     // The sample is the first SAMPLE_BYTES whatever the read size, so the choice never
-    // depends on tuning. Files no bigger than a sample are deflated (stored if that did not pay).
+    // depends on tuning. Small files are deflated (and stored if that did not pay).
     const head: Piece[] = [];
     for (let seen = 0; seen < Math.min(SAMPLE_BYTES, item.size); ) {
       const piece = await reader.next();
@@ -170,7 +173,7 @@ async function produce(item: ZipItem, channel: Channel, pool: BufferPool, state:
       seen += piece.data.length;
     }
     const sample = () => Buffer.concat(head.map((piece) => piece.data)).subarray(0, SAMPLE_BYTES);
-    channel.method = item.size === 0 || (item.size > SAMPLE_BYTES && !(await pays(sample()))) ? 0 : 8;
+    channel.method = item.size === 0 || (item.size >= SAMPLE_MIN_FILE && !(await pays(sample()))) ? 0 : 8;
     const next = async () => head.shift() ?? (await reader.next());
     let chunk = await next();
     const deflate = channel.method === 8 ? createDeflateRaw({ level: COMPRESSION_LEVEL, chunkSize: DEFLATE_CHUNK_BYTES }) : undefined;

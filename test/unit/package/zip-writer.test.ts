@@ -89,15 +89,15 @@ describe("writeZip", () => {
     const big = join(dir, "src", "big-mixed");
     // Text, then noise, then text: several chunks, both methods, 600 KB.
     writeFileSync(big, Buffer.concat([Buffer.from("handler ".repeat(30_000)), randomBytes(200_000), Buffer.from("event ".repeat(30_000))]));
-    // 1 KB of zeros, then noise: only a sample of the whole first 64 KB says "store".
+    // 200 bytes of zeros, then noise: only a sample of the whole first 16 KB says "store".
     const tricky = join(dir, "src", "tricky");
-    writeFileSync(tricky, Buffer.concat([Buffer.alloc(1024), randomBytes(99_000), Buffer.alloc(100_000)]));
+    writeFileSync(tricky, Buffer.concat([Buffer.alloc(200), randomBytes(99_000), Buffer.alloc(100_000)]));
     const all: PlannedEntry[] = [
       ...entries,
       { archivePath: "m/big-mixed", mode: FILE_MODE.regular, size: statSync(big).size, source: { path: big } },
       { archivePath: "m/tricky", mode: FILE_MODE.regular, size: statSync(tricky).size, source: { path: tricky } },
     ];
-    await writeZip(all, ["z/emptydir"], join(dir, "serial.zip"), { inFlight: 1, entryBufferBytes: 1, chunkBytes: 1000 });
+    await writeZip(all, ["z/emptydir"], join(dir, "serial.zip"), { inFlight: 1, entryBufferBytes: 1, chunkBytes: 100 });
     await writeZip(all, ["z/emptydir"], join(dir, "parallel.zip"), { inFlight: 8, entryBufferBytes: 8 * 1024 * 1024, chunkBytes: 256 * 1024 });
     await writeZip(all, ["z/emptydir"], join(dir, "default.zip"));
     const serial = readFileSync(join(dir, "serial.zip"));
@@ -110,10 +110,22 @@ describe("writeZip", () => {
   it("decides from a sample of the start: stores a large file that starts incompressible, with no data descriptors", async () => {
     const noise = join(dir, "src", "noise-large");
     // Deflating the whole would pay (zeros), so only the sample can have chosen to store it.
-    writeFileSync(noise, Buffer.concat([randomBytes(70_000), Buffer.alloc(230_000)]));
+    writeFileSync(noise, Buffer.concat([randomBytes(20_000), Buffer.alloc(280_000)]));
     const out = join(dir, "large-noise.zip");
-    await writeZip([{ archivePath: "lib/ext.so", mode: FILE_MODE.regular, size: 300_000, source: { path: noise } }], [], out);
-    expect(execFileSync("unzip", ["-Zl", out], { encoding: "utf8" })).toMatch(/300000 b-\s+300000 stor 80-Jan-01 00:00 lib\/ext\.so/);
+    // Below 4 KB there is no sample: deflated, then rewritten stored because it did not shrink.
+    const small = randomBytes(3000);
+    await writeZip(
+      [
+        { archivePath: "lib/ext.so", mode: FILE_MODE.regular, size: 300_000, source: { path: noise } },
+        { archivePath: "lib/small.so", mode: FILE_MODE.regular, size: 3000, source: { content: small } },
+      ],
+      [],
+      out,
+    );
+    const listing = execFileSync("unzip", ["-Zl", out], { encoding: "utf8" });
+    expect(listing).toMatch(/300000 b-\s+300000 stor 80-Jan-01 00:00 lib\/ext\.so/);
+    expect(listing).toMatch(/3000 b-\s+3000 stor 80-Jan-01 00:00 lib\/small\.so/);
+    expect(execFileSync("unzip", ["-p", out, "lib/small.so"]).equals(small)).toBe(true);
     const zip = readFileSync(out);
     expect(zip.readUInt16LE(6) & 0x08).toBe(0); // general purpose flag bit 3: no data descriptor
     expect(zip.readUInt32LE(18)).toBe(300_000); // sizes are in the local header
