@@ -7,7 +7,6 @@ import { createOutput } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
 import { version } from "./lib/version.js";
 import { legacy } from "./commands/legacy.js";
-import { register as registerDlq } from "./commands/dlq/register.js";
 import { register as registerTags } from "./commands/tags/register.js";
 
 /**
@@ -77,7 +76,6 @@ Examples:
   legacy.io = io;
   legacy.onExit = onExit;
   registerTags(program);
-  registerDlq(program);
   return program;
 }
 
