@@ -7,7 +7,6 @@ import { createOutput } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
 import { version } from "./lib/version.js";
 import { legacy } from "./commands/legacy.js";
-import { register as registerPackage } from "./commands/package/register.js";
 
 /**
  * Builds the commander program from the manifest (`src/commands/index.ts`). Every command is
@@ -75,7 +74,6 @@ Examples:
   }
   legacy.io = io;
   legacy.onExit = onExit;
-  registerPackage(program);
   return program;
 }
 
