@@ -6,7 +6,6 @@ import { ExitCode, exitCodeOf } from "./lib/errors.js";
 import { createOutput } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
 import { version } from "./lib/version.js";
-import { legacy } from "./commands/legacy.js";
 
 /**
  * Builds the commander program from the manifest (`src/commands/index.ts`). Every command is
@@ -72,8 +71,6 @@ Examples:
       if (entry) declare(sub, (await entry.load()).default, io, onExit);
     });
   }
-  legacy.io = io;
-  legacy.onExit = onExit;
   return program;
 }
 

@@ -30,7 +30,7 @@ describe("the CLI spine", () => {
   it("--help lists every command group and the exit codes", async () => {
     const run = await awsblog(["--help"]);
     expect(run.code).toBe(0);
-    expect(TOP_LEVEL).toEqual(expect.arrayContaining(["approve", "reject", "heartbeat", "approval"]));
+    expect(TOP_LEVEL).toEqual(expect.arrayContaining(["approve", "reject", "heartbeat", "approval", "tags", "tag-audit", "cognito", "dlq", "package", "deploy", "saml", "pipeline"]));
     for (const name of TOP_LEVEL) expect(run.stdout).toMatch(new RegExp(`^\\s+${name}\\b`, "m"));
     expect(run.stdout).toContain("130 interrupted");
   });
