@@ -43,8 +43,7 @@ export async function readRegularFile(path: string, flag: string): Promise<Buffe
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code;
-    throw new UsageError(`${flag}: cannot read ${path} (${why})`, "check the path and its permissions", { cause: error });
+    throw new UsageError(`${flag}: cannot read ${path} (${code})`, "check the path and its permissions", { cause: error });
   }
   try {
     const info = await handle.stat();

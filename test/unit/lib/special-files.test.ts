@@ -37,7 +37,7 @@ describe("special files as file inputs", () => {
   });
 
   it("a missing file says so with a hint", async () => {
-    expect(formatError(await failure(readTextFile(join(dir, "nope.json"), "--policy")))).toMatch(/--policy: cannot read .*nope\.json \(no such file\) — check the path/);
+    expect(formatError(await failure(readTextFile(join(dir, "nope.json"), "--policy")))).toMatch(/--policy: cannot read .*nope\.json \(ENOENT\) — check the path/);
   });
 
   it("non-UTF-8 text is refused (exit 2) instead of being misread", async () => {
