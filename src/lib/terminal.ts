@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- matching control characters is this module's purpose */
 /**
  * Text that came from outside (task results, DLQ error messages, file contents, flag values)
  * may carry terminal control sequences: a CSI that moves the cursor or clears the screen, an
