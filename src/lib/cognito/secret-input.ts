@@ -82,6 +82,6 @@ export function createSecretInput(options: SecretInputOptions): SecretInput {
 }
 
 function nonEmpty(value: string, label: string): string {
-  if (value === "") throw new UsageError(`${label} is empty`);
+  if (value === "") throw new UsageError(`${label} is empty`, "enter a value, or run the command again");
   return value;
 }

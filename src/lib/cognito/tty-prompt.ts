@@ -18,7 +18,7 @@ export interface PromptOptions {
 
 export function promptLine(question: string, { input, output, hidden }: PromptOptions): Promise<string> {
   if (!input.isTTY || typeof input.setRawMode !== "function") {
-    return Promise.reject(new UsageError("cannot prompt: stdin is not a terminal"));
+    return Promise.reject(new UsageError("cannot prompt: stdin is not a terminal", "pass the value with its flag or on stdin (see --help)"));
   }
   const setRawMode = input.setRawMode.bind(input);
   output.write(question);
@@ -35,7 +35,7 @@ export function promptLine(question: string, { input, output, hidden }: PromptOp
     const onData = (chunk: Buffer | string) => {
       for (const ch of chunk.toString("utf8")) {
         if (ch === "\r" || ch === "\n" || ch === "\u0004") return finish();
-        if (ch === "\u0003") return finish(new InterruptedError("interrupted at the prompt"));
+        if (ch === "\u0003") return finish(new InterruptedError("interrupted at the prompt", "nothing was sent; run the command again"));
         if (ch === "\u007f" || ch === "\b") {
           if (line.length > 0) {
             line = [...line].slice(0, -1).join("");

@@ -58,7 +58,7 @@ export async function loadRules(
 function parseText(text: string, path: string): unknown {
   try {
     // YAML is a superset of JSON, but JSON.parse gives clearer errors for .json files.
-    return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { logLevel: "error" }); // YAML warnings would print multi-line Node warnings
   } catch (error) {
     const kind = /\.json$/i.test(path) ? "JSON" : "YAML";
     throw new UsageError(`--policy ${path} is not valid ${kind}: ${(error as Error).message.split("\n")[0]}`, "fix the file and run again", {

@@ -50,7 +50,7 @@ describe("the CLI spine", () => {
   });
 
   it("unknown options and bad --output values are usage errors (exit 2) in one line", async () => {
-    for (const args of [["approve", "--bogus"], ["-o", "yaml", "approve"], ["nosuchcommand"]]) {
+    for (const args of [["approve", "--bogus"], ["-o", "xml", "approve"], ["nosuchcommand"]]) {
       const run = await runCli(args);
       expect(run.code).toBe(2);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
@@ -65,11 +65,11 @@ describe("the CLI spine", () => {
     expect(run.stderr).toBe("");
   });
 
-  it("a group without its subcommand shows its help on stderr and exits 2; help <group> exits 0", async () => {
+  it("a group without its subcommand is one usage line (exit 2); help <group> exits 0", async () => {
     const bare = await runCli(["dlq"]);
     expect(bare.code).toBe(2);
     expect(bare.stdout).toBe("");
-    expect(bare.stderr).toContain("Usage: awsblog dlq");
+    expect(bare.stderr).toMatch(/^awsblog: "dlq" needs a subcommand: inspect, .* — see awsblog dlq --help\n$/);
     const help = await runCli(["help", "dlq"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: awsblog dlq");
