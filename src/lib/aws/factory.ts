@@ -87,7 +87,7 @@ export function createAwsClientFactory(settings: AwsSettings): AwsClientFactory 
     const { NodeHttpHandler } = await import("@smithy/node-http-handler");
     const config: Record<string, unknown> = {
       retryMode: "adaptive",
-      maxAttempts: overrides.maxAttempts ?? settings.maxAttempts ?? 5,
+      maxAttempts: overrides.maxAttempts ?? settings.maxAttempts ?? attemptsFromEnv(settings.env ?? process.env) ?? 5,
       customUserAgent: [[settings.userAgent.name, settings.userAgent.version]],
       logger,
       requestHandler: new NodeHttpHandler({
@@ -112,6 +112,12 @@ export function createAwsClientFactory(settings: AwsSettings): AwsClientFactory 
   }
 
   return { client, calls };
+}
+
+/** AWS_MAX_ATTEMPTS, as the AWS CLI and SDKs read it (1–20). */
+function attemptsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number(env.AWS_MAX_ATTEMPTS);
+  return Number.isInteger(n) && n >= 1 && n <= 20 ? n : undefined;
 }
 
 /** The larger of two timeouts where 0 means "none" (and so wins). */

@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import yazl from "yazl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
@@ -70,6 +72,32 @@ describe("a never-answering endpoint: every AWS command ends within its timeouts
     const run = await awsblog(["approve", "--token", "t", "--endpoint-url", hung.url, "--cli-read-timeout", "0.2"]);
     expect(run.stderr).not.toMatch(/node-http-handler/);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  }, 20_000);
+
+  it("an endpoint that never completes the connection: --cli-connect-timeout ends it", async () => {
+    const holder = spawn("python3", [fileURLToPath(new URL("./full-backlog.py", import.meta.url))], { stdio: ["pipe", "pipe", "inherit"] });
+    try {
+      const port = await new Promise<string>((resolve) => holder.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())));
+      const started = Date.now();
+      const run = await awsblog(["heartbeat", "--token", "t", "--endpoint-url", `http://127.0.0.1:${port}`, "--cli-connect-timeout", "0.3"], {
+        env: { AWS_MAX_ATTEMPTS: "2" },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^awsblog: StepFunctions SendTaskHeartbeat timed out: no connection to the endpoint within 0\.3 s — .*--cli-connect-timeout\n$/);
+      expect(Date.now() - started).toBeLessThan(4_000);
+    } finally {
+      holder.stdin.end();
+      holder.kill();
+    }
+  }, 20_000);
+
+  it("AWS_MAX_ATTEMPTS=1: one attempt, so the timeout ends the call at once", async () => {
+    const before = hung.connections;
+    const started = Date.now();
+    const run = await awsblog(["approve", "--token", "t", "--endpoint-url", hung.url, "--cli-read-timeout", "0.3"], { env: { AWS_MAX_ATTEMPTS: "1" } });
+    expect(run.code).toBe(1);
+    expect(hung.connections - before).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2_000);
   }, 20_000);
 
   it("--cli-read-timeout and --cli-connect-timeout take seconds ≥ 0; anything else is exit 2", async () => {
