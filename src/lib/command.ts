@@ -24,8 +24,16 @@ export interface OptionSpec<T> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OptionSpecs = Record<string, OptionSpec<any>>;
 
-/** The options object a handler receives, derived from the declaration. */
-export type OptionsOf<S extends OptionSpecs> = { [K in keyof S]: S[K] extends OptionSpec<infer T> ? T : never };
+type ValueOf<O> = O extends OptionSpec<infer T> ? T : never;
+type MaybeAbsent<S extends OptionSpecs> = { [K in keyof S]: undefined extends ValueOf<S[K]> ? K : never }[keyof S];
+
+/**
+ * The options object a handler receives, derived from the declaration: an option without a
+ * default may be absent, one with a default is always there.
+ */
+export type OptionsOf<S extends OptionSpecs> = {
+  [K in keyof S as K extends MaybeAbsent<S> ? never : K]: ValueOf<S[K]>;
+} & { [K in MaybeAbsent<S>]?: ValueOf<S[K]> };
 
 export interface ArgSpec {
   /** `<zip>`, `[pipeline]`, `<command...>`. */

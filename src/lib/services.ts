@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AwsClientFactory } from "./aws/factory.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
 import type { CognitoApi } from "./aws/cognito.js";
@@ -10,6 +11,7 @@ import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
+import type { PromptOptions } from "./cognito/tty-prompt.js";
 import type { Context } from "./context.js";
 import { sleep } from "./retry.js";
 
@@ -40,6 +42,10 @@ export interface Services {
   random(): number;
   /** HTTP for non-AWS calls (cognito call, IdP sign-in). */
   fetch: typeof fetch;
+  /** Secret random bytes (the SRP private value); tests pin them. */
+  randomBytes(size: number): Buffer;
+  /** One line typed on the terminal (`output` is ctx.stderr, never stdout); tests answer it. */
+  prompt(question: string, options: PromptOptions): Promise<string>;
 }
 
 type ServiceHost = Pick<Context, "aws" | "globals" | "out" | "signal">;
@@ -63,6 +69,8 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     sleep,
     random: Math.random,
     fetch: (...args) => fetch(...args),
+    randomBytes: (size) => randomBytes(size),
+    prompt: async (question, options) => (await import("./cognito/tty-prompt.js")).promptLine(question, options),
   };
   return { ...built, ...overrides };
 }

@@ -19,6 +19,8 @@ export interface InProcessOptions {
   now?: () => Date;
   /** Lets the test press Ctrl-C: call `interrupt()` while the command runs. */
   interrupts?: Interrupts;
+  /** Sees stdout as it is written (long-running commands such as `approval serve`). */
+  onStdout?: (text: string) => void;
 }
 
 export interface Interrupts {
@@ -26,6 +28,12 @@ export interface Interrupts {
   interrupt(): void;
   /** Resolves once the command listens for Ctrl-C (it is running). */
   readonly listening: Promise<void>;
+}
+
+export interface InProcessRun extends Omit<CliRun, "code"> {
+  code: number;
+  /** True when a second Ctrl-C asked to leave at once. */
+  exitedEarly: boolean;
 }
 
 export function interrupts(): Interrupts & { attach(handler: () => void): () => void } {
@@ -43,7 +51,7 @@ export function interrupts(): Interrupts & { attach(handler: () => void): () => 
   };
 }
 
-export async function awsblog(args: string[], options: InProcessOptions = {}): Promise<CliRun & { exitedEarly: boolean }> {
+export async function awsblog(args: string[], options: InProcessOptions = {}): Promise<InProcessRun> {
   let stdout = "";
   let stderr = "";
   const capture = (sink: (text: string) => void) => {
@@ -51,7 +59,10 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
     stream.on("data", (chunk: Buffer) => sink(chunk.toString()));
     return Object.assign(stream, { isTTY: options.tty ?? false, columns: 100 });
   };
-  const out = capture((text) => (stdout += text));
+  const out = capture((text) => {
+    stdout += text;
+    options.onStdout?.(text);
+  });
   const err = capture((text) => (stderr += text));
   const stdin = typeof options.input === "object" ? options.input : Readable.from([options.input ?? ""]);
   Object.assign(stdin, { isTTY: options.tty ?? false });

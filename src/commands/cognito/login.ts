@@ -1,61 +1,83 @@
+import { clientIdFlag, clientSecretFlag, PASSWORD_HELP, usernameFlag } from "../../lib/cognito/flags.js";
 import { tryDecodeClaims } from "../../lib/cognito/jwt.js";
 import { runLogin, type LoginFlow } from "../../lib/cognito/login-flow.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
+import { checkPrint, checkValue, clientSecretOf, clip, cognitoApi, explained, regionOfPool, required, secretInput, tokenCache } from "../../lib/cognito/shared.js";
 import type { CachedLogin } from "../../lib/cognito/token-cache.js";
+import { tokenOutput, type TokenOutput } from "../../lib/cognito/token-output.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
-import { checkPrint, clientSecretOf, cognitoApi, explained, regionOfPool, secretInput, tokenCache, type CognitoDeps } from "./shared.js";
-import { tokenOutput, type TokenOutput } from "./token-output.js";
 
-export interface LoginOptions {
-  clientId: string;
-  username: string;
-  userPoolId?: string;
-  flow?: string;
-  mfaCode?: string;
-  clientSecret?: string;
-  print?: string;
-  passwordStdin?: boolean;
-  newPasswordStdin?: boolean;
-}
+const flags = {
+  clientId: clientIdFlag(),
+  username: usernameFlag(),
+  userPoolId: opt.string("--user-pool-id <id>", "user pool id, e.g. us-east-1_AbC123 (needed for SRP; its prefix gives the region)"),
+  flow: opt.stringWithDefault("--flow <flow>", "srp (USER_SRP_AUTH) or password (USER_PASSWORD_AUTH)", "srp"),
+  mfaCode: opt.string("--mfa-code <c>", "SMS or authenticator code, if Cognito asks (else a prompt)"),
+  clientSecret: clientSecretFlag(),
+  print: opt.string("--print <token>", "print only this token: id, access or refresh"),
+  passwordStdin: opt.flag("--password-stdin", PASSWORD_HELP),
+  newPasswordStdin: opt.flag(
+    "--new-password-stdin",
+    "for NEW_PASSWORD_REQUIRED: read the new password from stdin (line 2 with --password-stdin); else $AWSBLOG_NEW_PASSWORD or a prompt",
+  ),
+};
+
+export default defineCommand({
+  options: flags,
+  help: `Tokens are cached (files 0600) in $AWSBLOG_CONFIG_DIR, else $XDG_CONFIG_HOME/awsblog, else ~/.config/awsblog.
+-o json prints {idToken, accessToken, refreshToken, expiresAt, username}.`,
+  examples: [
+    `awsblog cognito login --client-id "$CLIENT_ID" --username jdoe --user-pool-id us-east-1_AbC123`,
+    `printf '%s\\n' "$PW" | awsblog cognito login --client-id "$CLIENT_ID" --username jdoe --flow password --password-stdin --print id`,
+  ],
+  run: login,
+});
 
 /** Logs in (SRP by default), answers the challenges, caches the tokens. */
-export async function login(options: LoginOptions, ctx: Context, deps: CognitoDeps = {}): Promise<CommandResult<TokenOutput | string>> {
+async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<TokenOutput | string>> {
+  const clientId = required(options.clientId, "--client-id <id>", "the app client id");
+  const username = required(options.username, "--username <u>", "the username");
   const flow = (options.flow ?? "srp") as LoginFlow;
-  if (flow !== "srp" && flow !== "password") throw new UsageError(`--flow must be srp or password, got "${options.flow}"`);
+  if (flow !== "srp" && flow !== "password") throw new UsageError(`--flow must be srp or password, got "${clip(options.flow)}"`, "e.g. --flow password");
+  if (options.mfaCode !== undefined) checkValue(options.mfaCode, "--mfa-code");
   const print = checkPrint(options.print, ["id", "access", "refresh"]);
   const region = regionOfPool(options.userPoolId);
   if (flow === "srp" && !options.userPoolId) {
     throw new UsageError("--flow srp (the default) needs --user-pool-id", "pass --user-pool-id <region_id> (SRP mixes the pool name into the proof), or use --flow password");
   }
-  // Every input is gathered before the first call: a missing password sends nothing.
+  // Every input is gathered, and the cache checked, before the first call: a missing password
+  // or an unsafe cache sends nothing.
+  const cache = tokenCache(ctx);
+  await cache.check();
   const clientSecret = clientSecretOf(options, ctx);
-  const secrets = secretInput(ctx, deps, options);
+  const secrets = secretInput(ctx, options);
   const password = await secrets.password();
-  const api = await cognitoApi(ctx, deps, region);
+  const api = await cognitoApi(ctx, region);
 
   const outcome = await explained(
     () =>
       runLogin(api, {
-        clientId: options.clientId,
-        username: options.username,
+        clientId,
+        username,
         userPoolId: options.userPoolId,
         flow,
         clientSecret,
         password,
         mfaCode: options.mfaCode,
         secrets,
-        srp: deps.srp,
+        srp: { randomBytes: (size) => ctx.services.randomBytes(size), now: ctx.now },
       }),
-    { flow, username: options.username, hasSecret: Boolean(clientSecret) },
+    { flow, username, hasSecret: Boolean(clientSecret) },
   );
   const claims = tryDecodeClaims(outcome.tokens.idToken);
   const cognitoUsername = typeof claims?.["cognito:username"] === "string" ? claims["cognito:username"] : outcome.challengeUsername;
   const now = ctx.now();
   const entry: CachedLogin = {
     version: 1,
-    clientId: options.clientId,
-    username: options.username,
+    clientId,
+    username,
     cognitoUsername,
     userPoolId: options.userPoolId ?? poolFromIssuer(claims?.iss),
     region: region ?? ctx.globals.region ?? regionFromIssuer(claims?.iss),
@@ -65,9 +87,8 @@ export async function login(options: LoginOptions, ctx: Context, deps: CognitoDe
     expiresAt: new Date(now.getTime() + (outcome.tokens.expiresIn ?? 3600) * 1000).toISOString(),
     loggedInAt: now.toISOString(),
     // REFRESH_TOKEN_AUTH hashes Cognito's own username (the sub in email-as-username pools).
-    refreshSecretHash: maybeSecretHash(clientSecret, cognitoUsername, options.clientId),
+    refreshSecretHash: maybeSecretHash(clientSecret, cognitoUsername, clientId),
   };
-  const cache = tokenCache(ctx, deps);
   const file = await cache.save(entry);
   ctx.out.debug(`cached the login in ${file}`);
   if (outcome.challenges.length > 0) ctx.out.debug(`answered challenges: ${outcome.challenges.join(", ")}`);
@@ -77,17 +98,15 @@ export async function login(options: LoginOptions, ctx: Context, deps: CognitoDe
     if (!token) throw new FailureError("Cognito returned no refresh token for this login", "print the id or access token instead");
     return { data: token, text: token };
   }
-  const data = tokenOutput(entry, true);
   return {
-    data,
-    text: `logged in as ${options.username}; tokens valid until ${entry.expiresAt}, cached in ${cache.dir}\nprint one with: awsblog cognito token --print id`,
+    data: tokenOutput(entry, true),
+    text: `logged in as ${username}; tokens valid until ${entry.expiresAt}, cached in ${cache.dir}\nprint one with: awsblog cognito token --print id`,
   };
 }
 
 /** The region of the pool that issued the token (for refreshing later). */
 function regionFromIssuer(iss: unknown): string | undefined {
-  const pool = poolFromIssuer(iss);
-  return pool?.split("_")[0];
+  return poolFromIssuer(iss)?.split("_")[0];
 }
 
 /** `https://cognito-idp.<region>.amazonaws.com/<pool id>` → the pool id. */

@@ -1,16 +1,25 @@
-import { selectLogin, type CachedLogin } from "../../lib/cognito/token-cache.js";
+import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
+import { currentLogin } from "../../lib/cognito/session.js";
+import { checkSelector, cognitoApi, explained, tokenCache } from "../../lib/cognito/shared.js";
+import { pickLogin, type CacheListing, type CachedLogin } from "../../lib/cognito/token-cache.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError } from "../../lib/errors.js";
-import { currentLogin } from "./session.js";
-import { cognitoApi, explained, tokenCache, type CognitoDeps } from "./shared.js";
 
-export interface LogoutOptions {
-  clientId?: string;
-  username?: string;
-  all?: boolean;
-  global?: boolean;
-  clientSecret?: string;
-}
+const flags = {
+  ...selectFlags(),
+  all: opt.flag("--all", "forget every cached login"),
+  global: opt.flag("--global", "also revoke the user's tokens on every device (GlobalSignOut)"),
+  clientSecret: clientSecretFlag("the app client's secret, if an expired login must be refreshed for --global"),
+};
+
+export default defineCommand({
+  options: flags,
+  examples: ["awsblog cognito logout --global"],
+  run: logout,
+});
+
+type LogoutOptions = OptionsOf<typeof flags>;
 
 export interface LogoutResult {
   loggedOut: { clientId: string; username: string }[];
@@ -23,15 +32,21 @@ export interface LogoutResult {
  * if that call fails for any reason but an already-invalid token, the cache is kept so the
  * user can retry.
  */
-export async function logout(options: LogoutOptions, ctx: Context, deps: CognitoDeps = {}): Promise<CommandResult<LogoutResult>> {
-  const cache = tokenCache(ctx, deps);
-  const entries = await cache.list();
-  const targets = options.all ? entries : pick(entries, options);
+async function logout(options: LogoutOptions, ctx: Context): Promise<CommandResult<LogoutResult>> {
+  checkSelector(options);
+  const cache = tokenCache(ctx);
+  const listing = await cache.list();
+  const targets = options.all ? listing.entries : pick(listing, options, ctx);
+  if (options.all) {
+    // Unreadable entries cannot be logged out of, only forgotten: --all is the way to clear them.
+    for (const { file } of listing.unreadable) await cache.removeFile(file);
+    if (listing.unreadable.length > 0) ctx.out.info(`removed ${listing.unreadable.length} unreadable cache entr${listing.unreadable.length === 1 ? "y" : "ies"}`);
+  }
   if (targets.length === 0) return { data: { loggedOut: [], globalSignOut: false }, text: "no cached login: nothing to do" };
 
   let signedOut = false;
   if (options.global) {
-    for (const target of targets) signedOut = (await signOutEverywhere(ctx, deps, target, options.clientSecret)) || signedOut;
+    for (const target of targets) signedOut = (await signOutEverywhere(ctx, target, options.clientSecret)) || signedOut;
   }
   for (const target of targets) await cache.remove(target);
   const loggedOut = targets.map((t) => ({ clientId: t.clientId, username: t.username }));
@@ -42,15 +57,15 @@ export async function logout(options: LogoutOptions, ctx: Context, deps: Cognito
   };
 }
 
-function pick(entries: CachedLogin[], options: LogoutOptions): CachedLogin[] {
-  if (entries.length === 0) return [];
-  return [selectLogin(entries, options).entry];
+function pick(listing: CacheListing, options: LogoutOptions, ctx: Context): CachedLogin[] {
+  if (listing.entries.length === 0 && listing.unreadable.length === 0) return [];
+  return [pickLogin(listing, options, (message) => ctx.out.warn(message)).entry];
 }
 
-async function signOutEverywhere(ctx: Context, deps: CognitoDeps, target: CachedLogin, clientSecret?: string): Promise<boolean> {
+async function signOutEverywhere(ctx: Context, target: CachedLogin, clientSecret?: string): Promise<boolean> {
   try {
-    const { entry } = await currentLogin(ctx, { ...deps }, { clientId: target.clientId, username: target.username, clientSecret });
-    const api = await cognitoApi(ctx, deps, entry.region);
+    const { entry } = await currentLogin(ctx, { clientId: target.clientId, username: target.username, clientSecret });
+    const api = await cognitoApi(ctx, entry.region);
     await explained(() => api.globalSignOut(entry.accessToken), { username: entry.username });
     return true;
   } catch (error) {

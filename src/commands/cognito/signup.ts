@@ -1,16 +1,24 @@
 import type { CodeDelivery } from "../../lib/aws/cognito.js";
+import { deliveryText } from "../../lib/cognito/delivery.js";
+import { clientIdFlag, clientSecretFlag, PASSWORD_HELP, usernameFlag } from "../../lib/cognito/flags.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
+import { clientSecretOf, cognitoApi, explained, parseAttributes, required, secretInput } from "../../lib/cognito/shared.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { clientSecretOf, cognitoApi, explained, parseAttributes, secretInput, type CognitoDeps } from "./shared.js";
 
-/** signup, confirm and resend-code: registering a user with the app client's public API. */
-export interface SignupOptions {
-  clientId: string;
-  username: string;
-  attribute?: string[];
-  clientSecret?: string;
-  passwordStdin?: boolean;
-}
+const flags = {
+  clientId: clientIdFlag(),
+  username: usernameFlag("username (or email, in email-as-username pools)"),
+  attribute: opt.list("--attribute <Name=Value>", "user attribute, repeatable (email, given_name, phone_number …)"),
+  clientSecret: clientSecretFlag(),
+  passwordStdin: opt.flag("--password-stdin", PASSWORD_HELP),
+};
+
+export default defineCommand({
+  options: flags,
+  examples: [`awsblog cognito signup --client-id "$CLIENT_ID" --username jdoe --attribute email=jdoe@example.com --attribute given_name=John`],
+  run: signup,
+});
 
 export interface SignupResult {
   username: string;
@@ -19,71 +27,21 @@ export interface SignupResult {
   codeDelivery?: CodeDelivery;
 }
 
-export async function signup(options: SignupOptions, ctx: Context, deps: CognitoDeps = {}): Promise<CommandResult<SignupResult>> {
+/** SignUp with the app client's public API; the password is never taken from argv. */
+async function signup(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<SignupResult>> {
+  const clientId = required(options.clientId, "--client-id <id>", "the app client id");
+  const username = required(options.username, "--username <u>", "the username");
   const attributes = parseAttributes(options.attribute);
-  const password = await secretInput(ctx, deps, options).accountPassword();
-  const api = await cognitoApi(ctx, deps);
+  const password = await secretInput(ctx, options).accountPassword();
+  const api = await cognitoApi(ctx);
+  const clientSecret = clientSecretOf(options, ctx);
   const out = await explained(
-    () =>
-      api.signUp({
-        clientId: options.clientId,
-        username: options.username,
-        password,
-        attributes,
-        secretHash: maybeSecretHash(clientSecretOf(options, ctx), options.username, options.clientId),
-      }),
-    { username: options.username, hasSecret: Boolean(clientSecretOf(options, ctx)) },
+    () => api.signUp({ clientId, username, password, attributes, secretHash: maybeSecretHash(clientSecret, username, clientId) }),
+    { username, hasSecret: Boolean(clientSecret) },
   );
-  const data: SignupResult = { username: options.username, userConfirmed: out.userConfirmed, userSub: out.userSub, codeDelivery: out.delivery };
+  const data: SignupResult = { username, userConfirmed: out.userConfirmed, userSub: out.userSub, codeDelivery: out.delivery };
   const next = out.userConfirmed
     ? "already confirmed: log in with awsblog cognito login"
-    : `confirm with: awsblog cognito confirm --client-id ${options.clientId} --username ${options.username} --code <code>${deliveryText(out.delivery)}`;
-  return { data, text: `signed up ${options.username}${out.userSub ? ` (sub ${out.userSub})` : ""}; ${next}` };
-}
-
-export interface ConfirmOptions {
-  clientId: string;
-  username: string;
-  code: string;
-  clientSecret?: string;
-}
-
-export async function confirm(options: ConfirmOptions, ctx: Context, deps: CognitoDeps = {}): Promise<CommandResult> {
-  const api = await cognitoApi(ctx, deps);
-  await explained(
-    () =>
-      api.confirmSignUp({
-        clientId: options.clientId,
-        username: options.username,
-        code: options.code.trim(),
-        secretHash: maybeSecretHash(clientSecretOf(options, ctx), options.username, options.clientId),
-      }),
-    { username: options.username, hasSecret: Boolean(clientSecretOf(options, ctx)) },
-  );
-  return { data: { username: options.username, confirmed: true }, text: `confirmed ${options.username}: log in with awsblog cognito login` };
-}
-
-export interface ResendOptions {
-  clientId: string;
-  username: string;
-  clientSecret?: string;
-}
-
-export async function resendCode(options: ResendOptions, ctx: Context, deps: CognitoDeps = {}): Promise<CommandResult> {
-  const api = await cognitoApi(ctx, deps);
-  const delivery = await explained(
-    () =>
-      api.resendConfirmationCode({
-        clientId: options.clientId,
-        username: options.username,
-        secretHash: maybeSecretHash(clientSecretOf(options, ctx), options.username, options.clientId),
-      }),
-    { username: options.username, hasSecret: Boolean(clientSecretOf(options, ctx)) },
-  );
-  return { data: { username: options.username, codeDelivery: delivery }, text: `a new confirmation code is on its way${deliveryText(delivery)}` };
-}
-
-function deliveryText(delivery: CodeDelivery | undefined): string {
-  if (!delivery?.destination) return "";
-  return ` (code sent by ${delivery.deliveryMedium ?? "message"} to ${delivery.destination})`;
+    : `confirm with: awsblog cognito confirm --client-id ${clientId} --username ${username} --code <code>${deliveryText(out.delivery)}`;
+  return { data, text: `signed up ${username}${out.userSub ? ` (sub ${out.userSub})` : ""}; ${next}` };
 }

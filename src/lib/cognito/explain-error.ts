@@ -1,4 +1,8 @@
 import { AwsError } from "../errors.js";
+import { clip } from "./clip.js";
+
+/** How much of Cognito's own message an error line keeps. */
+const DETAIL_MAX = 200;
 
 /**
  * Adds what-to-do hints to the Cognito errors users actually hit. Matches on the AWS error code
@@ -13,11 +17,13 @@ export interface ErrorContext {
 
 export function explainCognitoError(error: unknown, context: ErrorContext = {}): unknown {
   if (!(error instanceof AwsError)) return error;
-  const detail = ((error.cause as Error | undefined)?.message ?? "").split("\n")[0] ?? "";
-  const hint = hintFor(error.code, detail, context);
+  const full = ((error.cause as Error | undefined)?.message ?? "").split("\n")[0] ?? "";
+  // Cognito's validation messages echo the value sent ("Value '…' at 'clientId' failed …").
+  const detail = clip(full, DETAIL_MAX);
+  const hint = hintFor(error.code, full, context);
   // Cognito's NotAuthorizedException is about the user, not IAM: our hint replaces the generic one.
-  if (!hint) return error;
-  return new AwsError(error.service, error.operation, error.code, detail, hint, { cause: error.cause ?? error });
+  if (!hint && detail === full) return error;
+  return new AwsError(error.service, error.operation, error.code, detail, hint ?? error.hint, { cause: error.cause ?? error });
 }
 
 function hintFor(code: string, detail: string, { flow, username, hasSecret }: ErrorContext): string | undefined {

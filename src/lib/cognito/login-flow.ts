@@ -92,7 +92,16 @@ async function answer(
       for (const key of ["USER_ID_FOR_SRP", "SRP_B", "SALT", "SECRET_BLOCK"]) {
         if (!params[key]) throw new FailureError(`Cognito's PASSWORD_VERIFIER challenge lacks ${key}`, "retry the login");
       }
-      return { ...srp.answer(params as unknown as PasswordVerifierChallenge, req.password) };
+      try {
+        return { ...srp.answer(params as unknown as PasswordVerifierChallenge, req.password) };
+      } catch (error) {
+        // Values no real Cognito sends (B ≡ 0 mod N, non-hex): refuse, and say so in one line.
+        throw new FailureError(
+          `Cognito's PASSWORD_VERIFIER challenge could not be answered (${(error as Error).message})`,
+          "retry the login; if it persists, check that --endpoint-url (if any) points at Cognito",
+          { cause: error },
+        );
+      }
     }
     case "SMS_MFA": {
       const where = params.CODE_DELIVERY_DESTINATION ? ` sent to ${params.CODE_DELIVERY_DESTINATION}` : "";

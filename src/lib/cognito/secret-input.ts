@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import { readStdin } from "../input.js";
-import { promptLine, type TtyInput } from "./tty-prompt.js";
+import type { TtyInput } from "./tty-prompt.js";
 
 /**
  * Where passwords and codes come from. Never argv (it shows in `ps` and shell history):
@@ -13,9 +13,8 @@ export interface SecretInputOptions {
   newPasswordStdin?: boolean;
   env: NodeJS.ProcessEnv;
   stdin: TtyInput;
-  /** Asks on the terminal; injectable for tests. */
+  /** Asks on the terminal (commands pass ctx.services.prompt writing to ctx.stderr, never stdout). */
   prompt?: (question: string, hidden: boolean) => Promise<string>;
-  stderr?: { write(chunk: string): unknown };
 }
 
 export interface SecretInput {
@@ -42,7 +41,7 @@ export function createSecretInput(options: SecretInputOptions): SecretInput {
   const interactive = () => Boolean(options.stdin.isTTY);
   const ask =
     options.prompt ??
-    ((question: string, hidden: boolean) => promptLine(question, { input: options.stdin, output: options.stderr ?? process.stderr, hidden }));
+    (() => Promise.reject(new UsageError("cannot prompt here", "pipe the value with --password-stdin or set it in the environment")));
 
   async function askTwice(label: string): Promise<string> {
     const first = await ask(`${label}: `, true);
@@ -82,6 +81,6 @@ export function createSecretInput(options: SecretInputOptions): SecretInput {
 }
 
 function nonEmpty(value: string, label: string): string {
-  if (value === "") throw new UsageError(`${label} is empty`, "enter a value, or run the command again");
+  if (value === "") throw new UsageError(`${label} is empty`, "type it again (Ctrl-C to stop), or pipe it with --password-stdin");
   return value;
 }

@@ -35,7 +35,7 @@ export function promptLine(question: string, { input, output, hidden }: PromptOp
     const onData = (chunk: Buffer | string) => {
       for (const ch of chunk.toString("utf8")) {
         if (ch === "\r" || ch === "\n" || ch === "\u0004") return finish();
-        if (ch === "\u0003") return finish(new InterruptedError("interrupted at the prompt", "nothing was sent; run the command again"));
+        if (ch === "\u0003") return finish(new InterruptedError("interrupted at the prompt", "nothing more was sent; run the command again"));
         if (ch === "\u007f" || ch === "\b") {
           if (line.length > 0) {
             line = [...line].slice(0, -1).join("");

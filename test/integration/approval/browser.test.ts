@@ -5,7 +5,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeWithMoto } from "../../helpers/moto.js";
 import { settled, startPausedExecution } from "../../helpers/sfn-callback.js";
-import { startServe, type ServeProcess } from "./serve-process.js";
+import { startServe, type ServeRun } from "./serve-process.js";
 
 /**
  * The manager's side in a real browser: open the mailed approve link, press Approve, and the
@@ -26,7 +26,7 @@ const ARGS = [
 
 if (existsSync(CHROMIUM) || process.env.AWSBLOG_REQUIRE_MOTO === "1") {
   describeWithMoto("approval in a real browser", (moto) => {
-    let serve: ServeProcess;
+    let serve: ServeRun;
     let browser: BrowserContext;
     let profile: string;
     beforeAll(async () => {
@@ -37,7 +37,7 @@ if (existsSync(CHROMIUM) || process.env.AWSBLOG_REQUIRE_MOTO === "1") {
     }, 60_000);
     afterAll(async () => {
       await browser?.close();
-      await serve?.stop("SIGKILL");
+      await serve?.stop();
       if (profile) rmSync(profile, { recursive: true, force: true });
     });
 

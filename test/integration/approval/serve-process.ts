@@ -1,44 +1,51 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { BIN, testEnv } from "../../helpers/cli.js";
+import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
+import { createStepFunctionsApi, type StepFunctionsApi } from "../../../src/lib/aws/sfn.js";
+import { awsblog, interrupts } from "../../helpers/in-process.js";
 
-/** `awsblog approval serve` as a long-running child process on a free port. */
-export interface ServeProcess {
+/** `awsblog approval serve` running in this process on a free port, until stop(). */
+export interface ServeRun {
   url: string;
   stdout: () => string;
   stderr: () => string;
-  /** Sends the signal and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Step Functions calls the server has made so far (invoked, whether or not they finished). */
+  sfnCalls: () => string[];
+  /** Presses Ctrl-C and resolves with the exit code. */
+  stop(): Promise<number>;
 }
 
-export async function startServe(endpointUrl: string, extraArgs: string[] = []): Promise<ServeProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    [BIN, "approval", "serve", "--port", "0", "--endpoint-url", endpointUrl, "-o", "json", ...extraArgs],
-    { env: testEnv(), stdio: ["pipe", "pipe", "pipe"] },
-  );
+export async function startServe(endpointUrl: string, extraArgs: string[] = []): Promise<ServeRun> {
+  const calls: string[] = [];
+  const real = await createStepFunctionsApi(createAwsClientFactory({ region: "us-east-1", endpointUrl, userAgent: { name: "awsblog", version: "test" } }));
+  const recorded: StepFunctionsApi = {
+    sendTaskSuccess: (...args) => (calls.push("SendTaskSuccess"), real.sendTaskSuccess(...args)),
+    sendTaskFailure: (...args) => (calls.push("SendTaskFailure"), real.sendTaskFailure(...args)),
+    sendTaskHeartbeat: (...args) => (calls.push("SendTaskHeartbeat"), real.sendTaskHeartbeat(...args)),
+  };
+  const ctrlC = interrupts();
+  let listening!: (url: string) => void;
+  const url = new Promise<string>((resolve) => (listening = resolve));
   let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 15_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
+  const run = awsblog(["approval", "serve", "--port", "0", "--endpoint-url", endpointUrl, "-o", "json", ...extraArgs], {
+    interrupts: ctrlC,
+    services: { sfn: async () => recorded },
+    onStdout: (text) => {
+      stdout += text;
       const first = stdout.split("\n")[0];
-      if (stdout.includes("\n") && first) {
-        clearTimeout(timer);
-        resolve((JSON.parse(first) as { url: string }).url);
-      }
-    });
-    child.once("exit", () => reject(new Error(`serve exited early:\n${stderr}`)));
+      if (stdout.includes("\n") && first) listening((JSON.parse(first) as { url: string }).url);
+    },
   });
+  const started = await Promise.race([url, run.then((r) => Promise.reject(new Error(`serve exited early (${r.code}):\n${r.stderr}`)))]);
+  let stderr = "";
   return {
-    url,
+    url: started,
     stdout: () => stdout,
     stderr: () => stderr,
-    async stop(signal = "SIGINT") {
-      if (child.exitCode === null) child.kill(signal);
-      return exited;
+    sfnCalls: () => [...calls],
+    async stop() {
+      ctrlC.interrupt();
+      const result = await run;
+      stderr = result.stderr;
+      return result.code;
     },
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 
 describeWithMoto("approval start against moto", (moto) => {
@@ -24,7 +24,7 @@ describeWithMoto("approval start against moto", (moto) => {
     const { sfn, arn } = await stateMachine();
     const file = join(mkdtempSync(join(tmpdir(), "awsblog-start-")), "jim.json");
     writeFileSync(file, JSON.stringify({ employeeName: "Jim", managerEmailAddress: "ana@example.com" }));
-    const run = await runCli(["approval", "start", "--state-machine-arn", arn, "--input", `@${file}`, "--name", "jim-1", "--endpoint-url", moto().url]);
+    const run = await awsblog(["approval", "start", "--state-machine-arn", arn, "--input", `@${file}`, "--name", "jim-1", "--endpoint-url", moto().url]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const executionArn = run.stdout.trim();
@@ -32,21 +32,21 @@ describeWithMoto("approval start against moto", (moto) => {
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(JSON.parse(described.input ?? "null")).toEqual({ employeeName: "Jim", managerEmailAddress: "ana@example.com" });
 
-    const json = await runCli(["approval", "start", "--state-machine-arn", arn, "-o", "json", "--endpoint-url", moto().url]);
+    const json = await awsblog(["approval", "start", "--state-machine-arn", arn, "-o", "json", "--endpoint-url", moto().url]);
     expect(json.code).toBe(0);
     expect(json.json()).toEqual({ executionArn: expect.stringContaining(":execution:PromotionApproval:"), startDate: expect.any(String) });
   });
 
   it("an unknown state machine exits 1 naming the AWS error; bad input exits 2 and starts nothing", async () => {
     await stateMachine();
-    const missing = await runCli([
+    const missing = await awsblog([
       "approval", "start", "--state-machine-arn", "arn:aws:states:us-east-1:123456789012:stateMachine:Nope", "--endpoint-url", moto().url,
     ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^awsblog: StepFunctions StartExecution failed: StateMachineDoesNotExist/);
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
 
-    const bad = await runCli(["approval", "start", "--state-machine-arn", "x", "--input", "{", "--endpoint-url", moto().url]);
+    const bad = await awsblog(["approval", "start", "--state-machine-arn", "x", "--input", "{", "--endpoint-url", moto().url]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^awsblog: --state-machine-arn "x" is not a Step Functions state machine ARN/);
   });

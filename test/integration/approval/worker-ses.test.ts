@@ -1,7 +1,8 @@
 import { GetSendStatisticsCommand, SESClient, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
 import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BIN, runCli, testEnv } from "../../helpers/cli.js";
+import { BIN, testEnv } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { startActivityDouble, type ActivityDouble } from "./activity-double.js";
 
@@ -28,7 +29,7 @@ describeWithMoto("approval worker mails links through SES (moto)", (moto) => {
   it("sends the task's mail from a verified sender and prints one JSON line without the token", async () => {
     await new SESClient(motoClientConfig(moto().url)).send(new VerifyEmailIdentityCommand({ EmailAddress: "approvals@example.com" }));
     sfn.queue({ taskToken: "tok+en/=", input: INPUT });
-    const run = await runCli([...args, "--email-from", "approvals@example.com", "--worker-name", "cron-1", "-o", "json", "--debug"], {
+    const run = await awsblog([...args, "--email-from", "approvals@example.com", "--worker-name", "cron-1", "-o", "json", "--debug"], {
       env: env(),
     });
     // --debug summarizes every request: the mail's bodies (which carry the token) show as a size only.
@@ -48,7 +49,7 @@ describeWithMoto("approval worker mails links through SES (moto)", (moto) => {
 
   it("an unverified sender: SES rejects, the task is failed with EmailNotSent, exit 1", async () => {
     sfn.queue({ taskToken: "tok-2", input: INPUT });
-    const run = await runCli([...args, "--email-from", "nobody@example.com", "-o", "json"], { env: env() });
+    const run = await awsblog([...args, "--email-from", "nobody@example.com", "-o", "json"], { env: env() });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: "emailFailed", to: "manager@example.com", taskFailed: true });
     const failure = sfn.requests.find((r) => r.target === "SendTaskFailure");
@@ -59,7 +60,7 @@ describeWithMoto("approval worker mails links through SES (moto)", (moto) => {
 
   it("without --email-from prints the links for the task, and an empty poll prints nothing", async () => {
     sfn.queue({ taskToken: "a+b", input: INPUT });
-    const run = await runCli(args, { env: env() });
+    const run = await awsblog(args, { env: env() });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       taskToken: "a+b",
@@ -67,7 +68,7 @@ describeWithMoto("approval worker mails links through SES (moto)", (moto) => {
       approveUrl: "https://approvals.example.com/succeed?taskToken=a%2Bb",
       rejectUrl: "https://approvals.example.com/fail?taskToken=a%2Bb",
     });
-    const empty = await runCli(args, { env: env() });
+    const empty = await awsblog(args, { env: env() });
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe("");
     expect(await deliveries()).toMatchObject({ DeliveryAttempts: 0 });

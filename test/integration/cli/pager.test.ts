@@ -33,7 +33,8 @@ describe("the pager", () => {
   }, 30_000);
 
   it("PAGER=cat or an empty AWSBLOG_PAGER prints directly", async () => {
-    for (const env of [{ PAGER: "cat" }, { AWSBLOG_PAGER: "", PAGER: `touch ${join(dir, "ran")}` }]) {
+    const envs: Record<string, string>[] = [{ PAGER: "cat" }, { AWSBLOG_PAGER: "", PAGER: `touch ${join(dir, "ran")}` }];
+    for (const env of envs) {
       const run = await onTerminal(["completion", "bash"], env);
       expect(run.code).toBe(0);
       expect(run.output).toContain("_awsblog()");

@@ -10,7 +10,7 @@ import {
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { beforeAll, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
 import { adminConfirm, cachedEntries, createPool, expireAll, sdk, tempConfigDir, totp } from "./setup.js";
 
@@ -29,7 +29,7 @@ async function freshCode(secret: string): Promise<string> {
 describeWithMoto("cognito login: SRP, MFA, new password, client secrets", (moto) => {
   let config: string;
   const cli = (args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}) =>
-    runCli([...args, "--endpoint-url", moto().url], { input: options.input, env: { AWSBLOG_CONFIG_DIR: config, ...options.env } });
+    awsblog([...args, "--endpoint-url", moto().url], { input: options.input, env: { AWSBLOG_CONFIG_DIR: config, ...options.env } });
 
   beforeAll(async () => {
     config = await tempConfigDir();

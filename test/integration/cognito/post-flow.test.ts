@@ -1,16 +1,19 @@
 import { AdminGetUserCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { spawnSync } from "node:child_process";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BIN, runCli, testEnv } from "../../helpers/cli.js";
+import { BIN, testEnv } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
-import { cachedEntries, createPool, expireAll, fakeApi, sdk, tempConfigDir, type Pool } from "./setup.js";
+import type { Services } from "../../../src/lib/services.js";
+import { cachedEntries, createPool, expireAll, fakeApi, recordingCognito, sdk, tempConfigDir, type Pool } from "./setup.js";
 
 /**
  * The post's flow from the terminal: register John Doe, confirm him, log in, call the API with
- * his ID token, refresh, log out. moto plays Cognito; a local server plays API Gateway.
+ * his ID token, refresh, log out. moto plays Cognito; a local server plays API Gateway. The CLI
+ * runs in-process; only the pseudo-terminal prompt test runs the built CLI as a process.
  */
 const PASSWORD = "P@ssw0rd-jdoe1";
 
@@ -20,8 +23,8 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
   let api: Awaited<ReturnType<typeof fakeApi>>;
   let idToken = "";
 
-  const cli = (args: string[], options: { input?: string; env?: Record<string, string | undefined> } = {}) =>
-    runCli([...args, "--endpoint-url", moto().url], { input: options.input, env: { AWSBLOG_CONFIG_DIR: config, ...options.env } });
+  const cli = (args: string[], options: { input?: string; env?: Record<string, string | undefined>; services?: Partial<Services> } = {}) =>
+    awsblog([...args, "--endpoint-url", moto().url], { input: options.input, env: { AWSBLOG_CONFIG_DIR: config, ...options.env }, services: options.services });
 
   beforeAll(async () => {
     pool = await createPool(sdk(moto().url));
@@ -60,13 +63,11 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
   });
 
   it("exits 2 without calling Cognito when stdin is not a terminal and no password source is given", async () => {
-    const stats = join(config, "stats.json");
-    const run = await cli(["cognito", "login", "--client-id", pool.clientId, "--username", "jdoe", "--flow", "password"], {
-      env: { AWSBLOG_STATS_FILE: stats },
-    });
+    const cognito = recordingCognito(moto().url);
+    const run = await cli(["cognito", "login", "--client-id", pool.clientId, "--username", "jdoe", "--flow", "password"], { services: cognito.services });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no password given.*--password-stdin.*AWSBLOG_PASSWORD/);
-    expect(JSON.parse(await readFile(stats, "utf8"))).toEqual({});
+    expect(cognito.calls).toEqual([]);
   });
 
   it("on a terminal, asks for the password without echoing it", async () => {
@@ -129,11 +130,11 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
   });
 
   it("token prints the cached ID token without calling Cognito while it is valid", async () => {
-    const stats = join(config, "stats-token.json");
-    const run = await cli(["cognito", "token"], { env: { AWSBLOG_STATS_FILE: stats } });
+    const cognito = recordingCognito(moto().url);
+    const run = await cli(["cognito", "token"], { services: cognito.services });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe(idToken);
-    expect(JSON.parse(await readFile(stats, "utf8"))).toEqual({});
+    expect(cognito.calls).toEqual([]);
   });
 
   it("call sends the ID token in Authorization with method, body from a file and extra headers, and prints the body", async () => {
@@ -167,8 +168,8 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
 
   it("token refreshes an expired login with REFRESH_TOKEN_AUTH and updates the cache", async () => {
     await expireAll(config);
-    const stats = join(config, "stats-refresh.json");
-    const run = await cli(["cognito", "token", "-o", "json"], { env: { AWSBLOG_STATS_FILE: stats } });
+    const cognito = recordingCognito(moto().url);
+    const run = await cli(["cognito", "token", "-o", "json"], { services: cognito.services });
     expect(run.code, run.stderr).toBe(0);
     const out = run.json<Record<string, unknown>>();
     expect(out).toMatchObject({ refreshed: true, username: "jdoe" });
@@ -177,7 +178,7 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
     const { entry } = (await cachedEntries(config))[0]!;
     expect(entry.idToken).toBe(out.idToken);
     expect(entry.refreshToken).toBeTruthy();
-    expect(JSON.parse(await readFile(stats, "utf8"))).toEqual({ "Cognito.InitiateAuth": 1 });
+    expect(cognito.calls).toEqual(["initiateAuth"]);
     idToken = out.idToken as string;
   });
 

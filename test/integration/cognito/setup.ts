@@ -10,6 +10,10 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCognitoApi, type CognitoApi } from "../../../src/lib/aws/cognito.js";
+import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
+import { createOutput } from "../../../src/lib/output.js";
+import type { Services } from "../../../src/lib/services.js";
 import { motoClientConfig } from "../../helpers/moto.js";
 
 /** Arranging state in moto for the Cognito CLI tests. */
@@ -106,4 +110,35 @@ export async function fakeApi(expectedToken: () => string): Promise<{ url: strin
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The real Cognito API against moto, recording each operation the CLI calls: hand `services`
+ * to awsblog() and read `calls` (what AWSBLOG_STATS_FILE counts for a child process).
+ */
+export function recordingCognito(url: string): { services: Partial<Services>; calls: string[] } {
+  const calls: string[] = [];
+  const services: Partial<Services> = {
+    async cognito(poolRegion) {
+      const drop = { write: () => true };
+      const host = {
+        aws: createAwsClientFactory({ region: poolRegion ?? "us-east-1", endpointUrl: url, userAgent: { name: "awsblog-test", version: "0" } }),
+        globals: { output: "text" as const, color: false, quiet: true, debug: false },
+        out: createOutput({ format: "text", quiet: true, color: false, debug: false, stdout: drop, stderr: drop, env: {} }),
+        signal: new AbortController().signal,
+      };
+      const api = await createCognitoApi(host);
+      return new Proxy(api, {
+        get(target, name) {
+          const method = target[name as keyof CognitoApi] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+          if (typeof method !== "function") return method; // e.g. `then`, probed by await
+          return (...args: unknown[]) => {
+            calls.push(String(name));
+            return method.apply(target, args);
+          };
+        },
+      });
+    },
+  };
+  return { services, calls };
 }

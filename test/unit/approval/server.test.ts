@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StepFunctionsApi } from "../../../src/lib/aws/sfn.js";
 import { createApprovalHandler } from "../../../src/lib/approvals/server.js";
 import { AwsError } from "../../../src/lib/errors.js";
-import { fakeContext } from "./fake-context.js";
+import { testContext } from "../../helpers/context.js";
 
 /** The handler on a real loopback server, with Step Functions replaced by a recorder. */
 const calls: string[][] = [];
@@ -22,10 +22,10 @@ const sfn: StepFunctionsApi = {
 };
 let server: Server;
 let base: string;
-let f: ReturnType<typeof fakeContext>;
+let f: ReturnType<typeof testContext>;
 
 beforeAll(async () => {
-  f = fakeContext();
+  f = testContext();
   const handler = createApprovalHandler({ sfn: async () => sfn, out: f.ctx.out });
   server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -4,9 +4,16 @@ import { join } from "node:path";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { start } from "../../../src/commands/approval/start.js";
+import startCommand from "../../../src/commands/approval/start.js";
+import type { CommandResult, Context } from "../../../src/lib/context.js";
+import type { Services } from "../../../src/lib/services.js";
 import { AwsError, UsageError } from "../../../src/lib/errors.js";
-import { fakeContext } from "./fake-context.js";
+import { testContext } from "../../helpers/context.js";
+
+type StartOptions = Parameters<typeof startCommand.run>[0];
+/** Calls the declared handler with these options; `seams` replace services (sleep, random, AWS APIs). */
+const run = (options: Partial<StartOptions>, ctx: Context, seams: Partial<Services> = {}) =>
+  startCommand.run(options as StartOptions, { ...ctx, services: { ...ctx.services, ...seams } }, []);
 
 const sfn = mockClient(SFNClient);
 const SM = "arn:aws:states:us-east-1:123456789012:stateMachine:PromotionApproval";
@@ -15,8 +22,8 @@ afterEach(() => sfn.reset());
 describe("approval start", () => {
   it("starts the execution with the input and name, and returns its ARN", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${SM}:run-1`.replace("stateMachine", "execution"), startDate: new Date(0) });
-    const f = fakeContext("text");
-    const result = await start({ stateMachineArn: SM, input: '{"employeeName":"Jim"}', name: "run-1" }, f.ctx);
+    const f = testContext({ format: "text" });
+    const result = (await run({ stateMachineArn: SM, input: '{"employeeName":"Jim"}', name: "run-1" }, f.ctx)) as CommandResult<{ executionArn: string; startDate: string }>;
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({
       stateMachineArn: SM,
       input: '{"employeeName":"Jim"}',
@@ -33,7 +40,7 @@ describe("approval start", () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:x", startDate: new Date(0) });
     const file = join(mkdtempSync(join(tmpdir(), "awsblog-start-")), "input.json");
     writeFileSync(file, '{"managerEmailAddress":"ana@example.com"}\n');
-    await start({ stateMachineArn: SM, input: `@${file}` }, fakeContext().ctx);
+    await run({ stateMachineArn: SM, input: `@${file}` }, testContext().ctx);
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input).toBe('{"managerEmailAddress":"ana@example.com"}\n');
   });
 
@@ -48,7 +55,7 @@ describe("approval start", () => {
       { stateMachineArn: SM, input: "@/nonexistent/input.json" },
     ];
     for (const options of bad) {
-      const error = await start(options, fakeContext().ctx).catch((e: unknown) => e);
+      const error = await run(options, testContext().ctx).catch((e: unknown) => e);
       expect(error, JSON.stringify(options).slice(0, 80)).toBeInstanceOf(UsageError);
     }
     expect(sfn.calls()).toHaveLength(0);
@@ -58,7 +65,7 @@ describe("approval start", () => {
     sfn.on(StartExecutionCommand).rejects(
       Object.assign(new Error("Execution Already Exists: 'x'"), { name: "ExecutionAlreadyExists", $metadata: { httpStatusCode: 400 } }),
     );
-    const error = (await start({ stateMachineArn: SM, name: "run-1" }, fakeContext().ctx).catch((e: unknown) => e)) as AwsError;
+    const error = (await run({ stateMachineArn: SM, name: "run-1" }, testContext().ctx).catch((e: unknown) => e)) as AwsError;
     expect(error).toBeInstanceOf(AwsError);
     expect(error.code).toBe("ExecutionAlreadyExists");
     expect(error.message).toContain("StepFunctions StartExecution failed: ExecutionAlreadyExists");

@@ -2,10 +2,17 @@ import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { GetActivityTaskCommand, SFNClient, SendTaskFailureCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { worker, type WorkerOptions } from "../../../src/commands/approval/worker.js";
+import workerCommand from "../../../src/commands/approval/worker.js";
+import type { Context } from "../../../src/lib/context.js";
+import type { Services } from "../../../src/lib/services.js";
 import { AwsError, FailureError, UsageError } from "../../../src/lib/errors.js";
-import { fakeContext } from "./fake-context.js";
+import { testContext } from "../../helpers/context.js";
 import { readMime } from "./read-mime.js";
+
+type WorkerOptions = Parameters<typeof workerCommand.run>[0];
+/** Calls the declared handler with these options; `seams` replace services (sleep, random, AWS APIs). */
+const run = (options: Partial<WorkerOptions>, ctx: Context, seams: Partial<Services> = {}) =>
+  workerCommand.run(options as WorkerOptions, { ...ctx, services: { ...ctx.services, ...seams } }, []);
 
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
@@ -37,8 +44,8 @@ afterEach(() => {
 describe("approval worker without email: one JSON line per task", () => {
   it("polls the activity with the worker name and prints the token, parsed input and encoded links", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
-    const f = fakeContext("text");
-    await worker(base, f.ctx);
+    const f = testContext({ format: "text" });
+    await run(base, f.ctx);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
     expect(sfn.commandCalls(GetActivityTaskCommand)[0]!.args[0].input).toEqual({ activityArn: ACTIVITY, workerName: "w1" });
     const lines = f.lines();
@@ -55,15 +62,15 @@ describe("approval worker without email: one JSON line per task", () => {
 
   it("an empty 60 s poll with --once prints nothing and exits 0 after one call", async () => {
     sfn.on(GetActivityTaskCommand).resolves({});
-    const f = fakeContext();
-    await expect(worker(base, f.ctx)).resolves.toBeUndefined();
+    const f = testContext();
+    await expect(run(base, f.ctx)).resolves.toBeUndefined();
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
     expect(f.stdout()).toBe("");
     expect(f.stderr()).toContain("1 poll(s): 0 task(s)");
   });
 
   it("keeps polling without --once until Ctrl-C, and hands out the task of the poll in flight", async () => {
-    const f = fakeContext();
+    const f = testContext();
     let polls = 0;
     sfn.on(GetActivityTaskCommand).callsFake(async () => {
       polls++;
@@ -72,7 +79,7 @@ describe("approval worker without email: one JSON line per task", () => {
       return { taskToken: "T3", input: "{}" }; // ...and AWS answers it with a task.
     });
     const { waits, sleep } = recordingSleep();
-    await worker({ ...base, once: false }, f.ctx, { sleep });
+    await run({ ...base, once: false }, f.ctx, { sleep });
     expect(polls).toBe(3);
     // Empty polls that came back at once are spaced out (AWS itself holds them for 60 s).
     expect(waits).toHaveLength(2);
@@ -89,8 +96,8 @@ describe("approval worker without email: one JSON line per task", () => {
       .rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
       .resolves({ taskToken: "T", input: "{}" });
     const { waits, sleep } = recordingSleep();
-    const f = fakeContext();
-    await worker(base, f.ctx, { sleep, random: () => 1 });
+    const f = testContext();
+    await run(base, f.ctx, { sleep, random: () => 1 });
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
     expect(waits).toEqual([1000, 2000, 4000]); // full jitter at its ceiling: 1 s, 2 s, 4 s
     expect(f.lines()).toHaveLength(1);
@@ -100,7 +107,7 @@ describe("approval worker without email: one JSON line per task", () => {
   it("--once gives up after 4 transient failures in a row with exit 1", async () => {
     sfn.on(GetActivityTaskCommand).rejects(awsError("ServiceUnavailable", 503));
     const { waits, sleep } = recordingSleep();
-    const error = await worker(base, fakeContext().ctx, { sleep, random: () => 0 }).catch((e: unknown) => e);
+    const error = await run(base, testContext().ctx, { sleep, random: () => 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsError);
     expect((error as AwsError).exitCode).toBe(1);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
@@ -110,7 +117,7 @@ describe("approval worker without email: one JSON line per task", () => {
   it("stops at once on an error that will not fix itself", async () => {
     sfn.on(GetActivityTaskCommand).rejects(awsError("ActivityDoesNotExist", 400));
     const { waits, sleep } = recordingSleep();
-    const error = await worker({ ...base, once: false }, fakeContext().ctx, { sleep }).catch((e: unknown) => e);
+    const error = await run({ ...base, once: false }, testContext().ctx, { sleep }).catch((e: unknown) => e);
     expect((error as AwsError).code).toBe("ActivityDoesNotExist");
     expect(waits).toEqual([]);
   });
@@ -126,7 +133,7 @@ describe("approval worker without email: one JSON line per task", () => {
       { ...base, workerName: "w".repeat(81) },
     ];
     for (const options of bad) {
-      const error = await worker(options, fakeContext().ctx).catch((e: unknown) => e);
+      const error = await run(options, testContext().ctx).catch((e: unknown) => e);
       expect(error, JSON.stringify(options)).toBeInstanceOf(UsageError);
     }
     expect(sfn.calls()).toHaveLength(0);
@@ -139,8 +146,8 @@ describe("approval worker with --email-from: SES mail per task", () => {
   it("sends an HTML and a text body naming the employee, with both links, to the input's address", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
     ses.on(SendRawEmailCommand).resolves({ MessageId: "m-1" });
-    const f = fakeContext();
-    await worker(emailing, f.ctx);
+    const f = testContext();
+    await run(emailing, f.ctx);
     const sent = ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input;
     expect(sent.Source).toBe("approvals@example.com"); // not the manager's address, as the post did
     expect(sent.Destinations).toEqual(["ana@example.com"]);
@@ -162,7 +169,7 @@ describe("approval worker with --email-from: SES mail per task", () => {
   it("uses --email-to-field for the recipient", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify({ boss: "b@example.org" }) });
     ses.on(SendRawEmailCommand).resolves({ MessageId: "m-2" });
-    await worker({ ...emailing, emailToField: "boss" }, fakeContext().ctx);
+    await run({ ...emailing, emailToField: "boss" }, testContext().ctx);
     expect(ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input.Destinations).toEqual(["b@example.org"]);
   });
 
@@ -170,8 +177,8 @@ describe("approval worker with --email-from: SES mail per task", () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).resolves({});
     ses.on(SendRawEmailCommand).rejects(awsError("MessageRejected", 400));
-    const f = fakeContext();
-    const error = await worker(emailing, f.ctx).catch((e: unknown) => e);
+    const f = testContext();
+    const error = await run(emailing, f.ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FailureError);
     const failure = sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input;
     expect(failure.taskToken).toBe(TOKEN);
@@ -186,8 +193,8 @@ describe("approval worker with --email-from: SES mail per task", () => {
   it("fails a task whose input has no address without calling SES", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify({ employeeName: "Jim" }) });
     sfn.on(SendTaskFailureCommand).resolves({});
-    const f = fakeContext();
-    await worker({ ...emailing, once: true }, f.ctx).catch(() => undefined);
+    const f = testContext();
+    await run({ ...emailing, once: true }, f.ctx).catch(() => undefined);
     expect(ses.calls()).toHaveLength(0);
     expect(sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input.cause).toContain('no "managerEmailAddress" field');
   });
@@ -199,8 +206,8 @@ describe("approval worker with --email-from: SES mail per task", () => {
       .resolves({ taskToken: "T2", input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).resolves({});
     ses.on(SendRawEmailCommand).rejects(awsError("AccessDenied", 403));
-    const f = fakeContext();
-    const error = await worker({ ...emailing, once: false }, f.ctx).catch((e: unknown) => e);
+    const f = testContext();
+    const error = await run({ ...emailing, once: false }, f.ctx).catch((e: unknown) => e);
     expect((error as AwsError).code).toBe("AccessDenied");
     expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input.taskToken)).toEqual(["T1", "T2"]);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(2);
@@ -210,8 +217,8 @@ describe("approval worker with --email-from: SES mail per task", () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).rejects(awsError("TaskTimedOut", 400));
     ses.on(SendRawEmailCommand).rejects(awsError("MessageRejected", 400));
-    const f = fakeContext();
-    await worker(emailing, f.ctx).catch(() => undefined);
+    const f = testContext();
+    await run(emailing, f.ctx).catch(() => undefined);
     expect(f.stderr()).toContain("stays open until its state's timeout");
     expect(f.lines()[0]).toMatchObject({ status: "emailFailed", taskFailed: false });
   });

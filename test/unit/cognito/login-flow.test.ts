@@ -122,6 +122,16 @@ describe("runLogin", () => {
     const { api } = scripted([{ challengeName: "PASSWORD_VERIFIER", session: "s", challengeParameters: { USER_ID_FOR_SRP: "u", SALT: "01", SECRET_BLOCK: "QQ==" } }]);
     await expect(runLogin(api, request())).rejects.toThrow(/lacks SRP_B/);
   });
+
+  it("a PASSWORD_VERIFIER with values Cognito never sends (non-hex SRP_B, B = 0) is a failure with a hint, not an unexpected error", async () => {
+    for (const SRP_B of ["zz-not-hex", "0"]) {
+      const { api } = scripted([{ challengeName: "PASSWORD_VERIFIER", session: "s", challengeParameters: { USER_ID_FOR_SRP: "u", SRP_B, SALT: "01", SECRET_BLOCK: "QQ==" } }]);
+      const error = await runLogin(api, request()).catch((e: unknown) => e);
+      expect(error, SRP_B).toBeInstanceOf(FailureError);
+      expect((error as FailureError).message).toMatch(/PASSWORD_VERIFIER challenge could not be answered/);
+      expect((error as FailureError).hint).toMatch(/retry/);
+    }
+  });
 });
 
 describe("secretHash", () => {

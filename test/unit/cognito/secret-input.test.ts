@@ -43,6 +43,17 @@ describe("password sources", () => {
     await expect(createSecretInput({ passwordStdin: true, env: {}, stdin: pipedStdin("\n") }).password()).rejects.toBeInstanceOf(UsageError);
   });
 
+  it("an empty answer at the prompt, a prompt on a pipe and Ctrl-C at the prompt each say what to do", async () => {
+    const empty = await createSecretInput({ env: {}, stdin: fakeTty(), prompt: async () => "" }).password().catch((e: unknown) => e);
+    expect((empty as UsageError).hint).toMatch(/type it again|--password-stdin/);
+    const piped = await promptLine("x", { input: pipedStdin(""), output: { write: () => true }, hidden: true }).catch((e: unknown) => e);
+    expect((piped as UsageError).hint).toBeTruthy();
+    const tty = fakeTty();
+    const interrupted = promptLine("Password: ", { input: tty, output: { write: () => true }, hidden: true }).catch((e: unknown) => e);
+    tty.write("\u0003");
+    expect(((await interrupted) as InterruptedError).hint).toBeTruthy();
+  });
+
   it("prompts without echo on a terminal; a new password is asked twice and must match", async () => {
     const asked: [string, boolean][] = [];
     const answers = ["typed", "new1", "new1", "a", "b"];

@@ -4,14 +4,18 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AwsError } from "../../../src/lib/errors.js";
 import { explainCognitoError } from "../../../src/lib/cognito/explain-error.js";
-import { configDir, createTokenCache, selectLogin, type CachedLogin } from "../../../src/lib/cognito/token-cache.js";
+import { configDir, createTokenCache, pickLogin, selectLogin, type CachedLogin } from "../../../src/lib/cognito/token-cache.js";
+
+const jwt = (claims: Record<string, unknown>) => ["e30", Buffer.from(JSON.stringify(claims)).toString("base64url"), "sig"].join(".");
+const ID = jwt({ sub: "1" });
+const NEWER = jwt({ sub: "2" });
 
 function login(overrides: Partial<CachedLogin>): CachedLogin {
   return {
     version: 1,
     clientId: "c1",
     username: "jdoe",
-    idToken: "a.b.c",
+    idToken: ID,
     accessToken: "d.e.f",
     expiresAt: "2026-11-25T10:00:00.000Z",
     loggedInAt: "2026-11-25T09:00:00.000Z",
@@ -32,29 +36,33 @@ describe("token cache files", () => {
     const root = join(await mkdtemp(join(tmpdir(), "awsblog-cache-")), "cfg");
     const cache = createTokenCache({ AWSBLOG_CONFIG_DIR: root });
     const file = await cache.save(login({}));
-    await cache.save(login({ idToken: "newer.id.tok" }));
+    await cache.save(login({ idToken: NEWER }));
     await cache.save(login({ username: "asmith" }));
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(root)).mode & 0o777).toBe(0o700);
     expect((await stat(join(root, "cognito"))).mode & 0o777).toBe(0o700);
-    const entries = await cache.list();
+    const { entries } = await cache.list();
     expect(entries.map((e) => [e.username, e.idToken]).sort()).toEqual([
-      ["asmith", "a.b.c"],
-      ["jdoe", "newer.id.tok"],
+      ["asmith", ID],
+      ["jdoe", NEWER],
     ]);
     expect((await readdir(join(root, "cognito"))).filter((n) => n.endsWith(".tmp"))).toEqual([]);
     await cache.remove({ clientId: "c1", username: "jdoe" });
-    expect((await cache.list()).map((e) => e.username)).toEqual(["asmith"]);
+    expect((await cache.list()).entries.map((e) => e.username)).toEqual(["asmith"]);
   });
 
-  it("skips a corrupt file with a warning instead of failing", async () => {
+  it("lists a corrupt file as unreadable beside the good entries; pickLogin warns about it when it uses another", async () => {
     const root = await mkdtemp(join(tmpdir(), "awsblog-cache-"));
-    const warnings: string[] = [];
-    const cache = createTokenCache({ AWSBLOG_CONFIG_DIR: root }, (m) => warnings.push(m));
+    const cache = createTokenCache({ AWSBLOG_CONFIG_DIR: root });
     await cache.save(login({}));
-    await writeFile(join(root, "cognito", "broken.json"), "{not json");
-    expect(await cache.list()).toHaveLength(1);
-    expect(warnings).toEqual([expect.stringMatching(/broken\.json: unreadable or not JSON/)]);
+    await writeFile(join(root, "cognito", "broken.json"), "{not json", { mode: 0o600 });
+    const listing = await cache.list();
+    expect(listing.entries).toHaveLength(1);
+    expect(listing.unreadable).toEqual([{ file: join(root, "cognito", "broken.json"), reason: "not JSON" }]);
+    const warnings: string[] = [];
+    expect(pickLogin(listing, {}, (m) => warnings.push(m)).entry.username).toBe("jdoe");
+    expect(warnings).toEqual([expect.stringMatching(/broken\.json: not JSON/)]);
+    expect(() => pickLogin(listing, { username: "nobody" }, () => {})).toThrow(/cache entry .*broken\.json unreadable \(not JSON\)/);
   });
 });
 

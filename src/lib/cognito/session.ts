@@ -1,9 +1,9 @@
-import { tryDecodeClaims } from "../../lib/cognito/jwt.js";
-import { secretHash } from "../../lib/cognito/secret-hash.js";
-import { selectLogin, type CachedLogin, type Selector } from "../../lib/cognito/token-cache.js";
-import type { Context } from "../../lib/context.js";
-import { FailureError } from "../../lib/errors.js";
-import { clientSecretOf, cognitoApi, explained, tokenCache, type CognitoDeps } from "./shared.js";
+import type { Context } from "../context.js";
+import { FailureError } from "../errors.js";
+import { tryDecodeClaims } from "./jwt.js";
+import { secretHash } from "./secret-hash.js";
+import { clientSecretOf, cognitoApi, explained, tokenCache } from "./shared.js";
+import { pickLogin, type CachedLogin, type Selector } from "./token-cache.js";
 
 /** Tokens are refreshed this long before they expire, so a call made now does not race the clock. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -14,23 +14,23 @@ export interface SessionOptions extends Selector {
 }
 
 /** The cached login the flags select, refreshed with REFRESH_TOKEN_AUTH when (nearly) expired. */
-export async function currentLogin(ctx: Context, deps: CognitoDeps, options: SessionOptions): Promise<{ entry: CachedLogin; refreshed: boolean }> {
-  const cache = tokenCache(ctx, deps);
-  const { entry, candidates } = selectLogin(await cache.list(), options);
+export async function currentLogin(ctx: Context, options: SessionOptions): Promise<{ entry: CachedLogin; refreshed: boolean }> {
+  const cache = tokenCache(ctx);
+  const { entry, candidates } = pickLogin(await cache.list(), options, (message) => ctx.out.warn(message));
   if (candidates > 1) ctx.out.info(`using the most recent login: ${entry.username} (client ${entry.clientId}); pass --client-id/--username to pick another`);
   const expired = ctx.now().getTime() >= Date.parse(entry.expiresAt) - EXPIRY_MARGIN_MS;
   if (!expired && !options.forceRefresh) return { entry, refreshed: false };
   if (!entry.refreshToken) {
     throw new FailureError(`the cached login of ${entry.username} has expired and has no refresh token`, "log in again: awsblog cognito login");
   }
-  const refreshed = await refresh(ctx, deps, entry, clientSecretOf(options, ctx));
+  const refreshed = await refresh(ctx, entry, clientSecretOf(options, ctx));
   await cache.save(refreshed);
   ctx.out.debug(`refreshed the tokens of ${entry.username}; valid until ${refreshed.expiresAt}`);
   return { entry: refreshed, refreshed: true };
 }
 
-async function refresh(ctx: Context, deps: CognitoDeps, entry: CachedLogin, clientSecret?: string): Promise<CachedLogin> {
-  const api = await cognitoApi(ctx, deps, entry.region);
+async function refresh(ctx: Context, entry: CachedLogin, clientSecret?: string): Promise<CachedLogin> {
+  const api = await cognitoApi(ctx, entry.region);
   // Cognito checks the refresh SECRET_HASH against its own username for the user
   // (`cognito:username`, the sub in email-as-username pools), not what was typed at login.
   const hash = clientSecret ? secretHash(clientSecret, entry.cognitoUsername ?? entry.username, entry.clientId) : entry.refreshSecretHash;

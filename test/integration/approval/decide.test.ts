@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
 import { settled, startPausedExecution } from "../../helpers/sfn-callback.js";
 
@@ -10,7 +10,7 @@ describeWithMoto("approve / reject / heartbeat against a paused execution", (mot
   it("approve sends the result and the execution succeeds with it as output", async () => {
     const execution = await startPausedExecution(moto());
     // Global options after the subcommand, as users type them.
-    const run = await runCli([
+    const run = await awsblog([
       "approve",
       "--token",
       execution.taskToken,
@@ -31,7 +31,7 @@ describeWithMoto("approve / reject / heartbeat against a paused execution", (mot
 
   it("reject reads the token from stdin and the execution fails with the error", async () => {
     const execution = await startPausedExecution(moto());
-    const run = await runCli(
+    const run = await awsblog(
       ["--endpoint-url", moto().url, "reject", "--token", "-", "--error", "NotApproved", "--cause", "budget"],
       { input: `${execution.taskToken}\n` },
     );
@@ -44,7 +44,7 @@ describeWithMoto("approve / reject / heartbeat against a paused execution", (mot
 
   it("heartbeat takes the token from AWSBLOG_TASK_TOKEN and leaves the task waiting", async () => {
     const execution = await startPausedExecution(moto());
-    const run = await runCli(["heartbeat", "--endpoint-url", moto().url, "-o", "json"], {
+    const run = await awsblog(["heartbeat", "--endpoint-url", moto().url, "-o", "json"], {
       env: { AWSBLOG_TASK_TOKEN: execution.taskToken },
     });
     expect(run.code).toBe(0);
@@ -54,7 +54,7 @@ describeWithMoto("approve / reject / heartbeat against a paused execution", (mot
 
   it("a token Step Functions does not know exits 1 with a plain explanation and no stack", async () => {
     await moto().reset({ stepFunctions: true });
-    const run = await runCli(["approve", "--token", "not-a-real-token", "--endpoint-url", moto().url]);
+    const run = await awsblog(["approve", "--token", "not-a-real-token", "--endpoint-url", moto().url]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     const lines = run.stderr.trim().split("\n");
@@ -66,11 +66,11 @@ describeWithMoto("approve / reject / heartbeat against a paused execution", (mot
 
   it("a decided task cannot be decided twice", async () => {
     const execution = await startPausedExecution(moto());
-    const first = await runCli(["approve", "--token", execution.taskToken, "--endpoint-url", moto().url]);
+    const first = await awsblog(["approve", "--token", execution.taskToken, "--endpoint-url", moto().url]);
     expect(first.code).toBe(0);
     await settled(execution);
     // (moto accepts a second SendTaskFailure for a finished execution; AWS does not.)
-    const second = await runCli(["approve", "--token", execution.taskToken, "--endpoint-url", moto().url]);
+    const second = await awsblog(["approve", "--token", execution.taskToken, "--endpoint-url", moto().url]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/SendTaskSuccess failed: (TaskDoesNotExist|InvalidToken|TaskTimedOut)/);
     expect((await execution.status()).status).toBe("SUCCEEDED");
@@ -93,7 +93,7 @@ describe("approve / reject / heartbeat input checks (nothing is sent)", () => {
     ["a 32,769-char cause", ["reject", "--token", "t", "--cause", "c".repeat(32_769)], /--cause is 32769 characters/],
     ["no token at all", ["heartbeat"], /task token is empty/],
   ])("%s → exit 2", async (_label, args, message) => {
-    const run = await runCli([...args, "--endpoint-url", deadEndpoint]);
+    const run = await awsblog([...args, "--endpoint-url", deadEndpoint]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/ECONNREFUSED|could not reach/);
@@ -101,7 +101,7 @@ describe("approve / reject / heartbeat input checks (nothing is sent)", () => {
   });
 
   it("no region anywhere → exit 2 saying how to set one", async () => {
-    const run = await runCli(["approve", "--token", "t", "--endpoint-url", deadEndpoint], {
+    const run = await awsblog(["approve", "--token", "t", "--endpoint-url", deadEndpoint], {
       env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined },
     });
     expect(run.code).toBe(2);
@@ -111,12 +111,12 @@ describe("approve / reject / heartbeat input checks (nothing is sent)", () => {
   });
 
   it("an unreachable endpoint is a one-line failure (exit 1), with the stack only under --debug", async () => {
-    const plain = await runCli(["approve", "--token", "secret-token-value", "--endpoint-url", deadEndpoint]);
+    const plain = await awsblog(["approve", "--token", "secret-token-value", "--endpoint-url", deadEndpoint]);
     expect(plain.code).toBe(1);
     expect(plain.stderr.trim()).toMatch(/^awsblog: StepFunctions SendTaskSuccess: could not reach the AWS endpoint \(ECONNREFUSED\)/);
     expect(plain.stderr.trim().split("\n")).toHaveLength(1);
 
-    const debug = await runCli(["approve", "--token", "secret-token-value", "--endpoint-url", deadEndpoint, "--debug"]);
+    const debug = await awsblog(["approve", "--token", "secret-token-value", "--endpoint-url", deadEndpoint, "--debug"]);
     expect(debug.code).toBe(1);
     expect(debug.stderr).toContain('→ StepFunctions.SendTaskSuccess {"taskToken":"***"');
     expect(debug.stderr).toMatch(/at .*decide/);
@@ -130,7 +130,9 @@ describe("Ctrl-C", () => {
     const { spawn } = await import("node:child_process");
     const { BIN, testEnv } = await import("../../helpers/cli.js");
     // An endpoint that accepts the connection and never answers: the call hangs until Ctrl-C.
-    const server = createServer(() => {}).listen(0, "127.0.0.1");
+    let connected!: () => void;
+    const callInFlight = new Promise<void>((resolve) => (connected = resolve));
+    const server = createServer(() => connected()).listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     const port = (server.address() as { port: number }).port;
     try {
@@ -139,7 +141,7 @@ describe("Ctrl-C", () => {
       });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await callInFlight; // the SendTaskSuccess request is open: now press Ctrl-C
       child.kill("SIGINT");
       const code = await new Promise((resolve) => child.on("close", resolve));
       expect(code).toBe(130);

@@ -1,4 +1,4 @@
-import type { CachedLogin } from "../../lib/cognito/token-cache.js";
+import type { CachedLogin } from "./token-cache.js";
 
 /** The JSON shape of login and token (contract §4). */
 export interface TokenOutput {
