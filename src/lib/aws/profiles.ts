@@ -35,8 +35,10 @@ async function sections(path: string, isConfigFile: boolean): Promise<string[]> 
   for (const match of text.matchAll(/^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$/gm)) {
     const header = match[1]!;
     if (!isConfigFile) names.push(header);
-    else if (header === "default") names.push(header);
     else if (/^profile\s+/.test(header)) names.push(header.replace(/^profile\s+/, ""));
+    // `[name]` without "profile " is not valid in the config file, but lenient readers take it:
+    // better to let the SDK decide than to refuse a profile it would use.
+    else if (!/^(sso-session|services)\s/.test(header)) names.push(header);
   }
   return names;
 }
