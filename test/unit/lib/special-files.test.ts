@@ -51,6 +51,17 @@ describe("special files as file inputs", () => {
     expect(await readTextFile(utf8, "--policy")).toBe('{"Team":"Téam"}');
   });
 
+  it("end to end: tags scan --policy <fifo> and a Latin-1 rules file exit 2 before any call", async () => {
+    const fifoRun = await awsblog(["tags", "scan", "--policy", fifo, "--endpoint-url", "http://127.0.0.1:9"]);
+    expect(fifoRun.code).toBe(2);
+    expect(fifoRun.stderr).toBe(`awsblog: --policy: ${fifo} is a FIFO (named pipe), not a regular file — pass a regular file (or - for stdin where the flag takes it)\n`);
+    const latin1 = join(dir, "rules.yaml");
+    writeFileSync(latin1, Buffer.concat([Buffer.from("- RuleId: 1\n  TagKey: Equipe\n  Action: Update\n  Required: Y\n  Default: "), Buffer.from([0xe9, 0x0a])]));
+    const latinRun = await awsblog(["tags", "scan", "--policy", latin1, "--endpoint-url", "http://127.0.0.1:9"]);
+    expect(latinRun.code).toBe(2);
+    expect(latinRun.stderr).toBe(`awsblog: --policy: ${latin1} is not UTF-8 text — save the file as UTF-8\n`);
+  }, 5_000);
+
   it("end to end: approval start --input @fifo exits 2 without waiting", async () => {
     const run = await awsblog(["approval", "start", "--state-machine-arn", "arn:aws:states:us-east-1:123456789012:stateMachine:x", "--input", `@${fifo}`, "--endpoint-url", "http://127.0.0.1:9"]);
     expect(run.code).toBe(2);
