@@ -110,3 +110,42 @@ describe("a never-answering endpoint: every AWS command ends within its timeouts
     expect(connect.code).toBe(2);
   });
 });
+
+describe("long polls are excepted by design", () => {
+  it("an SQS ReceiveMessage held 1.5 s by the server outlives --cli-read-timeout 0.3; GetQueueAttributes does not get that grace", async () => {
+    const { createServer } = await import("node:http");
+    const seen: string[] = [];
+    let holdAttributes = false;
+    const server = createServer((req, res) => {
+      const target = String(req.headers["x-amz-target"] ?? "");
+      seen.push(target);
+      req.resume();
+      const answer = (body: object) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify(body));
+      };
+      if (target.endsWith("ReceiveMessage")) setTimeout(() => answer({}), 1_500);
+      else if (!holdAttributes) answer({ Attributes: {} });
+      // else: never answer GetQueueAttributes
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const args = ["dlq", "inspect", "--queue-url", `${url}/123456789012/dlq`, "--endpoint-url", url, "--cli-read-timeout", "0.3", "-o", "json"];
+      const run = await awsblog(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(seen).toContain("AmazonSQS.ReceiveMessage");
+      expect(run.json()).toMatchObject({ messages: [] });
+
+      holdAttributes = true;
+      const started = Date.now();
+      const held = await awsblog(args, { env: { AWS_MAX_ATTEMPTS: "1" } });
+      expect(held.code).toBe(1);
+      expect(held.stderr).toMatch(/^awsblog: SQS GetQueueAttributes timed out: the endpoint did not answer within 0\.3 s/);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 20_000);
+});
