@@ -14,8 +14,8 @@ import { BIN, runCli, testEnv } from "../../helpers/cli.js";
 const PTY = fileURLToPath(new URL("./pty-keys.py", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "awsblog-pager-"));
 
-function onTerminal(args: string[], env: Record<string, string>): Promise<{ output: string; code: number | null }> {
-  const spec = { argv: [process.execPath, BIN, ...args], env: testEnv({ TERM: "xterm-256color", ...env }), steps: [], timeout: 20 };
+function onTerminal(args: string[], env: Record<string, string>, rows = 24): Promise<{ output: string; code: number | null }> {
+  const spec = { argv: [process.execPath, BIN, ...args], env: testEnv({ TERM: "xterm-256color", ...env }), steps: [], timeout: 20, rows };
   return new Promise((resolve, reject) =>
     execFile("python3", [PTY, JSON.stringify(spec)], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
       error ? reject(error) : resolve(JSON.parse(stdout) as { output: string; code: number | null }),
@@ -40,6 +40,17 @@ describe("the pager", () => {
       expect(run.output).toContain("_awsblog()");
     }
     expect(existsSync(join(dir, "ran"))).toBe(false);
+  }, 30_000);
+
+  it("short output is not paged, also on a terminal that reports no size (0 rows)", async () => {
+    const marker = join(dir, "short.txt");
+    const saved = fileURLToPath(new URL("../../fixtures/dlq/receive-message.json", import.meta.url));
+    for (const rows of [24, 0]) {
+      const run = await onTerminal(["dlq", "inspect", "--file", saved], { AWSBLOG_PAGER: `cat > ${marker}` }, rows);
+      expect(run.code).toBe(0);
+      expect(run.output).toContain("message(s) from");
+    }
+    expect(existsSync(marker)).toBe(false);
   }, 30_000);
 
   it("piped stdout is never paged", async () => {

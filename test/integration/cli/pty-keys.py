@@ -1,7 +1,7 @@
 """Runs a command on a pseudo-terminal and types keys once the screen shows a given text.
 
 usage: pty-keys.py '<json>' where json = {"argv": [...], "env": {...}, "steps": [["text to wait for", "keys"], ...],
-                                          "timeout": seconds}
+                                          "timeout": seconds, "rows": terminal rows (default 24)}
 Prints {"output", "code" (null if it had to be killed), "seconds" (from the last keys to exit)} as JSON.
 """
 import fcntl, json, os, pty, select, signal, struct, sys, termios, time
@@ -11,7 +11,7 @@ pid, fd = pty.fork()
 if pid == 0:
     os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
 # A real terminal has a size; spinners lay out their line by it.
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", spec.get("rows", 24), 100, 0, 0))
 
 out = b""
 deadline = time.time() + spec.get("timeout", 20)
