@@ -171,7 +171,8 @@ function page(text: string, stdout: OutputStream, env: NodeJS.ProcessEnv): boole
   const command = (env.AWSBLOG_PAGER ?? env.PAGER ?? "less -FRX").trim();
   if (command === "" || command === "cat") return false;
   const lines = text.split("\n").length - 1;
-  if (lines < (terminal.rows ?? 24)) return false;
+  // A terminal with no size set reports 0 rows: treat that as unknown, not as "everything is long".
+  if (lines < (terminal.rows || 24)) return false;
   const run = spawnSync(command, {
     shell: true,
     input: text,
