@@ -45,6 +45,11 @@ const CASES: [string[], RegExp][] = [
   [["cognito", "signup", "--client-id", "c", "--username", "u"], /Cognito SignUp/],
   [["cognito", "confirm", "--client-id", "c", "--username", "u", "--code", "123456"], /Cognito ConfirmSignUp/],
   [["cognito", "resend-code", "--client-id", "c", "--username", "u"], /Cognito ResendConfirmationCode/],
+  [["cognito", "login", "--client-id", "c", "--username", "u", "--flow", "password"], /Cognito InitiateAuth/],
+  [["cognito", "login", "--client-id", "c", "--username", "u", "--user-pool-id", "us-east-1_abc"], /Cognito InitiateAuth/],
+  [["dlq", "redrive", "--queue-url", "QUEUE", "--to", "QUEUE2"], /SQS GetQueueAttributes/],
+  [["dlq", "redrive", "--queue-url", "QUEUE", "--invoke", "f"], /SQS GetQueueAttributes/],
+  [["tags", "enforce", "--policy", rules], /EC2 DescribeInstances/],
   [["dlq", "inspect", "--queue-url", "QUEUE"], /SQS GetQueueAttributes/],
   [["dlq", "configure", "--function", "f", "--remove"], /Lambda GetFunctionConfiguration/],
   [["deploy", "--zip", zipPath, "--function-name", "f", "--no-verify"], /Lambda GetFunctionConfiguration/],
@@ -53,7 +58,7 @@ const CASES: [string[], RegExp][] = [
 describe("a never-answering endpoint: every AWS command ends within its timeouts", () => {
   for (const [args, names] of CASES) {
     it(`${args.slice(0, 2).join(" ")} → exit 1 naming ${names.source}`, async () => {
-      const argv = args.map((arg) => (arg === "QUEUE" ? queue() : arg));
+      const argv = args.map((arg) => (arg === "QUEUE" ? queue() : arg === "QUEUE2" ? `${queue()}2` : arg));
       const before = hung.received.length;
       const started = Date.now();
       const run = await awsblog([...argv, "--endpoint-url", hung.url, "--cli-read-timeout", "0.2", "--cli-connect-timeout", "1"], {
@@ -63,9 +68,10 @@ describe("a never-answering endpoint: every AWS command ends within its timeouts
       expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).toMatch(new RegExp(`^awsblog: ${names.source} timed out: the endpoint did not answer within 0.2 s — .*--cli-read-timeout.*\\n$`));
       expect(hung.received.length).toBeGreaterThan(before); // the request really went there
-      // 5 attempts × 0.2 s plus adaptive backoff (≤ 1.5 s) and start-up: far from "forever".
-      expect(took).toBeLessThan(8_000);
-    }, 20_000);
+      // 5 attempts × 0.2 s plus adaptive backoff and start-up (a few seconds; more on a busy
+      // machine, or where a command retries on its own): far from "forever".
+      expect(took).toBeLessThan(20_000);
+    }, 30_000);
   }
 
   it("the SDK's own 'exceeded requestTimeout' warning is not printed: it is an error now", async () => {
