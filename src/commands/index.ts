@@ -17,8 +17,11 @@ export interface CommandEntry {
 }
 
 export const groups: GroupEntry[] = [
+  { path: ["saml"], summary: "SAML federation: turn a corporate sign-in (AD FS forms, browser, or a SAMLResponse) into temporary AWS credentials" },
   { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
   { path: ["cognito"], summary: "Cognito user pools: sign up, confirm, log in (SRP, MFA), cached tokens, authorized API calls" },
+  { path: ["dlq"], summary: "Lambda dead-letter queues: inspect without losing messages, classify, fetch logs, redrive safely" },
+  { path: ["pipeline"], summary: "CodePipeline: status, start and watch a run from CI, list approvals waiting, run a custom-action test worker" },
 ];
 
 export const commands: CommandEntry[] = [
@@ -37,4 +40,15 @@ export const commands: CommandEntry[] = [
   { path: ["cognito", "whoami"], summary: "show the cached ID token's claims (no network call)", load: () => import("./cognito/whoami.js") },
   { path: ["cognito", "logout"], summary: "forget a cached login (--all: every one); --global also signs out everywhere (GlobalSignOut)", load: () => import("./cognito/logout.js") },
   { path: ["cognito", "call"], summary: "HTTP request with the cached ID token in Authorization (API Gateway Cognito authorizer); prints the body", load: () => import("./cognito/call.js") },
+  { path: ["saml", "login"], summary: "exchange a SAMLResponse for AWS credentials (STS AssumeRoleWithSAML or a Cognito identity pool) and write a profile", load: () => import("./saml/login.js") },
+  { path: ["saml", "roles"], summary: "show the subject, expiry and roles a SAMLResponse grants, without calling AWS", load: () => import("./saml/roles.js") },
+  { path: ["saml", "exec"], summary: "run a command with a SAML profile's credentials in its environment", load: () => import("./saml/exec.js") },
+  { path: ["dlq", "inspect"], summary: "read a DLQ (or saved messages), classify each failure; never deletes, makes every message visible again", load: () => import("./dlq/inspect.js") },
+  { path: ["dlq", "redrive"], summary: "move DLQ messages to a queue or replay them into a function, at least once: delete only after a confirmed send", load: () => import("./dlq/redrive.js") },
+  { path: ["dlq", "configure"], summary: "set or remove a function's dead-letter queue (UpdateFunctionConfiguration DeadLetterConfig)", load: () => import("./dlq/configure.js") },
+  { path: ["pipeline", "status"], summary: "stages and actions of a pipeline with status and age, and the approvals waiting", load: () => import("./pipeline/status.js") },
+  { path: ["pipeline", "start"], summary: "start a pipeline execution; --wait follows it to the end (exit 0 Succeeded, 1 otherwise)", load: () => import("./pipeline/start.js") },
+  { path: ["pipeline", "watch"], summary: "follow a pipeline execution until it ends; says when it waits for an approval", load: () => import("./pipeline/watch.js") },
+  { path: ["pipeline", "approvals"], summary: "every manual approval waiting across the region's pipelines", load: () => import("./pipeline/approvals.js") },
+  { path: ["pipeline", "worker"], summary: "custom-action job worker: poll, acknowledge, run a command with the job's context, report the result", load: () => import("./pipeline/worker.js") },
 ];

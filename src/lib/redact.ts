@@ -3,13 +3,14 @@
  * strings. Keys are matched by name, so new request shapes are covered without listing them.
  */
 const SECRET_KEY =
-  /(token|password|secret|session|signature|srp_a|srp_b|secret_block|credentials?|authorization|^code$|confirmationcode|mfa_?code|answer)/i;
+  /(token|password|secret|session|signature|srp_a|srp_b|secret_block|credentials?|authorization|^code$|confirmationcode|mfa_?code|answer|saml|^logins$)/i;
 
 export const REDACTED = "***";
 
 export function redact(value: unknown, depth = 0): unknown {
   // Approve/reject links carry the token in their query string, whatever field holds them.
-  if (typeof value === "string") return value.replace(/(taskToken=)[^&\s"'<>]+/gi, `$1${REDACTED}`);
+  // A SAMLResponse form value is a bearer credential wherever it shows up in a string.
+  if (typeof value === "string") return value.replace(/((?:taskToken|SAMLResponse|SAMLAssertion)=)[^&\s"'<>]+/gi, `$1${REDACTED}`);
   if (depth > 8 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;

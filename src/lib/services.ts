@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { AwsClientFactory } from "./aws/factory.js";
+import type { CloudFormationApi } from "./aws/cloudformation.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
+import type { CodePipelineApi } from "./aws/codepipeline.js";
 import type { CognitoApi } from "./aws/cognito.js";
 import type { DynamoDbApi } from "./aws/dynamodb.js";
 import type { Ec2Api } from "./aws/ec2.js";
@@ -11,6 +13,8 @@ import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
+import type { StsApi } from "./aws/sts.js";
+import type { CognitoIdentityApi } from "./aws/cognito-identity.js";
 import type { PromptOptions } from "./cognito/tty-prompt.js";
 import type { Context } from "./context.js";
 import { sleep } from "./retry.js";
@@ -34,8 +38,15 @@ export interface Services {
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
+  /** One attempt per call (callers pace and retry); reads stop on Ctrl-C. */
+  codepipeline(): Promise<CodePipelineApi>;
+  cloudformation(): Promise<CloudFormationApi>;
   /** Cognito in the pool's region (the pool id names it). */
   cognito(poolRegion?: string): Promise<CognitoApi>;
+  /** STS AssumeRoleWithSAML, sent unsigned. */
+  sts(): Promise<StsApi>;
+  /** Cognito identity pools in the pool's region (the pool id names it); unsigned calls. */
+  cognitoIdentity(poolRegion?: string): Promise<CognitoIdentityApi>;
   /** Waits for backoff and pacing; tests make it instant or observable. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Jitter source. */
@@ -65,7 +76,11 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
+    codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal: host.signal })),
+    cloudformation: once(async () => (await import("./aws/cloudformation.js")).createCloudFormationApi(aws)),
     cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(host, poolRegion),
+    sts: once(async () => (await import("./aws/sts.js")).createStsApi(host)),
+    cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(host, poolRegion),
     sleep,
     random: Math.random,
     fetch: (...args) => fetch(...args),

@@ -1,19 +1,22 @@
-import type { FunctionDlqState, LambdaApi } from "../../lib/aws/lambda.js";
+import type { FunctionDlqState } from "../../lib/aws/lambda.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
+import { requireFunction } from "../../lib/dlq/options.js";
 import { AwsError, FailureError, UsageError } from "../../lib/errors.js";
-import { sleep as realSleep } from "../../lib/retry.js";
-import { requireFunction } from "./options.js";
 
-export interface ConfigureOptions {
-  function?: string;
-  targetArn?: string;
-  remove?: boolean;
-}
+const flags = {
+  function: opt.string("--function <name>", "function name or ARN"),
+  targetArn: opt.string("--target-arn <arn>", "standard SQS queue or SNS topic ARN to receive failed async events"),
+  remove: opt.flag("--remove", "remove the dead-letter queue"),
+};
 
-export interface ConfigureDeps {
-  lambda?: LambdaApi;
-  sleep?: (ms: number) => Promise<void>;
-}
+export default defineCommand({
+  options: flags,
+  help: `
+The function's execution role needs sqs:SendMessage (or sns:Publish) on the target.`,
+  examples: [`awsblog dlq configure --function thumbnailer --target-arn arn:aws:sqs:us-east-1:123456789012:thumbnailer-dlq`],
+  run: configure,
+});
 
 export interface ConfigureResult {
   functionName: string;
@@ -26,15 +29,15 @@ export interface ConfigureResult {
 // Lambda DLQs are standard SQS queues or standard SNS topics; FIFO is not accepted.
 const TARGET_ARN = /^arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
 
-export async function configure(options: ConfigureOptions, ctx: Context, deps: ConfigureDeps = {}): Promise<CommandResult<ConfigureResult>> {
+/** `awsblog dlq configure`: set or remove a function's DeadLetterConfig and wait until it applies. */
+async function configure(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<ConfigureResult>> {
   const functionName = requireFunction(options.function);
   if (Boolean(options.targetArn) === Boolean(options.remove)) {
-    throw new UsageError("pass exactly one of --target-arn <arn> or --remove");
+    throw new UsageError("pass exactly one of --target-arn <arn> or --remove", "--target-arn sets where failed async events go; --remove stops sending them anywhere");
   }
   const desired = options.remove ? "" : checkTargetArn(options.targetArn as string);
 
-  const lambda = deps.lambda ?? (await (await import("../../lib/aws/lambda.js")).createLambdaApi(ctx.aws));
-  const sleep = deps.sleep ?? realSleep;
+  const lambda = await ctx.services.lambda();
   const before = await explained(() => lambda.getDeadLetterConfig(functionName));
   const previous = before.targetArn ?? null;
   let after: FunctionDlqState = before;
@@ -42,11 +45,14 @@ export async function configure(options: ConfigureOptions, ctx: Context, deps: C
     after = await explained(() => lambda.setDeadLetterConfig(functionName, desired));
     // The change applies once Lambda finishes the update; wait so a following invoke uses it.
     for (let i = 0; after.lastUpdateStatus === "InProgress" && i < 60; i++) {
-      await sleep(1_000);
+      await ctx.services.sleep(1_000);
       after = await explained(() => lambda.getDeadLetterConfig(functionName));
     }
     if (after.lastUpdateStatus === "Failed") {
-      throw new FailureError(`Lambda could not apply the change to ${functionName}: ${after.lastUpdateStatusReason ?? "no reason given"}`);
+      throw new FailureError(
+        `Lambda could not apply the change to ${functionName}: ${after.lastUpdateStatusReason ?? "no reason given"}`,
+        "fix what the reason names (often the execution role's access to the target), then run it again",
+      );
     }
   }
   const data: ConfigureResult = {

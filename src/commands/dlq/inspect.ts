@@ -1,32 +1,41 @@
-import type { LogsApi } from "../../lib/aws/logs.js";
-import type { SqsApi } from "../../lib/aws/sqs.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { summarize, type FailureClass } from "../../lib/dlq/classify.js";
 import { fetchLogs, planLogQueries } from "../../lib/dlq/log-lookup.js";
-import { peekQueue, peekVisibilityTimeout } from "../../lib/dlq/peek.js";
+import { explainQueueError, logGroupOf, redrivePolicyWarning, requireFunction, requireQueueUrl } from "../../lib/dlq/options.js";
+import { peekProgressText, peekQueue, peekVisibilityTimeout } from "../../lib/dlq/peek.js";
 import { inspectRecord, recordFromQueueMessage, type DlqRecord, type InspectedMessage } from "../../lib/dlq/records.js";
 import { renderInspect } from "../../lib/dlq/render.js";
 import { parseSavedData } from "../../lib/dlq/saved-data.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
 import { readTextArg } from "../../lib/input.js";
-import { explainQueueError, logGroupOf, requireFunction, requireQueueUrl, warnAboutRedrivePolicy } from "./options.js";
+import { sanitizeForTerminal } from "../../lib/terminal.js";
 
-export interface InspectOptions {
-  queueUrl?: string;
-  file?: string;
-  max?: number;
-  function?: string;
-  logs?: boolean;
-  logsWindow?: number;
-  failIfAny?: boolean;
-  visibilityTimeout?: number;
-  concurrency?: number;
-}
+const flags = {
+  queueUrl: opt.string("--queue-url <url>", "the dead-letter queue to read"),
+  file: opt.string("--file <path|->", "saved data instead of a queue: ReceiveMessage output, SNS message/event, destination records (- = stdin)"),
+  max: opt.int("--max <n>", "read at most n messages", { max: 10_000, defaultValue: 100 }),
+  function: opt.string("--function <name>", "the function whose failures these are (name or ARN)"),
+  logs: opt.flag("--logs", "attach each request's lines from /aws/lambda/<function> (needs --function)"),
+  logsWindow: opt.int("--logs-window <minutes>", "look this far back before each message's sentAt", { max: 1_440, defaultValue: 60 }),
+  failIfAny: opt.flag("--fail-if-any", "exit 3 when the DLQ holds any message (for cron and CI)"),
+  visibilityTimeout: opt.int("--visibility-timeout <s>", "hide read messages this long at most (default: 15 s + 1 s per 10 messages)", { max: 43_200 }),
+  concurrency: opt.int("--concurrency <n>", "receive calls in flight", { max: 20, defaultValue: 4 }),
+};
 
-export interface InspectDeps {
-  sqs?: SqsApi;
-  logs?: LogsApi;
-}
+export default defineCommand({
+  options: flags,
+  help: `
+Reads raise each message's receive count; if the DLQ has its own RedrivePolicy a warning says so.
+--logs batches request ids into few FilterLogEvents calls (window: --logs-window before sentAt, 5 min after).
+Classes: timeout, crash, misconfig, handler-error, unknown.
+JSON: {"messages":[{messageId,requestId,errorCode,errorMessage,class,timeoutSeconds?,body,sentAt,receiveCount,logs?,source}],"summary":{…}}`,
+  examples: [
+    `awsblog dlq inspect --queue-url "$DLQ_URL" --function thumbnailer --logs`,
+    `aws sqs receive-message --queue-url "$DLQ_URL" --message-attribute-names All | awsblog dlq inspect --file - -o json`,
+  ],
+  run: inspect,
+});
 
 export interface InspectResult {
   messages: InspectedMessage[];
@@ -35,22 +44,25 @@ export interface InspectResult {
   logsError?: string;
 }
 
-export async function inspect(options: InspectOptions, ctx: Context, deps: InspectDeps = {}): Promise<CommandResult<InspectResult>> {
+type Options = OptionsOf<typeof flags>;
+
+/** `awsblog dlq inspect`: read (never delete) a DLQ or saved messages, classify each failure. */
+async function inspect(options: Options, ctx: Context): Promise<CommandResult<InspectResult>> {
   if (Boolean(options.queueUrl) === Boolean(options.file)) {
     throw new UsageError("pass exactly one of --queue-url or --file", "--queue-url reads a live DLQ; --file reads saved messages (- for stdin)");
   }
   if (options.logs) requireFunction(options.function);
   else if (options.function !== undefined) requireFunction(options.function);
-  const max = options.max ?? 100;
+  const max = options.max;
 
   const { records, where } = options.file
     ? { records: await readFileRecords(options.file, ctx), where: options.file === "-" ? "stdin" : options.file }
-    : { records: await readQueueRecords(requireQueueUrl(options.queueUrl, "--queue-url"), max, options, ctx, deps), where: options.queueUrl as string };
+    : { records: await readQueueRecords(requireQueueUrl(options.queueUrl, "--queue-url"), options, ctx), where: options.queueUrl as string };
 
   const messages = records.slice(0, max).map(inspectRecord);
   messages.sort((a, b) => (a.sentAt ?? "").localeCompare(b.sentAt ?? ""));
   const result: InspectResult = { messages, summary: summarize(messages.map((m) => m.class)) };
-  if (options.logs && options.function) await attachLogs(messages, options.function, options.logsWindow ?? 60, result, ctx, deps);
+  if (options.logs && options.function) await attachLogs(messages, options.function, options.logsWindow, result, ctx);
 
   const header = `${messages.length} message(s) from ${where}${records.length > max ? ` (first ${max} of ${records.length})` : ""}`;
   return {
@@ -65,24 +77,28 @@ async function readFileRecords(file: string, ctx: Context): Promise<DlqRecord[]>
   return parseSavedData(text, file === "-" ? "stdin" : file);
 }
 
-async function readQueueRecords(queueUrl: string, max: number, options: InspectOptions, ctx: Context, deps: InspectDeps): Promise<DlqRecord[]> {
-  const sqs = deps.sqs ?? (await (await import("../../lib/aws/sqs.js")).createSqsApi(ctx.aws));
+async function readQueueRecords(queueUrl: string, options: Options, ctx: Context): Promise<DlqRecord[]> {
+  const sqs = await ctx.services.sqs();
   let attributes: Record<string, string>;
   try {
     attributes = await sqs.getQueueAttributes(queueUrl, ["RedrivePolicy", "ApproximateNumberOfMessages"]);
   } catch (error) {
     throw explainQueueError(error, queueUrl);
   }
-  warnAboutRedrivePolicy(attributes.RedrivePolicy, ctx);
-  const spinner = ctx.out.spinner(`reading up to ${max} message(s)…`);
+  const warning = redrivePolicyWarning(attributes.RedrivePolicy);
+  if (warning) ctx.out.warn(warning);
+  const max = options.max;
+  const progress = peekProgressText(max, attributes.ApproximateNumberOfMessages);
+  const spinner = ctx.out.spinner(progress(0));
   try {
     const { messages, releaseFailures } = await peekQueue(sqs, {
       queueUrl,
       max,
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency,
       visibilityTimeout: options.visibilityTimeout ?? peekVisibilityTimeout(max),
       waitTimeSeconds: 1,
       signal: ctx.signal,
+      onProgress: (read) => spinner.update(progress(read)),
     });
     if (releaseFailures.length > 0) {
       ctx.out.warn(
@@ -95,20 +111,13 @@ async function readQueueRecords(queueUrl: string, max: number, options: InspectO
   }
 }
 
-async function attachLogs(
-  messages: InspectedMessage[],
-  functionName: string,
-  windowMinutes: number,
-  result: InspectResult,
-  ctx: Context,
-  deps: InspectDeps,
-): Promise<void> {
+async function attachLogs(messages: InspectedMessage[], functionName: string, windowMinutes: number, result: InspectResult, ctx: Context): Promise<void> {
   const wanted = messages.filter((m) => m.requestId).map((m) => ({ requestId: m.requestId as string, sentAt: m.sentAt }));
   const queries = planLogQueries(wanted, { beforeMs: windowMinutes * 60_000, afterMs: 5 * 60_000, now: ctx.now().getTime() });
   const logGroupName = logGroupOf(functionName);
   if (queries.length === 0) return;
   try {
-    const logs = deps.logs ?? (await (await import("../../lib/aws/logs.js")).createLogsApi(ctx.aws));
+    const logs = await ctx.services.logs();
     const fetched = await fetchLogs(logs, queries, { logGroupName, signal: ctx.signal });
     if (fetched.truncated) ctx.out.warn("some log results were cut short (page or line limit); open the log group for the rest");
     for (const m of messages) if (m.requestId) m.logs = fetched.lines.get(m.requestId) ?? [];
@@ -118,6 +127,6 @@ async function attachLogs(
       code === "ResourceNotFoundException"
         ? `log group ${logGroupName} not found — check --function and --region`
         : `reading ${logGroupName} failed: ${(error as Error).message}`;
-    ctx.out.warn(result.logsError);
+    ctx.out.warn(sanitizeForTerminal(result.logsError));
   }
 }

@@ -1,51 +1,70 @@
-import type { LambdaApi } from "../../lib/aws/lambda.js";
-import type { SqsApi } from "../../lib/aws/sqs.js";
+import { locateQueue } from "../../lib/aws/queue-url.js";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "../../lib/dlq/classify.js";
+import { explainQueueError, redrivePolicyWarning, requireFunction, requireQueueUrl } from "../../lib/dlq/options.js";
 import { redrive as runRedrive, type RedriveReport } from "../../lib/dlq/redrive.js";
 import { renderRedrive } from "../../lib/dlq/render.js";
 import { functionTarget, queueTarget, type RedriveTarget } from "../../lib/dlq/targets.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
-import { explainQueueError, requireFunction, requireQueueUrl, warnAboutRedrivePolicy } from "./options.js";
+import { sanitizeForTerminal } from "../../lib/terminal.js";
 
-export interface RedriveOptions {
-  queueUrl?: string;
-  to?: string;
-  invoke?: string;
-  class?: string[];
-  max?: number;
-  dryRun?: boolean;
-  concurrency?: number;
-  visibilityTimeout?: number;
-}
+const flags = {
+  queueUrl: opt.string("--queue-url <url>", "the dead-letter queue to drain"),
+  to: opt.string("--to <queue-url>", "send to this queue (body, attributes, FIFO group/dedup ids kept)"),
+  invoke: opt.string("--invoke <function>", "replay each body into this function (asynchronous Invoke)"),
+  class: opt.list("--class <class>", "only messages of this class (repeatable or comma-separated)"),
+  max: opt.int("--max <n>", "move at most n messages"),
+  dryRun: opt.flag("--dry-run", "read and classify, release everything, move nothing"),
+  concurrency: opt.int("--concurrency <n>", "batches of 10 in flight", { max: 20, defaultValue: 4 }),
+  visibilityTimeout: opt.int("--visibility-timeout <s>", "hide a batch this long while it is sent (a crash returns it after this)", {
+    max: 43_200,
+    defaultValue: 60,
+  }),
+};
 
-export interface RedriveDeps {
-  sqs?: SqsApi;
-  lambda?: LambdaApi;
-  sleep?: (ms: number) => Promise<void>;
-}
+export default defineCommand({
+  options: flags,
+  help: `
+A message is deleted from the DLQ only after the target accepted it, so a crash or kill can cause a
+duplicate but never a loss. Ctrl-C stops taking messages, finishes batches in flight, exits 130.
+Exit 4 when any message failed (each listed in the output).
+JSON: {"moved","failed","skipped","planned","failures":[{messageId,requestId,class,stage,code,error}],"byClass","dryRun"}`,
+  examples: [
+    `awsblog dlq redrive --queue-url "$DLQ_URL" --invoke thumbnailer --class timeout --dry-run`,
+    `awsblog dlq redrive --queue-url "$DLQ_URL" --to "$WORK_QUEUE_URL" -o json`,
+  ],
+  run: redrive,
+});
 
 export interface RedriveResult extends RedriveReport {
   dryRun: boolean;
 }
 
-export async function redrive(options: RedriveOptions, ctx: Context, deps: RedriveDeps = {}): Promise<CommandResult<RedriveResult>> {
+/** `awsblog dlq redrive`: move DLQ messages at least once, deleting only after a confirmed send. */
+async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<RedriveResult>> {
   // Every flag is checked before the first call: a typo moves nothing.
   const queueUrl = requireQueueUrl(options.queueUrl, "--queue-url");
   if (Boolean(options.to) === Boolean(options.invoke)) {
     throw new UsageError("pass exactly one of --to <queue-url> or --invoke <function>", "--to sends to a queue; --invoke replays into a function asynchronously");
   }
   const to = options.to === undefined ? undefined : requireQueueUrl(options.to, "--to");
-  if (to && to.replace(/\/$/, "") === queueUrl.replace(/\/$/, "")) throw new UsageError("--to is the DLQ itself", "pass the source queue (or another queue) as --to");
+  const same = (a: string, b: string) => locateQueue(a).url.replace(/\/$/, "") === locateQueue(b).url.replace(/\/$/, "");
+  if (to && same(to, queueUrl)) throw new UsageError("--to is the DLQ itself", "pass the source queue (or another queue) as --to");
   const invoke = options.invoke === undefined ? undefined : requireFunction(options.invoke, "--invoke");
   const classes = parseClasses(options.class);
+  const dryRun = Boolean(options.dryRun);
 
-  const sqs = deps.sqs ?? (await (await import("../../lib/aws/sqs.js")).createSqsApi(ctx.aws));
+  const sqs = await ctx.services.sqs();
+  let policy: string | undefined;
   try {
-    warnAboutRedrivePolicy((await sqs.getQueueAttributes(queueUrl, ["RedrivePolicy"])).RedrivePolicy, ctx);
+    policy = (await sqs.getQueueAttributes(queueUrl, ["RedrivePolicy"])).RedrivePolicy;
   } catch (error) {
     throw explainQueueError(error, queueUrl);
   }
+  const warning = redrivePolicyWarning(policy);
+  if (warning) ctx.out.warn(warning);
+  const sleep = (ms: number) => ctx.services.sleep(ms);
   let target: RedriveTarget;
   if (to) {
     try {
@@ -53,13 +72,12 @@ export async function redrive(options: RedriveOptions, ctx: Context, deps: Redri
     } catch (error) {
       throw explainQueueError(error, to);
     }
-    target = queueTarget(sqs, to, { sleep: deps.sleep });
+    target = queueTarget(sqs, to, { sleep });
   } else {
-    const lambda = deps.lambda ?? (await (await import("../../lib/aws/lambda.js")).createLambdaApi(ctx.aws));
-    target = functionTarget(lambda, invoke as string, { sleep: deps.sleep });
+    target = functionTarget(await ctx.services.lambda(), invoke as string, { sleep });
   }
 
-  const spinner = ctx.out.spinner(options.dryRun ? "planning…" : "redriving…");
+  const spinner = ctx.out.spinner(dryRun ? "planning…" : "redriving…");
   let report: RedriveReport;
   try {
     report = await runRedrive(sqs, {
@@ -67,23 +85,23 @@ export async function redrive(options: RedriveOptions, ctx: Context, deps: Redri
       target,
       classes,
       max: options.max,
-      dryRun: Boolean(options.dryRun),
-      concurrency: options.concurrency ?? 4,
-      visibilityTimeout: options.visibilityTimeout ?? 60,
+      dryRun,
+      concurrency: options.concurrency,
+      visibilityTimeout: options.visibilityTimeout,
       waitTimeSeconds: 1,
       signal: ctx.signal,
-      onProgress: (r) => spinner.update(options.dryRun ? `planned ${r.planned}, skipped ${r.skipped}` : `moved ${r.moved}, failed ${r.failed}, skipped ${r.skipped}`),
+      onProgress: (r) => spinner.update(dryRun ? `planned ${r.planned}, skipped ${r.skipped}` : `moved ${r.moved}, failed ${r.failed}, skipped ${r.skipped}`),
     });
   } finally {
     spinner.stop();
   }
   if (ctx.signal.aborted) ctx.out.info(`interrupted: batches in flight were finished; ${report.moved} moved, the rest are still in the DLQ`);
-  if (report.stoppedBy && report.failed === 0) ctx.out.warn(`stopped early: ${report.stoppedBy}`);
+  if (report.stoppedBy && report.failed === 0) ctx.out.warn(`stopped early: ${sanitizeForTerminal(report.stoppedBy)}`);
 
-  const data: RedriveResult = { ...report, dryRun: Boolean(options.dryRun) };
+  const data: RedriveResult = { ...report, dryRun };
   return {
     data,
-    text: renderRedrive(report, Boolean(options.dryRun), target.describe, ctx.out.style),
+    text: renderRedrive(report, dryRun, target.describe, ctx.out.style),
     exitCode: report.failed > 0 ? ExitCode.partial : report.stoppedBy ? ExitCode.failure : ExitCode.ok,
   };
 }

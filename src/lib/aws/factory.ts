@@ -192,6 +192,10 @@ const SERVICE_NAMES: Record<string, string> = {
   CognitoIdentityProviderClient: "Cognito",
   CloudWatchLogsClient: "CloudWatchLogs",
   LambdaClient: "Lambda",
+  STSClient: "STS",
+  CognitoIdentityClient: "CognitoIdentity",
+  CodePipelineClient: "CodePipeline",
+  CloudFormationClient: "CloudFormation",
 };
 
 function serviceName(clientName: string): string {

@@ -9,6 +9,7 @@ import {
   type QueueAttributeName,
 } from "@aws-sdk/client-sqs";
 import type { AwsClientFactory } from "./factory.js";
+import { locateQueue } from "./queue-url.js";
 
 /**
  * The SQS calls the DLQ commands make, in awsblog's own types so nothing outside this file
@@ -76,18 +77,26 @@ export interface SqsApi {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
-  const client = await aws.client(SQSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  /**
+   * Each queue is called in the region its URL names (the factory builds one client per
+   * region), whatever --region says: a queue lives in one region only. Legacy hosts are sent
+   * in the current form, so the SDK never warns that the URL differs from its endpoint.
+   */
+  async function forQueue(queueUrl: string): Promise<{ client: SQSClient; QueueUrl: string }> {
+    const { region, url } = locateQueue(queueUrl);
+    return { client: await aws.client(SQSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS, region }), QueueUrl: url };
+  }
   return {
     async getQueueAttributes(queueUrl, names) {
-      const out = await client.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names as QueueAttributeName[] }),
-      );
+      const { client, QueueUrl } = await forQueue(queueUrl);
+      const out = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: names as QueueAttributeName[] }));
       return { ...(out.Attributes ?? {}) };
     },
     async receive(queueUrl, options) {
+      const { client, QueueUrl } = await forQueue(queueUrl);
       const out = await client.send(
         new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
+          QueueUrl,
           MaxNumberOfMessages: options.maxMessages,
           VisibilityTimeout: options.visibilityTimeout,
           WaitTimeSeconds: options.waitTimeSeconds,
@@ -104,18 +113,20 @@ export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
       }));
     },
     async changeVisibilityBatch(queueUrl, entries) {
+      const { client, QueueUrl } = await forQueue(queueUrl);
       const out = await client.send(
         new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
+          QueueUrl,
           Entries: entries.map((e) => ({ Id: e.id, ReceiptHandle: e.receiptHandle, VisibilityTimeout: e.visibilityTimeout })),
         }),
       );
       return outcome(entries, out.Successful, out.Failed);
     },
     async sendBatch(queueUrl, entries) {
+      const { client, QueueUrl } = await forQueue(queueUrl);
       const out = await client.send(
         new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
+          QueueUrl,
           Entries: entries.map((e) => ({
             Id: e.id,
             MessageBody: e.body,
@@ -131,9 +142,10 @@ export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
       return outcome(entries, out.Successful, out.Failed);
     },
     async deleteBatch(queueUrl, entries) {
+      const { client, QueueUrl } = await forQueue(queueUrl);
       const out = await client.send(
         new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
+          QueueUrl,
           Entries: entries.map((e) => ({ Id: e.id, ReceiptHandle: e.receiptHandle })),
         }),
       );

@@ -1,6 +1,7 @@
 import type { EntryFailure, QueueMessage, SqsApi } from "../aws/sqs.js";
 import { chunk } from "./send-entries.js";
-import { mapLimit, runWorkers } from "./pool.js";
+import { mapLimit } from "./pool.js";
+import { receiveLoop } from "./receive-loop.js";
 
 /**
  * SQS has no peek. `dlq inspect` receives with a short visibility timeout, keeps every message
@@ -16,6 +17,8 @@ export interface PeekOptions {
   visibilityTimeout: number;
   waitTimeSeconds: number;
   signal?: AbortSignal;
+  /** Called with the number of distinct messages read so far, after each batch that added some. */
+  onProgress?: (read: number) => void;
 }
 
 export interface PeekResult {
@@ -29,44 +32,44 @@ export function peekVisibilityTimeout(max: number): number {
   return Math.min(300, 15 + Math.ceil(max / 10));
 }
 
+/**
+ * The spinner's text: "read N of ~M", M being SQS's approximate count capped at --max (the
+ * count is a snapshot and approximate, hence "~"); "read N (at most M)" when SQS gave none.
+ */
+export function peekProgressText(max: number, approximate: string | undefined): (read: number) => string {
+  const count = approximate === undefined || !/^\d+$/.test(approximate) ? undefined : Number(approximate);
+  if (count === undefined) return (read) => `read ${read} (at most ${max})…`;
+  const expected = Math.min(max, count);
+  return (read) => `read ${read} of ~${Math.max(expected, read)}…`;
+}
+
 export async function peekQueue(sqs: SqsApi, options: PeekOptions): Promise<PeekResult> {
   const held = new Map<string, QueueMessage>();
-  let reserved = 0;
-  let empty = false;
-  // Receives in a row that brought only messages already held: their timeout ran out while we
-  // read (a slow endpoint); stop rather than chase them.
-  let stale = 0;
   let readError: unknown;
   try {
-    await runWorkers(options.concurrency, async () => {
-      while (!empty && !options.signal?.aborted) {
-        const want = Math.min(10, options.max - reserved);
-        if (want <= 0) return;
-        reserved += want;
-        let batch: QueueMessage[];
-        try {
-          batch = await sqs.receive(options.queueUrl, {
-            maxMessages: want,
-            visibilityTimeout: options.visibilityTimeout,
-            waitTimeSeconds: options.waitTimeSeconds,
-          });
-        } catch (error) {
-          empty = true; // stop the other readers too; what was read is released below
-          throw error;
-        }
+    await receiveLoop(sqs, {
+      queueUrl: options.queueUrl,
+      concurrency: options.concurrency,
+      visibilityTimeout: options.visibilityTimeout,
+      waitTimeSeconds: options.waitTimeSeconds,
+      signal: options.signal,
+      remaining: () => options.max - held.size,
+      reserve: true,
+      take(batch) {
         let fresh = 0;
         for (const message of batch) {
           if (!held.has(message.messageId)) fresh += 1;
           // A message seen twice (its timeout ran out mid-read) is released with its newest handle.
           held.set(message.messageId, message);
         }
-        reserved -= want - fresh;
-        stale = fresh === 0 ? stale + 1 : 0;
-        if (batch.length === 0 || stale >= 5) empty = true;
-      }
+        if (fresh > 0) options.onProgress?.(held.size);
+        // Receives that bring only messages already held (their timeout ran out while we read,
+        // a slow endpoint) end the read after a few in a row rather than chase them.
+        return { fresh };
+      },
     });
   } catch (error) {
-    readError = error;
+    readError = error; // what was read is released below
   }
   const releaseFailures = await releaseAll(sqs, options.queueUrl, [...held.values()], options.concurrency);
   if (readError) throw readError;

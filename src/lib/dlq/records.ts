@@ -61,11 +61,29 @@ export function inspectRecord(record: DlqRecord): InspectedMessage {
 export function parseBody(text: string): unknown {
   const trimmed = text.trim();
   if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return text;
+  let parsed: unknown;
   try {
-    return JSON.parse(trimmed);
+    parsed = JSON.parse(trimmed);
   } catch {
     return text;
   }
+  // Printing (JSON.stringify) recurses: a body nested absurdly deep stays text.
+  return nestedDeeperThan(parsed, MAX_NESTING) ? text : parsed;
+}
+
+/** No real event nests this deep; past it, recursive code (printing, walking) could overflow the stack. */
+export const MAX_NESTING = 256;
+
+/** True when arrays/objects in `value` nest more than `limit` levels; walks without recursion. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** SQS message in any casing (SDK/CLI PascalCase, Lambda SQS event camelCase), attributes included. */

@@ -1,7 +1,7 @@
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
 import type { FailureClass } from "./classify.js";
 import { releaseAll } from "./peek.js";
-import { runWorkers } from "./pool.js";
+import { receiveLoop } from "./receive-loop.js";
 import { inspectRecord, recordFromQueueMessage } from "./records.js";
 import { chunk } from "./send-entries.js";
 import type { RedriveTarget } from "./targets.js";
@@ -61,11 +61,10 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
   const inflight = new Map<string, Promise<void>>();
   const failures = new Map<string, RedriveFailure>();
   const max = options.max ?? Number.POSITIVE_INFINITY;
-  const idleLimit = options.idleReceives ?? 5;
-  let reserved = 0;
-  let idle = 0;
+  /** Messages taken for moving (or planned): what --max counts. */
+  let taken = 0;
+  /** Set by a fatal target error: take no new batch. */
   let stop = false;
-  let holding = 0;
 
   const release = (messages: QueueMessage[]) =>
     messages.length ? releaseAll(sqs, options.queueUrl, messages, 1) : Promise.resolve([]);
@@ -131,7 +130,8 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     return { delivered: delivery.delivered.map((m) => byId.get(m.messageId) as Item), refused: delivery.failed.map((f) => f.message) };
   }
 
-  async function handle(batch: QueueMessage[], want: number) {
+  /** Sorts a batch synchronously (the receive loop relies on it), then delivers it. */
+  function take(batch: QueueMessage[]): { fresh: number; done: Promise<void> } {
     const fresh: Item[] = [];
     const release1: QueueMessage[] = [];
     const deleteAgain: Item[] = [];
@@ -146,19 +146,22 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
         report.skipped += 1;
         newlySkipped += 1;
         release1.push(message);
+      } else if (state === undefined && taken >= max) {
+        release1.push(message); // --max reached by another batch: back at once, not counted
       } else if (state === undefined) {
         seen.set(message.messageId, "inflight");
+        taken += 1;
         fresh.push(item);
       } else if (state === "inflight") duplicates.push(item); // SQS delivered it twice (standard queues may)
       else if (state === "moved" || state === "sent") deleteAgain.push(item); // already in the target
       else release1.push(message);
     }
-    reserved -= want - fresh.length;
     // Progress is any message not seen before (skipped ones too) or a copy still to clean up.
     const progress = newlySkipped + fresh.length + deleteAgain.length + duplicates.length;
-    idle = progress === 0 ? idle + 1 : 0;
-    if (idle >= idleLimit) stop = true;
+    return { fresh: progress, done: settle(fresh, release1, deleteAgain, duplicates) };
+  }
 
+  async function settle(fresh: Item[], release1: QueueMessage[], deleteAgain: Item[], duplicates: Item[]) {
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
     for (const f of fresh) inflight.set(f.message.messageId, done);
@@ -187,38 +190,24 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     return { ...report, failed: failures.size, failures: [...failures.values()] };
   }
 
-  await runWorkers(options.concurrency, async () => {
-    while (!stop && !options.signal?.aborted) {
-      const want = Math.min(10, max - reserved);
-      if (want <= 0) return;
-      reserved += want;
-      let batch: QueueMessage[];
-      try {
-        // Not tied to the signal: a receive in flight completes and its batch is handled.
-        batch = await sqs.receive(options.queueUrl, {
-          maxMessages: want,
-          visibilityTimeout: options.visibilityTimeout,
-          waitTimeSeconds: options.waitTimeSeconds,
-        });
-      } catch (error) {
-        stop = true;
-        report.stoppedBy ??= (error as Error).message;
-        return;
-      }
-      if (batch.length === 0) {
-        // Empty while another worker holds a batch can mean a FIFO group is locked by it:
-        // leave this worker, and let the last one standing decide the queue is drained.
-        reserved -= want;
-        if (holding === 0) stop = true;
-        return;
-      }
-      holding += 1;
-      try {
-        await handle(batch, want);
-      } finally {
-        holding -= 1;
-      }
-    }
-  });
+  try {
+    await receiveLoop(sqs, {
+      queueUrl: options.queueUrl,
+      concurrency: options.concurrency,
+      visibilityTimeout: options.visibilityTimeout,
+      waitTimeSeconds: options.waitTimeSeconds,
+      signal: options.signal,
+      idleLimit: options.idleReceives,
+      remaining: () => max - taken,
+      // Without a filter every message received is taken, so receives ask only for what --max
+      // leaves. With one, most may be skipped: receive full batches and count what matches.
+      reserve: !options.classes,
+      stopped: () => stop,
+      take,
+    });
+  } catch (error) {
+    // The other workers finished their batches; what is not moved is still in the DLQ.
+    report.stoppedBy ??= (error as Error).message;
+  }
   return snapshot();
 }

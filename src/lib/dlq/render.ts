@@ -1,8 +1,14 @@
+import { sanitizeForTerminal } from "../terminal.js";
 import { FAILURE_CLASSES, type FailureClass } from "./classify.js";
 import type { InspectedMessage } from "./records.js";
 import type { RedriveReport } from "./redrive.js";
 
-/** Text renderings for humans; JSON output is the data itself. */
+/**
+ * Text renderings for humans; JSON output is the data itself. Everything that came from the
+ * queue, a file or the logs (ids, error messages, log lines) is passed through
+ * `sanitizeForTerminal` first: anyone who can send to a DLQ could otherwise move the cursor,
+ * clear the screen or retitle the terminal of whoever inspects it.
+ */
 export interface Styles {
   bold: (s: string) => string;
   dim: (s: string) => string;
@@ -26,7 +32,7 @@ export function renderInspect(
   header: string,
   styles: Styles = PLAIN,
 ): string {
-  const lines = [styles.bold(header)];
+  const lines = [styles.bold(sanitizeForTerminal(header))];
   if (messages.length === 0) return lines.join("\n");
   lines.push("");
   for (const c of FAILURE_CLASSES) {
@@ -43,8 +49,8 @@ export function renderInspect(
   lines.push(...table(["CLASS", "SENT AT", "RECV", "REQUEST ID", "ERROR"], rows, styles));
   for (const m of messages) {
     if (!m.logs) continue;
-    lines.push("", styles.bold(`logs for ${m.requestId ?? m.messageId ?? "?"} (${m.logs.length} lines)`));
-    for (const line of m.logs) lines.push(`  ${line}`);
+    lines.push("", styles.bold(`logs for ${sanitizeForTerminal(m.requestId ?? m.messageId ?? "?")} (${m.logs.length} lines)`));
+    for (const line of m.logs) lines.push(`  ${sanitizeForTerminal(line)}`);
   }
   return lines.join("\n");
 }
@@ -56,7 +62,7 @@ export function renderRedrive(report: RedriveReport, dryRun: boolean, target: st
   const lines = dryRun
     ? [`dry run: would move ${report.planned} message(s) to ${target}${classes ? ` (${classes})` : ""}; skipped ${report.skipped}`]
     : [`moved ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}; failed ${report.failed}; skipped ${report.skipped}`];
-  if (report.stoppedBy) lines.push(styles.yellow(`stopped early: ${report.stoppedBy}`));
+  if (report.stoppedBy) lines.push(styles.yellow(`stopped early: ${sanitizeForTerminal(report.stoppedBy)}`));
   if (report.failures.length > 0) {
     lines.push("");
     lines.push(
@@ -70,7 +76,9 @@ export function renderRedrive(report: RedriveReport, dryRun: boolean, target: st
   return lines.join("\n");
 }
 
-function table(headers: string[], rows: string[][], styles: Styles): string[] {
+function table(headers: string[], unsafeRows: string[][], styles: Styles): string[] {
+  // Sanitized before measuring, so the columns line up with what the terminal shows.
+  const rows = unsafeRows.map((row) => row.map((cell) => oneLine(cell)));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const format = (cells: string[]) =>
     cells
@@ -90,7 +98,8 @@ function shortError(message: string, requestId: string | null): string {
   return text;
 }
 
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+/** Sanitized, whitespace (newlines too) collapsed, at most `max` characters. */
+function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
+  const flat = sanitizeForTerminal(text).replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -3,6 +3,8 @@ import {
   isDestinationRecord,
   isObject,
   isSnsNotification,
+  MAX_NESTING,
+  nestedDeeperThan,
   recordFromDestination,
   recordFromSns,
   recordFromSqs,
@@ -17,6 +19,14 @@ import {
  */
 export function parseSavedData(text: string, source = "--file"): DlqRecord[] {
   const documents = parseDocuments(text, source);
+  documents.forEach((doc, index) => {
+    if (nestedDeeperThan(doc, MAX_NESTING)) {
+      throw new UsageError(
+        `${source} document ${index + 1}: JSON nested deeper than ${MAX_NESTING} levels`,
+        "pass saved DLQ messages (ReceiveMessage output, SNS messages, destination records), not arbitrary JSON",
+      );
+    }
+  });
   return documents.flatMap((doc, index) => extract(doc, `${source} document ${index + 1}`));
 }
 

@@ -1,7 +1,7 @@
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient } from "./arrange.js";
 
@@ -24,7 +24,7 @@ describeWithMoto("dlq inspect against moto", (moto) => {
 
   it("classifies every kind of Lambda failure, deletes nothing and makes every message visible again at once", async () => {
     const { sqs, url } = await arrangeEveryClass("every-class-dlq");
-    const run = await runCli(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "-o", "json"]);
+    const run = await awsblog(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "-o", "json"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const result = run.json<Inspected>();
@@ -45,7 +45,7 @@ describeWithMoto("dlq inspect against moto", (moto) => {
 
   it("prints a per-class summary and a table, and exits 3 with --fail-if-any", async () => {
     const { url } = await arrangeEveryClass("text-dlq");
-    const run = await runCli(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--fail-if-any"]);
+    const run = await awsblog(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--fail-if-any"]);
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/^6 message\(s\) from /);
     expect(run.stdout).toMatch(/^ {2}crash +2 /m);
@@ -57,12 +57,12 @@ describeWithMoto("dlq inspect against moto", (moto) => {
   it("exits 0 with --fail-if-any on an empty queue, and honours --max", async () => {
     const sqs = sqsClient(moto().url);
     const empty = await createQueue(sqs, "empty-dlq");
-    const none = await runCli(["dlq", "inspect", "--queue-url", empty, "--endpoint-url", moto().url, "--fail-if-any", "-o", "json"]);
+    const none = await awsblog(["dlq", "inspect", "--queue-url", empty, "--endpoint-url", moto().url, "--fail-if-any", "-o", "json"]);
     expect(none.code).toBe(0);
     expect(none.json<Inspected>().messages).toEqual([]);
 
     const { url } = await arrangeEveryClass("max-dlq");
-    const some = await runCli(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--max", "2", "-o", "json"]);
+    const some = await awsblog(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--max", "2", "-o", "json"]);
     expect(some.json<Inspected>().messages).toHaveLength(2);
     expect(await drain(sqs, url)).toHaveLength(6);
   });
@@ -73,7 +73,7 @@ describeWithMoto("dlq inspect against moto", (moto) => {
     const { url } = await arrangeEveryClass("dlq-with-policy", {
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:123456789012:dlq-of-dlq", maxReceiveCount: "3" }),
     });
-    const run = await runCli(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "-o", "json"]);
+    const run = await awsblog(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "-o", "json"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/warning: this queue has its own RedrivePolicy \(maxReceiveCount 3\)/);
   });
@@ -99,7 +99,7 @@ describeWithMoto("dlq inspect against moto", (moto) => {
         logEvents: lines.map((message, i) => ({ timestamp: t + i, message })),
       }),
     );
-    const run = await runCli(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--function", "thumbnailer", "--logs", "-o", "json"]);
+    const run = await awsblog(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--function", "thumbnailer", "--logs", "-o", "json"]);
     expect(run.code).toBe(0);
     const result = run.json<Inspected>();
     const byRequest = new Map(result.messages.map((m) => [m.requestId, m]));
@@ -111,14 +111,14 @@ describeWithMoto("dlq inspect against moto", (moto) => {
 
   it("says which log group is missing and still reports the messages", async () => {
     const { url } = await arrangeEveryClass("nologs-dlq");
-    const run = await runCli(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--function", "ghost", "--logs", "-o", "json"]);
+    const run = await awsblog(["dlq", "inspect", "--queue-url", url, "--endpoint-url", moto().url, "--function", "ghost", "--logs", "-o", "json"]);
     expect(run.code).toBe(0);
     expect(run.json<Inspected>().messages).toHaveLength(6);
     expect(run.stderr).toMatch(/log group \/aws\/lambda\/ghost not found/);
   });
 
   it("fails with exit 1 and a hint when the queue does not exist", async () => {
-    const run = await runCli(["dlq", "inspect", "--queue-url", `${moto().url}/123456789012/nope`, "--endpoint-url", moto().url]);
+    const run = await awsblog(["dlq", "inspect", "--queue-url", `${moto().url}/123456789012/nope`, "--endpoint-url", moto().url]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^awsblog: SQS GetQueueAttributes failed: .*(NonExistentQueue|QueueDoesNotExist).* — check the URL and --region\n$/);
   });

@@ -42,6 +42,15 @@ async function waitForMoved(sqs: SQSClient, work: string, child: ReturnType<type
   }
 }
 
+/** Polls until SQS shows every message of the queue again (the killed run's hidden ones time out). */
+async function untilNoneHidden(sqs: SQSClient, queueUrl: string) {
+  const deadline = Date.now() + (VISIBILITY + 20) * 1000;
+  while ((await visibleCount(sqs, queueUrl)).hidden > 0) {
+    if (Date.now() > deadline) throw new Error("messages stayed hidden long after their visibility timeout");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const bodyIds = (list: { Body?: string }[]) => list.map((m) => (JSON.parse(m.Body as string) as { n: number }).n);
 
 describeWithMoto("dlq redrive stopped mid-flight", (moto) => {
@@ -73,7 +82,7 @@ describeWithMoto("dlq redrive stopped mid-flight", (moto) => {
     expect((await exited).signal).toBe("SIGKILL");
 
     // Messages the killed run had received come back after their visibility timeout.
-    await new Promise((r) => setTimeout(r, (VISIBILITY + 1) * 1000));
+    await untilNoneHidden(sqs, dlq);
     const inTarget = await drain(sqs, work);
     const inDlq = await drain(sqs, dlq);
     expect(new Set([...bodyIds(inTarget), ...bodyIds(inDlq)]).size).toBe(TOTAL);

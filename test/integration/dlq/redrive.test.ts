@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
 import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient, type LambdaFailure } from "./arrange.js";
 
@@ -40,7 +40,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     // 13 timeouts (even n) and 12 handler errors (odd n), interleaved.
     await sendFailures(sqs, dlq, failures(25, (i) => (i % 2 === 0 ? LAMBDA_FAILURES.timeout : LAMBDA_FAILURES.handler)));
 
-    const run = await runCli(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--class", "timeout", "--endpoint-url", moto().url, "-o", "json"]);
+    const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--class", "timeout", "--endpoint-url", moto().url, "-o", "json"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.json<Redriven>()).toMatchObject({ moved: 13, failed: 0, skipped: 12, failures: [], byClass: { timeout: 13 }, dryRun: false });
@@ -72,7 +72,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     const dlq = await createQueue(sqs, "dry-dlq");
     const work = await createQueue(sqs, "dry-work");
     await sendFailures(sqs, dlq, failures(15, (i) => (i < 5 ? LAMBDA_FAILURES.misconfig : LAMBDA_FAILURES.crash), false));
-    const run = await runCli(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--class", "misconfig,crash", "--dry-run", "--endpoint-url", moto().url, "-o", "json"]);
+    const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--class", "misconfig,crash", "--dry-run", "--endpoint-url", moto().url, "-o", "json"]);
     expect(run.code).toBe(0);
     expect(run.json<Redriven>()).toMatchObject({ moved: 0, planned: 15, skipped: 0, dryRun: true, byClass: { misconfig: 5, crash: 10 } });
     expect(await drain(sqs, work)).toHaveLength(0);
@@ -84,11 +84,27 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     const dlq = await createQueue(sqs, "max-dlq");
     const work = await createQueue(sqs, "max-work");
     await sendFailures(sqs, dlq, failures(23, () => LAMBDA_FAILURES.handler, false));
-    const run = await runCli(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--max", "7", "--endpoint-url", moto().url]);
+    const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--max", "7", "--endpoint-url", moto().url]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`moved 7 message(s) to ${work} (handler-error 7); failed 0; skipped 0\n`);
     expect(await drain(sqs, work)).toHaveLength(7);
     expect(await drain(sqs, dlq)).toHaveLength(16);
+  });
+
+  it("--max counts the messages moved, not the ones a --class filter skips", async () => {
+    const sqs = sqsClient(moto().url);
+    const dlq = await createQueue(sqs, "max-class-dlq");
+    const work = await createQueue(sqs, "max-class-work");
+    // 3 misconfigurations among 13, behind 10 handler errors.
+    await sendFailures(sqs, dlq, failures(13, (i) => (i < 10 ? LAMBDA_FAILURES.handler : LAMBDA_FAILURES.misconfig), false));
+    const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--class", "misconfig", "--max", "2", "--endpoint-url", moto().url, "-o", "json"]);
+    expect(run.code).toBe(0);
+    expect(run.json<Redriven>()).toMatchObject({ moved: 2, failed: 0, byClass: { misconfig: 2 } });
+    const moved = await drain(sqs, work);
+    expect(moved.map((m) => m.MessageAttributes?.ErrorMessage?.StringValue)).toEqual([LAMBDA_FAILURES.misconfig, LAMBDA_FAILURES.misconfig]);
+    const left = await drain(sqs, dlq);
+    expect(left).toHaveLength(11);
+    expect(left.filter((m) => m.MessageAttributes?.ErrorMessage?.StringValue === LAMBDA_FAILURES.misconfig)).toHaveLength(1);
   });
 
   it("carries FIFO group and deduplication ids", async () => {
@@ -100,7 +116,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
       dlq,
       failures(6, () => LAMBDA_FAILURES.timeout, false).map((f, i) => ({ ...f, groupId: `customer-${i % 2}`, deduplicationId: `order-${i}` })),
     );
-    const run = await runCli(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--endpoint-url", moto().url, "-o", "json"]);
+    const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--endpoint-url", moto().url, "-o", "json"]);
     expect(run.code).toBe(0);
     expect(run.json<Redriven>().moved).toBe(6);
     const moved = await drain(sqs, work);
@@ -129,7 +145,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
       [["--invoke", "fn", "--max", "0"], /--max must be a whole number/],
     ];
     for (const [flags, message] of cases) {
-      const run = await runCli(["dlq", "redrive", "--queue-url", dlq, ...flags, "--endpoint-url", moto().url]);
+      const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, ...flags, "--endpoint-url", moto().url]);
       expect(run.code, flags.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stderr.split("\n")).toHaveLength(2);
@@ -141,7 +157,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     const sqs = sqsClient(moto().url);
     const dlq = await createQueue(sqs, "nowhere-dlq");
     await sendFailures(sqs, dlq, failures(3, () => LAMBDA_FAILURES.handler, false));
-    const run = await runCli(["dlq", "redrive", "--queue-url", dlq, "--to", `${moto().url}/123456789012/missing`, "--endpoint-url", moto().url]);
+    const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", `${moto().url}/123456789012/missing`, "--endpoint-url", moto().url]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/GetQueueAttributes failed: .* — check the URL and --region/);
     expect(await drain(sqs, dlq)).toHaveLength(3);

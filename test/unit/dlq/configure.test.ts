@@ -1,9 +1,10 @@
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { configure } from "../../../src/commands/dlq/configure.js";
+import spec from "../../../src/commands/dlq/configure.js";
+import type { OptionsOf } from "../../../src/lib/command.js";
 import { AwsError, UsageError } from "../../../src/lib/errors.js";
-import { testContext } from "./test-context.js";
+import { testContext } from "../../helpers/context.js";
 
 const lambda = mockClient(LambdaClient);
 const FN_ARN = "arn:aws:lambda:us-east-1:123456789012:function:thumbnailer";
@@ -12,12 +13,22 @@ const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:sns-lambda-test";
 
 afterEach(() => lambda.reset());
 
+type ConfigureOptions = OptionsOf<typeof spec.options>;
+type ConfigureData = { functionName: string; functionArn: string; deadLetterTargetArn: string | null; previousTargetArn: string | null; changed: boolean };
+
+/** Calls the command's handler as the CLI would (every option present, unset ones undefined). */
+async function configure(given: Partial<ConfigureOptions>, ctx: ReturnType<typeof testContext>["ctx"]) {
+  const result = await spec.run({ function: undefined, targetArn: undefined, remove: undefined, ...given }, ctx, []);
+  if (!result) throw new Error("dlq configure returned no result");
+  return result as { data: ConfigureData; text?: string };
+}
+
 describe("dlq configure", () => {
   it("sets the DeadLetterConfig and reports the previous target", async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionArn: FN_ARN, DeadLetterConfig: { TargetArn: TOPIC_ARN }, LastUpdateStatus: "Successful" });
     lambda.on(UpdateFunctionConfigurationCommand).resolves({ FunctionArn: FN_ARN, DeadLetterConfig: { TargetArn: QUEUE_ARN }, LastUpdateStatus: "Successful" });
-    const { ctx } = testContext();
-    const result = await configure({ function: "thumbnailer", targetArn: QUEUE_ARN }, ctx, { sleep: async () => {} });
+    const { ctx } = testContext({ services: { sleep: async () => {} } });
+    const result = await configure({ function: "thumbnailer", targetArn: QUEUE_ARN }, ctx);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([
       { FunctionName: "thumbnailer", DeadLetterConfig: { TargetArn: QUEUE_ARN } },
     ]);
@@ -32,8 +43,8 @@ describe("dlq configure", () => {
       .resolvesOnce({ FunctionArn: FN_ARN, LastUpdateStatus: "InProgress" })
       .resolves({ FunctionArn: FN_ARN, LastUpdateStatus: "Successful" });
     lambda.on(UpdateFunctionConfigurationCommand).resolves({ FunctionArn: FN_ARN, LastUpdateStatus: "InProgress" });
-    const { ctx } = testContext();
-    const result = await configure({ function: "thumbnailer", remove: true }, ctx, { sleep: async () => {} });
+    const { ctx } = testContext({ services: { sleep: async () => {} } });
+    const result = await configure({ function: "thumbnailer", remove: true }, ctx);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input).toEqual({ FunctionName: "thumbnailer", DeadLetterConfig: { TargetArn: "" } });
     expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(3);
     expect(result.data).toMatchObject({ deadLetterTargetArn: null, previousTargetArn: QUEUE_ARN, changed: true });
@@ -49,7 +60,7 @@ describe("dlq configure", () => {
 
   it("refuses bad input before any call", async () => {
     const { ctx } = testContext();
-    const bad: [object, RegExp][] = [
+    const bad: [Partial<ConfigureOptions>, RegExp][] = [
       [{ function: "fn" }, /exactly one of --target-arn <arn> or --remove/],
       [{ function: "fn", targetArn: QUEUE_ARN, remove: true }, /exactly one/],
       [{ function: "fn", targetArn: "https://sqs.us-east-1.amazonaws.com/1/q" }, /not an SQS queue or SNS topic ARN/],

@@ -10,15 +10,27 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { redrive } from "../../../src/commands/dlq/redrive.js";
+import spec from "../../../src/commands/dlq/redrive.js";
+import type { OptionsOf } from "../../../src/lib/command.js";
 import { AwsError } from "../../../src/lib/errors.js";
-import { testContext } from "./test-context.js";
+import { testContext } from "../../helpers/context.js";
 
 const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
 const WORK = "https://sqs.us-east-1.amazonaws.com/123456789012/work";
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
 const noSleep = async () => {};
+
+type RedriveOptions = OptionsOf<typeof spec.options>;
+type RedriveData = { moved: number; failed: number; skipped: number; failures: unknown[]; stoppedBy?: string };
+
+/** Calls the command's handler as the CLI would, with the declared defaults filled in. */
+async function redrive(given: Partial<RedriveOptions>, ctx: ReturnType<typeof testContext>["ctx"]) {
+  const defaults = Object.fromEntries(Object.entries(spec.options).map(([key, o]) => [key, o.defaultValue])) as RedriveOptions;
+  const result = await spec.run({ ...defaults, ...given }, ctx, []);
+  if (!result) throw new Error("dlq redrive returned no result");
+  return result as { data: RedriveData; exitCode?: number };
+}
 
 function lambdaMessage(n: number, body = JSON.stringify({ n })): Message {
   return {
@@ -56,8 +68,8 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       Successful: [{ Id: "m0", MessageId: "x", MD5OfMessageBody: "" }, { Id: "m2", MessageId: "y", MD5OfMessageBody: "" }],
       Failed: [{ Id: "m1", SenderFault: true, Code: "InvalidMessageContents", Message: "Invalid characters" }],
     });
-    const { ctx } = testContext();
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
 
     expect(result.exitCode).toBe(4);
     expect(result.data).toMatchObject({ moved: 2, failed: 1, skipped: 0 });
@@ -83,8 +95,8 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       .on(SendMessageBatchCommand)
       .resolvesOnce({ Successful: [{ Id: "m0", MessageId: "a", MD5OfMessageBody: "" }], Failed: [{ Id: "m1", SenderFault: false, Code: "InternalError" }] })
       .callsFake((input: { Entries: { Id: string }[] }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "b", MD5OfMessageBody: "" })), Failed: [] }));
-    const { ctx } = testContext();
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
 
     // m2 was in neither list of the first answer: never assumed sent, retried with m1.
     const sends = sqs.commandCalls(SendMessageBatchCommand).map((c) => (c.args[0].input.Entries ?? []).map((e) => e.MessageBody));
@@ -97,8 +109,8 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
   it("stops at a fatal error, deletes nothing and keeps every message in the DLQ", async () => {
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
     sqs.on(SendMessageBatchCommand).rejects(new AwsError("SQS", "SendMessageBatch", "AccessDenied", "not allowed"));
-    const { ctx } = testContext();
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
     expect(result.exitCode).toBe(4);
     expect(result.data).toMatchObject({ moved: 0, failed: 2, stoppedBy: expect.stringMatching(/^AccessDenied/) });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
@@ -108,13 +120,25 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
 
   it("sends a message SQS delivered twice only once, and deletes both copies", async () => {
     const copy = (handle: string) => ({ ...lambdaMessage(7), ReceiptHandle: handle });
-    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [copy("handle-a")] }).resolvesOnce({ Messages: [copy("handle-b")] }).resolves({ Messages: [] });
+    let secondCopyReceived!: () => void;
+    const secondCopy = new Promise<void>((resolve) => (secondCopyReceived = resolve));
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [copy("handle-a")] })
+      .callsFakeOnce(() => {
+        secondCopyReceived();
+        return { Messages: [copy("handle-b")] };
+      })
+      .resolves({ Messages: [] });
     sqs.on(SendMessageBatchCommand).callsFake(async (input: { Entries: { Id: string }[] }) => {
-      await new Promise((r) => setTimeout(r, 20)); // the second copy arrives while the first is being sent
+      // The second copy arrives while the first is being sent: hold the send until the other
+      // worker has received it and (after its pending callbacks) sorted it as a duplicate.
+      await secondCopy;
+      await new Promise((resolve) => setImmediate(resolve));
       return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })), Failed: [] };
     });
-    const { ctx } = testContext();
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 2 }, ctx, { sleep: noSleep });
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 2 }, ctx);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
     expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never).sort()).toEqual(["handle-a", "handle-b"]);
     expect(result.data).toMatchObject({ moved: 1, failed: 0 });
@@ -135,10 +159,33 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })),
       Failed: [],
     }));
-    const { ctx } = testContext();
-    const result = await redrive({ queueUrl: DLQ, to: WORK, class: ["timeout"], concurrency: 1 }, ctx, { sleep: noSleep });
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, class: ["timeout"], concurrency: 1 }, ctx);
     expect(result.data).toMatchObject({ moved: 2, skipped: 70, failed: 0 });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(8 + 5); // then 5 receives of repeats only
+  });
+
+  it("with --class, --max caps the messages moved across concurrent batches; the extra matches go back at once", async () => {
+    let next = 0;
+    sqs.on(ReceiveMessageCommand).callsFake(() => ({ Messages: Array.from({ length: 10 }, () => lambdaMessage(next++)) }));
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })),
+      Failed: [],
+    }));
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, class: ["handler-error"], max: 3, concurrency: 4 }, ctx);
+    expect(result.exitCode).toBe(0);
+    expect(result.data).toMatchObject({ moved: 3, failed: 0, skipped: 0 });
+    const sent = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(sent).toHaveLength(3);
+    // Full batches were received (a filter may drop most); everything not moved was released.
+    expect(sqs.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.MaxNumberOfMessages)).toEqual(
+      sqs.commandCalls(ReceiveMessageCommand).map(() => 10),
+    );
+    const deleted = handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never);
+    const released = handlesOf(sqs.commandCalls(ChangeMessageVisibilityBatchCommand) as never);
+    expect(deleted).toHaveLength(3);
+    expect(deleted.length + released.length).toBe(next);
   });
 
   it("on Ctrl-C finishes the batch in hand and takes no new one", async () => {
@@ -148,8 +195,8 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       controller.abort(); // the user presses Ctrl-C while the send is in flight
       return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })), Failed: [] };
     });
-    const { ctx } = testContext(controller.signal);
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx, { sleep: noSleep });
+    const { ctx } = testContext({ signal: controller.signal, services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
     expect(result.data).toMatchObject({ moved: 2, failed: 0 });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
     expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never)).toEqual(["handle-0", "handle-1"]);
@@ -163,8 +210,8 @@ describe("redrive --invoke", () => {
       if (Buffer.from(input.Payload).toString() === "not json") throw new AwsError("Lambda", "Invoke", "InvalidRequestContentException", "Could not parse request body into json");
       return { StatusCode: 202 };
     });
-    const { ctx } = testContext();
-    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx, { sleep: noSleep });
+    const { ctx } = testContext({ services: { sleep: noSleep } });
+    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx);
 
     const invokes = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
     expect(invokes.map((i) => [i.FunctionName, i.InvocationType, Buffer.from(i.Payload as Uint8Array).toString()])).toEqual([
@@ -184,8 +231,8 @@ describe("redrive --invoke", () => {
       .rejectsOnce(new AwsError("Lambda", "Invoke", "TooManyRequestsException", "Rate exceeded"))
       .resolves({ StatusCode: 202 });
     const slept: number[] = [];
-    const { ctx } = testContext();
-    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx, { sleep: async (ms) => void slept.push(ms) });
+    const { ctx } = testContext({ services: { sleep: async (ms) => void slept.push(ms) } });
+    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(2);
     expect(slept).toHaveLength(1);
     expect(result.data.moved).toBe(1);

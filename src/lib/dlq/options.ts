@@ -1,5 +1,4 @@
-import type { Context } from "../../lib/context.js";
-import { AwsError, UsageError } from "../../lib/errors.js";
+import { AwsError, UsageError } from "../errors.js";
 
 /** Flag checks and messages shared by the dlq commands; the checks run before any AWS call. */
 export function requireQueueUrl(value: string | undefined, flag: string): string {
@@ -20,7 +19,12 @@ const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Z
 
 export function requireFunction(value: string | undefined, flag = "--function"): string {
   if (!value) throw new UsageError(`${flag} is required`, "pass the function's name or ARN");
-  if (!FUNCTION_NAME.test(value)) throw new UsageError(`${flag} is not a Lambda function name or ARN: "${value}"`);
+  if (!FUNCTION_NAME.test(value)) {
+    throw new UsageError(
+      `${flag} is not a Lambda function name or ARN: "${value}"`,
+      "pass the name (letters, digits, - and _; up to 64), name:alias, or arn:aws:lambda:<region>:<account>:function:<name>",
+    );
+  }
   return value;
 }
 
@@ -39,16 +43,17 @@ export function explainQueueError(error: unknown, url: string): unknown {
   return error;
 }
 
-/** A DLQ with its own redrive policy moves messages on after maxReceiveCount reads — ours count. */
-export function warnAboutRedrivePolicy(policy: string | undefined, ctx: Context): void {
-  if (!policy) return;
+/**
+ * A DLQ with its own redrive policy moves messages on after maxReceiveCount reads — ours
+ * count. The warning to show, or undefined when the queue has no policy.
+ */
+export function redrivePolicyWarning(policy: string | undefined): string | undefined {
+  if (!policy) return undefined;
   let maxReceiveCount = "?";
   try {
     maxReceiveCount = String((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount ?? "?");
   } catch {
     // keep "?"
   }
-  ctx.out.warn(
-    `this queue has its own RedrivePolicy (maxReceiveCount ${maxReceiveCount}): every read raises a message's receive count, and SQS moves it on after ${maxReceiveCount} reads`,
-  );
+  return `this queue has its own RedrivePolicy (maxReceiveCount ${maxReceiveCount}): every read raises a message's receive count, and SQS moves it on after ${maxReceiveCount} reads`;
 }

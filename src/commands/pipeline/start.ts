@@ -1,0 +1,40 @@
+import { randomUUID } from "node:crypto";
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { UsageError } from "../../lib/errors.js";
+import { withPipelineHints } from "../../lib/pipeline/errors.js";
+import { checkName } from "../../lib/pipeline/names.js";
+import { retrying } from "../../lib/pipeline/retrying.js";
+import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
+
+const flags = {
+  wait: opt.flag("--wait", "follow the execution until it ends (exit 0 Succeeded, 1 otherwise)"),
+  timeout: opt.int("--timeout <s>", `with --wait: ${TIMEOUT_HELP}`, { min: 1, max: 30 * 86_400 }),
+  interval: opt.int("--interval <s>", `with --wait: ${INTERVAL_HELP}`, { min: 1, max: 300, defaultValue: 5 }),
+};
+
+export default defineCommand({
+  options: flags,
+  args: [{ name: "<pipeline>", description: "pipeline name" }],
+  help: `
+StartPipelineExecution (with a client request token, so a retried call starts one run only).
+JSON: {"pipeline","executionId","status"}. Without --wait: status InProgress, exit 0.
+With --wait: polls until the run ends; exit 0 Succeeded, 1 Failed/Stopped/Superseded/Cancelled or
+--timeout; says once when the run waits for a manual approval. Ctrl-C stops watching (exit 130),
+not the run.`,
+  examples: ["awsblog pipeline start my-pipe --wait --timeout 3600 -o json"],
+  run: start,
+});
+
+async function start(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<ExecutionResult>> {
+  const pipeline = checkName(args[0], "<pipeline>");
+  if (options.timeout !== undefined && !options.wait) throw new UsageError("--timeout needs --wait", "add --wait to follow the run, or drop --timeout");
+  const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+  const token = randomUUID();
+  const executionId = await withPipelineHints(pipeline, () => api.startPipelineExecution(pipeline, token));
+  if (!options.wait) {
+    return { data: { pipeline, executionId, status: "InProgress" }, text: executionId };
+  }
+  ctx.out.info(`started ${pipeline} ${executionId}`);
+  return followExecution(ctx, pipeline, executionId, options.timeout, options.interval);
+}

@@ -1,0 +1,32 @@
+import { defineCommand, type OptionsOf } from "../../lib/command.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { findWaitingApprovals } from "../../lib/pipeline/approvals.js";
+import { withPipelineHints } from "../../lib/pipeline/errors.js";
+import { checkName } from "../../lib/pipeline/names.js";
+import { retrying } from "../../lib/pipeline/retrying.js";
+import { statusText, statusView, type PipelineStatus } from "../../lib/pipeline/status.js";
+
+const flags = {};
+
+export default defineCommand({
+  options: flags,
+  args: [{ name: "<pipeline>", description: "pipeline name" }],
+  help: `
+JSON: {"pipeline","stages":[{"name","status","executionId"?,"actions":[{"name","status","summary"?,
+"lastStatusChange"?}]}],"pendingApprovals":[{"stage","action","since","executionId"}]}.
+status is null for a stage or action that has not run. Pending approvals are those of the stage's
+current execution only (a superseded execution's leftover approval is not listed).`,
+  examples: ["awsblog pipeline status my-pipe", "awsblog pipeline status my-pipe -o json | jq '.pendingApprovals'"],
+  run: status,
+});
+
+async function status(_options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<PipelineStatus>> {
+  const pipeline = checkName(args[0], "<pipeline>");
+  const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+  const [stages, scan] = await withPipelineHints(pipeline, async () => {
+    const state = await api.getPipelineState(pipeline);
+    return [state, await findWaitingApprovals(api, pipeline, { state })] as const;
+  });
+  const view = statusView(pipeline, stages, scan.waiting);
+  return { data: view, text: statusText(view, ctx.now()) };
+}

@@ -1,0 +1,36 @@
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { FailureError } from "../../lib/errors.js";
+import { withPipelineHints } from "../../lib/pipeline/errors.js";
+import { checkExecutionId, checkName } from "../../lib/pipeline/names.js";
+import { retrying } from "../../lib/pipeline/retrying.js";
+import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
+
+const flags = {
+  executionId: opt.string("--execution-id <id>", "the execution to follow (default: the latest)"),
+  timeout: opt.int("--timeout <s>", TIMEOUT_HELP, { min: 1, max: 30 * 86_400 }),
+  interval: opt.int("--interval <s>", INTERVAL_HELP, { min: 1, max: 300, defaultValue: 5 }),
+};
+
+export default defineCommand({
+  options: flags,
+  args: [{ name: "<pipeline>", description: "pipeline name" }],
+  help: `
+Polls GetPipelineExecution (and ListActionExecutions for stage progress) with jitter, backing off
+when throttled. JSON at the end: {"pipeline","executionId","status"}. Exit 0 Succeeded; 1
+Failed/Stopped/Superseded/Cancelled or --timeout; 130 on Ctrl-C (the execution goes on).`,
+  examples: ["awsblog pipeline watch my-pipe", "awsblog pipeline watch my-pipe --execution-id 3137f7cb-7cf7-4b5d-8f2e-1a2b3c4d5e6f --timeout 1800"],
+  run: watch,
+});
+
+async function watch(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<ExecutionResult>> {
+  const pipeline = checkName(args[0], "<pipeline>");
+  let executionId = options.executionId === undefined ? undefined : checkExecutionId(options.executionId);
+  if (!executionId) {
+    const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+    const [latest] = await withPipelineHints(pipeline, () => api.listPipelineExecutions(pipeline, 1));
+    if (!latest) throw new FailureError(`pipeline ${pipeline} has never run`, `start it with \`awsblog pipeline start ${pipeline} --wait\``);
+    executionId = latest.executionId;
+  }
+  return followExecution(ctx, pipeline, executionId, options.timeout, options.interval);
+}

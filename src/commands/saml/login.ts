@@ -1,0 +1,165 @@
+import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { AwsblogError, ExitCode, formatError, UsageError } from "../../lib/errors.js";
+import { parseSamlResponse, type SamlAssertion } from "../../lib/saml/assertion.js";
+import { checkProfileName, credentialsFilePath, writeProfiles } from "../../lib/saml/credentials-file.js";
+import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoolRegion, type Exchanged } from "../../lib/saml/exchange.js";
+import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
+import { obtainSamlResponse } from "../../lib/saml/sources.js";
+import { openTerminal } from "../../lib/saml/terminal.js";
+import { sourceFlags } from "./options.js";
+
+const flags = {
+  ...sourceFlags,
+  roleArn: opt.string("--role-arn <arn>", "the role to assume (must be in the assertion)"),
+  role: opt.list("--role <name>", "a role by its exact name; repeat for several profiles"),
+  allRoles: opt.flag("--all-roles", "assume every role in the assertion (with --write-profile '{account}-{role}')"),
+  duration: opt.int("--duration <s>", "session length in seconds (default: the assertion's SessionDuration, else 3600)", { min: 900, max: 43_200 }),
+  identityPoolId: opt.string("--identity-pool-id <id>", "exchange through a Cognito identity pool (GetId + GetCredentialsForIdentity) instead of STS"),
+  writeProfile: opt.stringWithDefault("--write-profile <name>", "profile to write in the shared credentials file; {account} and {role} are filled in", "saml"),
+  credentialProcess: opt.flag("--credential-process", "print credential_process JSON (Version 1) instead of writing a profile"),
+};
+
+export default defineCommand({
+  options: flags,
+  examples: [
+    "awsblog saml login --saml-response @response.b64 --role ADFS-Dev",
+    "awsblog saml login --idp-url 'https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices' --username 'EXAMPLE\\jane' --all-roles --write-profile '{account}-{role}'",
+    "awsblog saml login --listen 127.0.0.1:4567 --open 'https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices'",
+  ],
+  help: `Sends STS AssumeRoleWithSAML unsigned: no AWS credentials are needed, stale ones are ignored.
+JSON: {"profile","roleArn","principalArn","accountId","subject","expiration","durationSeconds"} (an array of them for several roles); never the keys.
+--credential-process prints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process in ~/.aws/config.
+Exit 2 when the assertion is malformed, not Success, expired, or lacks the chosen role (nothing is sent).`,
+  run: login,
+});
+
+export interface LoginResult {
+  profile: string | null;
+  roleArn: string;
+  principalArn: string;
+  accountId: string;
+  subject: string | null;
+  expiration: string;
+  durationSeconds: number;
+  /** With --identity-pool-id: the Cognito identity. */
+  identityId?: string;
+}
+
+async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<unknown>> {
+  checkChoiceFlags(options);
+  const poolRegion = options.identityPoolId !== undefined ? identityPoolRegion(options.identityPoolId) : undefined;
+  const response = await obtainSamlResponse({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess) }, ctx);
+  const assertion = parseSamlResponse(response, ctx.now());
+  const roles = await pickRoles(assertion, options, ctx);
+  const profiles = options.credentialProcess ? roles.map(() => null) : profileNames(options.writeProfile, roles);
+
+  // Several roles are a batch: one refused role must not cost the others their profiles.
+  const results: Exchanged[] = [];
+  const failures: { role: SamlRole; profile: string | null; error: unknown }[] = [];
+  for (const [i, role] of roles.entries()) {
+    if (ctx.signal.aborted) break;
+    try {
+      results.push(await exchange(role, assertion, options, ctx, poolRegion));
+    } catch (error) {
+      if (roles.length === 1 || !(error instanceof AwsblogError) || error instanceof UsageError) throw error;
+      failures.push({ role, profile: profiles[i]!, error });
+      ctx.out.warn(formatError(error).replace(/^awsblog: /, `${role.roleName}: `));
+    }
+  }
+  for (const r of results) {
+    if (r.durationSeconds < r.requestedSeconds && !options.identityPoolId) {
+      ctx.out.warn(`${r.role.roleName}: the role allows less than ${r.requestedSeconds} s; granted ${r.durationSeconds} s`);
+    }
+  }
+  if (results.length === 0 && failures.length > 0) throw failures[0]!.error;
+
+  if (options.credentialProcess) {
+    const c = results[0]!.credentials;
+    const doc = { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };
+    // The credential_process protocol is JSON on stdout whatever --output says.
+    return { data: doc, text: JSON.stringify(doc) };
+  }
+  const path = credentialsFilePath(ctx.env);
+  const written = results.map((r) => ({ r, profile: profiles[roles.indexOf(r.role)]! }));
+  if (written.length) {
+    await writeProfiles(path, written.map(({ r, profile }) => ({ profile, credentials: r.credentials, principalArn: r.role.principalArn })));
+  }
+  const data: (LoginResult | FailedRole)[] = written.map(({ r, profile }) => ({
+    profile,
+    roleArn: r.role.roleArn,
+    principalArn: r.role.principalArn,
+    accountId: r.role.accountId,
+    subject: r.subject ?? assertion.subject ?? null,
+    expiration: r.credentials.expiration.toISOString(),
+    durationSeconds: r.durationSeconds,
+    ...(r.identityId ? { identityId: r.identityId } : {}),
+  }));
+  for (const f of failures) {
+    data.push({ profile: f.profile, roleArn: f.role.roleArn, principalArn: f.role.principalArn, accountId: f.role.accountId, error: formatError(f.error).replace(/^awsblog: /, "") });
+  }
+  const lines = data.map((d) =>
+    "error" in d ? `profile ${d.profile}: FAILED ${d.roleArn}: ${d.error}` : `profile ${d.profile}: ${d.roleArn} until ${d.expiration} (${d.durationSeconds} s) — use AWS_PROFILE=${d.profile}`,
+  );
+  return {
+    data: roles.length === 1 ? data[0] : data,
+    text: `${lines.join("\n")}\n${written.length ? `written to ${path}` : "nothing written"}`,
+    exitCode: failures.length ? ExitCode.partial : ExitCode.ok,
+  };
+}
+
+export interface FailedRole {
+  profile: string | null;
+  roleArn: string;
+  principalArn: string;
+  accountId: string;
+  error: string;
+}
+
+function checkChoiceFlags(options: OptionsOf<typeof flags>): void {
+  const choices = [options.roleArn !== undefined, Boolean(options.role?.length), Boolean(options.allRoles)].filter(Boolean).length;
+  if (choices > 1) throw new UsageError("--role-arn, --role and --all-roles exclude each other", "pick roles one way");
+  if (options.credentialProcess && (options.allRoles || (options.role?.length ?? 0) > 1)) {
+    throw new UsageError("--credential-process prints one role's credentials", "choose one role with --role-arn or --role");
+  }
+  if (options.identityPoolId !== undefined && options.duration !== undefined) {
+    throw new UsageError("--duration does not apply to --identity-pool-id", "identity pools issue one-hour credentials; drop --duration");
+  }
+}
+
+async function pickRoles(assertion: SamlAssertion, options: OptionsOf<typeof flags>, ctx: Context): Promise<SamlRole[]> {
+  const chosen = chooseRoles(assertion.roles, { roleArn: options.roleArn, roles: options.role, allRoles: options.allRoles });
+  if (chosen) return chosen;
+  const terminal = options.samlResponse === "-" || options.passwordStdin ? undefined : openTerminal(ctx, Boolean(options.credentialProcess));
+  if (!terminal) throw severalRolesError(assertion.roles);
+  let answer: string;
+  try {
+    const menu = assertion.roles.map((r, i) => `  ${i + 1}) ${r.accountId}  ${r.roleName}  (${r.roleArn})`).join("\n");
+    terminal.output.write(`The assertion grants ${assertion.roles.length} roles:\n${menu}\n`);
+    answer = (await ctx.services.prompt(`Role [1-${assertion.roles.length}]: `, { input: terminal.input, output: terminal.output, hidden: false })).trim();
+  } finally {
+    terminal.close();
+  }
+  const n = Number(answer);
+  const role = /^\d+$/.test(answer) ? assertion.roles[n - 1] : assertion.roles.find((r) => r.roleName === answer || r.roleArn === answer);
+  if (!role) throw new UsageError(`"${answer.slice(0, 40).replace(/[^\x20-\x7e]/g, "?")}" is not one of the listed roles`, "run again and type a number from the list, or pass --role-arn");
+  return [role];
+}
+
+function profileNames(template: string, roles: SamlRole[]): string[] {
+  const names = roles.map((role) => checkProfileName(profileName(template, role)));
+  if (new Set(names).size !== names.length) {
+    throw new UsageError(`--write-profile "${template}" gives several roles the same profile name`, "use '{account}-{role}' in the name");
+  }
+  return names;
+}
+
+async function exchange(role: SamlRole, assertion: SamlAssertion, options: OptionsOf<typeof flags>, ctx: Context, poolRegion?: string): Promise<Exchanged> {
+  if (options.identityPoolId !== undefined) {
+    const api = await ctx.services.cognitoIdentity(poolRegion);
+    return exchangeWithIdentityPool(api, options.identityPoolId, role, assertion.base64, ctx.now());
+  }
+  const sts = await ctx.services.sts();
+  const requested = options.duration ?? assertion.sessionDuration ?? DEFAULT_DURATION;
+  return assumeWithSaml(sts, role, assertion.base64, requested);
+}

@@ -1,0 +1,57 @@
+import { defineCommand, type OptionsOf } from "../../lib/command.js";
+import type { CommandResult, Context } from "../../lib/context.js";
+import { parseSamlResponse } from "../../lib/saml/assertion.js";
+import type { SamlRole } from "../../lib/saml/roles.js";
+import { obtainSamlResponse } from "../../lib/saml/sources.js";
+import { sourceFlags } from "./options.js";
+
+const flags = { ...sourceFlags };
+
+export default defineCommand({
+  options: flags,
+  examples: [
+    "awsblog saml roles --saml-response @response.b64",
+    "awsblog saml roles --idp-url 'https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices' --username 'EXAMPLE\\jane'",
+  ],
+  help: `Shows what the assertion grants; calls no AWS API. JSON: {"subject","issuer","notOnOrAfter","sessionDuration","roles":[{"roleArn","principalArn","accountId","roleName"}]}.
+Exit 2 when the SAMLResponse is not a SAML 2.0 Response, not Success, or expired.`,
+  run: roles,
+});
+
+export interface RolesResult {
+  subject: string | null;
+  issuer: string | null;
+  notOnOrAfter: string | null;
+  sessionDuration: number | null;
+  roles: SamlRole[];
+}
+
+async function roles(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<RolesResult>> {
+  const response = await obtainSamlResponse(options, ctx);
+  const assertion = parseSamlResponse(response, ctx.now());
+  const data: RolesResult = {
+    subject: assertion.subject ?? null,
+    issuer: assertion.issuer ?? null,
+    notOnOrAfter: assertion.notOnOrAfter?.toISOString() ?? null,
+    sessionDuration: assertion.sessionDuration ?? null,
+    roles: assertion.roles,
+  };
+  return { data, text: render(data) };
+}
+
+function render(data: RolesResult): string {
+  const head = [
+    `subject:  ${safe(data.subject ?? "-")}`,
+    `issuer:   ${safe(data.issuer ?? "-")}`,
+    `expires:  ${data.notOnOrAfter ?? "-"}`,
+    `max session: ${data.sessionDuration ? `${data.sessionDuration} s (SessionDuration)` : "not set (3600 s by default)"}`,
+  ];
+  const rows = data.roles.map((r) => `${r.accountId}  ${r.roleName.padEnd(24)}  ${r.roleArn}  via ${r.principalArn}`);
+  return [...head, "", `ACCOUNT       ROLE${" ".repeat(22)}ROLE ARN`, ...rows].join("\n");
+}
+
+/** Values from the IdP's document go to a terminal: no control characters. */
+function safe(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").slice(0, 200);
+}

@@ -1,0 +1,87 @@
+import type { QueueMessage, SqsApi } from "../aws/sqs.js";
+import { runWorkers } from "./pool.js";
+
+/**
+ * The one receive loop of `dlq inspect` (peek) and `dlq redrive`: `concurrency` workers each
+ * receive a batch, hand it to `take`, and go again. The loop ends when nothing more is wanted
+ * (`remaining()`), a receive comes back empty, `idleLimit` receives in a row bring nothing
+ * new (messages already seen keep coming back), the caller stops it, a receive fails (thrown
+ * after the other workers finished their batches), or on Ctrl-C. A receive in flight is not
+ * tied to the signal: a batch SQS handed out is always handled.
+ */
+export interface ReceiveLoopOptions {
+  queueUrl: string;
+  concurrency: number;
+  visibilityTimeout: number;
+  waitTimeSeconds: number;
+  signal?: AbortSignal;
+  /** Messages still wanted (Infinity: all of them). `take` counts it down. */
+  remaining(): number;
+  /**
+   * true: every new message received counts towards `remaining`, so a receive asks only for
+   * what is left once the other workers' receives in flight are accounted for. false (a
+   * filter may drop most messages): always ask for 10 and let `take` decide what counts.
+   */
+  reserve: boolean;
+  /** Stop after this many receives in a row that bring nothing new (default 5). */
+  idleLimit?: number;
+  /** True once the caller wants no further batch (e.g. a fatal target error). */
+  stopped?(): boolean;
+  /**
+   * Takes a non-empty batch. Synchronously, before returning: counts what it took (so
+   * `remaining()` is right for the other workers) and says how many messages were new.
+   * `done` is the work still to do on the batch (delivering it); the worker awaits it before
+   * its next receive.
+   */
+  take(batch: QueueMessage[]): { fresh: number; done?: Promise<void> };
+}
+
+export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Promise<void> {
+  const idleLimit = options.idleLimit ?? 5;
+  let reserved = 0;
+  let idle = 0;
+  let holding = 0;
+  let stop = false;
+  const going = () => !stop && !options.signal?.aborted && !options.stopped?.();
+
+  await runWorkers(options.concurrency, async () => {
+    while (going()) {
+      const open = options.remaining() - reserved;
+      if (open <= 0) return;
+      const want = options.reserve ? Math.min(10, open) : 10;
+      const reservation = options.reserve ? want : 0;
+      reserved += reservation;
+      let batch: QueueMessage[];
+      try {
+        batch = await sqs.receive(options.queueUrl, {
+          maxMessages: want,
+          visibilityTimeout: options.visibilityTimeout,
+          waitTimeSeconds: options.waitTimeSeconds,
+        });
+      } catch (error) {
+        stop = true; // the other workers finish the batch in hand and stop
+        throw error;
+      } finally {
+        // `take` below counts what the batch brought before anything else runs.
+        reserved -= reservation;
+      }
+      if (batch.length === 0) {
+        // Empty while another worker holds a batch can mean a FIFO group is locked by it:
+        // leave this worker, and let the last one standing decide the queue is drained.
+        if (holding === 0) stop = true;
+        return;
+      }
+      const { fresh, done } = options.take(batch);
+      idle = fresh === 0 ? idle + 1 : 0;
+      if (idle >= idleLimit) stop = true;
+      if (done) {
+        holding += 1;
+        try {
+          await done;
+        } finally {
+          holding -= 1;
+        }
+      }
+    }
+  });
+}

@@ -1,0 +1,48 @@
+import type { CodePipelineApi } from "../aws/codepipeline.js";
+import { AwsError } from "../errors.js";
+import { backoffMs, isTransient } from "../retry.js";
+
+/**
+ * Retries on top of CodePipeline's one-attempt client, with the context's sleep and jitter.
+ * Reads (and StartPipelineExecution, made idempotent by its client request token) retry any
+ * transient error; calls that change something retry only throttling, which AWS answers
+ * before acting — after a timeout we cannot know whether an approval or a job result landed.
+ */
+export interface Pacing {
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+  signal?: AbortSignal;
+  /** Told on every throttled attempt (pollers slow down). */
+  onThrottle?(operation: string): void;
+  /** Attempts per call, including the first (default 5). */
+  attempts?: number;
+}
+
+const WRITES = new Set<keyof CodePipelineApi>(["putApprovalResult", "acknowledgeJob", "putJobSuccessResult", "putJobFailureResult"]);
+
+export function isThrottling(error: unknown): boolean {
+  return error instanceof AwsError && /Throttl|TooManyRequests|RequestLimitExceeded/.test(error.code);
+}
+
+export function retrying(api: CodePipelineApi, pacing: Pacing): CodePipelineApi {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(api) as [keyof CodePipelineApi, (...args: unknown[]) => Promise<unknown>][]) {
+    const write = WRITES.has(name);
+    wrapped[name] = async (...args: unknown[]) => {
+      const attempts = pacing.attempts ?? 5;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fn(...args);
+        } catch (error) {
+          const throttled = isThrottling(error);
+          if (throttled) pacing.onThrottle?.(name);
+          const retryable = write ? throttled : isTransient(error);
+          // A write must still land after Ctrl-C (a job reported failed); reads stop.
+          if (!retryable || attempt + 1 >= attempts || (!write && pacing.signal?.aborted)) throw error;
+          await pacing.sleep(backoffMs(attempt, { baseMs: 1000, capMs: 20_000, minMs: 200, random: pacing.random }), write ? undefined : pacing.signal);
+        }
+      }
+    };
+  }
+  return wrapped as unknown as CodePipelineApi;
+}

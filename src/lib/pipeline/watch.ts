@@ -1,0 +1,113 @@
+import type { ActionExecutionView, CodePipelineApi } from "../aws/codepipeline.js";
+import { isTransient } from "../retry.js";
+import { isApprovalExecution } from "./approvals.js";
+import { isThrottling } from "./retrying.js";
+
+/**
+ * Following one pipeline execution to its end: GetPipelineExecution for the outcome and
+ * ListActionExecutions for the stages and approvals of this very execution (GetPipelineState
+ * would show whichever execution last touched each stage). Polls are paced with jitter; a
+ * throttled poll doubles the pace up to a minute, a quiet one brings it back.
+ */
+export const TERMINAL = new Set(["Succeeded", "Failed", "Stopped", "Superseded", "Cancelled"]);
+
+export interface WatchSettings {
+  pipeline: string;
+  executionId: string;
+  /** Give up after this long (ms); undefined waits until the end or Ctrl-C. */
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+export interface StageProgress {
+  stage: string;
+  status: string;
+  /** The actions running now in this stage. */
+  running: string[];
+}
+
+export interface WatchHooks {
+  api: CodePipelineApi;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+  now(): Date;
+  signal: AbortSignal;
+  onProgress?(status: string, stages: StageProgress[]): void;
+  /** Once per approval action execution the run waits on. */
+  onApproval?(approval: { stage: string; action: string }): void;
+}
+
+export interface WatchOutcome {
+  status: string;
+  statusSummary?: string;
+  timedOut: boolean;
+  interrupted: boolean;
+  polls: number;
+}
+
+const MAX_INTERVAL_MS = 60_000;
+
+export async function watchExecution(settings: WatchSettings, hooks: WatchHooks): Promise<WatchOutcome> {
+  const base = settings.intervalMs ?? 5_000;
+  const started = hooks.now().getTime();
+  const announced = new Set<string>();
+  let interval = base;
+  let status = "InProgress";
+  let statusSummary: string | undefined;
+  let polls = 0;
+
+  for (;;) {
+    if (hooks.signal.aborted) return { status, statusSummary, timedOut: false, interrupted: true, polls };
+    let throttled = false;
+    try {
+      polls++;
+      const execution = await hooks.api.getPipelineExecution(settings.pipeline, settings.executionId);
+      status = execution.status;
+      statusSummary = execution.statusSummary;
+      if (TERMINAL.has(status)) return { status, statusSummary, timedOut: false, interrupted: false, polls };
+      const actions = await hooks.api.listActionExecutions(settings.pipeline, settings.executionId);
+      hooks.onProgress?.(status, stageProgress(actions));
+      for (const a of actions) {
+        if (isApprovalExecution(a) && a.status === "InProgress" && !announced.has(a.actionExecutionId)) {
+          announced.add(a.actionExecutionId);
+          hooks.onApproval?.({ stage: a.stage, action: a.action });
+        }
+      }
+    } catch (error) {
+      if (hooks.signal.aborted) return { status, statusSummary, timedOut: false, interrupted: true, polls };
+      // Throttling or a blip that outlived the call's own retries: slow down and poll again.
+      if (!isTransient(error) && !isThrottling(error)) throw error;
+      throttled = true;
+    }
+    interval = throttled ? Math.min(Math.max(MAX_INTERVAL_MS, base), interval * 2) : Math.max(base, Math.round(interval / 2));
+    let wait = Math.round(interval * (0.8 + 0.4 * hooks.random()));
+    if (settings.timeoutMs !== undefined) {
+      const left = started + settings.timeoutMs - hooks.now().getTime();
+      if (left <= 0) return { status, statusSummary, timedOut: true, interrupted: false, polls };
+      wait = Math.min(wait, left);
+    }
+    await hooks.sleep(wait, hooks.signal);
+  }
+}
+
+/** Stages in the order this execution reached them, with the status of their actions. */
+export function stageProgress(actions: ActionExecutionView[]): StageProgress[] {
+  const ordered = [...actions].sort((a, b) => (a.startTime?.getTime() ?? 0) - (b.startTime?.getTime() ?? 0));
+  const stages = new Map<string, StageProgress>();
+  for (const a of ordered) {
+    const stage = stages.get(a.stage) ?? { stage: a.stage, status: "Succeeded", running: [] };
+    if (a.status === "InProgress") {
+      stage.running.push(a.action);
+      stage.status = "InProgress";
+    } else if (a.status === "Failed" && stage.status !== "InProgress") stage.status = "Failed";
+    stages.set(a.stage, stage);
+  }
+  return [...stages.values()];
+}
+
+/** `Source ✓  Build ✓  Beta ⟳ IntegrationTest` — the live line under the spinner. */
+export function progressLine(status: string, stages: StageProgress[]): string {
+  const marks: Record<string, string> = { Succeeded: "✓", Failed: "✗", InProgress: "⟳" };
+  const parts = stages.map((s) => `${s.stage} ${marks[s.status] ?? s.status}${s.running.length ? ` ${s.running.join(",")}` : ""}`);
+  return `${status}: ${parts.join("  ") || "starting"}`;
+}

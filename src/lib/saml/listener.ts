@@ -1,0 +1,153 @@
+import { spawn } from "node:child_process";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Context } from "../context.js";
+import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { clip, normalizeSamlResponse } from "./assertion.js";
+import type { SourceOptions } from "./sources.js";
+
+/**
+ * The posts' `/saml` endpoint, on this machine: the IdP's auto-posting form (its relying
+ * party's assertion consumer URL set to http://127.0.0.1:<port>/saml) delivers the
+ * SAMLResponse here, so sign-ins only a browser can do (MFA, Kerberos, smart cards) work.
+ */
+const MAX_BODY = 1_000_000;
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export function parseListen(value: string): ListenAddress {
+  const match = /^(?:(\[[0-9a-f:]+\]|[^:[\]\s]*):)?(\d{1,5})$/i.exec(value.trim());
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65_535) {
+    throw new UsageError(`--listen "${clip(value, 60)}" is not host:port`, "e.g. --listen 127.0.0.1:4567 (the IdP's AWS relying party posts to http://127.0.0.1:4567/saml)");
+  }
+  const host = match[1] === undefined ? "127.0.0.1" : match[1].replace(/^\[|\]$/g, "");
+  if (host === "") throw new UsageError("--listen has an empty host, which would listen on every interface", "use --listen 127.0.0.1:<port>");
+  return { host, port };
+}
+
+export async function receiveAtListener(options: SourceOptions, ctx: Context): Promise<string> {
+  const address = parseListen(options.listen!);
+  const openUrl = options.open !== undefined ? checkOpenUrl(options.open) : undefined;
+  const loopback = LOOPBACK.includes(address.host);
+  if (!loopback) ctx.out.warn(`listening on ${address.host}: anyone who can reach it can post a SAMLResponse; prefer 127.0.0.1`);
+  const timeoutSeconds = options.listenTimeout ?? 300;
+  const display = `http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}/saml`;
+
+  return new Promise<string>((resolve, reject) => {
+    let settled = false;
+    const server = createServer((req, res) => handle(req, res));
+    const finish = (error: Error | undefined, value?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", onAbort);
+      // Let the "you can close this window" page go out, then stop listening.
+      server.close();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    const onAbort = () => finish(new InterruptedError("interrupted while waiting for the IdP"));
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(
+      () => finish(new FailureError(`no SAMLResponse arrived at ${display} within ${timeoutSeconds} s`, "check the IdP's AWS relying party posts to this address, or raise --listen-timeout")),
+      timeoutSeconds * 1000,
+    );
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.on("error", (error: NodeJS.ErrnoException) => {
+      finish(
+        error.code === "EADDRINUSE" || error.code === "EACCES" || error.code === "EADDRNOTAVAIL"
+          ? new UsageError(`cannot listen on ${address.host}:${address.port} (${error.code})`, "pick another port with --listen 127.0.0.1:<port>")
+          : new FailureError(`cannot listen on ${address.host}:${address.port} (${error.code ?? error.message})`, "pick another address"),
+      );
+    });
+    server.listen(address.port, address.host, () => {
+      ctx.out.info(`Waiting for the IdP to post the SAMLResponse to ${display} (Ctrl-C to stop)`);
+      if (openUrl) openBrowser(openUrl, ctx);
+    });
+
+    function handle(req: IncomingMessage, res: ServerResponse): void {
+      const url = new URL(req.url ?? "/", "http://listener");
+      if (!hostAllowed(req.headers.host, address)) return answer(res, 421, "Wrong host", "This endpoint only answers on its own address.");
+      if (url.pathname !== "/saml") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
+      if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
+      const type = String(req.headers["content-type"] ?? "");
+      if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
+      let body = "";
+      let tooLarge = false;
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => {
+        if (tooLarge) return;
+        body += chunk;
+        if (body.length > MAX_BODY) {
+          tooLarge = true;
+          answer(res, 413, "Too large", "The posted form is too large.");
+          req.destroy();
+        }
+      });
+      req.on("end", () => {
+        if (tooLarge) return;
+        const value = new URLSearchParams(body).get("SAMLResponse");
+        if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
+        try {
+          normalizeSamlResponse(value);
+        } catch {
+          return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
+        }
+        answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
+        finish(undefined, value);
+      });
+    }
+  });
+}
+
+const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
+
+/** DNS rebinding: only requests addressed to the bound address (or loopback names) count. */
+function hostAllowed(host: string | undefined, address: ListenAddress): boolean {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host ?? "");
+  if (!match || match[2] !== String(address.port)) return false;
+  const name = match[1]!.replace(/^\[|\]$/g, "").toLowerCase();
+  if (address.host === "0.0.0.0" || address.host === "::") return true;
+  if (LOOPBACK.includes(address.host)) return LOOPBACK.includes(name);
+  return name === address.host.toLowerCase();
+}
+
+function answer(res: ServerResponse, status: number, title: string, message: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'",
+    "referrer-policy": "no-referrer",
+  });
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`);
+}
+
+function checkOpenUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--open "${clip(value, 80)}" is not a URL`, "pass the IdP's sign-on page, e.g. https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--open needs an http(s) URL, got ${clip(url.protocol, 20)}`, "pass the IdP's https:// sign-on page");
+  return url;
+}
+
+/** $BROWSER if set, else the platform's opener; never through a shell. */
+function openBrowser(url: URL, ctx: Context): void {
+  const opener = ctx.env.BROWSER || (process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer.exe" : "xdg-open");
+  try {
+    const child = spawn(opener, [url.href], { stdio: "ignore", detached: true, shell: false });
+    child.on("error", () => ctx.out.warn(`could not start ${clip(opener, 40)}; open ${clip(url.href, 200)} yourself`));
+    child.unref();
+    ctx.out.info(`Opening ${clip(url.href, 200)}`);
+  } catch {
+    ctx.out.warn(`could not open a browser; open ${clip(url.href, 200)} yourself`);
+  }
+}

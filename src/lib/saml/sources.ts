@@ -1,0 +1,56 @@
+import type { Context } from "../context.js";
+import { UsageError } from "../errors.js";
+import { readTextArg } from "../input.js";
+
+/**
+ * Where the SAMLResponse comes from: exactly one of a value the user already has, a forms
+ * sign-in to the IdP, or a local `/saml` endpoint the browser posts to. Each backend returns
+ * the form value as posted (base64); parsing and checks are the same for all.
+ */
+export interface SourceOptions {
+  samlResponse?: string;
+  idpUrl?: string;
+  username?: string;
+  passwordStdin?: boolean;
+  listen?: string;
+  open?: string;
+  /** Seconds to wait for the browser at --listen. */
+  listenTimeout?: number;
+  /** Prompt on /dev/tty when stdin is not a terminal (credential_process captures the rest). */
+  promptOnControllingTerminal?: boolean;
+}
+
+export type SourceKind = "saml-response" | "idp-url" | "listen";
+
+export function pickSource(options: SourceOptions): SourceKind {
+  const given: SourceKind[] = [];
+  if (options.samlResponse !== undefined) given.push("saml-response");
+  if (options.idpUrl !== undefined) given.push("idp-url");
+  if (options.listen !== undefined) given.push("listen");
+  if (given.length !== 1) {
+    throw new UsageError(
+      given.length === 0 ? "no SAMLResponse source given" : `give one SAMLResponse source, not ${given.map((g) => `--${g}`).join(" and ")}`,
+      "pass --saml-response <base64|@file|->, --idp-url <sign-on page> or --listen 127.0.0.1:<port>",
+    );
+  }
+  if (options.open !== undefined && given[0] !== "listen") throw new UsageError("--open works with --listen", "add --listen 127.0.0.1:<port>");
+  if ((options.username !== undefined || options.passwordStdin) && given[0] !== "idp-url") {
+    throw new UsageError("--username and --password-stdin are for --idp-url sign-in", "drop them, or sign in with --idp-url <url>");
+  }
+  return given[0]!;
+}
+
+export async function obtainSamlResponse(options: SourceOptions, ctx: Context): Promise<string> {
+  switch (pickSource(options)) {
+    case "saml-response":
+      return readTextArg(options.samlResponse!, "--saml-response", ctx.stdin);
+    case "idp-url": {
+      const { signInWithForms } = await import("./idp-forms.js");
+      return signInWithForms(options, ctx);
+    }
+    case "listen": {
+      const { receiveAtListener } = await import("./listener.js");
+      return receiveAtListener(options, ctx);
+    }
+  }
+}
