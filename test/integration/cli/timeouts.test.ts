@@ -52,6 +52,8 @@ const CASES: [string[], RegExp][] = [
   [["tags", "enforce", "--policy", rules], /EC2 DescribeInstances/],
   [["dlq", "inspect", "--queue-url", "QUEUE"], /SQS GetQueueAttributes/],
   [["dlq", "configure", "--function", "f", "--remove"], /Lambda GetFunctionConfiguration/],
+  [["pipeline", "status", "p"], /CodePipeline GetPipelineState/],
+  [["approve", "--pipeline", "p"], /CodePipeline GetPipeline/],
   [["deploy", "--zip", zipPath, "--function-name", "f", "--no-verify"], /Lambda GetFunctionConfiguration/],
 ];
 
