@@ -8,7 +8,6 @@ import { reportError, runCommand } from "./lib/run.js";
 import { commanderErrorLine, endpointUrl, requireSubcommands, seconds } from "./lib/usage.js";
 import { version } from "./lib/version.js";
 import { legacy } from "./commands/legacy.js";
-import { register as registerPackage } from "./commands/package/register.js";
 import { register as registerTags } from "./commands/tags/register.js";
 
 /**
@@ -81,7 +80,6 @@ Examples:
   legacy.io = io;
   legacy.onExit = onExit;
   registerTags(program);
-  registerPackage(program);
   requireSubcommands(program);
   return program;
 }

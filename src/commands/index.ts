@@ -22,6 +22,7 @@ export const groups: GroupEntry[] = [
   { path: ["cognito"], summary: "Cognito user pools: sign up, confirm, log in (SRP, MFA), cached tokens, authorized API calls" },
   { path: ["dlq"], summary: "Lambda dead-letter queues: inspect without losing messages, classify, fetch logs, redrive safely" },
   { path: ["pipeline"], summary: "CodePipeline: status, start and watch a run from CI, list approvals waiting, run a custom-action test worker" },
+  { path: ["package"], summary: "zip a PHP, Go or Ruby program with a safe Node.js wrapper for Lambda; verify; run locally" },
 ];
 
 export const commands: CommandEntry[] = [
@@ -51,4 +52,9 @@ export const commands: CommandEntry[] = [
   { path: ["pipeline", "watch"], summary: "follow a pipeline execution until it ends; says when it waits for an approval", load: () => import("./pipeline/watch.js") },
   { path: ["pipeline", "approvals"], summary: "every manual approval waiting across the region's pipelines", load: () => import("./pipeline/approvals.js") },
   { path: ["pipeline", "worker"], summary: "custom-action job worker: poll, acknowledge, run a command with the job's context, report the result", load: () => import("./pipeline/worker.js") },
+  { path: ["package", "php"], summary: "build a Lambda zip: a php script and its runtime plus a Node.js wrapper (php.js)", load: () => import("./package/php.js") },
+  { path: ["package", "go"], summary: "build a Lambda zip: a Go binary plus a Node.js wrapper (go.js)", load: () => import("./package/go.js") },
+  { path: ["package", "ruby"], summary: "build a Lambda zip: a ruby script and its runtime plus a Node.js wrapper (ruby.js)", load: () => import("./package/ruby.js") },
+  { path: ["package", "verify"], summary: "check a zip for Lambda: handler file, exec bits, CRLF shebangs, shared libraries, sizes (exit 3 with findings)", load: () => import("./package/verify.js") },
+  { path: ["deploy"], summary: "create or update a Lambda function from a zip and wait until Lambda has applied it", load: () => import("./deploy/deploy.js") },
 ];

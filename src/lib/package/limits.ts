@@ -6,6 +6,11 @@ export const LAMBDA_LIMITS = {
   unzippedBytes: 250 * 1024 * 1024,
 } as const;
 
+/** Sizes in messages: one decimal, binary megabytes (as Lambda's limits are given). */
+export function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 /**
  * Every entry carries this timestamp so the same inputs give the same bytes. It is built
  * from local-time fields because the DOS date field is local time: 1980-01-01 00:00 (the

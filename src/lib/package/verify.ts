@@ -1,7 +1,8 @@
 import { classifyHead, HEAD_BYTES } from "./detect.js";
-import { LAMBDA_LIMITS } from "./limits.js";
+import { LAMBDA_BASE_LIBRARIES, neededLibraries } from "./elf.js";
+import { LAMBDA_LIMITS, mb } from "./limits.js";
 import { WRAPPER_MARKER, type WrapperConfig } from "./wrapper.js";
-import { openZip, readEntryHead, type ZipEntryInfo } from "./zip-reader.js";
+import { EntryReader, openZip, readEntryChecked, type ZipEntryInfo } from "./zip-reader.js";
 
 /** What `awsblog package verify` reports about a zip, wherever it was made. */
 export interface Finding {
@@ -14,7 +15,12 @@ export interface Finding {
     | "symlink"
     | "wrapper-program-missing"
     | "zipped-too-large"
-    | "unzipped-too-large";
+    | "unzipped-too-large"
+    | "missing-shared-library"
+    | "corrupt-entry"
+    | "crc-mismatch"
+    | "encrypted"
+    | "unsupported-method";
   path?: string;
   message: string;
 }
@@ -44,6 +50,7 @@ export async function inspectZip(path: string, options: { handler?: string } = {
   const findings: Finding[] = [];
   const files = new Map<string, ZipEntryInfo>();
   const machines = new Map<string, string>();
+  const needs = new Map<string, string[]>();
   const report: VerifyReport = { zip: path, entries: 0, zippedBytes: zip.fileSize, unzippedBytes: 0, handlerFiles: [], findings };
   try {
     await zip.forEach(async (entry, read) => {
@@ -54,9 +61,30 @@ export async function inspectZip(path: string, options: { handler?: string } = {
       if (entry.isDirectory || entry.isSymlink) return;
       files.set(entry.path, entry);
       if (HANDLER_FILE.test(entry.path)) report.handlerFiles.push(entry.path);
-      const head = await readEntryHead(read, entry.path.endsWith(".js") ? WRAPPER_MAX_BYTES : HEAD_BYTES);
+      const problem = unreadable(entry);
+      if (problem) return void findings.push(problem);
+      let head: Buffer;
+      try {
+        const whole = await readEntryChecked(read, entry.path.endsWith(".js") ? WRAPPER_MAX_BYTES : HEAD_BYTES);
+        if (whole.crc32 !== entry.crc32 >>> 0) {
+          return void findings.push({ code: "crc-mismatch", path: entry.path, message: `CRC-32 of the data is ${hex(whole.crc32)}, the zip says ${hex(entry.crc32)}: the entry is corrupt and Lambda cannot unzip it` });
+        }
+        head = whole.head;
+      } catch (error) {
+        return void findings.push({ code: "corrupt-entry", path: entry.path, message: `cannot be read: ${(error as Error).message}; Lambda cannot unzip it` });
+      }
       const kind = classifyHead(head.subarray(0, HEAD_BYTES));
       if (kind.elfMachine) machines.set(entry.path, kind.elfMachine);
+      if (kind.elf) {
+        const reader = new EntryReader(read);
+        try {
+          needs.set(entry.path, await neededLibraries((offset, length) => reader.readAt(offset, length)));
+        } catch {
+          // The bytes passed the CRC check; a layout we cannot follow proves nothing.
+        } finally {
+          reader.close();
+        }
+      }
       const executable = entry.unixMode !== undefined && (entry.unixMode & 0o111) === 0o111;
       // Shared libraries are mapped, not executed: they work without exec bits.
       if ((kind.elf || kind.shebang) && !executable && !SHARED_LIBRARY.test(entry.path)) {
@@ -73,6 +101,7 @@ export async function inspectZip(path: string, options: { handler?: string } = {
   const machine = report.wrapper && machines.get(report.wrapper.program);
   if (report.wrapper && (machine === "x86_64" || machine === "arm64")) report.wrapper.architecture = machine;
   checkHandler(report, files, options.handler);
+  checkLibraries(report, files, needs);
   checkSizes(report);
   return { report, paths: new Set(files.keys()) };
 }
@@ -102,6 +131,36 @@ function checkHandler(report: VerifyReport, files: Map<string, ZipEntryInfo>, ha
   }
 }
 
+/** Entries no unzip on Lambda can read, whatever their bytes. */
+function unreadable(entry: ZipEntryInfo): Finding | undefined {
+  if (entry.encrypted) return { code: "encrypted", path: entry.path, message: "encrypted: Lambda cannot unzip it (zip without a password)" };
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    return { code: "unsupported-method", path: entry.path, message: `compression method ${entry.compressionMethod}: Lambda unzips only stored (0) and deflated (8) entries` };
+  }
+  return undefined;
+}
+
+/**
+ * Every DT_NEEDED library must be in the zip (any folder: the wrapper puts <runtime>/lib on
+ * LD_LIBRARY_PATH, Lambda adds /var/task/lib, and RUNPATHs vary) or in Lambda's base image.
+ */
+function checkLibraries(report: VerifyReport, files: Map<string, ZipEntryInfo>, needs: Map<string, string[]>): void {
+  const shipped = new Set([...files.keys()].map((path) => path.slice(path.lastIndexOf("/") + 1)));
+  for (const [path, libraries] of needs) {
+    const missing = libraries.filter((library) => !shipped.has(library) && !LAMBDA_BASE_LIBRARIES.has(library));
+    if (missing.length === 0) continue;
+    report.findings.push({
+      code: "missing-shared-library",
+      path,
+      message: `needs ${missing.join(", ")}, in neither the zip nor Lambda's base image: it will fail with "error while loading shared libraries" (ship ${missing.length > 1 ? "them" : "it"} in <runtime>/lib)`,
+    });
+  }
+}
+
+function hex(value: number): string {
+  return `0x${(value >>> 0).toString(16).padStart(8, "0")}`;
+}
+
 function checkSizes(report: VerifyReport): void {
   if (report.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
     report.findings.push({ code: "zipped-too-large", message: `${mb(report.zippedBytes)} zipped: above the 50 MB direct-upload limit (upload through S3)` });
@@ -120,8 +179,4 @@ function parseWrapper(head: Buffer): WrapperConfig | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function mb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

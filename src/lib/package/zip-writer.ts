@@ -1,24 +1,28 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { open, readFile, rename, rm } from "node:fs/promises";
-import { Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { deflateRaw } from "node:zlib";
+import { open, rename, rm, type FileHandle } from "node:fs/promises";
+import { createDeflateRaw, crc32, deflateRaw } from "node:zlib";
+import { once } from "node:events";
 import { promisify } from "node:util";
-import yazl from "yazl";
-import { FILE_MODE, fixedZipDate } from "./limits.js";
-import type { PlannedEntry } from "./layout.js";
+import { FailureError, UsageError } from "../errors.js";
+import { compareBytes, type PlannedEntry } from "./layout.js";
+import { FILE_MODE } from "./limits.js";
+import { centralHeader, endOfCentralDirectory, localHeader } from "./zip-format.js";
+import { BufferPool, Channel, changedSize, openSource, type Piece, type ZipItem } from "./zip-source.js";
 
 /**
- * Writes the planned entries with yazl. Speed comes from two choices (bench/package):
- *  - files up to BUFFER_MAX are read whole and handed to yazl.addBuffer, which deflates them
- *    on libuv's thread pool at once, so several files compress in parallel while earlier
- *    ones are written; bigger files stream through addReadStreamLazy;
- *  - files whose samples do not compress (already-compressed or random data) are stored,
- *    as Info-ZIP does after trying, without spending CPU to learn it the slow way.
- * Memory stays bounded: a streamed entry is a barrier (yazl asks for its stream only when
- * everything before it is written), and at most two windows of buffered files exist at once.
- * Every choice depends only on file sizes and bytes, so the same inputs give the same zip.
+ * A zip writer built for runtime trees (bench/package, issue #15):
+ *  - every entry is streamed: files are read in `chunkBytes` pieces through reused buffers, never whole;
+ *  - a fixed number of entries is in flight (`inFlight`), whatever the tree's size: the
+ *    entry being written streams straight to the file, the ones after it deflate at the same
+ *    time (zlib's async API runs on libuv's thread pool, so on every core) into a buffer of at
+ *    most `entryBufferBytes` each, then wait (backpressure) until it is their turn;
+ *  - a file of 4 KB or more whose first SAMPLE_BYTES barely shrink at level 1 is stored, not deflated (already
+ *    compressed data: .so, .phar, images); a deflated entry that came out no smaller than the
+ *    file is rewritten stored, as Info-ZIP does;
+ *  - the local header is written first and its CRC and sizes are filled in once the entry is
+ *    done (the file is seekable), so there are no data descriptors.
+ * Every choice depends only on the bytes and the sorted names, never on timing, so the same
+ * inputs give the same zip on any machine and with any parallelism.
  */
 export interface ZipStats {
   entries: number;
@@ -28,124 +32,224 @@ export interface ZipStats {
   codeSha256: string;
 }
 
-const BUFFER_MAX = 8 * 1024 * 1024;
-const WINDOW_BYTES = 32 * 1024 * 1024;
-const SAMPLE_BYTES = 64 * 1024;
-/** Stored when a sample shrinks by less than this fraction (deflate would only waste time). */
+export interface ZipTuning {
+  /** Entries read and deflated at once (the one being written included). */
+  inFlight: number;
+  /** Output an entry may hold while it waits for its turn. */
+  entryBufferBytes: number;
+  /** Read size. */
+  chunkBytes: number;
+}
+
+/**
+ * Measured on bench/package's 1 GB tree (peak RSS): 4 × 1 MB with 128 KB reads 106 MB,
+ * 3 × 512 KB 97 MB, 3 × 256 KB with 64 KB reads 94 MB, 2 × 512 KB 93 MB. Three in flight keep
+ * both cores deflating; most of what remains is Node.js itself (~50 MB before any work).
+ */
+export const DEFAULT_TUNING: ZipTuning = { inFlight: 3, entryBufferBytes: 256 * 1024, chunkBytes: 64 * 1024 };
+/** zlib's output pieces: smaller ones leave less garbage between collections. */
+const DEFLATE_CHUNK_BYTES = 16 * 1024;
+
+/** Enough to tell compressed or random bytes from text and code, cheap at level 1. */
+const SAMPLE_BYTES = 16 * 1024;
+/** Below this, deflate (and store if it did not pay) as Info-ZIP does: a sample says little. */
+const SAMPLE_MIN_FILE = 4 * 1024;
+/** Stored when the sample shrinks by less than this fraction: deflate would only spend CPU. */
 const MIN_SAVING = 0.03;
 const COMPRESSION_LEVEL = 6;
+const MAX_32 = 0xffffffff;
+const MAX_ENTRIES = 0xffff;
 
 const deflateRawAsync = promisify(deflateRaw);
 
-/** Thresholds, adjustable so tests can reach the streamed and windowed paths with small files. */
-export interface ZipTuning {
-  bufferMax: number;
-  windowBytes: number;
-}
+export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out: string, tuning: ZipTuning = DEFAULT_TUNING): Promise<ZipStats> {
+  const items: ZipItem[] = [
+    ...entries.map((entry) => ({ name: Buffer.from(entry.archivePath), mode: entry.mode, size: entry.size, source: entry.source, label: entry.archivePath })),
+    ...emptyDirs.map((dir) => ({ name: Buffer.from(`${dir}/`), mode: FILE_MODE.directory, size: 0, label: `${dir}/` })),
+  ].sort((a, b) => compareBytes(a.label, b.label));
+  if (items.length > MAX_ENTRIES) throw new UsageError(`${items.length} entries: more than a zip without ZIP64 holds (65,535)`, "ship fewer files, e.g. bundle them into an archive inside the zip");
+  for (const item of items) {
+    if (item.size > MAX_32) throw new UsageError(`${item.label} is ${item.size} bytes: above 4 GiB, more than a Lambda zip can hold`, "leave it out of the package");
+  }
 
-export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out: string, tuning: ZipTuning = { bufferMax: BUFFER_MAX, windowBytes: WINDOW_BYTES }): Promise<ZipStats> {
   const temp = `${out}.${process.pid}.tmp`;
-  const zip = new yazl.ZipFile();
-  let zippedBytes = 0;
-  const hash = createHash("sha256");
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      zippedBytes += chunk.length;
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  const written = pipeline(zip.outputStream, counter, createWriteStream(temp));
-  const state = { failed: false };
-  const failed = new Promise<never>((_resolve, reject) => zip.on("error", reject));
-  const feeding = feed(zip, entries, emptyDirs, tuning, state);
-  for (const promise of [written, failed, feeding]) promise.catch(() => {});
+  const file = await open(temp, "w");
+  const state = { aborted: false };
+  let zippedBytes: number;
   try {
-    await Promise.race([feeding, failed]);
-    zip.end();
-    await Promise.race([written, failed]);
+    zippedBytes = await writeItems(file, items, tuning, state);
+    await file.close();
     await rename(temp, out);
   } catch (error) {
-    // Stop feeding, close the file, and leave no half-written zip behind.
-    state.failed = true;
-    (zip.outputStream as Readable).destroy();
-    await written.catch(() => {});
+    state.aborted = true;
+    await file.close().catch(() => {});
     await rm(temp, { force: true });
     throw error;
   }
   const unzippedBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
-  return { entries: entries.length + emptyDirs.length, zippedBytes, unzippedBytes, codeSha256: hash.digest("base64") };
+  return { entries: items.length, zippedBytes, unzippedBytes, codeSha256: await sha256(out) };
 }
 
-async function feed(zip: yazl.ZipFile, entries: PlannedEntry[], emptyDirs: string[], tuning: ZipTuning, state: { failed: boolean }): Promise<void> {
-  const mtime = fixedZipDate();
-  const options = (entry: PlannedEntry, compress: boolean) => ({ mtime, mode: entry.mode, compress, forceDosTimestamp: true, ...(compress ? { compressionLevel: COMPRESSION_LEVEL } : {}) });
-  // Barrier of the previous window: resolves when yazl starts writing its streamed entry.
-  let previousBarrier: Promise<void> = Promise.resolve();
-  let windowBytes = 0;
-  const dirs = new Set(emptyDirs);
-  const addDirsBefore = (path: string | undefined) => {
-    for (const dir of [...dirs].filter((d) => path === undefined || `${d}/` < path)) {
-      zip.addEmptyDirectory(dir, { mtime, mode: FILE_MODE.directory, forceDosTimestamp: true });
-      dirs.delete(dir);
+async function writeItems(file: FileHandle, items: ZipItem[], tuning: ZipTuning, state: { aborted: boolean }): Promise<number> {
+  const channels = new Array<Channel | undefined>(items.length);
+  const pool = new BufferPool(tuning.chunkBytes);
+  const producers: Promise<void>[] = [];
+  let started = 0;
+  const startUpTo = (limit: number) => {
+    for (; started < Math.min(limit, items.length); started++) {
+      const channel = new Channel(tuning.entryBufferBytes);
+      channels[started] = channel;
+      const item = items[started]!;
+      producers.push(produce(item, channel, pool, state).catch((error: unknown) => channel.end(error)));
     }
   };
 
-  for (const entry of entries) {
-    if (state.failed) return;
-    addDirsBefore(entry.archivePath);
-    if ("content" in entry.source) {
-      zip.addBuffer(entry.source.content, entry.archivePath, options(entry, await compressible(entry.source.content)));
-      continue;
+  const central: Buffer[] = [];
+  let position = 0;
+  const write = async (buffers: Buffer[]) => {
+    let offset = 0;
+    while (offset < buffers.length) {
+      // writev takes at most IOV_MAX (1024) buffers at a time.
+      const batch = buffers.slice(offset, offset + 512);
+      const expected = batch.reduce((sum, b) => sum + b.length, 0);
+      const { bytesWritten } = await file.writev(batch, position);
+      if (bytesWritten !== expected) throw new FailureError(`short write to the zip (${bytesWritten} of ${expected} bytes)`, "check the free space where --out points");
+      position += expected;
+      offset += batch.length;
     }
-    const path = entry.source.path;
-    if (entry.size <= tuning.bufferMax && windowBytes + entry.size <= tuning.windowBytes) {
-      windowBytes += entry.size;
-      const data = await readFile(path);
-      if (data.length !== entry.size) throw new Error(`${entry.archivePath} changed size while packaging`);
-      zip.addBuffer(data, entry.archivePath, options(entry, await compressible(data)));
-      continue;
+  };
+
+  try {
+    for (let index = 0; index < items.length; index++) {
+      startUpTo(index + tuning.inFlight);
+      const item = items[index]!;
+      const channel = channels[index]!;
+      const headerOffset = position;
+      await write([localHeader(item, 0, 0, 0, 0)]);
+      const dataStart = position;
+      for (let pieces = await channel.take(); pieces; pieces = await channel.take()) {
+        await write(pieces.map((piece) => piece.data));
+        for (const piece of pieces) piece.release?.();
+      }
+      channels[index] = undefined;
+      let method = item.source ? channel.method : 0;
+      let compressed = position - dataStart;
+      if (method === 8 && compressed >= item.size) {
+        // Deflate did not pay for this file after all: store it, as Info-ZIP does.
+        position = dataStart;
+        await copyStored(item, write, pool);
+        method = 0;
+        compressed = item.size;
+      }
+      const header = localHeader(item, method, channel.crc >>> 0, compressed, item.size);
+      await file.write(header, 0, header.length, headerOffset);
+      if (position > MAX_32) throw new UsageError("the zip would exceed 4 GiB", "Lambda takes at most 250 MB unzipped: ship less");
+      central.push(centralHeader(item, method, channel.crc >>> 0, compressed, headerOffset));
     }
-    // Streamed entry: also the barrier that bounds how much is buffered.
-    const compress = await compressible(await readSample(path, entry.size));
-    let reached!: () => void;
-    const barrier = new Promise<void>((resolve) => (reached = resolve));
-    zip.addReadStreamLazy(entry.archivePath, { ...options(entry, compress), size: entry.size }, (callback) => {
-      reached();
-      // yazl does not watch the stream for errors; a file removed meanwhile must fail the zip.
-      const stream = createReadStream(path);
-      stream.on("error", (error) => zip.emit("error", error));
-      callback(null, stream);
-    });
-    await previousBarrier;
-    previousBarrier = barrier;
-    windowBytes = 0;
+    const centralStart = position;
+    await write(central);
+    await write([endOfCentralDirectory(items.length, position - centralStart, centralStart)]);
+    await file.truncate(position);
+    return position;
+  } finally {
+    state.aborted = true;
+    for (const channel of channels) channel?.release();
+    await Promise.allSettled(producers);
   }
-  addDirsBefore(undefined);
 }
 
-async function compressible(data: Buffer): Promise<boolean> {
-  if (data.length < 512) return data.length > 0;
-  const sample = data.length > 2 * SAMPLE_BYTES ? Buffer.concat([data.subarray(0, SAMPLE_BYTES), middle(data)]) : data;
+/** Reads, checks and (unless the sample says otherwise) deflates one entry into its channel. */
+async function produce(item: ZipItem, channel: Channel, pool: BufferPool, state: { aborted: boolean }): Promise<void> {
+  if (!item.source) return channel.end();
+  const reader = await openSource(item, pool);
+  try {
+    // The sample is the first SAMPLE_BYTES whatever the read size, so the choice never
+    // depends on tuning. Small files are deflated (and stored if that did not pay).
+    const head: Piece[] = [];
+    for (let seen = 0; seen < Math.min(SAMPLE_BYTES, item.size); ) {
+      const piece = await reader.next();
+      if (!piece) break;
+      head.push(piece);
+      seen += piece.data.length;
+    }
+    const sample = () => Buffer.concat(head.map((piece) => piece.data)).subarray(0, SAMPLE_BYTES);
+    channel.method = item.size === 0 || (item.size >= SAMPLE_MIN_FILE && !(await pays(sample()))) ? 0 : 8;
+    const next = async () => head.shift() ?? (await reader.next());
+    let chunk = await next();
+    const deflate = channel.method === 8 ? createDeflateRaw({ level: COMPRESSION_LEVEL, chunkSize: DEFLATE_CHUNK_BYTES }) : undefined;
+    const pumped = deflate ? pump(deflate, channel) : undefined;
+    pumped?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    try {
+      while (chunk) {
+        if (state.aborted) throw new Error("aborted");
+        channel.crc = crc32(chunk.data, channel.crc);
+        channel.readBytes += chunk.data.length;
+        if (channel.readBytes > item.size) {
+          chunk.release?.();
+          throw changedSize(item, channel.readBytes);
+        }
+        if (deflate) {
+          const { release } = chunk;
+          if (!deflate.write(chunk.data, () => release?.())) await Promise.race([once(deflate, "drain"), pumped]);
+        } else await channel.push(chunk);
+        chunk = await next();
+      }
+      if (channel.readBytes !== item.size) throw changedSize(item, channel.readBytes);
+      deflate?.end();
+      await pumped;
+    } catch (error) {
+      deflate?.destroy();
+      await pumped?.catch(() => {});
+      throw error;
+    }
+  } finally {
+    await reader.close();
+  }
+  channel.end();
+}
+
+async function pump(deflate: ReturnType<typeof createDeflateRaw>, channel: Channel): Promise<void> {
+  for await (const out of deflate) await channel.push({ data: out as Buffer });
+}
+
+async function pays(sample: Buffer): Promise<boolean> {
   const deflated = await deflateRawAsync(sample, { level: 1 });
   return deflated.length < sample.length * (1 - MIN_SAVING);
 }
 
-function middle(data: Buffer): Buffer {
-  const start = Math.floor(data.length / 2);
-  return data.subarray(start, start + SAMPLE_BYTES);
+/** Writes an entry's bytes again, uncompressed (the rare file whose sample compressed but whose whole did not). */
+async function copyStored(item: ZipItem, write: (buffers: Buffer[]) => Promise<void>, pool: BufferPool): Promise<void> {
+  const reader = await openSource(item, pool);
+  let total = 0;
+  try {
+    for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
+      total += chunk.data.length;
+      try {
+        if (total > item.size) throw changedSize(item, total);
+        await write([chunk.data]);
+      } finally {
+        chunk.release?.();
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  if (total !== item.size) throw changedSize(item, total);
 }
 
-async function readSample(path: string, size: number): Promise<Buffer> {
+/** Hashes the finished zip through one reused buffer. */
+async function sha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
   const handle = await open(path, "r");
   try {
-    const first = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
-    await handle.read(first, 0, first.length, 0);
-    if (size <= 2 * SAMPLE_BYTES) return first;
-    const mid = Buffer.alloc(SAMPLE_BYTES);
-    await handle.read(mid, 0, SAMPLE_BYTES, Math.floor(size / 2));
-    return Buffer.concat([first, mid]);
+    const buffer = Buffer.allocUnsafeSlow(1024 * 1024);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
   } finally {
     await handle.close();
   }
+  return hash.digest("base64");
 }

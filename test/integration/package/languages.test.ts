@@ -5,11 +5,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BIN, runCli, testEnv } from "../../helpers/cli.js";
 import { contextWithRemaining } from "../../unit/package/helpers.js";
-import { makeWorkspace, type Lang, type Workspace } from "./programs.js";
+import { awsblogIn, makeWorkspace, type Lang, type Workspace } from "./programs.js";
 
 /**
- * Real PHP, Ruby and Go programs, packaged by the built CLI, extracted with Info-ZIP unzip
- * (as Lambda does, permissions included) and run through the generated wrapper.
+ * Real PHP, Ruby and Go programs, packaged by the CLI (in-process), extracted with Info-ZIP
+ * unzip (as Lambda does, permissions included) and run through the generated wrapper. The
+ * built CLI in a child process only where the process is under test: the wrapper's stderr
+ * lines under --run-local, the time zone, Ctrl-C.
  */
 let ws: Workspace;
 beforeAll(() => {
@@ -17,7 +19,8 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => ws?.cleanup());
 
-const cli = (args: string[], input?: string) => runCli(args, { cwd: ws.dir, input, timeoutMs: 60_000 });
+const cli = (args: string[]) => awsblogIn(ws.dir, args);
+const processCli = (args: string[]) => runCli(args, { cwd: ws.dir, timeoutMs: 60_000 });
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 describe.each(["php", "ruby", "go"] as const)("%s through the wrapper", (lang: Lang) => {
@@ -79,7 +82,7 @@ describe.each(["php", "ruby", "go"] as const)("%s through the wrapper", (lang: L
 
   it("--run-local builds, extracts and calls the handler; stdout is the result", async () => {
     writeFileSync(join(ws.dir, `event-${lang}.json`), JSON.stringify({ from: "file", shell: "$(id)" }));
-    const run = await cli([...ws.flags[lang], "--out", join(ws.dir, `local-${lang}.zip`), "--run-local", "--event", `@event-${lang}.json`]);
+    const run = await processCli([...ws.flags[lang], "--out", join(ws.dir, `local-${lang}.zip`), "--run-local", "--event", `@event-${lang}.json`]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ lang, args: lang === "php" ? 0 : 1, echo: { from: "file", shell: "$(id)" } });
     expect(run.stderr).toContain(`handler: ${lang}.handler`);
@@ -122,6 +125,7 @@ describe("package and verify through the CLI", () => {
   });
 
   it("--run-local exits 1 with the program's error when the handler rejects", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
     const run = await cli([...ws.flags.go, "--out", "fail.zip", "--run-local", "--event", '{"fail":1}']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^awsblog: go\.handler failed locally: ProgramFailed: .*exited with code 4.*failing on purpose/m);

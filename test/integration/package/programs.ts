@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { awsblog, type InProcessOptions } from "../../helpers/in-process.js";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/package/", import.meta.url));
 
@@ -54,4 +55,18 @@ export function makeWorkspace(): Workspace {
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The CLI in-process, run from `cwd` (package resolves --entry/--include against the working
+ * directory; vitest runs this file in a forked process, so chdir is safe).
+ */
+export async function awsblogIn(cwd: string, args: string[], options: InProcessOptions = {}): ReturnType<typeof awsblog> {
+  const previous = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await awsblog(args, options);
+  } finally {
+    process.chdir(previous);
+  }
 }

@@ -3,10 +3,9 @@ import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planPackage } from "../../../src/lib/package/layout.js";
-import { verifyCommand } from "../../../src/commands/package/verify.js";
-import type { Context } from "../../../src/lib/context.js";
 import { verifyZip } from "../../../src/lib/package/verify.js";
 import { writeZip } from "../../../src/lib/package/zip-writer.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { tempDir } from "./helpers.js";
 
 /** verify on zips made elsewhere (Info-ZIP, as people do by hand) and by awsblog. */
@@ -75,7 +74,9 @@ describe("verifyZip", () => {
   it("refuses a --handler that is not <file>.<export> with a usage error, not a made-up missing file", async () => {
     const plan = await planPackage({ language: "go", entry: "tree/bin/app", includes: [], out: join(dir, "h.zip"), cwd: dir });
     await writeZip(plan.entries, [], join(dir, "h.zip"));
-    await expect(verifyCommand(join(dir, "h.zip"), { handler: "handler" }, {} as Context)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("--handler handler") });
+    const run = await awsblog(["package", "verify", join(dir, "h.zip"), "--handler", "handler"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^awsblog: --handler handler: expected <file>\.<export> — /);
   });
 
   it("refuses a file that is not a zip with a usage error", async () => {

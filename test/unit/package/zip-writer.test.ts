@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractZip } from "../../../src/lib/package/extract.js";
@@ -73,7 +73,7 @@ describe("writeZip", () => {
   it("streams files past the buffer limit and across windows, keeping every byte", async () => {
     const out = join(dir, "streamed.zip");
     // Tiny thresholds force every path: buffered, streamed-because-large, streamed-as-barrier.
-    await writeZip(entries, [], out, { bufferMax: 6000, windowBytes: 13_000 });
+    await writeZip(entries, [], out, { inFlight: 2, entryBufferBytes: 1000, chunkBytes: 700 });
     expect(execFileSync("unzip", ["-tq", out], { encoding: "utf8" })).toMatch(/No errors detected/);
     const target = join(dir, "x");
     await extractZip(out, target);
@@ -85,10 +85,66 @@ describe("writeZip", () => {
     expect(execFileSync("stat", ["-c", "%a", join(target, "bin/tool")], { encoding: "utf8" }).trim()).toBe("755");
   });
 
+  it("gives the same bytes whatever the parallelism and buffer sizes", async () => {
+    const big = join(dir, "src", "big-mixed");
+    // Text, then noise, then text: several chunks, both methods, 600 KB.
+    writeFileSync(big, Buffer.concat([Buffer.from("handler ".repeat(30_000)), randomBytes(200_000), Buffer.from("event ".repeat(30_000))]));
+    // 200 bytes of zeros, then noise: only a sample of the whole first 16 KB says "store".
+    const tricky = join(dir, "src", "tricky");
+    writeFileSync(tricky, Buffer.concat([Buffer.alloc(200), randomBytes(99_000), Buffer.alloc(100_000)]));
+    const all: PlannedEntry[] = [
+      ...entries,
+      { archivePath: "m/big-mixed", mode: FILE_MODE.regular, size: statSync(big).size, source: { path: big } },
+      { archivePath: "m/tricky", mode: FILE_MODE.regular, size: statSync(tricky).size, source: { path: tricky } },
+    ];
+    await writeZip(all, ["z/emptydir"], join(dir, "serial.zip"), { inFlight: 1, entryBufferBytes: 1, chunkBytes: 100 });
+    await writeZip(all, ["z/emptydir"], join(dir, "parallel.zip"), { inFlight: 8, entryBufferBytes: 8 * 1024 * 1024, chunkBytes: 256 * 1024 });
+    await writeZip(all, ["z/emptydir"], join(dir, "default.zip"));
+    const serial = readFileSync(join(dir, "serial.zip"));
+    expect(readFileSync(join(dir, "parallel.zip")).equals(serial)).toBe(true);
+    expect(readFileSync(join(dir, "default.zip")).equals(serial)).toBe(true);
+    expect(execFileSync("unzip", ["-tq", join(dir, "serial.zip")], { encoding: "utf8" })).toMatch(/No errors detected/);
+    expect(execFileSync("unzip", ["-Zl", join(dir, "serial.zip")], { encoding: "utf8" })).toMatch(/ stor 80-Jan-01 00:00 m\/tricky/);
+  });
+
+  it("decides from a sample of the start: stores a large file that starts incompressible, with no data descriptors", async () => {
+    const noise = join(dir, "src", "noise-large");
+    // Deflating the whole would pay (zeros), so only the sample can have chosen to store it.
+    writeFileSync(noise, Buffer.concat([randomBytes(20_000), Buffer.alloc(280_000)]));
+    const out = join(dir, "large-noise.zip");
+    // Below 4 KB there is no sample: deflated, then rewritten stored because it did not shrink.
+    const small = randomBytes(3000);
+    await writeZip(
+      [
+        { archivePath: "lib/ext.so", mode: FILE_MODE.regular, size: 300_000, source: { path: noise } },
+        { archivePath: "lib/small.so", mode: FILE_MODE.regular, size: 3000, source: { content: small } },
+      ],
+      [],
+      out,
+    );
+    const listing = execFileSync("unzip", ["-Zl", out], { encoding: "utf8" });
+    expect(listing).toMatch(/300000 b-\s+300000 stor 80-Jan-01 00:00 lib\/ext\.so/);
+    expect(listing).toMatch(/3000 b-\s+3000 stor 80-Jan-01 00:00 lib\/small\.so/);
+    expect(execFileSync("unzip", ["-p", out, "lib/small.so"]).equals(small)).toBe(true);
+    const zip = readFileSync(out);
+    expect(zip.readUInt16LE(6) & 0x08).toBe(0); // general purpose flag bit 3: no data descriptor
+    expect(zip.readUInt32LE(18)).toBe(300_000); // sizes are in the local header
+  });
+
+  it("marks non-ASCII names as UTF-8", async () => {
+    const out = join(dir, "utf8.zip");
+    await writeZip([{ archivePath: "café.txt", mode: FILE_MODE.regular, size: 2, source: { content: Buffer.from("ok") } }], [], out);
+    const zip = readFileSync(out);
+    expect(zip.readUInt16LE(6) & 0x0800).toBe(0x0800);
+    const target = join(dir, "utf8");
+    await extractZip(out, target);
+    expect(readFileSync(join(target, "café.txt"), "utf8")).toBe("ok");
+  });
+
   it("fails and leaves nothing behind when a streamed file changed size since planning", async () => {
     const out = join(dir, "grown.zip");
     const grown = entries.map((e) => (e.archivePath === "z/big.txt" ? { ...e, size: e.size - 1 } : e));
-    await expect(writeZip(grown, [], out, { bufferMax: 100, windowBytes: 100 })).rejects.toThrow(/unexpected number of bytes/);
+    await expect(writeZip(grown, [], out, { inFlight: 2, entryBufferBytes: 100, chunkBytes: 100 })).rejects.toThrow(/z\/big.txt changed size while packaging/);
     expect(readdirSync(dir).filter((name) => name.startsWith("grown"))).toEqual([]);
   });
 

@@ -1,57 +1,26 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../lib/aws/lambda-deploy.js";
-import type { CommandResult, Context } from "../../lib/context.js";
-import { AwsError, FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
-import { LAMBDA_LIMITS } from "../../lib/package/limits.js";
-import { handlerFileMissing, inspectZip, mb, wrapperHandler, type Finding, type VerifyReport } from "../../lib/package/verify.js";
-import { sleep as realSleep } from "../../lib/retry.js";
-import { changedSettings, formatDeploy, validateDeployOptions } from "./deploy-settings.js";
+import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../aws/lambda-deploy.js";
+import type { CommandResult, Context } from "../context.js";
+import { AwsError, FailureError, InterruptedError, UsageError } from "../errors.js";
+import { changedSettings, DEFAULT_RUNTIME, formatDeploy, validateDeployOptions, type DeployOptions, type ValidDeployOptions, type DeployResult } from "./deploy-settings.js";
+import { LAMBDA_LIMITS, mb } from "./limits.js";
+import { handlerFileMissing, inspectZip, wrapperHandler, type Finding, type VerifyReport } from "./verify.js";
 
-export interface DeployOptions {
-  zip: string;
-  functionName: string;
-  role?: string;
-  runtime?: string;
-  handler?: string;
-  memory?: number;
-  timeout?: number;
-  /** false with --no-verify: deploy even when verify has findings. */
-  verify?: boolean;
-}
+/** How long to wait for Lambda to finish an update. */
+const SETTLE_MS = 300_000;
 
-export interface DeployDeps {
-  lambda?: LambdaDeployApi;
-  sleep?: (ms: number) => Promise<void>;
-  /** How long to wait for Lambda to finish an update (default 5 minutes). */
-  waitMs?: number;
-}
-
-export interface DeployResult {
-  functionName: string;
-  functionArn: string;
-  action: "created" | "updated";
-  codeSha256: string;
-  /** Settings changed by UpdateFunctionConfiguration (empty when none). */
-  configurationChanged: string[];
-  runtime?: string;
-  handler?: string;
-  architecture?: string;
-  state?: string;
-  lastUpdateStatus?: string;
-}
-
-export const DEFAULT_RUNTIME = "nodejs20.x";
-
-export async function deploy(options: DeployOptions, ctx: Context, deps: DeployDeps = {}): Promise<CommandResult<DeployResult>> {
-  validateDeployOptions(options);
+/** `awsblog deploy`: checks the zip, then creates or updates the function and waits for Lambda. */
+export async function deploy(given: DeployOptions, ctx: Context): Promise<CommandResult<DeployResult>> {
+  validateDeployOptions(given);
+  const options: ValidDeployOptions = given;
   const size = await stat(options.zip).then((s) => s.size, () => -1);
   if (size < 0) throw new UsageError(`--zip ${options.zip}: not found`, "build one with awsblog package");
   if (size > LAMBDA_LIMITS.zippedBytes) throw new UsageError(`--zip ${options.zip} is ${mb(size)}: above the 50 MB direct-upload limit`, "shrink the package or deploy it from S3");
   const { report, paths } = await inspectZip(options.zip);
 
-  const lambda = deps.lambda ?? (await (await import("../../lib/aws/lambda-deploy.js")).createLambdaDeployApi(ctx.aws));
-  const wait = (name: string) => waitUntilSettled(lambda, name, ctx, deps);
+  const lambda = await ctx.services.lambdaDeploy();
+  const wait = (name: string) => waitUntilSettled(lambda, name, ctx);
   const existing = await lambda.getFunction(options.functionName, ctx.signal);
   // The zip's own wrapper names the handler; an explicit --handler wins.
   const handler = options.handler ?? wrapperHandler(report) ?? existing?.handler;
@@ -123,7 +92,7 @@ async function retryOnConflict<T>(call: () => Promise<T>, settle: () => Promise<
 }
 
 /** Deploying a zip that cannot run only moves the failure to the first invocation. */
-function refuseBrokenZip(options: DeployOptions, report: VerifyReport, handlerMissing: Finding | undefined): void {
+function refuseBrokenZip(options: ValidDeployOptions, report: VerifyReport, handlerMissing: Finding | undefined): void {
   if (options.verify === false) return;
   const findings = [...report.findings.filter((f) => f.code !== "no-handler-file"), ...(handlerMissing ? [handlerMissing] : [])];
   const first = findings[0];
@@ -136,9 +105,8 @@ function refuseBrokenZip(options: DeployOptions, report: VerifyReport, handlerMi
  * Lambda applies creates and updates asynchronously; a second update while one is in
  * progress fails with ResourceConflictException, and invoking a Pending function fails.
  */
-async function waitUntilSettled(lambda: LambdaDeployApi, name: string, ctx: Context, deps: DeployDeps): Promise<FunctionState> {
-  const sleep = deps.sleep ?? realSleep;
-  const deadline = Date.now() + (deps.waitMs ?? 300_000);
+async function waitUntilSettled(lambda: LambdaDeployApi, name: string, ctx: Context): Promise<FunctionState> {
+  const deadline = Date.now() + SETTLE_MS;
   for (let delay = 1000; ; delay = Math.min(delay * 2, 5000)) {
     if (ctx.signal.aborted) throw new InterruptedError("interrupted while waiting for Lambda", `Lambda keeps applying the change; check with: aws lambda get-function-configuration --function-name ${name}`);
     const state = await lambda.getFunction(name, ctx.signal);
@@ -148,6 +116,6 @@ async function waitUntilSettled(lambda: LambdaDeployApi, name: string, ctx: Cont
     const busy = state.state === "Pending" || state.lastUpdateStatus === "InProgress";
     if (!busy) return state;
     if (Date.now() > deadline) throw new FailureError(`function ${name} is still ${state.state === "Pending" ? "Pending" : "updating"} after 5 minutes`, "check the function in the Lambda console");
-    await sleep(delay);
+    await ctx.services.sleep(delay, ctx.signal);
   }
 }

@@ -1,19 +1,16 @@
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deploy, type DeployOptions } from "../../../src/commands/package/deploy.js";
-import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
-import type { Context } from "../../../src/lib/context.js";
 import { AwsError } from "../../../src/lib/errors.js";
+import type { DeployResult } from "../../../src/lib/package/deploy-settings.js";
 import { planPackage } from "../../../src/lib/package/layout.js";
 import { writeZip } from "../../../src/lib/package/zip-writer.js";
-import { createOutput } from "../../../src/lib/output.js";
-import { tempDir } from "./helpers.js";
+import { awsblog } from "../../helpers/in-process.js";
+import { tempDir } from "../package/helpers.js";
 
-/** deploy's decisions against an in-memory Lambda: create vs update, waits, refusals. */
+/** `awsblog deploy` in-process against an in-memory Lambda: create vs update, waits, refusals. */
 let dir: string;
 let cleanup: () => void;
 let goZip: string;
@@ -35,19 +32,6 @@ beforeAll(async () => {
   await writeZip(armPlan.entries, [], armZip);
 });
 afterAll(() => cleanup());
-
-function context(): Context {
-  const devnull = { write: () => true };
-  return {
-    globals: { output: "json", color: false, quiet: true, debug: false },
-    out: createOutput({ format: "json", quiet: true, color: false, debug: false, stdout: devnull, stderr: devnull }),
-    aws: createAwsClientFactory({ region: "us-east-1", userAgent: { name: "awsblog", version: "test" } }),
-    signal: new AbortController().signal,
-    env: {},
-    stdin: Readable.from([""]),
-    now: () => new Date(),
-  };
-}
 
 /** A function that reports `busyPolls` InProgress/Pending states after each change. */
 function fakeLambda(initial?: Partial<FunctionState>, busyPolls = 2) {
@@ -88,13 +72,18 @@ function fakeLambda(initial?: Partial<FunctionState>, busyPolls = 2) {
 
 const sha = (data: Uint8Array) => createHash("sha256").update(data).digest("base64");
 const noSleep = async () => {};
-const run = (options: Partial<DeployOptions>, lambda: LambdaDeployApi) =>
-  deploy({ zip: goZip, functionName: "f", ...options }, context(), { lambda, sleep: noSleep });
+/** Runs `awsblog deploy --zip go.zip --function-name f <args> -o json` against `lambda`. */
+async function run(args: string[], lambda: LambdaDeployApi) {
+  const flags = [...(args.includes("--zip") ? [] : ["--zip", goZip]), ...(args.includes("--function-name") ? [] : ["--function-name", "f"])];
+  const result = await awsblog(["deploy", ...flags, ...args, "-o", "json"], { services: { lambdaDeploy: async () => lambda, sleep: noSleep } });
+  return { ...result, data: result.code === 0 ? result.json<DeployResult>() : undefined };
+}
+const failed = (code: number, message: RegExp | string) => expect.objectContaining({ code, stderr: expect.stringMatching(message) });
 
 describe("deploy", () => {
   it("creates a missing function with the wrapper's handler and waits until it is Active", async () => {
     const fake = fakeLambda(undefined);
-    const result = await run({ role: "arn:aws:iam::123456789012:role/r", memory: 256 }, fake.api);
+    const result = await run(["--role", "arn:aws:iam::123456789012:role/r", "--memory", "256"], fake.api);
     expect(fake.calls[1]).toBe(`create ${JSON.stringify({ runtime: "nodejs20.x", handler: "api.handler", role: "arn:aws:iam::123456789012:role/r", memorySize: 256, architecture: "x86_64" })}`);
     expect(fake.calls.filter((c) => c === "get")).toHaveLength(4); // existence check, 2 busy polls, settled
     expect(result.data).toMatchObject({ action: "created", codeSha256: sha(readFileSync(goZip)), state: "Active", lastUpdateStatus: "Successful" });
@@ -102,31 +91,31 @@ describe("deploy", () => {
 
   it("refuses to create without --role, before any change (exit 2)", async () => {
     const fake = fakeLambda(undefined);
-    await expect(run({}, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("--role was not given") });
+    expect(await run([], fake.api)).toEqual(failed(2, "--role was not given"));
     expect(fake.calls).toEqual(["get"]);
   });
 
   it("updates code, then only the settings that differ, waiting after each", async () => {
     const fake = fakeLambda({ runtime: "nodejs20.x", handler: "old.handler", memorySize: 128, timeout: 3 });
-    const result = await run({ memory: 128, timeout: 10 }, fake.api);
+    const result = await run(["--memory", "128", "--timeout", "10"], fake.api);
     expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode", `updateConfiguration ${JSON.stringify({ handler: "api.handler", timeout: 10 })}`]);
     expect(result.data).toMatchObject({ action: "updated", configurationChanged: ["handler", "timeout"], handler: "api.handler" });
   });
 
   it("skips the configuration update when nothing differs", async () => {
     const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler" });
-    const result = await run({ runtime: "nodejs20.x" }, fake.api);
+    const result = await run(["--runtime", "nodejs20.x"], fake.api);
     expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode"]);
-    expect(result.data.configurationChanged).toEqual([]);
+    expect(result.data?.configurationChanged).toEqual([]);
   });
 
   it("switches the architecture with the code when the binary is built for the other one", async () => {
     const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler", architecture: "x86_64" });
-    const result = await run({ zip: armZip }, fake.api);
+    const result = await run(["--zip", armZip], fake.api);
     expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode arm64"]);
     expect(result.data).toMatchObject({ architecture: "arm64", configurationChanged: ["architecture"] });
     const same = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler", architecture: "x86_64" });
-    await run({}, same.api);
+    await run([], same.api);
     expect(same.calls.filter((c) => c !== "get")).toEqual(["updateCode"]);
   });
 
@@ -138,15 +127,15 @@ describe("deploy", () => {
       if (conflicts-- > 0) throw new AwsError("Lambda", "UpdateFunctionCode", "ResourceConflictException", "An update is in progress");
       return updateCode(...args);
     };
-    const result = await run({}, fake.api);
-    expect(result.data.action).toBe("updated");
+    const result = await run([], fake.api);
+    expect(result.data?.action).toBe("updated");
     expect(fake.calls.filter((c) => c !== "get")).toEqual(["updateCode"]);
   });
 
   it("fails with Lambda's reason when the update fails", async () => {
     const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler" }, 0);
     fake.api.getFunction = async () => ({ ...(fake.state() as FunctionState), lastUpdateStatus: "Failed", lastUpdateStatusReason: "Code storage limit exceeded" });
-    await expect(run({}, fake.api)).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("Code storage limit exceeded") });
+    expect(await run([], fake.api)).toEqual(failed(1, "Code storage limit exceeded"));
   });
 
   it.each([
@@ -154,26 +143,29 @@ describe("deploy", () => {
     ["a container image function", { packageType: "Image" }, /container image/],
   ])("refuses %s (exit 2, nothing changed)", async (_label, state, message) => {
     const fake = fakeLambda(state);
-    await expect(run({}, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+    expect(await run([], fake.api)).toEqual(failed(2, message));
     expect(fake.calls).toEqual(["get"]);
   });
 
   it("refuses a zip whose handler file is missing unless --no-verify", async () => {
     const fake = fakeLambda({ runtime: "nodejs20.x", handler: "api.handler" });
-    await expect(run({ handler: "main.handler" }, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("needs main.js") });
+    expect(await run(["--handler", "main.handler"], fake.api)).toEqual(failed(2, "needs main.js"));
     expect(fake.calls).toEqual(["get"]);
-    await run({ handler: "main.handler", verify: false }, fake.api);
+    expect((await run(["--handler", "main.handler", "--no-verify"], fake.api)).code).toBe(0);
     expect(fake.calls).toContain("updateCode");
   });
 
   it.each([
-    [{ role: "not-an-arn" }, /--role/],
-    [{ functionName: "bad name" }, /--function-name/],
-    [{ runtime: "python3.12" }, /Node\.js runtime/],
-    [{ zip: join("/nonexistent", "x.zip") }, /not found/],
-  ])("checks flags before calling AWS: %o", async (options, message) => {
+    [["--role", "not-an-arn"], /--role/],
+    [["--function-name", "bad name"], /--function-name/],
+    [["--runtime", "python3.12"], /Node\.js runtime/],
+    [["--zip", join("/nonexistent", "x.zip")], /not found/],
+    [["--memory", "64"], /--memory/],
+  ])("checks flags before calling AWS: %o", async (args, message) => {
     const fake = fakeLambda(undefined);
-    await expect(run(options, fake.api)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+    const result = await run(args, fake.api);
+    expect(result).toEqual(failed(2, message));
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(fake.calls).toEqual([]);
   });
 });

@@ -1,5 +1,23 @@
-import { mb, type VerifyReport } from "../../lib/package/verify.js";
-import type { PackageResult } from "./build.js";
+import { mb, type InputMode, type Language } from "./limits.js";
+import type { VerifyReport } from "./verify.js";
+
+export interface PackageResult {
+  zip: string;
+  language: Language;
+  handler: string;
+  input: InputMode;
+  /** What the wrapper runs, relative to the zip root. */
+  program: string;
+  architecture?: string;
+  entries: number;
+  zippedBytes: number;
+  unzippedBytes: number;
+  /** base64 SHA-256 of the zip: what Lambda reports as CodeSha256 after deploy. */
+  codeSha256: string;
+  warnings: string[];
+  invocation?: { result: unknown; durationMs: number };
+}
+
 
 export function formatPackage(result: PackageResult): string {
   return [

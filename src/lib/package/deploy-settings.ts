@@ -1,16 +1,47 @@
-import type { FunctionSettings, FunctionState } from "../../lib/aws/lambda-deploy.js";
-import { UsageError } from "../../lib/errors.js";
-import type { DeployOptions, DeployResult } from "./deploy.js";
+import type { FunctionSettings, FunctionState } from "../aws/lambda-deploy.js";
+import { UsageError } from "../errors.js";
+
+export interface DeployOptions {
+  zip?: string;
+  functionName?: string;
+  role?: string;
+  runtime?: string;
+  handler?: string;
+  memory?: number;
+  timeout?: number;
+  /** false with --no-verify: deploy even when verify has findings. */
+  verify?: boolean;
+}
+
+export interface DeployResult {
+  functionName: string;
+  functionArn: string;
+  action: "created" | "updated";
+  codeSha256: string;
+  /** Settings changed by UpdateFunctionConfiguration (empty when none). */
+  configurationChanged: string[];
+  runtime?: string;
+  handler?: string;
+  architecture?: string;
+  state?: string;
+  lastUpdateStatus?: string;
+}
+
+export const DEFAULT_RUNTIME = "nodejs20.x";
+
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
 const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
 
+export type ValidDeployOptions = DeployOptions & { zip: string; functionName: string };
+
 /** Everything deploy can check before calling AWS (exit 2, nothing changed). */
-export function validateDeployOptions(options: DeployOptions): void {
+export function validateDeployOptions(options: DeployOptions): asserts options is ValidDeployOptions {
   if (!options.zip) throw new UsageError("--zip is required", "pass the zip built by awsblog package");
-  if (!options.functionName || !FUNCTION_NAME.test(options.functionName)) {
-    throw new UsageError(`--function-name ${options.functionName ?? ""}: not a Lambda function name or ARN`, "use 1-64 letters, digits, '-' or '_'");
+  if (!options.functionName) throw new UsageError("--function-name is required", "pass the function's name or ARN");
+  if (!FUNCTION_NAME.test(options.functionName)) {
+    throw new UsageError(`--function-name ${options.functionName}: not a Lambda function name or ARN`, "use 1-64 letters, digits, '-' or '_'");
   }
   if (options.role !== undefined && !ROLE_ARN.test(options.role)) {
     throw new UsageError(`--role ${options.role}: not an IAM role ARN`, "pass arn:aws:iam::<account>:role/<name>");

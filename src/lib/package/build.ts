@@ -1,44 +1,29 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { CommandResult, Context } from "../../lib/context.js";
-import { FailureError, InterruptedError, UsageError } from "../../lib/errors.js";
-import { parseJsonArg, readTextArg } from "../../lib/input.js";
-import { invokeZipLocally } from "../../lib/package/invoke-local.js";
-import { planPackage } from "../../lib/package/layout.js";
-import { LAMBDA_LIMITS, type InputMode, type Language } from "../../lib/package/limits.js";
-import { mb } from "../../lib/package/verify.js";
-import { writeZip } from "../../lib/package/zip-writer.js";
-import { formatPackage } from "./format.js";
+import type { CommandResult, Context } from "../context.js";
+import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { parseJsonArg, readTextArg } from "../input.js";
+import { formatPackage, type PackageResult } from "./format.js";
+import { invokeZipLocally } from "./invoke-local.js";
+import { planPackage } from "./layout.js";
+import { LAMBDA_LIMITS, mb, type InputMode, type Language } from "./limits.js";
+import { writeZip } from "./zip-writer.js";
 
 export interface PackageOptions {
-  entry: string;
+  entry?: string;
+  out?: string;
   runtimeDir?: string;
   include?: string[];
   name?: string;
   input?: InputMode;
-  out: string;
   runLocal?: boolean;
   event?: string;
   localTimeout?: number;
 }
 
-export interface PackageResult {
-  zip: string;
-  language: Language;
-  handler: string;
-  input: InputMode;
-  /** What the wrapper runs, relative to the zip root. */
-  program: string;
-  architecture?: string;
-  entries: number;
-  zippedBytes: number;
-  unzippedBytes: number;
-  /** base64 SHA-256 of the zip: what Lambda reports as CodeSha256 after deploy. */
-  codeSha256: string;
-  warnings: string[];
-  invocation?: { result: unknown; durationMs: number };
-}
-
 export async function packageProgram(language: Language, options: PackageOptions, ctx: Context): Promise<CommandResult<PackageResult>> {
+  if (!options.entry) throw new UsageError("--entry is required", `pass the ${language === "go" ? "compiled binary" : `${language} script`} to run, e.g. --entry ${language === "go" ? "app" : `hello.${language === "php" ? "php" : "rb"}`}`);
+  if (!options.out) throw new UsageError("--out is required", "pass where to write the zip, e.g. --out function.zip");
   if (options.event !== undefined && !options.runLocal) throw new UsageError("--event only works with --run-local");
   // Read the event first: a bad event should fail before anything is written.
   const event = options.runLocal ? parseJsonArg(await readTextArg(options.event ?? "{}", "--event", ctx.stdin), "--event") : undefined;
@@ -70,6 +55,7 @@ export async function packageProgram(language: Language, options: PackageOptions
   if (!options.runLocal) return { data, text: formatPackage(data) };
 
   ctx.out.info(formatPackage(data));
+  refuseForeignArchitecture(plan.wrapper.program, plan.architecture, out);
   try {
     data.invocation = await invokeZipLocally(out, plan.handler, event, (options.localTimeout ?? 30) * 1000, ctx.signal);
   } catch (error) {
@@ -78,4 +64,21 @@ export async function packageProgram(language: Language, options: PackageOptions
     throw new FailureError(`${plan.handler} failed locally: ${err.name}: ${err.message}`, `the zip is at ${out}; fix the program and package again`, { cause: error });
   }
   return { data, text: JSON.stringify(data.invocation.result) };
+}
+
+const HOST_ARCHITECTURE: Record<string, string> = { x64: "x86_64", arm64: "arm64" };
+
+/**
+ * A binary for the other architecture does not fail cleanly here: the kernel refuses it
+ * (ENOEXEC) and execvp hands it to /bin/sh, which prints nonsense about the bytes. Unless
+ * binfmt_misc runs it under QEMU, say so before trying.
+ */
+function refuseForeignArchitecture(program: string, architecture: string | undefined, out: string, host = HOST_ARCHITECTURE[process.arch] ?? process.arch): void {
+  if (!architecture || architecture === host || (architecture === "x86" && host === "x86_64")) return;
+  const emulator = { arm64: "qemu-aarch64", x86_64: "qemu-x86_64" }[architecture];
+  if (emulator && existsSync(`/proc/sys/fs/binfmt_misc/${emulator}`)) return;
+  throw new UsageError(
+    `--run-local: ${program} is built for ${architecture} and this machine is ${host}, so it cannot run here`,
+    `the zip is at ${out}; deploy it to an ${architecture} function, or build for ${host} to try it locally`,
+  );
 }

@@ -1,0 +1,3 @@
+import { packageCommand } from "../../lib/package/command.js";
+
+export default packageCommand("ruby");
