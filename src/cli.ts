@@ -3,8 +3,9 @@ import { commands, groups, type CommandEntry } from "./commands/index.js";
 import type { AnyCommandSpec } from "./lib/command.js";
 import type { GlobalOptions, Io } from "./lib/context.js";
 import { ExitCode, exitCodeOf } from "./lib/errors.js";
-import { createOutput } from "./lib/output.js";
+import { createOutput, OUTPUT_FORMATS } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
+import { commanderErrorLine, endpointUrl, requireSubcommands, seconds } from "./lib/usage.js";
 import { version } from "./lib/version.js";
 
 /**
@@ -18,8 +19,11 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
     .version(version(), "-V, --version")
     .option("--region <region>", "AWS region (default: from AWS_REGION or your profile)")
     .option("--profile <profile>", "named profile from your AWS config files")
-    .option("--endpoint-url <url>", "send every AWS call to this endpoint (e.g. a local emulator)")
-    .addOption(new Option("-o, --output <format>", "result format").choices(["text", "json"]).default("text"))
+    .option("--endpoint-url <url>", "send every AWS call to this endpoint (e.g. a local emulator)", endpointUrl)
+    .addOption(new Option("-o, --output <format>", "result format").choices(OUTPUT_FORMATS).default("text"))
+    .option("--query <jmespath>", "JMESPath applied to the JSON result before printing (implies -o json unless yaml/table)")
+    .option("--cli-read-timeout <s>", "seconds an AWS call may wait for an answer (0 = no limit; default 60)", seconds("--cli-read-timeout"))
+    .option("--cli-connect-timeout <s>", "seconds to connect to AWS (0 = no limit; default 10)", seconds("--cli-connect-timeout"))
     .option("--no-color", "disable colour (NO_COLOR also works)")
     .option("-q, --quiet", "print results only: no progress or informational messages")
     .option("--debug", "print stack traces and AWS request summaries (secrets redacted) to stderr")
@@ -30,7 +34,7 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (message, write) => write(`awsblog: ${message.replace(/^error:\s*/i, "").trim()} — see --help\n`),
+      outputError: (message, write) => write(commanderErrorLine(message)),
     })
     .addHelpText(
       "after",
@@ -71,6 +75,7 @@ Examples:
       if (entry) declare(sub, (await entry.load()).default, io, onExit);
     });
   }
+  requireSubcommands(program);
   return program;
 }
 
@@ -97,15 +102,18 @@ export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: 
 }
 
 export function readGlobals(command: Command): GlobalOptions {
-  const all = command.optsWithGlobals() as Partial<GlobalOptions>;
+  const all = command.optsWithGlobals() as Partial<GlobalOptions> & { cliReadTimeout?: number; cliConnectTimeout?: number };
   return {
     region: all.region,
     profile: all.profile,
     endpointUrl: all.endpointUrl,
-    output: all.output === "json" ? "json" : "text",
+    output: OUTPUT_FORMATS.includes(all.output as never) ? all.output! : "text",
     color: all.color !== false,
     quiet: Boolean(all.quiet),
     debug: Boolean(all.debug),
+    query: all.query,
+    readTimeout: all.cliReadTimeout,
+    connectTimeout: all.cliConnectTimeout,
   };
 }
 

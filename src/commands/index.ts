@@ -32,6 +32,7 @@ export const commands: CommandEntry[] = [
   { path: ["heartbeat"], summary: "keep a Step Functions task alive: SendTaskHeartbeat", load: () => import("./approval/heartbeat.js") },
   { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
+  { path: ["completion"], summary: "print a shell completion script: awsblog completion bash|zsh|fish", load: () => import("./completion.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },
   { path: ["cognito", "signup"], summary: "register a user with the app client (SignUp); the password is never taken from argv", load: () => import("./cognito/signup.js") },
   { path: ["cognito", "confirm"], summary: "confirm a signed-up user with the emailed/texted code (ConfirmSignUp)", load: () => import("./cognito/confirm.js") },

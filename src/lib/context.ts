@@ -11,6 +11,11 @@ export interface GlobalOptions {
   color: boolean;
   quiet: boolean;
   debug: boolean;
+  /** JMESPath applied to the result's JSON form (`--query`). */
+  query?: string;
+  /** `--cli-read-timeout` / `--cli-connect-timeout` in seconds; 0 = no limit. */
+  readTimeout?: number;
+  connectTimeout?: number;
 }
 
 /**

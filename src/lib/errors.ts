@@ -1,3 +1,5 @@
+import { cap, capLongRuns, sanitizeForTerminal } from "./terminal.js";
+
 /**
  * Errors that carry the contract's exit codes. Anything else that escapes a command is a bug
  * or an unexpected failure and exits 1.
@@ -62,7 +64,7 @@ export class InterruptedError extends AwsblogError {
 /** The one-line form of the contract: `awsblog: <what failed> — <what to do>`. */
 export function formatError(err: unknown): string {
   if (err instanceof AwsblogError) {
-    return `awsblog: ${oneLine(err.message)}${err.hint ? ` — ${oneLine(err.hint)}` : ""}`;
+    return `awsblog: ${oneLine(err.message)} — ${oneLine(err.hint ?? defaultHint(err))}`;
   }
   const message = err instanceof Error ? err.message : String(err);
   return `awsblog: unexpected error: ${oneLine(message)} — rerun with --debug for details`;
@@ -72,6 +74,20 @@ export function exitCodeOf(err: unknown): number {
   return err instanceof AwsblogError ? err.exitCode : ExitCode.failure;
 }
 
+/** Every error line says what to do; these cover the throwers that gave no hint. */
+function defaultHint(err: AwsblogError): string {
+  if (err.exitCode === ExitCode.usage) return "see --help for the command's flags";
+  if (err.exitCode === ExitCode.interrupted) return "rerun to finish the rest";
+  return "rerun with --debug for details";
+}
+
+/** Longest message part shown; values quoted inside are cut well before that. */
+const MAX_MESSAGE_CHARS = 1_000;
+
+/**
+ * Messages quote values from outside (flag values, file contents, AWS messages): strip
+ * terminal control sequences, fold to one line, cut long values and the whole.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  return cap(capLongRuns(sanitizeForTerminal(text).replace(/\s*\n\s*/g, " ").replace(/\t/g, " ").trim()), MAX_MESSAGE_CHARS);
 }

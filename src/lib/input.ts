@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import { UsageError } from "./errors.js";
 
 /** Reads all of stdin as UTF-8 (for `--token -`, `--password-stdin`, `--file -`). */
@@ -14,17 +15,58 @@ export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
  */
 export async function readTextArg(value: string, flag: string, stdin?: NodeJS.ReadableStream): Promise<string> {
   if (value === "-" && stdin) return readStdin(stdin);
-  if (value.startsWith("@")) {
-    const path = value.slice(1);
-    try {
-      return await readFile(path, "utf8");
-    } catch (error) {
-      throw new UsageError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check the path", {
-        cause: error,
-      });
-    }
-  }
+  if (value.startsWith("@")) return readTextFile(value.slice(1), flag);
   return value;
+}
+
+/**
+ * Reads a regular file as UTF-8 text for `flag`. A FIFO, socket, device or directory is
+ * refused before it is read (reading a FIFO blocks until some writer shows up, a device may
+ * never end), and so is text that is not valid UTF-8 (it would be misread silently).
+ */
+export async function readTextFile(path: string, flag: string): Promise<string> {
+  const bytes = await readRegularFile(path, flag);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${path} is not UTF-8 text`, "save the file as UTF-8", { cause: error });
+  }
+}
+
+/**
+ * The bytes of a regular file. Opened with O_NONBLOCK so that opening a FIFO cannot block,
+ * then checked with fstat on the same descriptor (no window for a swap between check and read).
+ */
+export async function readRegularFile(path: string, flag: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new UsageError(`${flag}: cannot read ${path} (${code})`, "check the path and its permissions", { cause: error });
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw new UsageError(`${flag}: ${path} is ${kindOf(info)}, not a regular file`, "pass a regular file (or - for stdin where the flag takes it)");
+    }
+    return await handle.readFile();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check the path and its permissions", {
+      cause: error,
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+function kindOf(info: import("node:fs").Stats): string {
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a FIFO (named pipe)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "a special file";
 }
 
 /** Parses JSON text, failing with a usage error that names the flag and the parse problem. */

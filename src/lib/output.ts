@@ -1,11 +1,16 @@
+import { spawnSync } from "node:child_process";
 import { styleText } from "node:util";
+import { UsageError } from "./errors.js";
+import { renderTable } from "./table.js";
+import { sanitizeKeepingStyle } from "./terminal.js";
 
 /**
- * The one place that writes. Results go to stdout (text or JSON); logs, warnings, progress and
- * debug lines go to stderr. Colour and spinners only when stderr is a TTY and neither --quiet
- * nor --output json is set.
+ * The one place that writes. Results go to stdout (text, JSON, YAML or a table, optionally
+ * through a --query); logs, warnings, progress and debug lines go to stderr. Colour and
+ * spinners only when stderr is a TTY, --quiet is off and the output is text.
  */
-export type OutputFormat = "text" | "json";
+export type OutputFormat = "text" | "json" | "yaml" | "table";
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "yaml", "table"];
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -20,6 +25,8 @@ export interface OutputOptions {
   stdout: OutputStream;
   stderr: OutputStream;
   env?: NodeJS.ProcessEnv;
+  /** A JMESPath expression applied to the JSON form of every result (`--query`). */
+  query?: string;
 }
 
 export interface Spinner {
@@ -35,7 +42,12 @@ export interface Output {
   readonly interactive: boolean;
   /** Colours for stdout text; identity functions when colour is off. */
   readonly style: { bold: Style; dim: Style; red: Style; green: Style; yellow: Style };
-  /** The command's result: one JSON document, or the text rendering. */
+  /**
+   * Loads what the chosen format needs (YAML, JMESPath) and checks --query: call before the
+   * command runs, so a bad expression is a usage error before anything is done.
+   */
+  prepare(): Promise<void>;
+  /** The command's result: one JSON document, YAML, a table, or the text rendering. */
   result(data: unknown, text?: string): void;
   /** One record of a streaming command: a JSON Line, or its text rendering. */
   line(data: unknown, text?: string): void;
@@ -51,18 +63,30 @@ const NO_SPINNER: Spinner = { update() {}, stop() {} };
 
 export function createOutput(options: OutputOptions): Output {
   const env = options.env ?? process.env;
+  // --query works on the JSON form: with the default text format it prints JSON, as the AWS CLI does.
+  const format: OutputFormat = options.query && options.format === "text" ? "json" : options.format;
   const colorAllowed = options.color && !("NO_COLOR" in env && env.NO_COLOR !== "") && env.TERM !== "dumb";
-  const interactive = Boolean(options.stderr.isTTY) && !options.quiet && options.format !== "json" && colorAllowed;
-  const stdoutColor = colorAllowed && Boolean(options.stdout.isTTY) && options.format === "text";
-  const paint = (enabled: boolean, format: Parameters<typeof styleText>[0]): Style =>
+  const interactive = Boolean(options.stderr.isTTY) && !options.quiet && format === "text" && colorAllowed;
+  const stdoutColor = colorAllowed && Boolean(options.stdout.isTTY) && format === "text";
+  const paint = (enabled: boolean, style: Parameters<typeof styleText>[0]): Style =>
     // We decide about colour ourselves (TTY, NO_COLOR, --no-color), so styleText must not re-check.
-    enabled ? (text) => styleText(format, text, { validateStream: false }) : (text) => text;
-  const err = (enabled: boolean, format: Parameters<typeof styleText>[0]) => paint(enabled, format);
+    enabled ? (text) => styleText(style, text, { validateStream: false }) : (text) => text;
+  const err = (enabled: boolean, style: Parameters<typeof styleText>[0]) => paint(enabled, style);
 
-  const toJson = (data: unknown, indent?: number) => JSON.stringify(data, null, indent);
+  let query: ((data: unknown) => unknown) | undefined;
+  let yaml: ((data: unknown) => string) | undefined;
+  const shaped = (data: unknown) => (query ? query(data) : data);
+  const structured = (data: unknown, streaming: boolean): string => {
+    const value = shaped(data);
+    if (format === "json") return `${JSON.stringify(value ?? null, null, streaming ? undefined : 2)}\n`;
+    const asYaml = () => (streaming ? "---\n" : "") + yaml!(value);
+    if (format === "yaml") return asYaml();
+    return renderTable(toPlain(value)) ?? asYaml();
+  };
+  const writeText = (text: string) => options.stdout.write(sanitizeKeepingStyle(text.endsWith("\n") ? text : `${text}\n`));
 
   return {
-    format: options.format,
+    format,
     interactive,
     style: {
       bold: paint(stdoutColor, "bold"),
@@ -71,27 +95,38 @@ export function createOutput(options: OutputOptions): Output {
       green: paint(stdoutColor, "green"),
       yellow: paint(stdoutColor, "yellow"),
     },
+    async prepare() {
+      if (options.query !== undefined) query = await compileQuery(options.query);
+      if (format === "yaml" || format === "table") {
+        const { stringify } = await import("yaml");
+        yaml = (value) => stringify(toPlain(value) ?? null, { lineWidth: 0 });
+      }
+    },
     result(data, text) {
-      if (options.format === "json") options.stdout.write(`${toJson(data, 2)}\n`);
-      else if (text !== undefined && text !== "") options.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+      if (format === "text" && (text === undefined || text === "")) return;
+      const rendered = format === "text" ? sanitizeKeepingStyle(text!.endsWith("\n") ? text! : `${text}\n`) : structured(data, false);
+      if ((format === "text" || format === "table") && page(rendered, options.stdout, env)) return;
+      options.stdout.write(rendered);
     },
     line(data, text) {
-      if (options.format === "json" || text === undefined) options.stdout.write(`${toJson(data)}\n`);
-      else options.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+      if (format === "text" && text !== undefined) writeText(text);
+      else if (format === "text") options.stdout.write(`${JSON.stringify(data)}\n`);
+      else if (format === "table" && text !== undefined && !query) writeText(text);
+      else options.stdout.write(structured(data, true));
     },
     info(message) {
-      if (!options.quiet) options.stderr.write(`${message}\n`);
+      if (!options.quiet) options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
     },
     warn(message) {
-      options.stderr.write(`${err(interactive, "yellow")("warning:")} ${message}\n`);
+      options.stderr.write(`${err(interactive, "yellow")("warning:")} ${sanitizeKeepingStyle(message)}\n`);
     },
     error(message) {
-      options.stderr.write(`${message}\n`);
+      options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
     },
     debug(message) {
       if (!options.debug) return;
       const text = typeof message === "function" ? message() : message;
-      options.stderr.write(`${err(interactive, "dim")(`[debug] ${text}`)}\n`);
+      options.stderr.write(`${err(interactive, "dim")(`[debug] ${sanitizeKeepingStyle(text)}`)}\n`);
     },
     spinner(text) {
       if (!interactive) return NO_SPINNER;
@@ -100,14 +135,68 @@ export function createOutput(options: OutputOptions): Output {
   };
 }
 
-/** ora, loaded only when a terminal will show it. */
+/** Compiles a JMESPath expression (loaded only when --query is used); a bad one is exit 2. */
+export async function compileQuery(expression: string): Promise<(data: unknown) => unknown> {
+  const jmespath = await import("@jmespath-community/jmespath");
+  let ast: ReturnType<typeof jmespath.compile>;
+  try {
+    ast = jmespath.compile(expression);
+  } catch (error) {
+    throw new UsageError(`--query ${JSON.stringify(expression)} is not a JMESPath expression: ${(error as Error).message}`, "see https://jmespath.site for the syntax, e.g. --query 'messages[].messageId'", {
+      cause: error,
+    });
+  }
+  return (data) => {
+    try {
+      return jmespath.TreeInterpreter.search(ast, toPlain(data) as never);
+    } catch (error) {
+      throw new UsageError(`--query ${JSON.stringify(expression)} failed on this result: ${(error as Error).message}`, "check the field names with -o json first", { cause: error });
+    }
+  };
+}
+
+/** The JSON form of a result (Dates as ISO strings, no undefined), which --query and YAML see. */
+function toPlain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value) ?? "null");
+}
+
+/**
+ * Long text on a terminal goes through a pager: AWSBLOG_PAGER, else PAGER, else `less -FRX`
+ * (quits at once when the text fits on one screen). Never when stdout is not the process's
+ * own terminal, or the pager is set to "" or "cat". Returns true when the pager showed it.
+ */
+function page(text: string, stdout: OutputStream, env: NodeJS.ProcessEnv): boolean {
+  const terminal = stdout as OutputStream & { fd?: number; rows?: number };
+  if (!terminal.isTTY || typeof terminal.fd !== "number") return false;
+  const command = (env.AWSBLOG_PAGER ?? env.PAGER ?? "less -FRX").trim();
+  if (command === "" || command === "cat") return false;
+  const lines = text.split("\n").length - 1;
+  // A terminal with no size set reports 0 rows: treat that as unknown, not as "everything is long".
+  if (lines < (terminal.rows || 24)) return false;
+  const run = spawnSync(command, {
+    shell: true,
+    input: text,
+    stdio: ["pipe", "inherit", "inherit"],
+    // less needs to know we already send colour codes; -R is in the default command.
+    env: { LESS: "FRX", ...env },
+  });
+  // A pager that could not start leaves the text to us.
+  return !run.error && run.status !== 127;
+}
+
+/**
+ * ora, loaded only when a terminal will show it. `discardStdin: false`: ora would otherwise put
+ * stdin in raw mode, and a raw terminal turns Ctrl-C into a plain byte instead of SIGINT.
+ * `hideCursor: false`: a hidden cursor must be shown again on every way out (second Ctrl-C,
+ * crash); not hiding it means there is nothing to restore.
+ */
 function createSpinner(text: string, stream: OutputStream): Spinner {
   let stopped = false;
   let current = text;
   let instance: { text: string; stop(): void } | undefined;
   void import("ora").then(({ default: ora }) => {
     if (stopped) return;
-    instance = ora({ text: current, stream: stream as NodeJS.WritableStream }).start();
+    instance = ora({ text: current, stream: stream as NodeJS.WritableStream, discardStdin: false, hideCursor: false }).start();
   });
   return {
     update(next) {

@@ -19,6 +19,12 @@ export async function runCommand(
   io: Io,
 ): Promise<number> {
   const out = createOutput({ ...globals, format: globals.output, stdout: io.stdout, stderr: io.stderr, env: io.env });
+  try {
+    await out.prepare(); // a bad --query is a usage error before the command does anything
+  } catch (error) {
+    reportError(error, out);
+    return exitCodeOf(error);
+  }
   const interrupt = listenForInterrupt(io, out);
   const host = {
     globals,
@@ -29,6 +35,11 @@ export async function runCommand(
       profile: globals.profile,
       endpointUrl: globals.endpointUrl,
       userAgent: { name: "awsblog", version: version() },
+      timeouts: {
+        ...(globals.readTimeout !== undefined ? { readMs: globals.readTimeout * 1000 } : {}),
+        ...(globals.connectTimeout !== undefined ? { connectMs: globals.connectTimeout * 1000 } : {}),
+      },
+      env: io.env,
       debug: globals.debug ? (message) => out.debug(message) : undefined,
     }),
   };

@@ -54,7 +54,7 @@ function readSettings(options: OptionsOf<typeof flags>, ctx: Context): WorkerSet
   if (!options.baseUrl) throw new UsageError("--base-url is required", "pass where `awsblog approval serve` (or your API) answers");
   const workerName = options.workerName ?? defaultWorkerName(ctx);
   if (workerName.length < 1 || workerName.length > 80) {
-    throw new UsageError(`--worker-name must be 1 to 80 characters, got ${workerName.length}`);
+    throw new UsageError(`--worker-name must be 1 to 80 characters, got ${workerName.length}`, "pass a shorter --worker-name, e.g. --worker-name $(hostname)");
   }
   if (options.emailToField !== undefined && !options.emailFrom) {
     throw new UsageError("--email-to-field needs --email-from", "pass the verified SES sender address with --email-from");

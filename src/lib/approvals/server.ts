@@ -12,6 +12,47 @@ import { LIMITS, explainTokenError, validateLength, validateToken } from "./task
 export interface ApprovalHandlerDeps {
   sfn: () => Promise<StepFunctionsApi>;
   out: Output;
+  /** Which Host names the server answers to (DNS rebinding); absent = any (tests of the pages). */
+  hosts?: HostPolicy;
+}
+
+/**
+ * A page reached through a name the server does not know is either misdirected or a DNS
+ * rebinding attack (a hostile site's name re-pointed at this address, so the browser treats
+ * our pages as that site's). Accepted: the --public-url's host, IP literals on our port (a
+ * literal cannot be rebound) and `localhost` when bound to loopback. X-Forwarded-Host counts
+ * only with --trust-proxy (anyone can send it otherwise).
+ */
+export interface HostPolicy {
+  /** The port actually bound. */
+  port: number;
+  loopback: boolean;
+  publicUrl?: URL;
+  trustProxy: boolean;
+}
+
+/** The host the client asked for, as the policy allows reading it; lowercased, with port. */
+export function requestedHost(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? String(req.headers["x-forwarded-host"] ?? "").split(",")[0]?.trim() : "";
+  const host = forwarded || req.headers.host;
+  return host ? host.toLowerCase() : undefined;
+}
+
+export function hostAllowed(host: string | undefined, policy: HostPolicy): boolean {
+  if (!host) return false;
+  let url: URL;
+  try {
+    url = new URL(`http://${host}`);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.pathname !== "/" || `${url.host}` !== host.replace(/:80$/, "")) return false;
+  if (policy.publicUrl && url.hostname === policy.publicUrl.hostname.toLowerCase() && (url.port === policy.publicUrl.port || !url.port)) return true;
+  const port = url.port === "" ? 80 : Number(url.port);
+  if (port !== policy.port) return false;
+  const name = url.hostname;
+  const ipLiteral = /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.startsWith("[");
+  return ipLiteral || (policy.loopback && name === "localhost");
 }
 
 export const APPROVED_RESULT = '{"approved":true}';
@@ -39,7 +80,9 @@ export function createApprovalHandler(deps: ApprovalHandlerDeps) {
     const route = url.pathname.split("/").pop() ?? "";
     let page: Page;
     try {
-      page = await respond(req, url, route, deps);
+      page = deps.hosts && !hostAllowed(requestedHost(req, deps.hosts.trustProxy), deps.hosts)
+        ? messagePage(421, "Misdirected request", "This server does not answer to that host name. Open the link exactly as sent.")
+        : await respond(req, url, route, deps);
     } catch (error) {
       // Only reached for bugs: keep the details (without tokens) on our side.
       deps.out.warn(`unexpected error serving ${req.method} ${url.pathname}: ${formatError(error)}`);
@@ -77,7 +120,7 @@ function confirm(decision: Decision, token: string | null): Page {
 }
 
 async function decide(decision: Decision, req: IncomingMessage, deps: ApprovalHandlerDeps): Promise<Page> {
-  if (crossSite(req)) return messagePage(403, "Refused", "The decision must be sent from the approval page itself.");
+  if (crossSite(req, deps.hosts)) return messagePage(403, "Refused", "The decision must be sent from the approval page itself.");
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers["content-type"] ?? "")) {
     return messagePage(415, "Unsupported form", "Send the decision with the approval page's button.");
   }
@@ -120,15 +163,16 @@ function failurePage(decision: Decision, error: unknown, token: string, out: Out
  * browser sends it); otherwise Origin must name this host. Clients that send neither (curl,
  * scripts) are allowed: they need the token anyway.
  */
-function crossSite(req: IncomingMessage): boolean {
+function crossSite(req: IncomingMessage, hosts: HostPolicy | undefined): boolean {
   const site = req.headers["sec-fetch-site"];
   if (site) return site !== "same-origin" && site !== "none";
   const origin = req.headers.origin;
   if (!origin) return false;
   if (origin === "null") return true;
-  const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "");
+  const host = requestedHost(req, hosts?.trustProxy ?? false) ?? "";
   try {
-    return new URL(origin).host !== host;
+    const from = new URL(origin).host.toLowerCase();
+    return from !== host && from !== hosts?.publicUrl?.host.toLowerCase();
   } catch {
     return true;
   }

@@ -26,16 +26,15 @@ export function toAwsblogError(error: unknown, service: string, operation: strin
       { cause: error },
     );
   }
+  if (name === "TimeoutError") return timeoutError(error, target, message);
   const network = err?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   if (network && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/.test(network)) {
     return new FailureError(`${target}: could not reach the AWS endpoint (${network})`, "check your network or --endpoint-url", {
       cause: error,
     });
   }
-  if (name === "TimeoutError" || name === "AbortError") {
-    return new FailureError(`${target}: ${name === "AbortError" ? "request aborted" : "request timed out"}`, undefined, {
-      cause: error,
-    });
+  if (name === "AbortError") {
+    return new FailureError(`${target}: request aborted`, "rerun the command to try again", { cause: error });
   }
   const answered = err?.$metadata?.httpStatusCode ?? (error as { $response?: { statusCode?: number } })?.$response?.statusCode;
   if (name === "SyntaxError" && answered !== undefined) {
@@ -50,7 +49,26 @@ export function toAwsblogError(error: unknown, service: string, operation: strin
     const detail = firstSentence(message);
     return new AwsError(service || "AWS", operation || "call", name, detail, hintFor(name, status), { cause: error });
   }
-  return new FailureError(message, undefined, { cause: error });
+  return new FailureError(message, "rerun with --debug for details", { cause: error });
+}
+
+/**
+ * The HTTP handler's three timeouts (connect, time to the response, socket quiet) as one line
+ * naming the service and operation, and which flag moves the limit.
+ */
+function timeoutError(error: unknown, target: string, message: string): FailureError {
+  const ms = Number(/(\d+) ?ms/.exec(message)?.[1] ?? NaN);
+  const after = Number.isFinite(ms) ? ` within ${ms / 1000} s` : "";
+  if (/establish a connection/i.test(message)) {
+    return new FailureError(`${target} timed out: no connection to the endpoint${after}`, "check your network or --endpoint-url; a slow link needs a larger --cli-connect-timeout", {
+      cause: error,
+    });
+  }
+  return new FailureError(
+    `${target} timed out: the endpoint did not answer${after}`,
+    "check --endpoint-url and your network, or raise --cli-read-timeout (0 = no limit)",
+    { cause: error },
+  );
 }
 
 function hintFor(code: string, status?: number): string | undefined {

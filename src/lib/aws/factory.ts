@@ -9,6 +9,7 @@ import type {
 } from "@smithy/types";
 import { summarize } from "../redact.js";
 import { toAwsblogError } from "./errors.js";
+import { checkProfileExists } from "./profiles.js";
 
 /**
  * Builds every AWS client a command uses, from the global options, with the standard
@@ -24,6 +25,10 @@ export interface AwsSettings {
   maxAttempts?: number;
   userAgent: { name: string; version: string };
   debug?: (message: () => string) => void;
+  /** `--cli-connect-timeout` / `--cli-read-timeout` in ms; 0 = none. */
+  timeouts?: Partial<Timeouts>;
+  /** Where the AWS config files are looked up (the SDK reads process.env itself). */
+  env?: NodeJS.ProcessEnv;
   /** Credentials other than the default chain's, e.g. an assumed role's (refreshing provider). */
   credentials?: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
   /**
@@ -39,6 +44,24 @@ export interface RequestLimiter {
   done(throttled: boolean): void;
 }
 
+export interface Timeouts {
+  /** Time to open the TCP (and TLS) connection. */
+  connectMs: number;
+  /** Time to wait for the response to start, and for the socket to go quiet after that. */
+  readMs: number;
+}
+
+/** Defaults: the AWS CLI's 60 s read timeout; 10 s to connect (AWS answers a connect in ms). */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, readMs: 60_000 };
+
+/**
+ * Calls that legitimately take longer than the read timeout: long polls (the server holds
+ * the response up to 20 s for SQS, 60 s for GetActivityTask) and code uploads. They get the
+ * client's `requestTimeoutMs` override when it is larger; every other call of the same client
+ * keeps the read timeout.
+ */
+const LONG_CALLS = new Set(["SQS.ReceiveMessage", "StepFunctions.GetActivityTask", "Lambda.CreateFunction", "Lambda.UpdateFunctionCode", "Lambda.PublishLayerVersion"]);
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyClient = Client<any, MetadataBearer, any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,7 +70,10 @@ export type ClientClass<C extends AnyClient> = new (config: any) => C;
 export interface ClientOverrides {
   /** A region for this client only, e.g. the one a Cognito pool id names. */
   region?: string;
-  /** Socket read timeout in ms (long polls such as GetActivityTask need > 60 s). */
+  /**
+   * Read timeout in ms for this client's long calls (LONG_CALLS: long polls, uploads), when
+   * larger than the user's read timeout. GetActivityTask needs > 60 s.
+   */
   requestTimeoutMs?: number;
   maxAttempts?: number;
 }
@@ -68,34 +94,47 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
   // The SDK warns on every run under Node.js 20 about its future support window; that is
   // noise for a CLI's users (our own `engines` states what we support). Users may opt back in.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // --profile must mean what AWS_PROFILE means: parts of the SDK's resolution (endpoint_url,
+  // services sections, defaults_mode, ignore_configured_endpoint_urls) read the profile from
+  // the environment only, whatever `profile` a client is given. The CLI owns its process.
+  if (settings.profile) process.env.AWS_PROFILE = settings.profile;
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...settings.timeouts };
   const clients = new Map<string, AnyClient>();
   const calls = new Map<string, number>();
+  let profileChecked: Promise<void> | undefined;
 
   async function client<C extends AnyClient>(Ctor: ClientClass<C>, overrides: ClientOverrides = {}): Promise<C> {
     const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.requestTimeoutMs ?? ""}:${overrides.maxAttempts ?? ""}`;
     const existing = clients.get(key);
     if (existing) return existing as C;
+    await (profileChecked ??= checkProfileExists(settings.profile ?? process.env.AWS_PROFILE, settings.env ?? process.env));
+    const logger = sdkLogger(settings.debug);
+    const longCallMs = longest(timeouts.readMs, overrides.requestTimeoutMs ?? 0);
+    const { NodeHttpHandler } = await import("@smithy/node-http-handler");
     const config: Record<string, unknown> = {
       retryMode: "adaptive",
-      maxAttempts: overrides.maxAttempts ?? settings.maxAttempts ?? 5,
+      maxAttempts: overrides.maxAttempts ?? settings.maxAttempts ?? attemptsFromEnv(settings.env ?? process.env) ?? 5,
       customUserAgent: [[settings.userAgent.name, settings.userAgent.version]],
+      logger,
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: timeouts.connectMs,
+        requestTimeout: timeouts.readMs,
+        // Without it a breached requestTimeout is only a logged warning and the call waits on.
+        throwOnRequestTimeout: true,
+        socketTimeout: longCallMs,
+        logger,
+      }),
     };
     const region = overrides.region ?? settings.region;
     if (region) config.region = region;
     if (settings.profile) config.profile = settings.profile;
     if (settings.credentials) config.credentials = settings.credentials;
     if (settings.endpointUrl) config.endpoint = settings.endpointUrl;
-    if (overrides.requestTimeoutMs) {
-      const { NodeHttpHandler } = await import("@smithy/node-http-handler");
-      config.requestHandler = new NodeHttpHandler({
-        requestTimeout: overrides.requestTimeoutMs,
-        connectionTimeout: 10_000,
-      });
-    }
     const instance = new Ctor(config);
     await resolveRegion(instance);
     instrument(instance, calls, settings.debug, parentCalls);
     if (settings.limiter) limit(instance, settings.limiter);
+    if (longCallMs !== timeouts.readMs) giveLongCallsMoreTime(instance, longCallMs);
     clients.set(key, instance);
     return instance;
   }
@@ -106,6 +145,37 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     derive: (overrides) => createAwsClientFactory({ ...settings, ...overrides }, parentCalls ?? calls),
   };
   return factory;
+}
+
+/** AWS_MAX_ATTEMPTS, as the AWS CLI and SDKs read it (1–20). */
+function attemptsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number(env.AWS_MAX_ATTEMPTS);
+  return Number.isInteger(n) && n >= 1 && n <= 20 ? n : undefined;
+}
+
+/** The larger of two timeouts where 0 means "none" (and so wins). */
+function longest(a: number, b: number): number {
+  return a === 0 ? 0 : Math.max(a, b);
+}
+
+/** Per-call request timeout: LONG_CALLS get `ms`, the rest keep the handler's read timeout. */
+function giveLongCallsMoreTime(client: AnyClient, ms: number): void {
+  const send = client.send.bind(client) as (command: unknown, options?: unknown, cb?: unknown) => unknown;
+  const service = serviceName(client.constructor.name);
+  client.send = ((command: { constructor: { name: string } }, options?: unknown, cb?: unknown) => {
+    const operation = command.constructor.name.replace(/Command$/, "");
+    if (!LONG_CALLS.has(`${service}.${operation}`) || typeof options === "function") return send(command, options, cb);
+    return send(command, { requestTimeout: ms, ...(options as object | undefined) }, cb);
+  }) as typeof client.send;
+}
+
+/**
+ * The SDK's own log lines (a multi-line credential-source warning, socket notices) would break
+ * the one-line stderr promise: they become --debug lines.
+ */
+function sdkLogger(debug: AwsSettings["debug"]) {
+  const log = (level: string) => (...parts: unknown[]) => debug?.(() => `SDK ${level}: ${parts.map(String).join(" ").replace(/\s*\n\s*/g, " ")}`);
+  return { trace: () => {}, debug: () => {}, info: () => {}, warn: log("warning"), error: log("error") };
 }
 
 async function resolveRegion(client: AnyClient): Promise<void> {

@@ -41,7 +41,7 @@ const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 export async function planPackage(request: PackageRequest): Promise<PackagePlan> {
   const { language } = request;
   const name = request.name ?? language;
-  if (!NAME_PATTERN.test(name)) throw new UsageError(`--name ${name}: use letters, digits, '-' or '_' (it becomes ${name}.js and ${name}.handler)`);
+  if (!NAME_PATTERN.test(name)) throw new UsageError(`--name ${name}: use letters, digits, '-' or '_' (it becomes ${name}.js and ${name}.handler)`, "e.g. --name php");
   const input = request.input ?? LANGUAGES[language].defaultInput;
 
   const entryReal = await realpathOrUsage(resolve(request.cwd, request.entry), "--entry");
@@ -51,7 +51,7 @@ export async function planPackage(request: PackageRequest): Promise<PackagePlan>
   let runtimeName: string | undefined;
   if (request.runtimeDir !== undefined) {
     const real = await realpathOrUsage(resolve(request.cwd, request.runtimeDir), "--runtime-dir");
-    if (!(await stat(real)).isDirectory()) throw new UsageError(`--runtime-dir ${request.runtimeDir}: not a directory`);
+    if (!(await stat(real)).isDirectory()) throw new UsageError(`--runtime-dir ${request.runtimeDir}: not a directory`, "pass the folder that holds the runtime (bin/… inside)");
     runtimeName = basename(real);
     roots.push({ realPath: real, archivePath: runtimeName });
   } else if (LANGUAGES[language].interpreter) {

@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
+import { readTextFile } from "../input.js";
 import type { DynamoDbApi } from "../aws/dynamodb.js";
 import { AwsError, UsageError } from "../errors.js";
 import { validateRules, type TagRule } from "./rules.js";
@@ -44,21 +44,15 @@ export async function loadRules(
       throw error;
     }
   }
-  let text: string;
-  try {
-    text = await readFile(source.path, "utf8");
-  } catch (error) {
-    throw new UsageError(`--policy: cannot read ${source.path} (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check the path", {
-      cause: error,
-    });
-  }
+  // A regular UTF-8 file only: a FIFO would block, a device never end, Latin-1 be misread.
+  const text = await readTextFile(source.path, "--policy");
   return validateRules(parseText(text, source.path), source.path);
 }
 
 function parseText(text: string, path: string): unknown {
   try {
     // YAML is a superset of JSON, but JSON.parse gives clearer errors for .json files.
-    return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { logLevel: "error" }); // YAML warnings would print multi-line Node warnings
   } catch (error) {
     const kind = /\.json$/i.test(path) ? "JSON" : "YAML";
     throw new UsageError(`--policy ${path} is not valid ${kind}: ${(error as Error).message.split("\n")[0]}`, "fix the file and run again", {

@@ -1,0 +1,44 @@
+import { createServer, type Server, type Socket } from "node:net";
+
+/**
+ * A loopback endpoint that accepts every connection, reads what is sent and never answers:
+ * what a stuck proxy or a black-holed service looks like to an AWS client.
+ */
+export interface HungEndpoint {
+  url: string;
+  /** Connections accepted so far (each AWS attempt opens or reuses one). */
+  readonly connections: number;
+  /** Bytes received so far: proves requests were really sent here. */
+  readonly received: string;
+  close(): Promise<void>;
+}
+
+export async function startHungEndpoint(): Promise<HungEndpoint> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  let received = "";
+  const server: Server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.on("error", () => {});
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get connections() {
+      return connections;
+    },
+    get received() {
+      return received;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

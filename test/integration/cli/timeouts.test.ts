@@ -1,0 +1,159 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import yazl from "yazl";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsblog } from "../../helpers/in-process.js";
+import { startHungEndpoint, type HungEndpoint } from "./hung-endpoint.js";
+
+/**
+ * Every AWS-calling command against an endpoint that accepts the connection and never
+ * answers must end: exit 1, one line naming the service and operation. Before the
+ * timeouts, 18 of 19 commands were still waiting after 120 s.
+ */
+const dir = mkdtempSync(join(tmpdir(), "awsblog-timeouts-"));
+const rules = join(dir, "rules.json");
+writeFileSync(rules, JSON.stringify([{ RuleId: 1, TagKey: "Team", Action: "Update", Required: "Y", Default: "web" }]));
+const zipPath = join(dir, "fn.zip");
+
+async function writeZip(): Promise<void> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from("exports.handler = async () => 1;\n"), "index.js", { mtime: new Date(0) });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  writeFileSync(zipPath, Buffer.concat(chunks));
+}
+
+let hung: HungEndpoint;
+beforeAll(async () => {
+  hung = await startHungEndpoint();
+  await writeZip();
+});
+afterAll(() => hung?.close());
+
+const queue = () => `${hung.url}/123456789012/dlq`;
+const CASES: [string[], RegExp][] = [
+  [["approve", "--token", "t"], /StepFunctions SendTaskSuccess/],
+  [["reject", "--token", "t"], /StepFunctions SendTaskFailure/],
+  [["heartbeat", "--token", "t"], /StepFunctions SendTaskHeartbeat/],
+  [["approval", "start", "--state-machine-arn", "arn:aws:states:us-east-1:123456789012:stateMachine:x"], /StepFunctions StartExecution/],
+  [["tags", "scan", "--policy", rules], /EC2 DescribeInstances/],
+  [["tags", "enforce", "--policy", rules, "--dry-run"], /EC2 DescribeInstances/],
+  [["cognito", "signup", "--client-id", "c", "--username", "u"], /Cognito SignUp/],
+  [["cognito", "confirm", "--client-id", "c", "--username", "u", "--code", "123456"], /Cognito ConfirmSignUp/],
+  [["cognito", "resend-code", "--client-id", "c", "--username", "u"], /Cognito ResendConfirmationCode/],
+  [["cognito", "login", "--client-id", "c", "--username", "u", "--flow", "password"], /Cognito InitiateAuth/],
+  [["cognito", "login", "--client-id", "c", "--username", "u", "--user-pool-id", "us-east-1_abc"], /Cognito InitiateAuth/],
+  [["dlq", "redrive", "--queue-url", "QUEUE", "--to", "QUEUE2"], /SQS GetQueueAttributes/],
+  [["dlq", "redrive", "--queue-url", "QUEUE", "--invoke", "f"], /SQS GetQueueAttributes/],
+  [["tags", "enforce", "--policy", rules], /EC2 DescribeInstances/],
+  [["dlq", "inspect", "--queue-url", "QUEUE"], /SQS GetQueueAttributes/],
+  [["dlq", "configure", "--function", "f", "--remove"], /Lambda GetFunctionConfiguration/],
+  [["pipeline", "status", "p"], /CodePipeline GetPipelineState/],
+  [["approve", "--pipeline", "p"], /CodePipeline GetPipeline/],
+  [["deploy", "--zip", zipPath, "--function-name", "f", "--no-verify"], /Lambda GetFunctionConfiguration/],
+];
+
+describe("a never-answering endpoint: every AWS command ends within its timeouts", () => {
+  for (const [args, names] of CASES) {
+    it(`${args.slice(0, 2).join(" ")} → exit 1 naming ${names.source}`, async () => {
+      const argv = args.map((arg) => (arg === "QUEUE" ? queue() : arg === "QUEUE2" ? `${queue()}2` : arg));
+      const before = hung.received.length;
+      const started = Date.now();
+      const run = await awsblog([...argv, "--endpoint-url", hung.url, "--cli-read-timeout", "0.2", "--cli-connect-timeout", "1"], {
+        env: { AWSBLOG_CONFIG_DIR: dir, AWSBLOG_PASSWORD: "pw" },
+      });
+      const took = Date.now() - started;
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^awsblog: ${names.source} timed out: the endpoint did not answer within 0.2 s — .*--cli-read-timeout.*\\n$`));
+      expect(hung.received.length).toBeGreaterThan(before); // the request really went there
+      // 5 attempts × 0.2 s plus adaptive backoff and start-up (a few seconds; more on a busy
+      // machine, or where a command retries on its own): far from "forever".
+      expect(took).toBeLessThan(20_000);
+    }, 30_000);
+  }
+
+  it("the SDK's own 'exceeded requestTimeout' warning is not printed: it is an error now", async () => {
+    const run = await awsblog(["approve", "--token", "t", "--endpoint-url", hung.url, "--cli-read-timeout", "0.2"]);
+    expect(run.stderr).not.toMatch(/node-http-handler/);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  }, 20_000);
+
+  it("an endpoint that never completes the connection: --cli-connect-timeout ends it", async () => {
+    const holder = spawn("python3", [fileURLToPath(new URL("./full-backlog.py", import.meta.url))], { stdio: ["pipe", "pipe", "inherit"] });
+    try {
+      const port = await new Promise<string>((resolve) => holder.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())));
+      const started = Date.now();
+      const run = await awsblog(["heartbeat", "--token", "t", "--endpoint-url", `http://127.0.0.1:${port}`, "--cli-connect-timeout", "0.3"], {
+        env: { AWS_MAX_ATTEMPTS: "2" },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^awsblog: StepFunctions SendTaskHeartbeat timed out: no connection to the endpoint within 0\.3 s — .*--cli-connect-timeout\n$/);
+      expect(Date.now() - started).toBeLessThan(4_000);
+    } finally {
+      holder.stdin.end();
+      holder.kill();
+    }
+  }, 20_000);
+
+  it("AWS_MAX_ATTEMPTS=1: one attempt, so the timeout ends the call at once", async () => {
+    const before = hung.connections;
+    const started = Date.now();
+    const run = await awsblog(["approve", "--token", "t", "--endpoint-url", hung.url, "--cli-read-timeout", "0.3"], { env: { AWS_MAX_ATTEMPTS: "1" } });
+    expect(run.code).toBe(1);
+    expect(hung.connections - before).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  }, 20_000);
+
+  it("--cli-read-timeout and --cli-connect-timeout take seconds ≥ 0; anything else is exit 2", async () => {
+    for (const bad of ["-1", "abc", "1e3", ""]) {
+      const run = await awsblog(["approve", "--token", "t", "--cli-read-timeout", bad]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^awsblog: --cli-read-timeout must be a number of seconds from 0 to 86400, got .* — e\.g\. --cli-read-timeout 30/);
+    }
+    const connect = await awsblog(["approve", "--token", "t", "--cli-connect-timeout", "x"]);
+    expect(connect.code).toBe(2);
+  });
+});
+
+describe("long polls are excepted by design", () => {
+  it("an SQS ReceiveMessage held 1.5 s by the server outlives --cli-read-timeout 0.3; GetQueueAttributes does not get that grace", async () => {
+    const { createServer } = await import("node:http");
+    const seen: string[] = [];
+    let holdAttributes = false;
+    const server = createServer((req, res) => {
+      const target = String(req.headers["x-amz-target"] ?? "");
+      seen.push(target);
+      req.resume();
+      const answer = (body: object) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify(body));
+      };
+      if (target.endsWith("ReceiveMessage")) setTimeout(() => answer({}), 1_500);
+      else if (!holdAttributes) answer({ Attributes: {} });
+      // else: never answer GetQueueAttributes
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const args = ["dlq", "inspect", "--queue-url", `${url}/123456789012/dlq`, "--endpoint-url", url, "--cli-read-timeout", "0.3", "-o", "json"];
+      const run = await awsblog(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(seen).toContain("AmazonSQS.ReceiveMessage");
+      expect(run.json()).toMatchObject({ messages: [] });
+
+      holdAttributes = true;
+      const started = Date.now();
+      const held = await awsblog(args, { env: { AWS_MAX_ATTEMPTS: "1" } });
+      expect(held.code).toBe(1);
+      expect(held.stderr).toMatch(/^awsblog: SQS GetQueueAttributes timed out: the endpoint did not answer within 0\.3 s/);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 20_000);
+});
