@@ -2,7 +2,7 @@ import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError, formatError } from "../../lib/errors.js";
 import { findWaitingApprovals, type WaitingApproval } from "../../lib/pipeline/approvals.js";
-import { retrying } from "../../lib/pipeline/retrying.js";
+import { pipelineApi } from "../../lib/pipeline/retrying.js";
 import { age, clean, table } from "../../lib/pipeline/text.js";
 
 const flags = {
@@ -35,7 +35,7 @@ Exit 0 (also when none wait); 4 when some pipelines could not be read (listed in
 });
 
 async function approvals(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<ApprovalsResult>> {
-  const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+  const api = await pipelineApi(ctx);
   const names = await api.listPipelines();
   const waiting: WaitingApproval[] = [];
   const errors: ApprovalsResult["errors"] = [];

@@ -4,7 +4,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { UsageError } from "../../lib/errors.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkName } from "../../lib/pipeline/names.js";
-import { retrying } from "../../lib/pipeline/retrying.js";
+import { pipelineApi } from "../../lib/pipeline/retrying.js";
 import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
 
 const flags = {
@@ -29,7 +29,7 @@ not the run.`,
 async function start(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<ExecutionResult>> {
   const pipeline = checkName(args[0], "<pipeline>");
   if (options.timeout !== undefined && !options.wait) throw new UsageError("--timeout needs --wait", "add --wait to follow the run, or drop --timeout");
-  const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+  const api = await pipelineApi(ctx);
   const token = randomUUID();
   const executionId = await withPipelineHints(pipeline, () => api.startPipelineExecution(pipeline, token));
   if (!options.wait) {

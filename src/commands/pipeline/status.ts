@@ -3,7 +3,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { findWaitingApprovals } from "../../lib/pipeline/approvals.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkName } from "../../lib/pipeline/names.js";
-import { retrying } from "../../lib/pipeline/retrying.js";
+import { pipelineApi } from "../../lib/pipeline/retrying.js";
 import { statusText, statusView, type PipelineStatus } from "../../lib/pipeline/status.js";
 
 const flags = {};
@@ -22,7 +22,7 @@ current execution only (a superseded execution's leftover approval is not listed
 
 async function status(_options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<PipelineStatus>> {
   const pipeline = checkName(args[0], "<pipeline>");
-  const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+  const api = await pipelineApi(ctx);
   const [stages, scan] = await withPipelineHints(pipeline, async () => {
     const state = await api.getPipelineState(pipeline);
     return [state, await findWaitingApprovals(api, pipeline, { state })] as const;

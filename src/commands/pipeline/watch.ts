@@ -3,7 +3,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError } from "../../lib/errors.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkExecutionId, checkName } from "../../lib/pipeline/names.js";
-import { retrying } from "../../lib/pipeline/retrying.js";
+import { pipelineApi } from "../../lib/pipeline/retrying.js";
 import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
 
 const flags = {
@@ -27,7 +27,7 @@ async function watch(options: OptionsOf<typeof flags>, ctx: Context, args: strin
   const pipeline = checkName(args[0], "<pipeline>");
   let executionId = options.executionId === undefined ? undefined : checkExecutionId(options.executionId);
   if (!executionId) {
-    const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+    const api = await pipelineApi(ctx);
     const [latest] = await withPipelineHints(pipeline, () => api.listPipelineExecutions(pipeline, 1));
     if (!latest) throw new FailureError(`pipeline ${pipeline} has never run`, `start it with \`awsblog pipeline start ${pipeline} --wait\``);
     executionId = latest.executionId;

@@ -2,7 +2,7 @@ import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { parseActionType } from "../../lib/pipeline/names.js";
-import { retrying } from "../../lib/pipeline/retrying.js";
+import { pipelineApi } from "../../lib/pipeline/retrying.js";
 import { clean } from "../../lib/pipeline/text.js";
 import { runJobWorker, type JobReport } from "../../lib/pipeline/worker.js";
 
@@ -33,7 +33,7 @@ async function worker(options: OptionsOf<typeof flags>, ctx: Context, args: stri
   const actionType = parseActionType(options.actionType);
   const [command, ...commandArgs] = args;
   if (!command) throw new UsageError("no command to run for each job", "put it after --, e.g. -- npm run test:integration");
-  const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+  const api = await pipelineApi(ctx);
   const type = `${actionType.category}/${actionType.owner}/${actionType.provider}/${actionType.version}`;
   ctx.out.info(`polling for ${type} jobs${options.once ? " (once)" : ""}; Ctrl-C to stop`);
 

@@ -148,7 +148,7 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
 }
 
 /** AWS_MAX_ATTEMPTS, as the AWS CLI and SDKs read it (1–20). */
-function attemptsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+export function attemptsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const n = Number(env.AWS_MAX_ATTEMPTS);
   return Number.isInteger(n) && n >= 1 && n <= 20 ? n : undefined;
 }

@@ -3,7 +3,7 @@ import { AwsError, FailureError, UsageError } from "../errors.js";
 import { findWaitingApprovals, type WaitingApproval } from "./approvals.js";
 import { explainPipelineError, withPipelineHints } from "./errors.js";
 import { checkExecutionId, checkName } from "./names.js";
-import { retrying } from "./retrying.js";
+import { pipelineApi } from "./retrying.js";
 import { clean } from "./text.js";
 
 /** `approve|reject --pipeline`: resolve the waiting approval's token now, then PutApprovalResult. */
@@ -40,7 +40,7 @@ export async function decidePipelineApproval(
   if (summary.trim() === "") throw new UsageError("--summary is empty", `leave it out for "${DEFAULT_SUMMARY[decision]}", or say why`);
   if (summary.length > SUMMARY_MAX) throw new UsageError(`--summary is ${summary.length} characters; CodePipeline accepts at most ${SUMMARY_MAX}`, "shorten it, or link to the details");
 
-  const api = retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal });
+  const api = await pipelineApi(ctx);
   const scan = await withPipelineHints(pipeline, () => findWaitingApprovals(api, pipeline));
   const chosen = scan.waiting.filter(
     (w) => (!stage || w.stage === stage) && (!action || w.action === action) && (!executionId || w.executionId === executionId),

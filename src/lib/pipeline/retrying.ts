@@ -1,4 +1,6 @@
 import type { CodePipelineApi } from "../aws/codepipeline.js";
+import { attemptsFromEnv } from "../aws/factory.js";
+import type { Context } from "../context.js";
 import { AwsError } from "../errors.js";
 import { backoffMs, isTransient } from "../retry.js";
 
@@ -45,4 +47,9 @@ export function retrying(api: CodePipelineApi, pacing: Pacing): CodePipelineApi 
     };
   }
   return wrapped as unknown as CodePipelineApi;
+}
+
+/** The context's CodePipeline API with these retries; AWS_MAX_ATTEMPTS sets the attempts as for every other client. */
+export async function pipelineApi(ctx: Context): Promise<CodePipelineApi> {
+  return retrying(await ctx.services.codepipeline(), { sleep: ctx.services.sleep, random: ctx.services.random, signal: ctx.signal, attempts: attemptsFromEnv(ctx.env) });
 }
