@@ -1,9 +1,13 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 
 const sfn = mockClient(SFNClient);
+// Test files share worker processes: put the real send() back for the next file.
+afterAll(() => {
+  sfn.restore();
+});
 afterEach(() => sfn.reset());
 
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import startCommand from "../../../src/commands/approval/start.js";
 import type { CommandResult, Context } from "../../../src/lib/context.js";
 import type { Services } from "../../../src/lib/services.js";
@@ -16,6 +16,10 @@ const run = (options: Partial<StartOptions>, ctx: Context, seams: Partial<Servic
   startCommand.run(options as StartOptions, { ...ctx, services: { ...ctx.services, ...seams } }, []);
 
 const sfn = mockClient(SFNClient);
+// Test files share worker processes: put the real send() back for the next file.
+afterAll(() => {
+  sfn.restore();
+});
 const SM = "arn:aws:states:us-east-1:123456789012:stateMachine:PromotionApproval";
 afterEach(() => sfn.reset());
 

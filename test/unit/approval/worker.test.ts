@@ -1,7 +1,7 @@
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { GetActivityTaskCommand, SFNClient, SendTaskFailureCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import workerCommand from "../../../src/commands/approval/worker.js";
 import type { Context } from "../../../src/lib/context.js";
 import type { Services } from "../../../src/lib/services.js";
@@ -16,6 +16,11 @@ const run = (options: Partial<WorkerOptions>, ctx: Context, seams: Partial<Servi
 
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
+// Test files share worker processes: put the real send() back for the next file.
+afterAll(() => {
+  sfn.restore();
+  ses.restore();
+});
 const ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:ManualStep";
 const TOKEN = "AAAA+b/c==&x=<y>";
 const INPUT = { employeeName: "Jim <b>O'Hara</b>", managerEmailAddress: "ana@example.com" };

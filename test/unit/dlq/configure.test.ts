@@ -1,12 +1,16 @@
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import spec from "../../../src/commands/dlq/configure.js";
 import type { OptionsOf } from "../../../src/lib/command.js";
 import { AwsError, UsageError } from "../../../src/lib/errors.js";
 import { testContext } from "../../helpers/context.js";
 
 const lambda = mockClient(LambdaClient);
+// Test files share worker processes: put the real send() back for the next file.
+afterAll(() => {
+  lambda.restore();
+});
 const FN_ARN = "arn:aws:lambda:us-east-1:123456789012:function:thumbnailer";
 const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:thumbnailer-dlq";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:sns-lambda-test";

@@ -9,7 +9,7 @@ import {
   type Message,
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import spec from "../../../src/commands/dlq/redrive.js";
 import type { OptionsOf } from "../../../src/lib/command.js";
 import { AwsError } from "../../../src/lib/errors.js";
@@ -19,6 +19,11 @@ const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
 const WORK = "https://sqs.us-east-1.amazonaws.com/123456789012/work";
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
+// Test files share worker processes: put the real send() back for the next file.
+afterAll(() => {
+  sqs.restore();
+  lambda.restore();
+});
 const noSleep = async () => {};
 
 type RedriveOptions = OptionsOf<typeof spec.options>;

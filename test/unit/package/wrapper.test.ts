@@ -126,7 +126,10 @@ describe("generated wrapper: deadline", () => {
     // the upper bound leaves room for a loaded machine.
     expect(elapsed).toBeGreaterThanOrEqual(1300);
     expect(elapsed).toBeLessThan(5000);
-    expect(error.message).toMatch(/hang was still running 1[45]\d ms before the Lambda deadline/);
+    // The kill is due 150 ms before the deadline; a busy machine fires the timer a little late.
+    const before = Number(/hang was still running (\d+) ms before the Lambda deadline/.exec(error.message)?.[1]);
+    expect(before).toBeGreaterThanOrEqual(0);
+    expect(before).toBeLessThanOrEqual(150);
     const grandchild = Number(readFileSync(join(dir, "grandchild.pid"), "utf8"));
     await expect.poll(() => isRunning(grandchild), { timeout: 2000 }).toBe(false);
   });
