@@ -6,7 +6,7 @@ import { loadPolicy } from "../../lib/tags/inventory.js";
 import { checkOrgOptions, isOrgRun } from "../../lib/tags/org.js";
 import { scanOrg, type OrgScanResult } from "../../lib/tags/org-run.js";
 import { orgScanText } from "../../lib/tags/org-text.js";
-import { checkReportPath, openReport, SCAN_COLUMNS } from "../../lib/tags/report-file.js";
+import { checkReportPath, openReport, SCAN_COLUMNS, violationRow } from "../../lib/tags/report-file.js";
 import { scanText } from "../../lib/tags/report.js";
 import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./flags.js";
 
@@ -52,16 +52,7 @@ async function writeSingleReport(path: string, ctx: Context, data: ScanResult): 
   const report = await openReport(path, SCAN_COLUMNS);
   try {
     await report.write(
-      data.violations.map((v) => ({
-        ...at,
-        instanceId: v.instanceId,
-        vpcId: v.vpcId,
-        state: v.state,
-        untagged: v.untagged,
-        missing: v.missing.join(";"),
-        empty: v.empty.join(";"),
-        planned: v.planned.map((p) => `${p.tagKey}=${p.value ?? "<creator>"}`).join(";"),
-      })),
+      data.violations.map((v) => violationRow(at, v)),
     );
   } finally {
     await report.close();

@@ -4,7 +4,7 @@ import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan, type S
 import type { Policy } from "./inventory.js";
 import { createTargetProgress, credentialsPerAccount, forEachTarget, resolveTargets, targetContext, DEFAULT_ROLE, type OrgOptions, type Target } from "./org.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
-import { ENFORCE_COLUMNS, openReport, SCAN_COLUMNS, type ReportFile, type ReportRow } from "./report-file.js";
+import { ENFORCE_COLUMNS, openReport, SCAN_COLUMNS, violationRow, type ReportFile, type ReportRow } from "./report-file.js";
 
 /** One line of the contract's `targets` list. */
 export interface TargetReport extends Target {
@@ -94,17 +94,7 @@ export async function scanOrg(policy: Policy, options: OrgOptions & { report?: s
       scanned += result.scanned;
       return {
         report: { ...target, status: "ok", scanned: result.scanned, violations: located.length },
-        rows: located.map((v) => ({
-          accountId: v.accountId,
-          region: v.region,
-          instanceId: v.instanceId,
-          vpcId: v.vpcId,
-          state: v.state,
-          untagged: v.untagged,
-          missing: v.missing.join(";"),
-          empty: v.empty.join(";"),
-          planned: v.planned.map((p) => `${p.tagKey}=${p.value ?? "<creator>"}`).join(";"),
-        })),
+        rows: located.map((v) => violationRow(v, v)),
       };
     },
   });

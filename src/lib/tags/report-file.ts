@@ -1,6 +1,7 @@
 import { stat, open, type FileHandle } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { UsageError } from "../errors.js";
+import type { ScanViolation } from "./engine.js";
 
 /**
  * `--report <file.csv|file.json>`: the per-instance report people paste into tickets, one row
@@ -16,6 +17,21 @@ export interface ReportFile {
 
 export const SCAN_COLUMNS = ["accountId", "region", "instanceId", "vpcId", "state", "untagged", "missing", "empty", "planned", "error"] as const;
 export const ENFORCE_COLUMNS = ["accountId", "region", "instanceId", "action", "tagKey", "value", "reason", "result", "error"] as const;
+
+/** One scan report row: a violation where it was found. */
+export function violationRow(at: { accountId: string; region: string }, v: ScanViolation): ReportRow {
+  return {
+    accountId: at.accountId,
+    region: at.region,
+    instanceId: v.instanceId,
+    vpcId: v.vpcId,
+    state: v.state,
+    untagged: v.untagged,
+    missing: v.missing.join(";"),
+    empty: v.empty.join(";"),
+    planned: v.planned.map((p) => `${p.tagKey}=${p.value ?? "<creator>"}`).join(";"),
+  };
+}
 
 /** Checked before any AWS call: the extension picks the format, the folder must exist. */
 export async function checkReportPath(path: string): Promise<"csv" | "json"> {
