@@ -15,6 +15,8 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "yaml", 
 export interface OutputStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width; 0 for a pseudo-terminal opened without a size. */
+  columns?: number;
 }
 
 export interface OutputOptions {
@@ -129,7 +131,9 @@ export function createOutput(options: OutputOptions): Output {
       options.stderr.write(`${err(interactive, "dim")(`[debug] ${sanitizeKeepingStyle(text)}`)}\n`);
     },
     spinner(text) {
-      if (!interactive) return NO_SPINNER;
+      // A terminal that reports 0 columns (a pty opened without a size) sends ora into an
+      // endless loop of line clearing: no spinner there.
+      if (!interactive || options.stderr.columns === 0) return NO_SPINNER;
       return createSpinner(text, options.stderr);
     },
   };

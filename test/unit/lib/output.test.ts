@@ -64,4 +64,21 @@ describe("output", () => {
     expect(make({ quiet: true }, true).out.interactive).toBe(false);
     expect(make({ format: "json" }, true).out.interactive).toBe(false);
   });
+
+  it("shows no spinner on a terminal that reports 0 columns (ora would loop clearing lines forever)", async () => {
+    const withWidth = (columns: number) => {
+      // What ora needs of a terminal besides write().
+      const stderr = Object.assign(sink(true), { columns, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+      const out = createOutput({ format: "text", quiet: false, color: true, debug: false, stdout: sink(true), stderr, env: {} });
+      return { out, stderr };
+    };
+    const sized = withWidth(80);
+    const unsized = withWidth(0);
+    const spinners = [sized.out.spinner("working"), unsized.out.spinner("working")];
+    await import("ora"); // the spinner module is loaded: a spinner that was going to start has started
+    await new Promise((resolve) => setImmediate(resolve));
+    spinners.forEach((spinner) => spinner.stop());
+    expect(sized.stderr.text()).toContain("working");
+    expect(unsized.stderr.text()).toBe("");
+  });
 });
