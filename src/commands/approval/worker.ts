@@ -56,6 +56,9 @@ function readSettings(options: OptionsOf<typeof flags>, ctx: Context): WorkerSet
   if (workerName.length < 1 || workerName.length > 80) {
     throw new UsageError(`--worker-name must be 1 to 80 characters, got ${workerName.length}`, "pass a shorter --worker-name, e.g. --worker-name $(hostname)");
   }
+  if (options.emailToField !== undefined && options.emailToField.trim() === "") {
+    throw new UsageError("--email-to-field is empty", "name the task input field that holds the approver's address, e.g. --email-to-field managerEmailAddress");
+  }
   if (options.emailToField !== undefined && !options.emailFrom) {
     throw new UsageError("--email-to-field needs --email-from", "pass the verified SES sender address with --email-from");
   }
@@ -68,7 +71,7 @@ function readSettings(options: OptionsOf<typeof flags>, ctx: Context): WorkerSet
     baseUrl: parseBaseUrl(options.baseUrl),
     workerName,
     once: Boolean(options.once),
-    email: from ? { from, toField: options.emailToField?.trim() || "managerEmailAddress" } : undefined,
+    email: from ? { from, toField: options.emailToField?.trim() ?? "managerEmailAddress" } : undefined,
   };
 }
 

@@ -134,6 +134,7 @@ describe("approval worker without email: one JSON line per task", () => {
       { ...base, baseUrl: "approvals.example.com" },
       { ...base, baseUrl: "https://x.example.com/?a=1" },
       { ...base, emailToField: "boss" },
+      { ...base, emailFrom: "approvals@example.com", emailToField: "  " },
       { ...base, emailFrom: "not-an-address" },
       { ...base, workerName: "w".repeat(81) },
     ];
