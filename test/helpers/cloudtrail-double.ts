@@ -28,8 +28,20 @@ export interface CloudTrailDouble {
 // The service model's full target; current SDK releases send the short form.
 const TARGETS = ["com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents", "CloudTrail_20131101.LookupEvents"];
 
-export async function startCloudTrailDouble(options: { events?: FakeRunInstances[]; ratePerSecond?: number; pageSize?: number } = {}): Promise<CloudTrailDouble> {
+export async function startCloudTrailDouble(
+  options: {
+    events?: FakeRunInstances[];
+    ratePerSecond?: number;
+    pageSize?: number;
+    /**
+     * How much earlier than its send time a request may be seen to arrive: the double shares the
+     * test's event loop, so a stall there can delay one arrival and not the next. 0 = exact.
+     */
+    toleranceMs?: number;
+  } = {},
+): Promise<CloudTrailDouble> {
   const rate = options.ratePerSecond ?? 2;
+  const window = 1000 - (options.toleranceMs ?? 0);
   const pageSize = options.pageSize ?? 50;
   let events = sortNewestFirst(options.events ?? []);
   const accepted: number[] = [];
@@ -44,10 +56,10 @@ export async function startCloudTrailDouble(options: { events?: FakeRunInstances
   };
 
   const server = createServer((req, res) => {
+    const at = Date.now(); // arrival: before the body is read
     void readBody(req).then((text) => {
-      const at = Date.now();
       if (!TARGETS.includes(String(req.headers["x-amz-target"]))) return fail(res, 400, "UnknownOperationException", `unsupported target ${String(req.headers["x-amz-target"])}`);
-      while (accepted.length && accepted[0]! <= at - 1000) accepted.shift();
+      while (accepted.length && accepted[0]! <= at - window) accepted.shift();
       if (accepted.length >= rate) {
         double.throttled++;
         return fail(res, 400, "ThrottlingException", "Rate exceeded");
