@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { EventBridgeClient, DescribeRuleCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetFunctionCommand, GetPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import yauzl from "yauzl";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { buildOrgWorld, CALLER, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./org-world.js";
@@ -108,12 +108,17 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
     process.env = { ...saved, ...env(), AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
     let result: unknown;
     let none: unknown;
+    // The handler logs to its process's stderr, which Lambda sends to CloudWatch Logs.
+    const logged: string[] = [];
+    const log = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (logged.push(String(chunk)), true));
     try {
       result = await handler(event);
       none = await handler({ ...event, accounts: [world.denied] }).catch((e: unknown) => e);
     } finally {
       process.env = saved;
+      log.mockRestore();
     }
+    expect(logged.join("")).toMatch(new RegExp(`${world.denied}/us-east-1: FAILED: STS AssumeRole failed: AccessDenied`));
     const cliRun = await cli(["tags", "scan", "--policy", RULES, "--accounts", accounts(), "--regions", "us-east-1", "-o", "json"]);
     expect(cliRun.code).toBe(4);
     expect(result).toEqual(cliRun.json());
@@ -132,10 +137,12 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
     const saved = process.env;
     process.env = { ...saved, ...env(), AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
     let result: { actions: { result: string }[]; targets: { status: string }[] };
+    const log = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       result = (await handler(event)) as typeof result;
     } finally {
       process.env = saved;
+      log.mockRestore();
     }
     expect(result.targets.map((t) => t.status)).toEqual(["ok", "ok"]);
     expect(result.actions.length).toBeGreaterThan(0);
