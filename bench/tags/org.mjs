@@ -6,8 +6,8 @@
 //   node bench/tags/org.mjs [accounts=20] [regions=2] [instancesPerTarget=250]
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { log, startMoto } from "./world.mjs";
 import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -130,28 +130,6 @@ function run(cmd, args, env) {
   });
 }
 
-async function startMoto() {
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.env.AWSBLOG_MOTO_SERVER ?? "moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/moto-api/data.json`)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { url, stop: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }) };
-}
-
-function log(message) {
-  process.stderr.write(`${message}\n`);
-}
 
 function printTable(r) {
   const keys = [...new Set([r.orgScan, r.seqScan, r.orgEnforce, r.seqEnforce].flatMap((x) => Object.keys(x.calls)))].sort();

@@ -6,9 +6,8 @@
 //   node bench/tags/run.mjs [N=5000] [baselineN=N]
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { buildWorld, MIX } from "./world.mjs";
+import { buildWorld, log, MIX, startMoto } from "./world.mjs";
 
 // Before any SDK client is built: the support-window notice is noise in benchmark output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -85,28 +84,6 @@ function run(cmd, args, env) {
   });
 }
 
-async function startMoto() {
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.env.AWSBLOG_MOTO_SERVER ?? "moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/moto-api/data.json`)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { url, stop: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }) };
-}
-
-function log(message) {
-  process.stderr.write(`${message}\n`);
-}
 
 function printTable(r) {
   const a = r.awsblog;

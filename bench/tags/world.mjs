@@ -1,6 +1,8 @@
 // Builds the benchmark account in moto: N instances in one VPC with a fixed mix of
 // violations, and one CloudTrail RunInstances event per instance (ids match moto's) for the
 // LookupEvents double. Deterministic: the same N gives the same mix and the same creators.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 
@@ -53,4 +55,28 @@ export async function buildWorld(motoUrl, n) {
   }));
   const topic = (await new SNSClient(clientConfig(motoUrl)).send(new CreateTopicCommand({ Name: "tag-reports" }))).TopicArn;
   return { vpc, ids, events, topic };
+}
+
+/** A moto_server of the bench's own on a free loopback port. */
+export async function startMoto() {
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.env.AWSBLOG_MOTO_SERVER ?? "moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/moto-api/data.json`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { url, stop: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }) };
+}
+
+export function log(message) {
+  process.stderr.write(`${message}\n`);
 }
