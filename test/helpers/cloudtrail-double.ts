@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import { awsJsonError, readBody } from "./aws-json-double.js";
 
 /**
  * A small stand-in for CloudTrail's LookupEvents (moto lacks it): speaks the awsJson1_1
@@ -58,11 +59,11 @@ export async function startCloudTrailDouble(
   const server = createServer((req, res) => {
     const at = Date.now(); // arrival: before the body is read
     void readBody(req).then((text) => {
-      if (!TARGETS.includes(String(req.headers["x-amz-target"]))) return fail(res, 400, "UnknownOperationException", `unsupported target ${String(req.headers["x-amz-target"])}`);
+      if (!TARGETS.includes(String(req.headers["x-amz-target"]))) return awsJsonError(res, "UnknownOperationException", `unsupported target ${String(req.headers["x-amz-target"])}`);
       while (accepted.length && accepted[0]! <= at - window) accepted.shift();
       if (accepted.length >= rate) {
         double.throttled++;
-        return fail(res, 400, "ThrottlingException", "Rate exceeded");
+        return awsJsonError(res, "ThrottlingException", "Rate exceeded");
       }
       accepted.push(at);
       const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
@@ -70,7 +71,7 @@ export async function startCloudTrailDouble(
       const max = Math.min(Number(body.MaxResults ?? pageSize), pageSize);
       const matching = filterEvents(events, body);
       const offset = body.NextToken ? Number(Buffer.from(String(body.NextToken), "base64").toString("utf8")) : 0;
-      if (!Number.isInteger(offset) || offset < 0) return fail(res, 400, "InvalidNextTokenException", "bad NextToken");
+      if (!Number.isInteger(offset) || offset < 0) return awsJsonError(res, "InvalidNextTokenException", "bad NextToken");
       const page = matching.slice(offset, offset + max);
       const next = offset + max < matching.length ? Buffer.from(String(offset + max)).toString("base64") : undefined;
       res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${double.requests.length}` });
@@ -119,16 +120,4 @@ function toWire(e: FakeRunInstances, index: number) {
   };
 }
 
-function fail(res: ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": type });
-  res.end(JSON.stringify({ __type: type, message }));
-}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    req.on("data", (chunk: Buffer) => (text += chunk.toString()));
-    req.on("end", () => resolve(text));
-    req.on("error", reject);
-  });
-}

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import { awsJsonError, readBody } from "./aws-json-double.js";
 
 /**
  * A stand-in for CodePipeline (moto 5.2.1 has no state, executions, approvals or jobs). It
@@ -550,17 +551,17 @@ export async function startCodePipelineDouble(options: DoubleOptions = {}): Prom
       const target = String(req.headers["x-amz-target"] ?? "");
       const op = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : "";
       const handler = handlers[op];
-      if (!handler) return fail(res, "UnknownOperationException", `unsupported target ${target}`);
+      if (!handler) return awsJsonError(res, "UnknownOperationException", `unsupported target ${target}`);
       if (throttleCount > 0 || overRate()) {
         if (throttleCount > 0) throttleCount--;
         double.throttled++;
-        return fail(res, "ThrottlingException", "Rate exceeded");
+        return awsJsonError(res, "ThrottlingException", "Rate exceeded");
       }
       let body: Record<string, unknown>;
       try {
         body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
       } catch {
-        return fail(res, "SerializationException", "body is not JSON");
+        return awsJsonError(res, "SerializationException", "body is not JSON");
       }
       received.push({ op, at: now, body });
       try {
@@ -568,8 +569,8 @@ export async function startCodePipelineDouble(options: DoubleOptions = {}): Prom
         res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() });
         res.end(JSON.stringify(out));
       } catch (error) {
-        if (error instanceof ApiError) return fail(res, error.code, error.message);
-        return fail(res, "InternalFailure", String(error), 500);
+        if (error instanceof ApiError) return awsJsonError(res, error.code, error.message);
+        return awsJsonError(res, "InternalFailure", String(error), 500);
       }
     });
   });
@@ -603,16 +604,4 @@ class ApiError extends Error {
   }
 }
 
-function fail(res: ServerResponse, type: string, message: string, status = 400): void {
-  res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": type, "x-amzn-requestid": randomUUID() });
-  res.end(JSON.stringify({ __type: type, message }));
-}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    req.on("data", (chunk: Buffer) => (text += chunk.toString()));
-    req.on("end", () => resolve(text));
-    req.on("error", reject);
-  });
-}
