@@ -84,15 +84,9 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
     services: options.services,
     onCalls: options.onCalls,
   };
-  // The AWS SDK reads credentials, region and endpoints from process.env itself.
-  const saved = process.env;
-  process.env = env;
-  let code: number;
-  try {
-    code = await main(args, io);
-  } finally {
-    process.env = saved;
-  }
+  // The run's env map reaches the AWS SDK as client configuration (src/lib/aws/environment.ts):
+  // process.env is left alone, so runs with different profiles can share this process.
+  const code = await main(args, io);
   await new Promise((resolve) => setImmediate(resolve)); // let captured streams flush
   return {
     code,
