@@ -1,5 +1,5 @@
 import { formatError } from "../lib/errors.js";
-import { runScheduledEvent, type ScheduledEvent } from "../lib/tags/scheduled.js";
+import { runScheduledEvent, type ScheduledEvent } from "../lib/tags/scheduled-run.js";
 
 /**
  * The Lambda entry point `awsblog tags schedule` deploys (bundled into one file at
