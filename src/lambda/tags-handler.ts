@@ -1,4 +1,5 @@
 import { formatError } from "../lib/errors.js";
+import { createOutput } from "../lib/output.js";
 import { runScheduledEvent, type ScheduledEvent } from "../lib/tags/scheduled-run.js";
 
 /**
@@ -13,7 +14,7 @@ export async function handler(event: ScheduledEvent): Promise<unknown> {
   } catch (error) {
     // One clear line in the log, and the invocation fails (EventBridge/CloudWatch see it).
     const line = formatError(error);
-    process.stderr.write(`${line}\n`);
+    createOutput({ format: "json", quiet: false, color: false, debug: false, stdout: process.stdout, stderr: process.stderr, env: {} }).error(line);
     throw new Error(line, { cause: error });
   }
 }
