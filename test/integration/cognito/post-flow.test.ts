@@ -8,7 +8,7 @@ import { BIN, testEnv } from "../../helpers/cli.js";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
 import type { Services } from "../../../src/lib/services.js";
-import { cachedEntries, createPool, expireAll, fakeApi, recordingCognito, sdk, tempConfigDir, type Pool } from "./setup.js";
+import { cachedEntries, createPool, expireAll, fakeApi, recordingCognito, sdk, tempConfigDir, type Pool } from "./world.js";
 
 /**
  * The post's flow from the terminal: register John Doe, confirm him, log in, call the API with
