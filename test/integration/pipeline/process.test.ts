@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runCli, testEnv } from "../../helpers/cli.js";
+import { runCli } from "../../helpers/cli.js";
+import { onTerminal } from "../../helpers/pty.js";
 import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
 import { approvalPipeline } from "./world.js";
 
@@ -10,7 +10,6 @@ import { approvalPipeline } from "./world.js";
  * The built CLI as a process (`npm run build` first): what a CI job runs, and Ctrl-C typed at a
  * terminal while the live stage view (an ora spinner, which puts stdin in raw mode) is showing.
  */
-const PTY = fileURLToPath(new URL("./pty-ctrl-c.py", import.meta.url));
 const built = existsSync(fileURLToPath(new URL("../../../dist/cli.js", import.meta.url)));
 
 let double: CodePipelineDouble;
@@ -63,20 +62,20 @@ describe.skipIf(!built)("the built CLI against the CodePipeline double", () => {
     double.addPipeline(approvalPipeline("tty"));
     const id = double.start("tty");
     double.runUntilBlocked(id);
-    const spec = { argv: [process.execPath, BIN, "pipeline", "watch", "tty"], until: "approve with:" };
-    // Not spawnSync: the double answers from this process's event loop.
-    const child = spawn("python3", [PTY, JSON.stringify(spec)], { env: testEnv({ TERM: "xterm", AWS_ENDPOINT_URL_CODEPIPELINE: double.url }) });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    await new Promise((resolve) => child.on("close", resolve));
-    const result = JSON.parse(stdout) as { output: string; code: number | string; found: boolean; seconds_after_ctrl_c: number };
-    expect(result.found).toBe(true);
+    const result = await onTerminal(["pipeline", "watch", "tty"], {
+      env: { TERM: "xterm", AWS_ENDPOINT_URL_CODEPIPELINE: double.url },
+      // Ctrl-C once the spinner is up again under the approval hint.
+      steps: [{ after: "approve with:", keys: "\x03", pause: 0.3 }],
+      timeout: 25,
+      rows: 30,
+    });
+    expect(result.seen).toBe(1);
     expect(result.output).toContain("waiting for approval at QA/QASignOff");
     expect(result.output).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]\S* tty InProgress: Build ✓ {2}QA ⟳ QASignOff/); // the spinner was up
-    // "killed" means Ctrl-C was swallowed: the spinner put stdin in raw mode and nobody read it
+    // null (killed at the timeout) means Ctrl-C was swallowed: the spinner put stdin in raw mode and nobody read it
     // (ora's discardStdin; the output layer must create spinners with discardStdin: false).
     expect(result.code, result.output.slice(-400)).toBe(130);
-    expect(result.seconds_after_ctrl_c).toBeLessThan(3); // not the rest of a 5 s poll interval
+    expect(result.seconds).toBeLessThan(3); // not the rest of a 5 s poll interval
     expect(result.output).toContain("stopped watching");
     expect(double.execution(id).status).toBe("InProgress");
   }, 40_000);
