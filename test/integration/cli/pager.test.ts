@@ -46,6 +46,7 @@ describe("the pager", () => {
   }, 30_000);
 
   it("piped stdout is never paged", async () => {
+    // A process: the pager looks at the real stdout's file descriptor, which captured streams lack.
     const marker = join(dir, "piped.txt");
     const run = await runCli(["completion", "bash"], { env: { AWSBLOG_PAGER: `cat > ${marker}` } });
     expect(run.stdout).toContain("_awsblog()");

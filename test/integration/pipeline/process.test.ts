@@ -1,13 +1,12 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
 import { onTerminal } from "../../helpers/pty.js";
 import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
 import { approvalPipeline } from "./world.js";
 
 /**
- * The built CLI as a process (`npm run build` first): what a CI job runs, and Ctrl-C typed at a
+ * The built CLI as a process on a pseudo-terminal (`npm run build` first): Ctrl-C typed at a
  * terminal while the live stage view (an ora spinner, which puts stdin in raw mode) is showing.
  */
 const built = existsSync(fileURLToPath(new URL("../../../dist/cli.js", import.meta.url)));
@@ -18,46 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => double.stop());
 
-describe.skipIf(!built)("the built CLI against the CodePipeline double", () => {
-  it("approve --pipeline and pipeline status run from the built CLI with the contract's exit codes", async () => {
-    double.addPipeline(approvalPipeline("built"));
-    const id = double.start("built");
-    double.runUntilBlocked(id);
-    const env = { AWS_ENDPOINT_URL_CODEPIPELINE: double.url };
-    const status = await runCli(["pipeline", "status", "built", "-o", "json"], { env });
-    expect(status.code).toBe(0);
-    expect(status.json<{ pendingApprovals: unknown[] }>().pendingApprovals).toHaveLength(1);
-    const approve = await runCli(["approve", "--pipeline", "built", "-o", "json"], { env });
-    expect(approve.code).toBe(0);
-    expect(approve.json()).toEqual({ action: "approve", ok: true, pipeline: "built", stage: "QA", actionName: "QASignOff" });
-    const again = await runCli(["approve", "--pipeline", "built"], { env });
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/^awsblog: no manual approval is waiting in pipeline built — /);
-  });
-
-  it("pipeline approvals, and start --wait as a CI job runs it: one JSON document, exit 0 on Succeeded", async () => {
-    const env = { AWS_ENDPOINT_URL_CODEPIPELINE: double.url };
-    double.addPipeline(approvalPipeline("ci-wait"));
-    const waiting = double.start("ci-wait");
-    double.runUntilBlocked(waiting);
-    const approvals = await runCli(["pipeline", "approvals", "-o", "json"], { env });
-    expect(approvals.code).toBe(0);
-    expect(approvals.json<{ approvals: { pipeline: string }[] }>().approvals.map((a) => a.pipeline)).toContain("ci-wait");
-
-    // The double moves a run one action on per GetPipelineExecution; polls 1 s apart.
-    const moving = await startCodePipelineDouble({ advanceOnPoll: true });
-    try {
-      moving.addPipeline({ name: "ci", stages: [{ name: "Build", actions: [{ name: "Build" }] }, { name: "Deploy", actions: [{ name: "Deploy", category: "Deploy", provider: "CloudFormation" }] }] });
-      const run = await runCli(["pipeline", "start", "ci", "--wait", "--interval", "1", "--timeout", "60", "-o", "json"], { env: { AWS_ENDPOINT_URL_CODEPIPELINE: moving.url } });
-      expect(run.code).toBe(0);
-      expect(run.json()).toEqual({ pipeline: "ci", executionId: expect.any(String), status: "Succeeded" });
-      expect(run.stderr).toContain("ci: Deploy InProgress");
-      expect(moving.calls("StartPipelineExecution")).toHaveLength(1);
-    } finally {
-      await moving.stop();
-    }
-  });
-
+describe.skipIf(!built)("the built CLI on a terminal against the CodePipeline double", () => {
   it("Ctrl-C at a terminal while the stage view spins: exit 130 at once, the run goes on", async () => {
     double.addPipeline(approvalPipeline("tty"));
     const id = double.start("tty");
