@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { styleText } from "node:util";
-import { UsageError } from "./errors.js";
+import { compileQuery, toPlain } from "./query.js";
 import { renderTable } from "./table.js";
 import { sanitizeKeepingStyle } from "./terminal.js";
 
@@ -137,31 +137,6 @@ export function createOutput(options: OutputOptions): Output {
       return createSpinner(text, options.stderr);
     },
   };
-}
-
-/** Compiles a JMESPath expression (loaded only when --query is used); a bad one is exit 2. */
-export async function compileQuery(expression: string): Promise<(data: unknown) => unknown> {
-  const jmespath = await import("@jmespath-community/jmespath");
-  let ast: ReturnType<typeof jmespath.compile>;
-  try {
-    ast = jmespath.compile(expression);
-  } catch (error) {
-    throw new UsageError(`--query ${JSON.stringify(expression)} is not a JMESPath expression: ${(error as Error).message}`, "see https://jmespath.site for the syntax, e.g. --query 'messages[].messageId'", {
-      cause: error,
-    });
-  }
-  return (data) => {
-    try {
-      return jmespath.TreeInterpreter.search(ast, toPlain(data) as never);
-    } catch (error) {
-      throw new UsageError(`--query ${JSON.stringify(expression)} failed on this result: ${(error as Error).message}`, "check the field names with -o json first", { cause: error });
-    }
-  };
-}
-
-/** The JSON form of a result (Dates as ISO strings, no undefined), which --query and YAML see. */
-function toPlain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value) ?? "null");
 }
 
 /**
