@@ -45,6 +45,11 @@ export interface Output {
   /** Colours for stdout text; identity functions when colour is off. */
   readonly style: { bold: Style; dim: Style; red: Style; green: Style; yellow: Style };
   /**
+   * Columns a text table may use: the terminal's width when stdout is one (COLUMNS, else 80,
+   * when it reports none); undefined for a file or a pipe, where nothing is cut.
+   */
+  readonly width: number | undefined;
+  /**
    * Loads what the chosen format needs (YAML, JMESPath) and checks --query: call before the
    * command runs, so a bad expression is a usage error before anything is done.
    */
@@ -75,6 +80,7 @@ export function createOutput(options: OutputOptions): Output {
     enabled ? (text) => styleText(style, text, { validateStream: false }) : (text) => text;
   const err = (enabled: boolean, style: Parameters<typeof styleText>[0]) => paint(enabled, style);
 
+  const width = terminalWidth(options.stdout, env);
   let query: ((data: unknown) => unknown) | undefined;
   let yaml: ((data: unknown) => string) | undefined;
   const shaped = (data: unknown) => (query ? query(data) : data);
@@ -83,13 +89,14 @@ export function createOutput(options: OutputOptions): Output {
     if (format === "json") return `${JSON.stringify(value ?? null, null, streaming ? undefined : 2)}\n`;
     const asYaml = () => (streaming ? "---\n" : "") + yaml!(value);
     if (format === "yaml") return asYaml();
-    return renderTable(toPlain(value)) ?? asYaml();
+    return renderTable(toPlain(value), width) ?? asYaml();
   };
   const writeText = (text: string) => options.stdout.write(sanitizeKeepingStyle(text.endsWith("\n") ? text : `${text}\n`));
 
   return {
     format,
     interactive,
+    width,
     style: {
       bold: paint(stdoutColor, "bold"),
       dim: paint(stdoutColor, "dim"),
@@ -137,6 +144,14 @@ export function createOutput(options: OutputOptions): Output {
       return createSpinner(text, options.stderr);
     },
   };
+}
+
+/** The width of stdout when it is a terminal; undefined otherwise. */
+export function terminalWidth(stdout: OutputStream, env: NodeJS.ProcessEnv): number | undefined {
+  if (!stdout.isTTY) return undefined;
+  if (stdout.columns && stdout.columns > 0) return stdout.columns;
+  const fromEnv = Number(env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface InProcessOptions {
   input?: string | Readable;
   /** Pretend stdout/stderr/stdin are terminals (colour, spinners, prompts). */
   tty?: boolean;
+  /** The pretend terminal's width (default 100). */
+  columns?: number;
   services?: Partial<Services>;
   now?: () => Date;
   /** Lets the test press Ctrl-C: call `interrupt()` while the command runs. */
@@ -59,7 +61,7 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
   const capture = (sink: (text: string) => void) => {
     const stream = new PassThrough();
     stream.on("data", (chunk: Buffer) => sink(chunk.toString()));
-    return Object.assign(stream, { isTTY: options.tty ?? false, columns: 100 });
+    return Object.assign(stream, { isTTY: options.tty ?? false, columns: options.columns ?? 100 });
   };
   const out = capture((text) => {
     stdout += text;
