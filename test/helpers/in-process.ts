@@ -16,6 +16,8 @@ export interface InProcessOptions {
   input?: string | Readable;
   /** Pretend stdout/stderr/stdin are terminals (colour, spinners, prompts). */
   tty?: boolean;
+  /** The pretend terminal's width (default 100). */
+  columns?: number;
   services?: Partial<Services>;
   now?: () => Date;
   /** Lets the test press Ctrl-C: call `interrupt()` while the command runs. */
@@ -68,7 +70,7 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
       moveCursor: (dx: number, dy: number, done?: () => void) => moveCursor(stream, dx, dy, done),
       clearLine: (dir: -1 | 0 | 1, done?: () => void) => clearLine(stream, dir, done),
     };
-    return Object.assign(stream, { isTTY: options.tty ?? false, columns: 100 }, options.tty ? terminal : {});
+    return Object.assign(stream, { isTTY: options.tty ?? false, columns: options.columns ?? 100 }, options.tty ? terminal : {});
   };
   const out = capture((text) => {
     stdout += text;
@@ -96,15 +98,9 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
     services: options.services,
     onCalls: options.onCalls,
   };
-  // The AWS SDK reads credentials, region and endpoints from process.env itself.
-  const saved = process.env;
-  process.env = env;
-  let code: number;
-  try {
-    code = await main(args, io);
-  } finally {
-    process.env = saved;
-  }
+  // The run's env map reaches the AWS SDK as client configuration (src/lib/aws/environment.ts):
+  // process.env is left alone, so runs with different profiles can share this process.
+  const code = await main(args, io);
   await new Promise((resolve) => setImmediate(resolve)); // let captured streams flush
   return {
     code,
