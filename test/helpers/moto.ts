@@ -69,14 +69,15 @@ export function workerMoto(): Promise<Moto> {
 }
 
 /**
- * A moto_server of its own. It runs under a small shell that stops it when this process's end
+ * A moto_server of its own. It runs under a small shell that kills it (SIGKILL: moto's SIGTERM
+ * handler waits for its worker threads, minutes on a loaded machine) when this process's end
  * of its stdin closes, so no server outlives a test worker, however the worker ends.
  */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // (A background job's stdin is /dev/null in sh, hence the copy on fd 3.)
-  const watch = `exec 3<&0; "$0" "$@" 3<&- & server=$!; (cat <&3 >/dev/null; kill $server 2>/dev/null) & exec 3<&-; wait $server`;
+  const watch = `exec 3<&0; "$0" "$@" 3<&- & server=$!; (cat <&3 >/dev/null; kill -9 $server 2>/dev/null) & exec 3<&-; wait $server`;
   const child: ChildProcess = spawn("sh", ["-c", watch, MOTO_BIN, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["pipe", "ignore", "pipe"],
   });
