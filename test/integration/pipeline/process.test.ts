@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli, testEnv } from "../../helpers/cli.js";
-import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { startCodePipelineDouble, type CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { approvalPipeline } from "./world.js";
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import { ARTIFACT_SECRET, ARTIFACT_SESSION, startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { ARTIFACT_SECRET, ARTIFACT_SESSION, startCodePipelineDouble, type CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { runCli } from "../../helpers/cli.js";

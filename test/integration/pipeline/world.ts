@@ -1,5 +1,5 @@
-import type { PipelineSpec } from "../../helpers/codepipeline-double.js";
-import type { CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import type { PipelineSpec } from "../../../doubles/codepipeline/index.js";
+import type { CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { awsblog, type InProcessOptions } from "../../helpers/in-process.js";
 
 /** The seed post's pipeline: Source → Build → DeployTests → Beta → Gamma → Prod (approval first). */

@@ -10,7 +10,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-ec2";
 import { motoClientConfig } from "../../helpers/moto.js";
-import type { FakeRunInstances } from "../../helpers/cloudtrail-double.js";
+import type { FakeRunInstances } from "../../../doubles/cloudtrail.js";
 
 /**
  * EC2 in moto with every kind of violation, in two VPCs in scope and one out of scope, plus
