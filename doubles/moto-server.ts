@@ -7,6 +7,7 @@ import { createServer } from "node:net";
  */
 export interface Moto {
   url: string;
+  pid: number | undefined;
   /** Wipes all state; also re-applies the Step Functions execution switch when asked. */
   reset(options?: { stepFunctions?: boolean }): Promise<void>;
   stop(): Promise<void>;
@@ -41,6 +42,7 @@ export async function startMoto(): Promise<Moto> {
   }
   return {
     url,
+    pid: child.pid,
     async reset(options = {}) {
       await post(`${url}/moto-api/reset`, undefined);
       if (options.stepFunctions) await post(`${url}/moto-api/config`, { stepfunctions: { execute_state_machine: true } });
@@ -48,7 +50,8 @@ export async function startMoto(): Promise<Moto> {
     async stop() {
       child.kill("SIGTERM");
       await new Promise((resolve) => {
-        if (child.exitCode !== null) resolve(undefined);
+        // Killed by a signal (Ctrl-C reaches the whole process group), exitCode stays null.
+        if (child.exitCode !== null || child.signalCode !== null) resolve(undefined);
         else child.once("exit", resolve);
       });
     },
