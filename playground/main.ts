@@ -40,10 +40,14 @@ process.on("SIGTERM", () => stop("SIGTERM"));
 
 try {
   say("playground: starting moto_server and the doubles…");
+  const t0 = Date.now();
   const servers = await startServers();
+  const t1 = Date.now();
   stopServers = servers.stop;
   if (stopping) await stopping;
   const [moto, doubles] = await Promise.all([seedMoto(servers.moto.url, servers.apiUrl), seedDoubles(servers)]);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const took = `servers ${seconds(t1 - t0)}, seeding ${seconds(Date.now() - t1)}`;
 
   mkdirSync(join(dir, "aws"), { recursive: true });
   mkdirSync(join(dir, "config"), { recursive: true });
@@ -86,7 +90,7 @@ try {
   say(
     [
       "",
-      `playground: ready — moto_server (pid ${servers.moto.pid}) at ${servers.moto.url}; doubles for CloudTrail, CodePipeline,`,
+      `playground: ready (${took}) — moto_server (pid ${servers.moto.pid}) at ${servers.moto.url}; doubles for CloudTrail, CodePipeline,`,
       "  Step Functions activities, an AD FS-like IdP and a SAML-checking STS, all on 127.0.0.1.",
       `In another shell:   . ${join(dir, "env.sh")}   then   cd "$AWSBLOG_PLAYGROUND"   (rules.yaml, response.b64)`,
       `  Cognito user ${COGNITO_USER}, password ${COGNITO_PASSWORD}; IdP user ${SAML_USER}, password ${SAML_PASSWORD}.`,

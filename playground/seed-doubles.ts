@@ -17,8 +17,7 @@ export interface DoublesWorld {
 }
 
 export async function seedDoubles(servers: Servers): Promise<DoublesWorld> {
-  const [tags, approvals] = await Promise.all([seedInstances(servers), seedApprovals(servers)]);
-  const pipeline = await seedPipeline(servers);
+  const [tags, approvals, pipeline] = await Promise.all([seedInstances(servers), seedApprovals(servers), seedPipeline(servers)]);
   return { ...tags, ...approvals, pipeline };
 }
 

@@ -38,9 +38,14 @@ export const RULES = [
 
 export async function seedMoto(url: string, apiUrl: string): Promise<MotoWorld> {
   const config = motoClientConfig(url);
-  const [queues, pool, topicArn] = await Promise.all([seedQueues(new SQSClient(config)), seedPool(new CognitoIdentityProviderClient(config)), seedTagTargets(config)]);
-  await Promise.all([seedLambda(config, queues.failures), seedOrganization(new OrganizationsClient(config)), seedStacks(new CloudFormationClient(config), apiUrl)]);
-  await new SESClient(config).send(new VerifyEmailIdentityCommand({ EmailAddress: "approvals@example.com" }));
+  const [queues, pool, topicArn] = await Promise.all([
+    seedQueues(new SQSClient(config)).then(async (queues) => (await seedLambda(config, queues.failures), queues)),
+    seedPool(new CognitoIdentityProviderClient(config)),
+    seedTagTargets(config),
+    seedOrganization(new OrganizationsClient(config)),
+    seedStacks(new CloudFormationClient(config), apiUrl),
+    new SESClient(config).send(new VerifyEmailIdentityCommand({ EmailAddress: "approvals@example.com" })),
+  ]);
   return { ...queues, ...pool, topicArn };
 }
 
