@@ -1,25 +1,29 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 
-/**
- * moto_server on a free loopback port, for the tests (each integration file gets its own, so
- * resets never wipe another file's state) and the playground.
- */
+/** moto_server on a free loopback port, for the tests and the playground. */
 export interface Moto {
   url: string;
+  /** The process watching moto_server (it ends with it). */
   pid: number | undefined;
-  /** Wipes all state; also re-applies the Step Functions execution switch when asked. */
+  /** Wipes all state and sets the Step Functions execution switch (off unless asked). */
   reset(options?: { stepFunctions?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const MOTO_BIN = process.env.AWSBLOG_MOTO_SERVER ?? "moto_server";
 
+/**
+ * A moto_server of its own (tests share one per worker: test/helpers/moto.ts). It runs under a small shell that stops it when this process's end
+ * of its stdin closes, so no server outlives a test worker, however the worker ends.
+ */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(MOTO_BIN, ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
+  // (A background job's stdin is /dev/null in sh, hence the copy on fd 3.)
+  const watch = `exec 3<&0; "$0" "$@" 3<&- & server=$!; (cat <&3 >/dev/null; kill $server 2>/dev/null) & exec 3<&-; wait $server`;
+  const child: ChildProcess = spawn("sh", ["-c", watch, MOTO_BIN, "-H", "127.0.0.1", "-p", String(port)], {
+    stdio: ["pipe", "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -27,7 +31,7 @@ export async function startMoto(): Promise<Moto> {
   });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}): ${stderr}`);
     try {
       const res = await fetch(`${url}/moto-api/data.json`);
       if (res.ok) break;
@@ -35,25 +39,29 @@ export async function startMoto(): Promise<Moto> {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      child.stdin?.end();
       throw new Error(`moto_server did not start on ${url}: ${stderr}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // A shared server must not keep the worker alive once its files are done.
+  child.unref();
+  for (const stream of [child.stdin, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   return {
     url,
     pid: child.pid,
     async reset(options = {}) {
       await post(`${url}/moto-api/reset`, undefined);
-      if (options.stepFunctions) await post(`${url}/moto-api/config`, { stepfunctions: { execute_state_machine: true } });
+      await post(`${url}/moto-api/config`, { stepfunctions: { execute_state_machine: options.stepFunctions ?? false } });
     },
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => {
+      const exited = new Promise((resolve) => {
         // Killed by a signal (Ctrl-C reaches the whole process group), exitCode stays null.
         if (child.exitCode !== null || child.signalCode !== null) resolve(undefined);
         else child.once("exit", resolve);
       });
+      child.stdin?.end();
+      await exited;
     },
   };
 }

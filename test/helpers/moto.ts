@@ -29,14 +29,34 @@ export function describeWithMoto(name: string, body: (moto: () => Moto) => void)
     let moto: Moto | undefined;
     beforeAll(async () => {
       if (!available) throw new Error("AWSBLOG_REQUIRE_MOTO=1 but moto_server is not installed");
-      moto = await startMoto();
+      moto = await workerMoto();
+      await moto.reset(); // nothing left over from the worker's previous file
     }, 60_000);
     afterAll(async () => {
-      await moto?.stop();
+      // Free the state this file made; the server stays up for the worker's next file.
+      await moto?.reset();
     });
     body(() => {
       if (!moto) throw new Error("moto_server did not start");
       return moto;
     });
   });
+}
+
+/**
+ * One moto_server per test worker, started on first use on a free loopback port and shared by
+ * the files that worker runs (one file at a time). Each file starts from an empty server:
+ * `describeWithMoto` resets it before the file's first test, and a test that needs a clean
+ * slate mid-file calls `moto().reset()` (Step Functions tests do, before every execution).
+ * Starting moto costs about two seconds of CPU; a reset costs milliseconds.
+ */
+let shared: Promise<Moto> | undefined;
+
+/** This worker's moto_server, started on the first call. */
+export function workerMoto(): Promise<Moto> {
+  shared ??= startMoto().catch((error: unknown) => {
+    shared = undefined; // let the next file try again and report its own failure
+    throw error;
+  });
+  return shared;
 }

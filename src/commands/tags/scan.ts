@@ -47,7 +47,7 @@ export async function scan(options: ScanOptions, ctx: Context): Promise<CommandR
 }
 
 async function writeSingleReport(path: string, ctx: Context, data: ScanResult): Promise<void> {
-  const sts = await ctx.services.stsRoles();
+  const sts = await ctx.services.callerSts();
   const at = { accountId: (await sts.callerIdentity(ctx.signal)).account, region: await sts.region() };
   const report = await openReport(path, SCAN_COLUMNS);
   try {
