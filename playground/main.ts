@@ -98,7 +98,9 @@ try {
     ].join("\n"),
   );
 } catch (error) {
-  say(`playground: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim();
+  const hint = /moto_server/.test(message) ? ` — is moto_server on the PATH? (pip install "moto[server]", or AWSBLOG_MOTO_SERVER=<path>)` : "";
+  say(`playground: could not start: ${message}${hint}`);
   await stopServers();
   if (ownDir) rmSync(dir, { recursive: true, force: true });
   process.exit(1);

@@ -7,6 +7,7 @@
 import { build } from "esbuild";
 import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { rmSync } from "node:fs";
 
 // The SDK's Node.js-support notice is noise here (the CLI and the tests suppress it too).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -29,9 +30,6 @@ await build({
 });
 // The entry sees its own arguments, as if run directly.
 process.argv = [process.argv[0], resolve(entry), ...args];
-const { rmSync } = await import("node:fs");
-try {
-  await import(pathToFileURL(outfile).href);
-} finally {
-  rmSync(outfile, { force: true });
-}
+// Removed however the entry ends (it may call process.exit from a signal handler).
+process.on("exit", () => rmSync(outfile, { force: true }));
+await import(pathToFileURL(outfile).href);

@@ -40,7 +40,8 @@ suite("npm run playground", () => {
         .filter(Boolean)
         .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
     );
-  }, 60_000);
+    // The bound allows for a machine shared with other work; the playground reports its own start-up time.
+  }, 120_000);
 
   afterAll(() => {
     if (playground.exitCode === null && playground.signalCode === null) playground.kill("SIGKILL");
@@ -115,5 +116,5 @@ suite("npm run playground", () => {
     expect(() => process.kill(motoPid, 0)).toThrow(/ESRCH/);
     expect(existsSync(env.AWSBLOG_PLAYGROUND!)).toBe(false);
     await expect(fetch(env.AWS_ENDPOINT_URL!)).rejects.toThrow();
-  }, 30_000);
+  }, 60_000);
 });
