@@ -21,7 +21,9 @@ export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // (A background job's stdin is /dev/null in sh, hence the copy on fd 3.)
-  const watch = `exec 3<&0; "$0" "$@" 3<&- & server=$!; (cat <&3 >/dev/null; kill $server 2>/dev/null) & exec 3<&-; wait $server`;
+  // Ctrl-C at a terminal reaches the whole process group: the watcher ignores it (as moto, a
+  // background job, does) and keeps waiting, so stop() returns only once moto_server is gone.
+  const watch = `trap '' INT; exec 3<&0; "$0" "$@" 3<&- & server=$!; (cat <&3 >/dev/null; kill $server 2>/dev/null) & exec 3<&-; wait $server`;
   const child: ChildProcess = spawn("sh", ["-c", watch, MOTO_BIN, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["pipe", "ignore", "pipe"],
   });
@@ -60,6 +62,8 @@ export async function startMoto(): Promise<Moto> {
         if (child.exitCode !== null || child.signalCode !== null) resolve(undefined);
         else child.once("exit", resolve);
       });
+      // A stopping server holds this process until it is gone (it was unref'd while shared).
+      child.ref();
       child.stdin?.end();
       await exited;
     },

@@ -122,7 +122,13 @@ async function seedPool(cognito: CognitoIdentityProviderClient) {
   const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: "blog-users", AutoVerifiedAttributes: ["email"] }));
   const userPoolId = pool.UserPool!.Id!;
   const client = await cognito.send(
-    new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "awsblog", ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: "awsblog",
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      // What AWS puts in the ID token by default (moto puts only readable attributes there).
+      ReadAttributes: ["email", "email_verified", "given_name", "family_name"],
+    }),
   );
   // Signed up and confirmed as the walkthrough does it (moto's SRP does not find users made by AdminCreateUser).
   const clientId = client.UserPoolClient!.ClientId!;
