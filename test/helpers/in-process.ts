@@ -16,6 +16,8 @@ export interface InProcessOptions {
   input?: string | Readable;
   /** Pretend stdout/stderr/stdin are terminals (colour, spinners, prompts). */
   tty?: boolean;
+  /** The pretend terminal's width (default 100). */
+  columns?: number;
   services?: Partial<Services>;
   now?: () => Date;
   /** Lets the test press Ctrl-C: call `interrupt()` while the command runs. */
@@ -68,7 +70,7 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
       moveCursor: (dx: number, dy: number, done?: () => void) => moveCursor(stream, dx, dy, done),
       clearLine: (dir: -1 | 0 | 1, done?: () => void) => clearLine(stream, dir, done),
     };
-    return Object.assign(stream, { isTTY: options.tty ?? false, columns: 100 }, options.tty ? terminal : {});
+    return Object.assign(stream, { isTTY: options.tty ?? false, columns: options.columns ?? 100 }, options.tty ? terminal : {});
   };
   const out = capture((text) => {
     stdout += text;
