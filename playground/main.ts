@@ -73,6 +73,7 @@ try {
     AWSBLOG_CONFIG_DIR: join(dir, "config"),
     AWSBLOG_PLAYGROUND: dir,
     DLQ: moto.dlqUrl,
+    DLQ_URL: moto.dlqUrl, // the name the README's --query example uses
     WORK_QUEUE: moto.workQueueUrl,
     VPC_ID: doubles.vpcId,
     USER_POOL_ID: moto.userPoolId,
@@ -83,6 +84,7 @@ try {
     ACTIVITY_ARN: doubles.activityArn,
     TASK_TOKEN: doubles.taskToken,
     ADFS: servers.idp.adfsUrl,
+    ADFS_URL: servers.idp.adfsUrl, // the name `saml --help` and docs/saml.md use
   };
   const lines = exportLines(exports, resolve(dirname(process.argv[1] ?? "playground/main.ts"), ".."));
   writeFileSync(join(dir, "env.sh"), lines.join("\n") + "\n");
