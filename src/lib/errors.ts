@@ -54,6 +54,12 @@ export class FailureError extends AwsblogError {
   }
 }
 
+/**
+ * A call that got no answer (or no connection) within its limits, retries included (exit 1).
+ * Never retried again on top: that would multiply the wait the limits promise.
+ */
+export class NoAnswerError extends FailureError {}
+
 /** The user pressed Ctrl-C (exit 130). */
 export class InterruptedError extends AwsblogError {
   constructor(message = "interrupted", hint?: string) {

@@ -41,6 +41,8 @@ export async function runCommand(
       },
       env: io.env,
       debug: globals.debug ? (message) => out.debug(message) : undefined,
+      // Ctrl-C abandons reads in flight at once; writes run to their end.
+      interrupt: interrupt.signal,
     }),
   };
   const ctx: Context = {

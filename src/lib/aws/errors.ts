@@ -1,4 +1,6 @@
-import { AwsblogError, AwsError, FailureError, UsageError } from "../errors.js";
+import { seconds } from "../deadline.js";
+import { AwsblogError, AwsError, FailureError, InterruptedError, NoAnswerError, UsageError } from "../errors.js";
+import { isThrottlingCode, isTimeout } from "../retry.js";
 
 /**
  * Turns whatever the SDK threw into an error with the contract's shape and exit code:
@@ -26,7 +28,7 @@ export function toAwsblogError(error: unknown, service: string, operation: strin
       { cause: error },
     );
   }
-  if (name === "TimeoutError") return timeoutError(error, target, message);
+  if (isTimeout(error)) return noAnswer(service, operation, { attempts: err?.$metadata && "attempts" in err.$metadata ? Number(err.$metadata.attempts) : 1, raw: error, cause: error });
   const network = err?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   if (network && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/.test(network)) {
     return new FailureError(`${target}: could not reach the AWS endpoint (${network})`, "check your network or --endpoint-url", {
@@ -53,29 +55,34 @@ export function toAwsblogError(error: unknown, service: string, operation: strin
 }
 
 /**
- * The HTTP handler's three timeouts (connect, time to the response, socket quiet) as one line
- * naming the service and operation, and which flag moves the limit.
+ * A call that ran out of time (its last attempt timed out, or its total deadline passed), as
+ * one line naming the service and operation, how many attempts and how long in all, and which
+ * flag moves the limit.
  */
-function timeoutError(error: unknown, target: string, message: string): FailureError {
-  const ms = Number(/(\d+) ?ms/.exec(message)?.[1] ?? NaN);
-  const after = Number.isFinite(ms) ? ` within ${ms / 1000} s` : "";
-  if (/establish a connection/i.test(message)) {
-    return new FailureError(`${target} timed out: no connection to the endpoint${after}`, "check your network or --endpoint-url; a slow link needs a larger --cli-connect-timeout", {
-      cause: error,
-    });
+export function noAnswer(
+  service: string,
+  operation: string,
+  { attempts, elapsedMs, raw, cause }: { attempts: number; elapsedMs?: number; raw?: unknown; cause?: unknown },
+): NoAnswerError {
+  const target = [service, operation].filter(Boolean).join(" ") || "AWS call";
+  const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+  const took = elapsedMs === undefined ? "" : `, ${seconds(elapsedMs)}`;
+  if (/establish a connection/i.test(String((raw as { message?: string } | undefined)?.message ?? ""))) {
+    return new NoAnswerError(`no connection to the endpoint of ${target} after ${tries}${took}`, "check your network or --endpoint-url; a slow link needs a larger --cli-connect-timeout", { cause });
   }
-  return new FailureError(
-    `${target} timed out: the endpoint did not answer${after}`,
-    "check --endpoint-url and your network, or raise --cli-read-timeout (0 = no limit)",
-    { cause: error },
-  );
+  return new NoAnswerError(`no answer from ${target} after ${tries}${took}`, "check --endpoint-url and your network, or raise --cli-read-timeout (0 = no limit)", { cause });
+}
+
+/** Ctrl-C abandoned a read in flight: nothing was changed by it. */
+export function interruptedCall(service: string, operation: string): InterruptedError {
+  return new InterruptedError(`interrupted during ${service} ${operation}`, "nothing was changed by this read; rerun to finish");
 }
 
 function hintFor(code: string, status?: number): string | undefined {
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) return "check the IAM permissions of these credentials";
   if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch/i.test(code))
     return "refresh your AWS credentials (e.g. `aws sso login`)";
-  if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test(code)) return "AWS is throttling; retry later or lower the rate";
+  if (isThrottlingCode(code)) return "AWS is throttling; retry later or lower the rate";
   if (status !== undefined && status >= 500) return "AWS had an internal error; retry";
   return undefined;
 }

@@ -1,7 +1,6 @@
 import { AssumeRoleWithSAMLCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { timeoutMs, withDeadline } from "../saml/deadline.js";
 
 /**
  * STS AssumeRoleWithSAML: the SAML assertion is the credential, so the request is sent
@@ -28,17 +27,15 @@ export interface StsApi {
 
 /** A SAML sign-in has no region of its own; STS answers in every region. */
 export const FALLBACK_REGION = "us-east-1";
-const REQUEST_TIMEOUT_MS = 30_000;
 
+/** The factory bounds the call (--cli-read-timeout) and abandons it on Ctrl-C: nothing is written before it answers. */
 export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promise<StsApi> {
-  // The services host carries no env; the SDK reads process.env too (tests swap it in-process).
-  const deadline = timeoutMs(process.env);
   let client: STSClient;
   try {
-    client = await ctx.aws.client(STSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    client = await ctx.aws.client(STSClient);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    client = await ctx.aws.client(STSClient, { region: FALLBACK_REGION, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    client = await ctx.aws.client(STSClient, { region: FALLBACK_REGION });
   }
   pinNoAuth(client);
   return {
@@ -49,9 +46,7 @@ export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promis
         SAMLAssertion: input.samlAssertion,
         DurationSeconds: input.durationSeconds,
       });
-      const out = await withDeadline("STS AssumeRoleWithSAML", "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)", ctx.signal, deadline, (abortSignal) =>
-        client.send(command, { abortSignal }),
-      );
+      const out = await client.send(command, { abortSignal: ctx.signal });
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
         throw new Error("STS AssumeRoleWithSAML returned no credentials");

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import workerCommand from "../../../src/commands/approval/worker.js";
 import type { Context } from "../../../src/lib/context.js";
 import type { Services } from "../../../src/lib/services.js";
-import { AwsError, FailureError, UsageError } from "../../../src/lib/errors.js";
+import { AwsError, FailureError, NoAnswerError, UsageError } from "../../../src/lib/errors.js";
 import { testContext } from "../../helpers/context.js";
 import { readMime } from "./read-mime.js";
 
@@ -117,6 +117,16 @@ describe("approval worker without email: one JSON line per task", () => {
     expect((error as AwsError).exitCode).toBe(1);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
     expect(waits).toEqual([1000, 1000, 1000]);
+  });
+
+  it("--once against a silent endpoint: the poll's no-answer ends the run, not 4 more rounds of it (the client already retried it once)", async () => {
+    sfn.on(GetActivityTaskCommand).rejects(Object.assign(new Error("socket timed out"), { name: "TimeoutError", code: "ETIMEDOUT" }));
+    const { waits, sleep } = recordingSleep();
+    const error = await run(base, testContext().ctx, { sleep }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoAnswerError);
+    expect((error as Error).message).toMatch(/^no answer from StepFunctions GetActivityTask after 1 attempt, [0-9.]+ s$/);
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 
   it("stops at once on an error that will not fix itself", async () => {
