@@ -73,9 +73,15 @@ export function noAnswer(
   return new NoAnswerError(`no answer from ${target} after ${tries}${took}`, "check --endpoint-url and your network, or raise --cli-read-timeout (0 = no limit)", { cause });
 }
 
-/** Ctrl-C abandoned a read in flight: nothing was changed by it. */
-export function interruptedCall(service: string, operation: string): InterruptedError {
-  return new InterruptedError(`interrupted during ${service} ${operation}`, "nothing was changed by this read; rerun to finish");
+/**
+ * Ctrl-C abandoned a call in flight: a read changed nothing; a call whose caller chose to
+ * abandon it may or may not have reached AWS.
+ */
+export function interruptedCall(service: string, operation: string, read: boolean): InterruptedError {
+  return new InterruptedError(
+    `interrupted during ${service} ${operation}`,
+    read ? "nothing was changed by this read; rerun to finish" : "it may or may not have reached AWS: check before rerunning",
+  );
 }
 
 function hintFor(code: string, status?: number): string | undefined {

@@ -210,7 +210,7 @@ function bound(client: AnyClient, limits: Limits, interrupt: AbortSignal | undef
         const raw = (error as { cause?: unknown }).cause ?? error;
         const reason = call.signal.reason as unknown;
         const attempts = Math.max(counter.attempts, (raw as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 0, 1);
-        if (reason instanceof ReadAbandoned) throw interruptedCall(service, operation);
+        if (reason instanceof ReadAbandoned) throw interruptedCall(service, operation, read);
         if (reason instanceof CallBudgetSpent || isTimeout(raw)) throw noAnswer(service, operation, { attempts, elapsedMs: call.elapsed(), raw, cause: error });
         throw error;
       })
