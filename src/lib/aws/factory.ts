@@ -7,6 +7,7 @@ import type {
   InitializeHandlerArguments,
   MetadataBearer,
 } from "@smithy/types";
+import { describeError } from "../errors.js";
 import { callBudgetMs, DEFAULT_LIMITS, deadline, longPollMs, type Limits } from "../deadline.js";
 import { summarize } from "../redact.js";
 import { isThrottling, isTimeout } from "../retry.js";
@@ -269,7 +270,7 @@ function retryTimeoutsOnce(client: AnyClient): void {
  * the one-line stderr promise: they become --debug lines.
  */
 function sdkLogger(debug: AwsSettings["debug"]) {
-  const log = (level: string) => (...parts: unknown[]) => debug?.(() => `SDK ${level}: ${parts.map(String).join(" ").replace(/\s*\n\s*/g, " ")}`);
+  const log = (level: string) => (...parts: unknown[]) => debug?.(() => `SDK ${level}: ${parts.map(describeError).join(" ").replace(/\s*\n\s*/g, " ")}`);
   return { trace: () => {}, debug: () => {}, info: () => {}, warn: log("warning"), error: log("error") };
 }
 
