@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { styleText } from "node:util";
-import { UsageError } from "./errors.js";
+import { compileQuery, toPlain } from "./query.js";
 import { renderTable } from "./table.js";
 import { sanitizeKeepingStyle } from "./terminal.js";
 
@@ -45,6 +45,11 @@ export interface Output {
   /** Colours for stdout text; identity functions when colour is off. */
   readonly style: { bold: Style; dim: Style; red: Style; green: Style; yellow: Style };
   /**
+   * Columns a text table may use: the terminal's width when stdout is one (COLUMNS, else 80,
+   * when it reports none); undefined for a file or a pipe, where nothing is cut.
+   */
+  readonly width: number | undefined;
+  /**
    * Loads what the chosen format needs (YAML, JMESPath) and checks --query: call before the
    * command runs, so a bad expression is a usage error before anything is done.
    */
@@ -75,6 +80,7 @@ export function createOutput(options: OutputOptions): Output {
     enabled ? (text) => styleText(style, text, { validateStream: false }) : (text) => text;
   const err = (enabled: boolean, style: Parameters<typeof styleText>[0]) => paint(enabled, style);
 
+  const width = terminalWidth(options.stdout, env);
   let query: ((data: unknown) => unknown) | undefined;
   let yaml: ((data: unknown) => string) | undefined;
   const shaped = (data: unknown) => (query ? query(data) : data);
@@ -83,13 +89,14 @@ export function createOutput(options: OutputOptions): Output {
     if (format === "json") return `${JSON.stringify(value ?? null, null, streaming ? undefined : 2)}\n`;
     const asYaml = () => (streaming ? "---\n" : "") + yaml!(value);
     if (format === "yaml") return asYaml();
-    return renderTable(toPlain(value)) ?? asYaml();
+    return renderTable(toPlain(value), width) ?? asYaml();
   };
   const writeText = (text: string) => options.stdout.write(sanitizeKeepingStyle(text.endsWith("\n") ? text : `${text}\n`));
 
   return {
     format,
     interactive,
+    width,
     style: {
       bold: paint(stdoutColor, "bold"),
       dim: paint(stdoutColor, "dim"),
@@ -139,29 +146,12 @@ export function createOutput(options: OutputOptions): Output {
   };
 }
 
-/** Compiles a JMESPath expression (loaded only when --query is used); a bad one is exit 2. */
-export async function compileQuery(expression: string): Promise<(data: unknown) => unknown> {
-  const jmespath = await import("@jmespath-community/jmespath");
-  let ast: ReturnType<typeof jmespath.compile>;
-  try {
-    ast = jmespath.compile(expression);
-  } catch (error) {
-    throw new UsageError(`--query ${JSON.stringify(expression)} is not a JMESPath expression: ${(error as Error).message}`, "see https://jmespath.site for the syntax, e.g. --query 'messages[].messageId'", {
-      cause: error,
-    });
-  }
-  return (data) => {
-    try {
-      return jmespath.TreeInterpreter.search(ast, toPlain(data) as never);
-    } catch (error) {
-      throw new UsageError(`--query ${JSON.stringify(expression)} failed on this result: ${(error as Error).message}`, "check the field names with -o json first", { cause: error });
-    }
-  };
-}
-
-/** The JSON form of a result (Dates as ISO strings, no undefined), which --query and YAML see. */
-function toPlain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value) ?? "null");
+/** The width of stdout when it is a terminal; undefined otherwise. */
+export function terminalWidth(stdout: OutputStream, env: NodeJS.ProcessEnv): number | undefined {
+  if (!stdout.isTTY) return undefined;
+  if (stdout.columns && stdout.columns > 0) return stdout.columns;
+  const fromEnv = Number(env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
 }
 
 /**

@@ -73,7 +73,7 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
   const data: EnforceResult = { scanned, actions, notified: false, untagged, creatorLookup: result.creatorLookup };
   await notify(options, ctx, data, dryRun);
   if (options.report) {
-    const sts = await ctx.services.stsRoles();
+    const sts = await ctx.services.callerSts();
     const at = { accountId: (await sts.callerIdentity(ctx.signal)).account, region: await sts.region() };
     const report = await openReport(options.report, ENFORCE_COLUMNS);
     try {

@@ -39,15 +39,15 @@ export async function scan(options: ScanOptions, ctx: Context): Promise<CommandR
   if (isOrgRun(options)) {
     const data = await scanOrg(policy, options, ctx);
     const failed = data.targets.some((t) => t.status === "failed");
-    return { data, text: orgScanText(data), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
+    return { data, text: orgScanText(data, ctx.out.width), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
   }
   const { findings, ...data } = await scanTarget(policy, ctx);
   if (options.report) await writeSingleReport(options.report, ctx, data);
-  return { data, text: scanText(data.scanned, findings), exitCode: findings.length ? ExitCode.findings : ExitCode.ok };
+  return { data, text: scanText(data.scanned, findings, ctx.out.width), exitCode: findings.length ? ExitCode.findings : ExitCode.ok };
 }
 
 async function writeSingleReport(path: string, ctx: Context, data: ScanResult): Promise<void> {
-  const sts = await ctx.services.stsRoles();
+  const sts = await ctx.services.callerSts();
   const at = { accountId: (await sts.callerIdentity(ctx.signal)).account, region: await sts.region() };
   const report = await openReport(path, SCAN_COLUMNS);
   try {

@@ -1,6 +1,6 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-import type { Context } from "../context.js";
-import { pinNoAuth, type TemporaryCredentials } from "./sts.js";
+import type { AwsClientFactory } from "./factory.js";
+import { pinNoAuth, type TemporaryCredentials } from "./sts-saml.js";
 
 /**
  * Part I's exchange: a Cognito identity pool trusts the SAML provider; GetId and
@@ -13,12 +13,11 @@ export interface CognitoIdentityApi {
 }
 
 /** The pool id names its region (`eu-west-1:…`); an explicit --region wins. */
-export async function createCognitoIdentityApi(ctx: Pick<Context, "aws" | "signal" | "globals">, poolRegion?: string): Promise<CognitoIdentityApi> {
-  const region = ctx.globals.region ? undefined : poolRegion;
-  const client = await ctx.aws.client(CognitoIdentityClient, { region });
+export async function createCognitoIdentityApi(aws: AwsClientFactory, run: { signal: AbortSignal; env: NodeJS.ProcessEnv }, poolRegion?: string): Promise<CognitoIdentityApi> {
+  const client = await aws.client(CognitoIdentityClient, { resourceRegion: poolRegion });
   pinNoAuth(client);
   // The factory bounds each call (--cli-read-timeout); Ctrl-C abandons it (nothing is written before it answers).
-  const send = <T>(_what: string, call: (abortSignal: AbortSignal) => Promise<T>) => call(ctx.signal);
+  const send = <T>(_what: string, call: (abortSignal: AbortSignal) => Promise<T>) => call(run.signal);
   return {
     async getId({ identityPoolId, logins }) {
       const out = await send("GetId", (abortSignal) => client.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }), { abortSignal }));

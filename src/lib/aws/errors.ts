@@ -101,7 +101,7 @@ function notAnAwsAnswer(error: unknown): boolean {
 }
 
 /** Node refused to send a header: a control character in the credentials (usage error, exit 2). */
-function badCredentialCharacters(env: NodeJS.ProcessEnv, error: unknown): UsageError {
+export function badCredentialCharacters(env: NodeJS.ProcessEnv, error: unknown): UsageError {
   const variable = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"].find((name) => [...(env[name] ?? "")].some((c) => c < " " || c === "\u007f"));
   if (variable) return new UsageError(`${variable} contains a control character`, `set ${variable} again without it (a stray newline or escape from copy and paste?)`, { cause: error });
   return new UsageError("the AWS credentials contain a control character", "check the keys of your AWS profile (aws_access_key_id, aws_session_token) for stray characters", { cause: error });

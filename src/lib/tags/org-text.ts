@@ -1,8 +1,9 @@
 import type { OrgEnforceResult, OrgScanResult, TargetReport } from "./org-run.js";
-import { actionLine, enforceSummary, formatTable, untaggedLine } from "./report.js";
+import { fitColumns } from "../table.js";
+import { actionLine, enforceSummary, leftOut, untaggedLine } from "./report.js";
 
 /** Text renderings of an org run: findings with their account and region, then the targets. */
-export function orgScanText(result: OrgScanResult): string {
+export function orgScanText(result: OrgScanResult, width?: number): string {
   const rows = result.violations.map((v) => [
     v.accountId,
     v.region,
@@ -11,7 +12,11 @@ export function orgScanText(result: OrgScanResult): string {
     v.state,
     [v.untagged ? "untagged" : "", v.missing.length ? `missing ${v.missing.join(",")}` : "", v.empty.length ? `empty ${v.empty.join(",")}` : ""].filter(Boolean).join("; "),
   ]);
-  const table = rows.length ? `${formatTable([["ACCOUNT", "REGION", "INSTANCE", "VPC", "STATE", "VIOLATIONS"], ...rows])}\n` : "";
+  const fitted = fitColumns([["ACCOUNT", "REGION", "INSTANCE", "VPC", "STATE", "VIOLATIONS"], ...rows], {
+    width,
+    steps: [{ shrink: 5, min: 20 }, { drop: 3 }, { shrink: 5, min: 12 }],
+  });
+  const table = rows.length ? `${fitted.lines.join("\n")}\n${leftOut(fitted.dropped)}` : "";
   return `${table}${targetsText(result.targets)}\nscanned ${result.scanned} instance(s) in ${result.targets.length} target(s): ${result.compliant} compliant, ${result.violations.length} in violation`;
 }
 

@@ -1,11 +1,9 @@
-import type { AssumedCredentials, StsRolesApi } from "../aws/sts-roles.js";
+import type { AssumedCredentials, CallerStsApi } from "../aws/sts-caller.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Spinner } from "../output.js";
-import { createServices } from "../services.js";
 import type { TargetContext } from "./inventory.js";
 import { targetLimiter } from "./limits.js";
-import { systemClock } from "./pacer.js";
 
 /** Contract §9: which accounts and regions a run covers, and how. */
 export interface OrgOptions {
@@ -58,7 +56,7 @@ export interface ResolvedTargets {
 
 /** Accounts (--accounts, --org: ACTIVE ones; else the caller's) × regions (--regions, all: DescribeRegions; else the run's region). */
 export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "services" | "signal">): Promise<ResolvedTargets> {
-  const sts = await ctx.services.stsRoles();
+  const sts = await ctx.services.callerSts();
   const caller = await sts.callerIdentity(ctx.signal);
   let accounts: string[];
   if (options.org) {
@@ -79,7 +77,7 @@ type CredentialProvider = () => Promise<AssumedCredentials>;
  * clients): AssumeRole once, reuse until 5 minutes before expiry. The caller's own account
  * gets undefined: its own credentials.
  */
-export function credentialsPerAccount(caller: { account: string; arn: string }, roleName: string, sts: StsRolesApi, now: () => number = Date.now) {
+export function credentialsPerAccount(caller: { account: string; arn: string }, roleName: string, sts: CallerStsApi, now: () => number = Date.now) {
   const partition = /^arn:([^:]+):/.exec(caller.arn)?.[1] ?? "aws";
   const providers = new Map<string, CredentialProvider>();
   let assumed = 0;
@@ -107,11 +105,14 @@ export function credentialsPerAccount(caller: { account: string; arn: string }, 
   return { providerFor, assumed: () => assumed };
 }
 
-/** A target's own AWS clients (region, credentials, per-API buckets) and services, on the run's context. */
-export function targetContext(ctx: Context, target: Target, credentials: CredentialProvider | undefined, progress: TargetProgress): TargetContext {
-  if (!ctx.aws.derive) throw new Error("this AWS client factory cannot build per-target clients (derive)");
-  const aws = ctx.aws.derive({ region: target.region, credentials, limiter: targetLimiter(systemClock) });
-  const services = createServices({ globals: { ...ctx.globals, region: target.region }, out: ctx.out, aws, signal: ctx.signal }, { sleep: ctx.services.sleep });
+/**
+ * The one way an org run gets a target's context: derived from the run's `ctx` — the target's
+ * AWS APIs from `ctx.services.forTarget` (its region, credentials and per-API buckets paced by
+ * the run's clock and sleep), the run's wall clock and Ctrl-C, and output through `progress`.
+ */
+export function targetContext(ctx: Pick<Context, "services" | "now" | "signal" | "out">, target: Target, credentials: CredentialProvider | undefined, progress: TargetProgress): TargetContext {
+  const clock = { now: () => ctx.services.monotonicNow(), sleep: ctx.services.sleep };
+  const services = ctx.services.forTarget({ region: target.region, credentials, limiter: targetLimiter(clock) });
   const label = `${target.accountId}/${target.region}`;
   return {
     services,

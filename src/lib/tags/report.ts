@@ -1,3 +1,4 @@
+import { fitColumns } from "../table.js";
 import type { Finding } from "./evaluate.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
 
@@ -5,8 +6,11 @@ export const REPORT_SUBJECT = "Tagging Policy Report";
 // SNS messages are limited to 256 KiB; keep room for the closing line.
 const MAX_MESSAGE_BYTES = 250_000;
 
-/** scan's text rendering: one row per violating instance, then a summary line. */
-export function scanText(scanned: number, violations: Finding[]): string {
+/**
+ * scan's text rendering: one row per violating instance, then a summary line. On a terminal
+ * (`width`) PLANNED FIXES shrinks first, then goes, then VIOLATIONS shrinks; ids are never cut.
+ */
+export function scanText(scanned: number, violations: Finding[], width?: number): string {
   const rows = violations.map((f) => [
     f.instanceId,
     f.vpcId ?? "-",
@@ -14,9 +18,13 @@ export function scanText(scanned: number, violations: Finding[]): string {
     problems(f),
     f.untagged ? "(untagged: see enforce --untagged)" : f.fixes.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
   ]);
-  const table = rows.length ? formatTable([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows]) : "";
+  const fitted = fitColumns([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
+    width,
+    steps: [{ shrink: 4, min: 24 }, { drop: 4 }, { shrink: 3, min: 16 }],
+  });
+  const table = rows.length ? fitted.lines.join("\n") : "";
   const summary = `scanned ${scanned} instance(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
-  return table ? `${table}\n${summary}` : summary;
+  return table ? `${table}\n${leftOut(fitted.dropped)}${summary}` : summary;
 }
 
 function problems(f: Finding): string {
@@ -27,10 +35,11 @@ function problems(f: Finding): string {
   return parts.join("; ");
 }
 
-export function formatTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? "").length)));
-  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]!))).join("  ")).join("\n");
+/** The line under a fitted table when a column had to go (empty otherwise). */
+export function leftOut(dropped: string[]): string {
+  return dropped.length ? `(${dropped.join(", ")} left out to fit the terminal; -o json has all)\n` : "";
 }
+
 
 /** One line per action, in the spirit of the post's mail ("Instance i-… missing tag …"). */
 export function actionLine(a: EnforceAction): string {

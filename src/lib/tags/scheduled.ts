@@ -51,10 +51,12 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
   const globals = { region: host.env.AWS_REGION, output: "json" as const, color: false, quiet: false, debug: false };
   const out = createOutput({ ...globals, format: "json", stdout: { write: () => true }, stderr: host.stderr, env: {} });
   const controller = new AbortController();
-  const hostCtx = { globals, out, signal: controller.signal, aws: createAwsClientFactory({ region: globals.region, userAgent: { name: "awsblog-tags-lambda", version: "1" } }) };
+  const aws = createAwsClientFactory({ region: globals.region, env: host.env, userAgent: { name: "awsblog-tags-lambda", version: "1" } });
   const ctx: Context = {
-    ...hostCtx,
-    services: createServices(hostCtx, host.services),
+    globals,
+    out,
+    signal: controller.signal,
+    services: createServices({ aws, signal: controller.signal, env: host.env }, host.services),
     env: host.env,
     stdin: process.stdin,
     stderr: host.stderr,

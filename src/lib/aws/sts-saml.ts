@@ -1,6 +1,6 @@
 import { AssumeRoleWithSAMLCommand, STSClient } from "@aws-sdk/client-sts";
-import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
+import type { AwsClientFactory } from "./factory.js";
 
 /**
  * STS AssumeRoleWithSAML: the SAML assertion is the credential, so the request is sent
@@ -21,7 +21,7 @@ export interface AssumedRole {
   assumedRoleArn?: string;
 }
 
-export interface StsApi {
+export interface SamlStsApi {
   assumeRoleWithSaml(input: { roleArn: string; principalArn: string; samlAssertion: string; durationSeconds: number }): Promise<AssumedRole>;
 }
 
@@ -29,13 +29,13 @@ export interface StsApi {
 export const FALLBACK_REGION = "us-east-1";
 
 /** The factory bounds the call (--cli-read-timeout) and abandons it on Ctrl-C: nothing is written before it answers. */
-export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promise<StsApi> {
+export async function createSamlStsApi(aws: AwsClientFactory, run: { signal: AbortSignal; env: NodeJS.ProcessEnv }): Promise<SamlStsApi> {
   let client: STSClient;
   try {
-    client = await ctx.aws.client(STSClient);
+    client = await aws.client(STSClient);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    client = await ctx.aws.client(STSClient, { region: FALLBACK_REGION });
+    client = await aws.client(STSClient, { region: FALLBACK_REGION });
   }
   pinNoAuth(client);
   return {
@@ -46,7 +46,7 @@ export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promis
         SAMLAssertion: input.samlAssertion,
         DurationSeconds: input.durationSeconds,
       });
-      const out = await client.send(command, { abortSignal: ctx.signal });
+      const out = await client.send(command, { abortSignal: run.signal });
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
         throw new Error("STS AssumeRoleWithSAML returned no credentials");
