@@ -4,7 +4,7 @@ import { ExitCode, UsageError } from "../../lib/errors.js";
 import { MAX_LOOKBACK_DAYS } from "../../lib/tags/creators.js";
 import { enforceTarget, type EnforceTargetResult } from "../../lib/tags/engine.js";
 import { loadPolicy } from "../../lib/tags/inventory.js";
-import { UNTAGGED_MODES } from "../../lib/tags/plan.js";
+import { UNTAGGED_MODES, type EnforceAction } from "../../lib/tags/plan.js";
 import { enforceText, notificationMessage, REPORT_SUBJECT } from "../../lib/tags/report.js";
 import { checkOrgOptions, isOrgRun } from "../../lib/tags/org.js";
 import { enforceOrg, type OrgEnforceResult } from "../../lib/tags/org-run.js";
@@ -25,8 +25,8 @@ const flags = {
 export default defineCommand({
   options: flags,
   help: `${RULES_HELP}
-Update writes Default; UserLookup writes who ran RunInstances (one paced CloudTrail sweep), or
-"Undefined" (also when CloudTrail is denied or unreachable: a warning says so, the run goes on);
+Update writes Default; UserLookup writes who ran RunInstances (one paced CloudTrail sweep), or "Undefined" when CloudTrail has no creator for it.
+When CloudTrail is denied or unreachable the creator is left unset for the next run: a warning says so, the action's result is "deferred" and JSON counts them in "deferred"; the other fixes go on.
 Function writes today() / today(+Nd) as a UTC date. Existing values are kept.
 Auto Scaling members are never stopped or terminated. Exit 0 all done, 4 some failed.
 ${ORG_HELP}`,
@@ -43,11 +43,15 @@ export type EnforceOptions = OptionsOf<typeof flags> & {
 };
 
 export interface EnforceResult extends Omit<EnforceTargetResult, "violations"> {
+  /** Tag values left unset because CloudTrail could not be read (actions with result "deferred"). */
+  deferred: number;
   notified: boolean;
   notifyError?: string;
 }
 
-export type OrgEnforceOutput = OrgEnforceResult & { notified: boolean; notifyError?: string };
+export type OrgEnforceOutput = OrgEnforceResult & { deferred: number; notified: boolean; notifyError?: string };
+
+const deferredIn = (actions: EnforceAction[]) => actions.filter((a) => a.result === "deferred").length;
 
 /**
  * `tags enforce`: fixes tags per the rules in batches; untagged instances follow --untagged.
@@ -63,14 +67,14 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
   const plan = { mode, dryRun, lookbackDays: options.lookbackDays, creatorLookup: options.creatorLookup !== false };
   if (isOrgRun(options)) {
     const result = await enforceOrg(policy, plan, options, ctx);
-    const data: OrgEnforceOutput = { ...result, notified: false };
+    const data: OrgEnforceOutput = { ...result, deferred: deferredIn(result.actions), notified: false };
     await notify(options, ctx, data, dryRun);
     const failed = data.targets.some((t) => t.status === "failed") || data.actions.some((a) => a.result === "failed") || data.notifyError !== undefined;
     return { data, text: orgEnforceText(data, dryRun), exitCode: failed ? ExitCode.partial : ExitCode.ok };
   }
   const result = await enforceTarget(policy, plan, ctx);
   const { actions, untagged, scanned } = result;
-  const data: EnforceResult = { scanned, actions, notified: false, untagged, creatorLookup: result.creatorLookup };
+  const data: EnforceResult = { scanned, actions, deferred: deferredIn(actions), notified: false, untagged, creatorLookup: result.creatorLookup };
   await notify(options, ctx, data, dryRun);
   if (options.report) {
     const sts = await ctx.services.stsRoles();
