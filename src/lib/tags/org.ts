@@ -114,6 +114,7 @@ export function targetContext(ctx: Context, target: Target, credentials: Credent
   const services = createServices({ globals: { ...ctx.globals, region: target.region }, out: ctx.out, aws, signal: ctx.signal }, { sleep: ctx.services.sleep });
   const label = `${target.accountId}/${target.region}`;
   return {
+    oneOfMany: true,
     services,
     now: ctx.now,
     signal: ctx.signal,
@@ -141,7 +142,8 @@ export async function forEachTarget<T>(targets: T[], concurrency: number, signal
 export interface TargetProgress {
   line(label: string, text: string): Spinner;
   info(message: string): void;
-  done(label: string, summary: string): void;
+  /** The target finished; `summary` undefined: say nothing (an empty target, summed up later). */
+  done(label: string, summary: string | undefined): void;
   close(): void;
 }
 
@@ -182,7 +184,8 @@ export function createTargetProgress(ctx: Pick<Context, "out" | "stderr">): Targ
     info: (message) => above(message),
     done(label, summary) {
       lines.delete(label);
-      above(`${label}: ${summary}`);
+      if (summary !== undefined) above(`${label}: ${summary}`);
+      else draw();
     },
     close() {
       if (interactive && drawn) ctx.stderr.write(`\x1b[${drawn}A\x1b[J`);
