@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { commands, groups, type CommandEntry } from "./commands/index.js";
-import type { AnyCommandSpec } from "./lib/command.js";
+import { completionValues, type AnyCommandSpec } from "./lib/command.js";
 import type { GlobalOptions, Io } from "./lib/context.js";
 import { ExitCode, exitCodeOf } from "./lib/errors.js";
 import { createOutput, OUTPUT_FORMATS, terminalWidth } from "./lib/output.js";
@@ -94,10 +94,14 @@ export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: 
     if (declared.choices) option.choices(declared.choices);
     if (declared.defaultValue !== undefined) option.default(declared.defaultValue, declared.defaultDescription);
     if (declared.hidden) option.hideHelp();
+    if (declared.values) completionValues.set(option, declared.values);
     if (option.attributeName() !== key) throw new Error(`option ${declared.flags} is declared as "${key}", commander calls it "${option.attributeName()}"`);
     command.addOption(option);
   }
-  for (const arg of spec.args ?? []) command.argument(arg.name, arg.description);
+  for (const arg of spec.args ?? []) {
+    command.argument(arg.name, arg.description);
+    if (arg.values) completionValues.set(command.registeredArguments[command.registeredArguments.length - 1]!, arg.values);
+  }
   if (spec.passThrough) command.allowUnknownOption().allowExcessArguments();
   const examples = spec.examples.map((line) => `  $ ${line}`).join("\n");
   const after = `${spec.help ? `\n${spec.help.replace(/^\n+|\n+$/g, "")}\n` : ""}\nExample${spec.examples.length > 1 ? "s" : ""}:\n${examples}`;
