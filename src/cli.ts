@@ -17,7 +17,7 @@ import { wrapHelp } from "./lib/wrap.js";
 export function buildProgram(io: Io, onExit: (code: number) => void): Command {
   const helpWidth = terminalWidth(io.stdout, io.env) ?? 80;
   const program = new Command("awsblog")
-    .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging.")
+    .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging, SAML sign-in and CodePipeline.")
     .version(version(), "-V, --version")
     .option("--region <region>", "AWS region (default: from AWS_REGION or your profile)")
     .option("--profile <profile>", "named profile from your AWS config files")
