@@ -161,7 +161,7 @@ async function exchange(role: SamlRole, assertion: SamlAssertion, options: Optio
     const api = await ctx.services.cognitoIdentity(poolRegion);
     return exchangeWithIdentityPool(api, options.identityPoolId, role, assertion.base64, ctx.now());
   }
-  const sts = await ctx.services.sts();
+  const sts = await ctx.services.samlSts();
   const requested = options.duration ?? assertion.sessionDuration ?? DEFAULT_DURATION;
   return assumeWithSaml(sts, role, assertion.base64, requested);
 }
