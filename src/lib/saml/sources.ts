@@ -20,6 +20,9 @@ export interface SourceOptions {
   promptOnControllingTerminal?: boolean;
 }
 
+/** A SAMLResponse with dozens of roles and a signing certificate is tens of KB; 1 MiB is far above any real one. */
+export const SAML_RESPONSE_BYTES = 1024 * 1024;
+
 export type SourceKind = "saml-response" | "idp-url" | "listen";
 
 export function pickSource(options: SourceOptions): SourceKind {
@@ -43,7 +46,7 @@ export function pickSource(options: SourceOptions): SourceKind {
 export async function obtainSamlResponse(options: SourceOptions, ctx: Context): Promise<string> {
   switch (pickSource(options)) {
     case "saml-response":
-      return readTextArg(options.samlResponse!, "--saml-response", ctx.stdin);
+      return readTextArg(options.samlResponse!, "--saml-response", ctx.stdin, SAML_RESPONSE_BYTES);
     case "idp-url": {
       const { signInWithForms } = await import("./idp-forms.js");
       return signInWithForms(options, ctx);
