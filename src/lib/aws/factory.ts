@@ -7,9 +7,9 @@ import type {
   InitializeHandlerArguments,
   MetadataBearer,
 } from "@smithy/types";
-import { summarize } from "../redact.js";
+import { redactError, redactSecrets, secretValues, summarize } from "../redact.js";
 import { toAwsblogError } from "./errors.js";
-import { checkProfileExists } from "./profiles.js";
+import { checkSharedConfig } from "./profiles.js";
 
 /**
  * Builds every AWS client a command uses, from the global options, with the standard
@@ -107,7 +107,7 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.requestTimeoutMs ?? ""}:${overrides.maxAttempts ?? ""}`;
     const existing = clients.get(key);
     if (existing) return existing as C;
-    await (profileChecked ??= checkProfileExists(settings.profile ?? process.env.AWS_PROFILE, settings.env ?? process.env));
+    await (profileChecked ??= checkSharedConfig(settings.profile ?? process.env.AWS_PROFILE, settings.env ?? process.env));
     const logger = sdkLogger(settings.debug);
     const longCallMs = longest(timeouts.readMs, overrides.requestTimeoutMs ?? 0);
     const { NodeHttpHandler } = await import("@smithy/node-http-handler");
@@ -230,8 +230,10 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
         });
         return result;
       } catch (error) {
-        debug?.(() => `✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`);
-        throw toAwsblogError(error, service, operation);
+        // AWS echoes what it was sent ("Invalid token: …"): the request's secrets never come back in our lines.
+        const secrets = secretValues(args.input);
+        debug?.(() => redactSecrets(`✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`, secrets));
+        throw redactError(toAwsblogError(error, service, operation), secrets);
       }
     },
     { step: "initialize", name: "awsblogInstrument", priority: "high" },
