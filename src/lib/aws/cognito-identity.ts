@@ -1,7 +1,8 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import type { Context } from "../context.js";
 import { timeoutMs, withDeadline } from "../saml/deadline.js";
-import { pinNoAuth, type TemporaryCredentials } from "./sts.js";
+import { FailureError } from "../errors.js";
+import { NOT_AN_AWS_ANSWER, pinNoAuth, type TemporaryCredentials } from "./sts.js";
 
 /**
  * Part I's exchange: a Cognito identity pool trusts the SAML provider; GetId and
@@ -34,7 +35,7 @@ export async function createCognitoIdentityApi(ctx: Pick<Context, "aws" | "signa
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) {
-        throw new Error("Cognito Identity GetCredentialsForIdentity returned no credentials");
+        throw new FailureError("Cognito Identity GetCredentialsForIdentity answered without credentials", NOT_AN_AWS_ANSWER);
       }
       return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
     },

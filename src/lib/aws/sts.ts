@@ -1,6 +1,9 @@
 import { AssumeRoleWithSAMLCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Context } from "../context.js";
-import { UsageError } from "../errors.js";
+import { FailureError, UsageError } from "../errors.js";
+
+/** An answer that parsed but holds nothing (an HTML page from a proxy read as empty XML). */
+export const NOT_AN_AWS_ANSWER = "check --endpoint-url and any proxy: what answered is not AWS";
 import { timeoutMs, withDeadline } from "../saml/deadline.js";
 
 /**
@@ -54,7 +57,7 @@ export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promis
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-        throw new Error("STS AssumeRoleWithSAML returned no credentials");
+        throw new FailureError("STS AssumeRoleWithSAML answered without credentials", NOT_AN_AWS_ANSWER);
       }
       return {
         credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) },

@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trueBinary } from "./small-elf.js";
 import { awsblog } from "../../helpers/in-process.js";
 import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../helpers/saml-signer.js";
 
@@ -19,7 +20,7 @@ const ROLE = "arn:aws:iam::123456789012:role/tag-lambda";
 const rules = join(dir, "rules.json");
 writeFileSync(rules, JSON.stringify([{ RuleId: 1, TagKey: "Team", Action: "Update", Required: "Y", Default: "web" }]));
 const app = join(dir, "app");
-copyFileSync(process.execPath, app); // any ELF will do for package go
+copyFileSync(trueBinary(), app); // any small ELF will do for package go
 chmodSync(app, 0o755);
 
 function expectOneLine(stderr: string, pattern: RegExp): void {
