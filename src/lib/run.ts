@@ -1,7 +1,7 @@
 import { createAwsClientFactory } from "./aws/factory.js";
 import type { AnyCommandSpec } from "./command.js";
 import type { Context, GlobalOptions, Io } from "./context.js";
-import { ExitCode, exitCodeOf, formatError } from "./errors.js";
+import { describeError, ExitCode, exitCodeOf, formatError } from "./errors.js";
 import { createOutput, type Output } from "./output.js";
 import { createServices } from "./services.js";
 import { version } from "./version.js";
@@ -26,26 +26,27 @@ export async function runCommand(
     return exitCodeOf(error);
   }
   const interrupt = listenForInterrupt(io, out);
-  const host = {
+  // The client factory is built here and handed only to the services (ctx.services); its
+  // call counts go to io.onCalls when the command ends.
+  const aws = createAwsClientFactory({
+    region: globals.region,
+    profile: globals.profile,
+    endpointUrl: globals.endpointUrl,
+    userAgent: { name: "awsblog", version: version() },
+    timeouts: {
+      ...(globals.readTimeout !== undefined ? { readMs: globals.readTimeout * 1000 } : {}),
+      ...(globals.connectTimeout !== undefined ? { connectMs: globals.connectTimeout * 1000 } : {}),
+    },
+    env: io.env,
+    debug: globals.debug ? (message) => out.debug(message) : undefined,
+    // Ctrl-C abandons reads in flight at once; writes run to their end.
+    interrupt: interrupt.signal,
+  });
+  const ctx: Context = {
     globals,
     out,
     signal: interrupt.signal,
-    aws: createAwsClientFactory({
-      region: globals.region,
-      profile: globals.profile,
-      endpointUrl: globals.endpointUrl,
-      userAgent: { name: "awsblog", version: version() },
-      timeouts: {
-        ...(globals.readTimeout !== undefined ? { readMs: globals.readTimeout * 1000 } : {}),
-        ...(globals.connectTimeout !== undefined ? { connectMs: globals.connectTimeout * 1000 } : {}),
-      },
-      env: io.env,
-      debug: globals.debug ? (message) => out.debug(message) : undefined,
-    }),
-  };
-  const ctx: Context = {
-    ...host,
-    services: createServices(host, io.services),
+    services: createServices({ aws, signal: interrupt.signal, env: io.env }, io.services),
     env: io.env,
     stdin: io.stdin,
     stderr: io.stderr,
@@ -63,7 +64,7 @@ export async function runCommand(
     reportError(error, out);
   } finally {
     interrupt.dispose();
-    io.onCalls?.(ctx.aws.calls);
+    io.onCalls?.(aws.calls);
   }
   return interrupt.signal.aborted ? ExitCode.interrupted : code;
 }
@@ -72,10 +73,10 @@ export async function runCommand(
 export function reportError(error: unknown, out: Pick<Output, "error" | "debug">): void {
   out.error(formatError(error));
   let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    const stack = current.stack ?? String(current);
-    out.debug(stack);
-    current = current.cause;
+  for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    out.debug(describeError(current));
+    if (current instanceof Error && current.stack) out.debug(current.stack);
+    current = (current as { cause?: unknown }).cause;
   }
 }
 

@@ -1,19 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe } from "vitest";
+import { MOTO_BIN, startMoto, type Moto } from "../../doubles/moto-server.js";
 
-/**
- * Each integration file gets its own moto_server on a free loopback port, so resets (which
- * Step Functions tests need before every execution) never wipe another file's state.
- */
-export interface Moto {
-  url: string;
-  /** Wipes all state; also re-applies the Step Functions execution switch when asked. */
-  reset(options?: { stepFunctions?: boolean }): Promise<void>;
-  stop(): Promise<void>;
-}
-
-const MOTO_BIN = process.env.AWSBLOG_MOTO_SERVER ?? "moto_server";
+export { freePort, motoClientConfig, startMoto, type Moto } from "../../doubles/moto-server.js";
 
 export function motoInstalled(): boolean {
   return spawnSync(MOTO_BIN, ["--help"], { stdio: "ignore" }).status === 0;
@@ -40,10 +29,12 @@ export function describeWithMoto(name: string, body: (moto: () => Moto) => void)
     let moto: Moto | undefined;
     beforeAll(async () => {
       if (!available) throw new Error("AWSBLOG_REQUIRE_MOTO=1 but moto_server is not installed");
-      moto = await startMoto();
+      moto = await workerMoto();
+      await moto.reset(); // nothing left over from the worker's previous file
     }, 60_000);
     afterAll(async () => {
-      await moto?.stop();
+      // Free the state this file made; the server stays up for the worker's next file.
+      await moto?.reset();
     });
     body(() => {
       if (!moto) throw new Error("moto_server did not start");
@@ -52,73 +43,20 @@ export function describeWithMoto(name: string, body: (moto: () => Moto) => void)
   });
 }
 
-export async function startMoto(): Promise<Moto> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(MOTO_BIN, ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-    try {
-      const res = await fetch(`${url}/moto-api/data.json`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`moto_server did not start on ${url}: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    async reset(options = {}) {
-      await post(`${url}/moto-api/reset`, undefined);
-      if (options.stepFunctions) await post(`${url}/moto-api/config`, { stepfunctions: { execute_state_machine: true } });
-    },
-    async stop() {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => {
-        if (child.exitCode !== null) resolve(undefined);
-        else child.once("exit", resolve);
-      });
-    },
-  };
-}
+/**
+ * One moto_server per test worker, started on first use on a free loopback port and shared by
+ * the files that worker runs (one file at a time). Each file starts from an empty server:
+ * `describeWithMoto` resets it before the file's first test, and a test that needs a clean
+ * slate mid-file calls `moto().reset()` (Step Functions tests do, before every execution).
+ * Starting moto costs about two seconds of CPU; a reset costs milliseconds.
+ */
+let shared: Promise<Moto> | undefined;
 
-async function post(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+/** This worker's moto_server, started on the first call. */
+export function workerMoto(): Promise<Moto> {
+  shared ??= startMoto().catch((error: unknown) => {
+    shared = undefined; // let the next file try again and report its own failure
+    throw error;
   });
-  if (!res.ok) throw new Error(`${url} → ${res.status}`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** SDK client settings for tests that arrange or check state in moto directly. */
-export function motoClientConfig(url: string) {
-  return {
-    endpoint: url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  };
+  return shared;
 }

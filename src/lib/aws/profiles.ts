@@ -1,15 +1,14 @@
 import { stat } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { kindOf, readTextFile } from "../input.js";
+import { configFilePaths } from "./environment.js";
 
 /** The shared files the SDK reads, and the variables that move them. */
 export type SharedFileVariable = "AWS_CONFIG_FILE" | "AWS_SHARED_CREDENTIALS_FILE";
 
 export function sharedFilePath(variable: SharedFileVariable, env: NodeJS.ProcessEnv): string {
-  const home = env.HOME || env.USERPROFILE || homedir();
-  return env[variable] || join(home, ".aws", variable === "AWS_CONFIG_FILE" ? "config" : "credentials");
+  const paths = configFilePaths(env);
+  return variable === "AWS_CONFIG_FILE" ? paths.configFile : paths.credentialsFile;
 }
 
 /** Config files are a few KB; the SDK would read a larger one whole. */
@@ -37,18 +36,17 @@ export async function readSharedFile(variable: SharedFileVariable, env: NodeJS.P
 }
 
 /**
- * Runs before the first AWS client is built. Both shared files are checked (see
- * checkSharedFile); then `--profile nosuch` (or AWS_PROFILE=nosuch) must say the profile does
- * not exist, as the AWS CLI does, rather than fail later with "no region" or "no credentials".
- * Reads only the section names of the shared config and credentials files.
+ * Runs before the first AWS client is built (and so before the SDK reads either file). Both
+ * shared files are checked (see checkSharedFile); then `--profile nosuch` (or
+ * AWS_PROFILE=nosuch) must say the profile does not exist, as the AWS CLI does, rather than
+ * fail later with "no region" or "no credentials". Reads only the section names.
  */
-export async function checkSharedConfig(profile: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
-  await checkSharedFile("AWS_CONFIG_FILE", env);
-  await checkSharedFile("AWS_SHARED_CREDENTIALS_FILE", env);
+export async function checkProfileExists(profile: string | undefined, files: { configFile: string; credentialsFile: string }, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const { configFile, credentialsFile } = files;
+  await checkSharedFile("AWS_CONFIG_FILE", env, configFile);
+  await checkSharedFile("AWS_SHARED_CREDENTIALS_FILE", env, credentialsFile);
   if (!profile) return;
-  const configFile = sharedFilePath("AWS_CONFIG_FILE", env);
-  const credentialsFile = sharedFilePath("AWS_SHARED_CREDENTIALS_FILE", env);
-  const known = new Set([...(await sections("AWS_CONFIG_FILE", env, true)), ...(await sections("AWS_SHARED_CREDENTIALS_FILE", env, false))]);
+  const known = new Set([...(await sections("AWS_CONFIG_FILE", env, configFile, true)), ...(await sections("AWS_SHARED_CREDENTIALS_FILE", env, credentialsFile, false))]);
   if (known.has(profile)) return;
   const names = [...known].sort();
   const choices = names.length === 0 ? "no profiles are defined there" : `known: ${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""}`;
@@ -59,10 +57,10 @@ export async function checkSharedConfig(profile: string | undefined, env: NodeJS
 }
 
 /** Profile names defined in one file: `[profile x]`/`[default]` in config, `[x]` in credentials. */
-async function sections(variable: SharedFileVariable, env: NodeJS.ProcessEnv, isConfigFile: boolean): Promise<string[]> {
+async function sections(variable: SharedFileVariable, env: NodeJS.ProcessEnv, path: string, isConfigFile: boolean): Promise<string[]> {
   let text: string;
   try {
-    text = await readSharedFile(variable, env);
+    text = await readSharedFile(variable, env, path);
   } catch (error) {
     if (error instanceof UsageError && /not UTF-8|cannot read/.test(error.message)) return [];
     throw error;

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { FailureError, UsageError } from "../errors.js";
 import { createFolders } from "../output-file.js";
 import { readSharedFile, sharedFilePath } from "../aws/profiles.js";
-import type { TemporaryCredentials } from "../aws/sts.js";
+import type { TemporaryCredentials } from "../aws/sts-saml.js";
 
 /**
  * The shared credentials file, edited the way a person would: only the named profiles'

@@ -4,7 +4,7 @@ import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { readBounded } from "../input.js";
 import { clip, normalizeSamlResponse } from "./assertion.js";
-import type { SourceOptions } from "./sources.js";
+import type { SourceOptions } from "./source-options.js";
 
 /**
  * The posts' `/saml` endpoint, on this machine: the IdP's auto-posting form (its relying

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trueBinary } from "./small-elf.js";
 import { awsblog } from "../../helpers/in-process.js";
-import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../helpers/saml-signer.js";
+import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../../doubles/saml/signer.js";
 
 /**
  * Files, devices and homes: outputs never replace what is not a regular file, special files
@@ -132,7 +132,7 @@ describe("homes that cannot hold our files", () => {
   const NOW = new Date("2026-12-02T04:00:00Z");
   let sts: { url: string; stop(): Promise<void> };
   beforeAll(async () => {
-    const { startStsDouble } = await import("../../helpers/saml-sts-double.js");
+    const { startStsDouble } = await import("../../../doubles/saml/sts.js");
     sts = await startStsDouble({ providers: { [PROVIDER_ARN]: key.publicKey }, roles: { [roleArn("ADFS-Dev")]: { trusts: [PROVIDER_ARN] } }, now: () => NOW });
   });
   afterAll(() => sts?.stop());

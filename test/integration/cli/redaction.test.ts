@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactSecrets } from "../../../src/lib/redact.js";
 import { awsblog } from "../../helpers/in-process.js";
-import { awsJsonError, readBody } from "../../helpers/aws-json-double.js";
+import { awsJsonError, readBody } from "../../../doubles/aws-json.js";
 
 /**
  * Servers echo what they were sent. Whatever we quote back from them (an IdP's error page, an

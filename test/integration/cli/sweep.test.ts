@@ -10,8 +10,7 @@ import { commands } from "../../../src/commands/index.js";
 import type { AnyCommandSpec } from "../../../src/lib/command.js";
 import { trueBinary } from "./small-elf.js";
 import { awsblog, interrupts, type InProcessRun } from "../../helpers/in-process.js";
-import { testEnv } from "../../helpers/cli.js";
-import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../helpers/saml-signer.js";
+import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../../doubles/saml/signer.js";
 import { startHungEndpoint, type HungEndpoint } from "./hung-endpoint.js";
 import { KNOWN_FAILURES } from "./sweep-known-failures.js";
 
@@ -336,28 +335,15 @@ describe("the bad-input sweep over every command", () => {
   it("every case ends in time with one line, a hint, exit 1–4 and no secret; known failures are exactly those listed", async () => {
     const cases = await buildCases({ silent: silent.url, garbage: garbage.url, html: html.url, "html 200": html200.url });
     const failures = new Map<string, string>();
-    const saved = process.env;
     const started = process.cpuUsage();
-    try {
-      // The harness swaps process.env per run (the SDK reads it): cases running together share one environment.
-      const groups = new Map<string, Case[]>();
-      for (const c of cases) {
-        const key = JSON.stringify(c.env ?? {});
-        groups.set(key, [...(groups.get(key) ?? []), c]);
-      }
-      for (const group of groups.values()) {
-        process.env = testEnv(caseEnv(group[0]!.env));
-        for (let i = 0; i < group.length; i += BATCH) {
-          const batch = group.slice(i, i + BATCH);
-          const outcomes = await Promise.all(batch.map(runCase));
-          batch.forEach((c, j) => {
-            const wrong = verdict(c, outcomes[j]!);
-            if (wrong) failures.set(c.id, wrong);
-          });
-        }
-      }
-    } finally {
-      process.env = saved;
+    // Each run gets its own env map (the harness leaves process.env alone), so cases run together.
+    for (let i = 0; i < cases.length; i += BATCH) {
+      const batch = cases.slice(i, i + BATCH);
+      const outcomes = await Promise.all(batch.map(runCase));
+      batch.forEach((c, j) => {
+        const wrong = verdict(c, outcomes[j]!);
+        if (wrong) failures.set(c.id, wrong);
+      });
     }
     const cpu = process.cpuUsage(started);
     console.log(`sweep: ${cases.length} cases, ${failures.size} failing (${Object.keys(KNOWN_FAILURES).length} known), CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);

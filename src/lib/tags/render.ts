@@ -1,0 +1,118 @@
+import { fitColumns } from "../table.js";
+import type { OrgEnforceResult, OrgScanResult, TargetReport } from "./org-run.js";
+import type { Finding } from "./evaluate.js";
+import type { EnforceAction, UntaggedInstance } from "./plan.js";
+
+export const REPORT_SUBJECT = "Tagging Policy Report";
+// SNS messages are limited to 256 KiB; keep room for the closing line.
+const MAX_MESSAGE_BYTES = 250_000;
+
+/**
+ * scan's text rendering: one row per violating instance, then a summary line. On a terminal
+ * (`width`) PLANNED FIXES shrinks first, then goes, then VIOLATIONS shrinks; ids are never cut.
+ */
+export function scanText(scanned: number, violations: Finding[], width?: number): string {
+  const rows = violations.map((f) => [
+    f.instanceId,
+    f.vpcId ?? "-",
+    f.state,
+    problems(f),
+    f.untagged ? "(untagged: see enforce --untagged)" : f.fixes.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
+  ]);
+  const fitted = fitColumns([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
+    width,
+    steps: [{ shrink: 4, min: 24 }, { drop: 4 }, { shrink: 3, min: 16 }],
+  });
+  const table = rows.length ? fitted.lines.join("\n") : "";
+  const summary = `scanned ${scanned} instance(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
+  return table ? `${table}\n${leftOut(fitted.dropped)}${summary}` : summary;
+}
+
+function problems(f: Finding): string {
+  const parts: string[] = [];
+  if (f.untagged) parts.push("untagged");
+  if (f.missing.length) parts.push(`missing ${f.missing.join(",")}`);
+  if (f.empty.length) parts.push(`empty ${f.empty.join(",")}`);
+  return parts.join("; ");
+}
+
+/** The line under a fitted table when a column had to go (empty otherwise). */
+export function leftOut(dropped: string[]): string {
+  return dropped.length ? `(${dropped.join(", ")} left out to fit the terminal; -o json has all)\n` : "";
+}
+
+
+/** One line per action, in the spirit of the post's mail ("Instance i-… missing tag …"). */
+export function actionLine(a: EnforceAction): string {
+  const what =
+    a.action === "tag"
+      ? `Instance ${a.instanceId} ${a.reason} tag ${a.tagKey}: set to "${a.value}"`
+      : `Instance ${a.instanceId} has no tags: ${a.action === "stop" ? "stop" : "terminate"}`;
+  const outcome = a.result === "failed" ? `FAILED (${a.error ?? "unknown error"})` : a.result;
+  return `${what} — ${outcome}`;
+}
+
+export function untaggedLine(u: UntaggedInstance): string {
+  return `Instance ${u.instanceId} (${u.vpcId ?? "no VPC"}, ${u.state}) has no tags${u.autoScalingGroup ? ` (Auto Scaling group ${u.autoScalingGroup})` : ""}`;
+}
+
+export function enforceSummary(scanned: number, actions: EnforceAction[], dryRun: boolean): string {
+  const count = (r: EnforceAction["result"]) => actions.filter((a) => a.result === r).length;
+  const head = dryRun ? "dry run: nothing was changed" : `${count("done")} done, ${count("failed")} failed`;
+  return `scanned ${scanned} instance(s), ${actions.length} action(s): ${head}${dryRun && count("failed") ? `, ${count("failed")} would fail` : ""}`;
+}
+
+export function enforceText(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[], dryRun: boolean): string {
+  const lines = [...untagged.map(untaggedLine), ...actions.map(actionLine), enforceSummary(scanned, actions, dryRun)];
+  return lines.join("\n");
+}
+
+/** The SNS summary: one line per action and untagged instance, cut to fit SNS's size limit. */
+export function notificationMessage(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[]): string {
+  const lines = [...untagged.map(untaggedLine), ...actions.map(actionLine)].map((l) => `-- ${l}`);
+  const head = "The following tagging policy violations were found and handled:";
+  const tail = enforceSummary(scanned, actions, false);
+  let size = Buffer.byteLength(head + tail) + 200;
+  const kept: string[] = [];
+  for (const line of lines) {
+    size += Buffer.byteLength(line) + 1;
+    if (size > MAX_MESSAGE_BYTES) break;
+    kept.push(line);
+  }
+  const cut = lines.length - kept.length;
+  return [head, ...kept, ...(cut ? [`-- … and ${cut} more (run awsblog tags enforce -o json for the full list)`] : []), "", tail].join("\n");
+}
+
+/** Text renderings of an org run: findings with their account and region, then the targets. */
+export function orgScanText(result: OrgScanResult, width?: number): string {
+  const rows = result.violations.map((v) => [
+    v.accountId,
+    v.region,
+    v.instanceId,
+    v.vpcId ?? "-",
+    v.state,
+    [v.untagged ? "untagged" : "", v.missing.length ? `missing ${v.missing.join(",")}` : "", v.empty.length ? `empty ${v.empty.join(",")}` : ""].filter(Boolean).join("; "),
+  ]);
+  const fitted = fitColumns([["ACCOUNT", "REGION", "INSTANCE", "VPC", "STATE", "VIOLATIONS"], ...rows], {
+    width,
+    steps: [{ shrink: 5, min: 20 }, { drop: 3 }, { shrink: 5, min: 12 }],
+  });
+  const table = rows.length ? `${fitted.lines.join("\n")}\n${leftOut(fitted.dropped)}` : "";
+  return `${table}${targetsText(result.targets)}\nscanned ${result.scanned} instance(s) in ${result.targets.length} target(s): ${result.compliant} compliant, ${result.violations.length} in violation`;
+}
+
+export function orgEnforceText(result: OrgEnforceResult, dryRun: boolean): string {
+  const lines = [
+    ...result.untagged.map((u) => `${u.accountId} ${u.region} ${untaggedLine(u)}`),
+    ...result.actions.map((a) => `${a.accountId} ${a.region} ${actionLine(a)}`),
+    targetsText(result.targets),
+    enforceSummary(result.scanned, result.actions, dryRun),
+  ];
+  return lines.join("\n");
+}
+
+function targetsText(targets: TargetReport[]): string {
+  const failed = targets.filter((t) => t.status === "failed");
+  const head = `${targets.length - failed.length} of ${targets.length} target(s) ok`;
+  return [head + (failed.length ? `, ${failed.length} FAILED:` : ""), ...failed.map((t) => `  ${t.accountId} ${t.region}: ${t.error}`)].join("\n");
+}

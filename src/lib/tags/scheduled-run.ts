@@ -1,0 +1,100 @@
+import { createAwsClientFactory } from "../aws/factory.js";
+import type { Context } from "../context.js";
+import { FailureError, UsageError } from "../errors.js";
+import { createOutput, type OutputStream } from "../output.js";
+import { createServices, type Services } from "../services.js";
+import { enforce } from "./enforce.js";
+import { DEFAULT_ROLE } from "./org.js";
+import { scan } from "./scan.js";
+import type { TagRule } from "./rules.js";
+
+/**
+ * What `tags schedule` puts in the EventBridge target's Input: the run's options, with the
+ * rules themselves when --policy was a file (the function has no access to the caller's disk).
+ */
+export interface ScheduledEvent {
+  command: "scan" | "enforce";
+  /** dynamodb://Table, or the rules file's name (for messages) when `rules` is set. */
+  policy: string;
+  rules?: Record<string, unknown>[];
+  vpc?: string[];
+  filter?: string[];
+  accounts?: string[];
+  org?: boolean;
+  regions?: string[];
+  assumeRole?: string;
+  concurrency?: number;
+  untagged?: "report" | "stop" | "terminate";
+  notify?: string;
+  lookbackDays?: number;
+  creatorLookup?: boolean;
+}
+
+/** A validated rule back in the post's attribute names (the form rules files and the table use). */
+export function ruleRecord(rule: TagRule): Record<string, unknown> {
+  return { RuleId: rule.ruleId, TagKey: rule.tagKey, Action: rule.action, Required: rule.required ? "Y" : "N", ...(rule.default !== undefined ? { Default: rule.default } : {}) };
+}
+
+export interface ScheduledRunHost {
+  env: NodeJS.ProcessEnv;
+  /** Logs (CloudWatch Logs in Lambda). */
+  stderr: OutputStream;
+  now?: () => Date;
+  services?: Partial<Services>;
+}
+
+/**
+ * Runs a scheduled event through the same `scan` / `enforce` functions the CLI calls
+ * (lib/tags/scan.ts, enforce.ts), on a
+ * context built from the function's environment, and returns the document `-o json` prints.
+ * Throws only when no target could be scanned (contract §9).
+ */
+export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRunHost): Promise<unknown> {
+  if (!event || (event.command !== "scan" && event.command !== "enforce")) throw new UsageError('the event has no "command" (scan or enforce)', "deploy it with awsblog tags schedule");
+  const globals = { region: host.env.AWS_REGION, output: "json" as const, color: false, quiet: false, debug: false };
+  const out = createOutput({ ...globals, format: "json", stdout: { write: () => true }, stderr: host.stderr, env: {} });
+  const controller = new AbortController();
+  const aws = createAwsClientFactory({ region: globals.region, env: host.env, userAgent: { name: "awsblog-tags-lambda", version: "1" } });
+  const ctx: Context = {
+    globals,
+    out,
+    signal: controller.signal,
+    services: createServices({ aws, signal: controller.signal, env: host.env }, host.services),
+    env: host.env,
+    stdin: process.stdin,
+    stderr: host.stderr,
+    now: host.now ?? (() => new Date()),
+  };
+  const common = {
+    policy: event.policy,
+    inlineRules: event.rules,
+    vpc: event.vpc,
+    filter: event.filter,
+    accounts: event.accounts,
+    org: event.org,
+    regions: event.regions,
+    assumeRole: event.assumeRole ?? DEFAULT_ROLE,
+    concurrency: event.concurrency ?? 8,
+    report: undefined,
+  };
+  const result =
+    event.command === "scan"
+      ? await scan(common, ctx)
+      : await enforce(
+          {
+            ...common,
+            untagged: event.untagged ?? "report",
+            dryRun: false,
+            notify: event.notify,
+            lookbackDays: event.lookbackDays ?? 90,
+            creatorLookup: event.creatorLookup !== false,
+          },
+          ctx,
+        );
+  const targets = (result.data as { targets?: { status: string; error?: string }[] }).targets;
+  if (targets && targets.length > 0 && targets.every((t) => t.status === "failed")) {
+    const first = (targets[0]!.error ?? "unknown").split(" — ")[0];
+    throw new FailureError(`no target could be scanned (${targets.length} failed); first error: ${first}`, "check the member role and the function role's sts:AssumeRole permission");
+  }
+  return result.data;
+}
