@@ -37,7 +37,7 @@ describe("CloudTrail answering a non-JSON 5xx body", () => {
     expect(error).toBeInstanceOf(AwsError);
     expect((error as AwsError).code).toBe("HTTP 503");
     const line = formatError(error);
-    expect(line).toBe("awsblog: CloudTrail LookupEvents failed: HTTP 503 (the endpoint answered with a body that is not an AWS response) — AWS had an internal error; retry");
+    expect(line).toBe("awsblog: CloudTrail LookupEvents failed: HTTP 503 (the endpoint answered with a body that is not an AWS response) — the endpoint or a proxy in front of it failed; check --endpoint-url, then retry");
     expect(line).not.toMatch(/SyntaxError|Unexpected token/);
     expect(requests).toBe(2); // retried like any 5xx
   });
