@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsblog, interrupts } from "../../helpers/in-process.js";
-import { makeSigningKey, samlResponse } from "../../helpers/saml-signer.js";
+import { makeSigningKey, samlResponse } from "../../../doubles/saml/signer.js";
 
 /** Every run ends: an endpoint that accepts the connection and never answers. */
 const key = makeSigningKey();
