@@ -36,6 +36,22 @@ export interface Spinner {
   stop(): void;
 }
 
+/**
+ * Progress of work running side by side (an org run's targets). On an interactive stderr: one
+ * line per running item, redrawn in place, with finished items' lines printed above it.
+ * Otherwise (not a TTY, -q, -o json) only the messages, as `info` lines.
+ */
+export interface ProgressBoard {
+  /** Shows or updates the running item's line. */
+  set(label: string, text: string): void;
+  /** The item is finished: its line leaves the board and `message` is printed above it. */
+  done(label: string, message: string): void;
+  /** A message above the board. */
+  info(message: string): void;
+  /** Clears the board (call once, when the work is over). */
+  close(): void;
+}
+
 type Style = (text: string) => string;
 
 export interface Output {
@@ -64,6 +80,7 @@ export interface Output {
   error(message: string): void;
   debug(message: string | (() => string)): void;
   spinner(text: string): Spinner;
+  board(): ProgressBoard;
 }
 
 const NO_SPINNER: Spinner = { update() {}, stop() {} };
@@ -142,6 +159,48 @@ export function createOutput(options: OutputOptions): Output {
       // endless loop of line clearing: no spinner there.
       if (!interactive || options.stderr.columns === 0) return NO_SPINNER;
       return createSpinner(text, options.stderr);
+    },
+    board() {
+      const info = (message: string) => {
+        if (!options.quiet) options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
+      };
+      return interactive ? createBoard(options.stderr) : { set() {}, done: (_label, message) => info(message), info, close() {} };
+    },
+  };
+}
+
+/** The interactive board: the running lines at the bottom of stderr, redrawn in place. */
+function createBoard(stream: OutputStream): ProgressBoard {
+  const lines = new Map<string, string>();
+  let drawn = 0;
+  const up = () => (drawn ? `\x1b[${drawn}A` : "");
+  const draw = () => {
+    let text = up();
+    for (const [label, status] of lines) text += `\x1b[2K${sanitizeKeepingStyle(`${label}  ${status}`)}\n`;
+    text += "\x1b[J";
+    drawn = lines.size;
+    stream.write(text);
+  };
+  // Clear the board, print the message, redraw the board below it.
+  const above = (message: string) => {
+    stream.write(`${up()}\x1b[J${sanitizeKeepingStyle(message)}\n`);
+    drawn = 0;
+    draw();
+  };
+  return {
+    set(label, text) {
+      lines.set(label, text);
+      draw();
+    },
+    done(label, message) {
+      lines.delete(label);
+      above(message);
+    },
+    info: above,
+    close() {
+      if (drawn) stream.write(`${up()}\x1b[J`);
+      drawn = 0;
+      lines.clear();
     },
   };
 }

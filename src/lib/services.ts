@@ -79,7 +79,11 @@ export interface Services {
   forTarget(target: TargetSettings): Services;
 }
 
-export type TargetSettings = Required<Pick<AwsSettings, "region">> & Pick<AwsSettings, "credentials" | "limiter">;
+export type TargetSettings = Required<Pick<AwsSettings, "region">> &
+  Pick<AwsSettings, "credentials" | "limiter"> & {
+    /** The target's account (its credentials say so too; fakes use it to pick their data). */
+    accountId: string;
+  };
 
 /** What the services are built from: the client factory (the only holder of it), Ctrl-C, the run's env map. */
 export interface ServiceHost {
@@ -119,7 +123,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     fetch: (...args) => fetch(...args),
     randomBytes: (size) => randomBytes(size),
     prompt: async (question, options) => (await import("./cognito/tty-prompt.js")).promptLine(question, options),
-    forTarget: (target) => createServices({ aws: aws.derive(target), signal, env }, runSeams(services)),
+    forTarget: ({ region, credentials, limiter }) => createServices({ aws: aws.derive({ region, credentials, limiter }), signal, env }, runSeams(services)),
   };
   const services: Services = { ...built, ...overrides };
   return services;

@@ -4,6 +4,7 @@ import { UsageError } from "../errors.js";
 import type { Spinner } from "../output.js";
 import type { TargetContext } from "./inventory.js";
 import { targetLimiter } from "./limits.js";
+import { pacingClock } from "./pacer.js";
 
 /** Contract §9: which accounts and regions a run covers, and how. */
 export interface OrgOptions {
@@ -111,8 +112,7 @@ export function credentialsPerAccount(caller: { account: string; arn: string }, 
  * the run's clock and sleep), the run's wall clock and Ctrl-C, and output through `progress`.
  */
 export function targetContext(ctx: Pick<Context, "services" | "now" | "signal" | "out">, target: Target, credentials: CredentialProvider | undefined, progress: TargetProgress): TargetContext {
-  const clock = { now: () => ctx.services.monotonicNow(), sleep: ctx.services.sleep };
-  const services = ctx.services.forTarget({ region: target.region, credentials, limiter: targetLimiter(clock) });
+  const services = ctx.services.forTarget({ accountId: target.accountId, region: target.region, credentials, limiter: targetLimiter(pacingClock(ctx.services)) });
   const label = `${target.accountId}/${target.region}`;
   return {
     services,
@@ -135,10 +135,7 @@ export async function forEachTarget<T>(targets: T[], concurrency: number, signal
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
 }
 
-/**
- * Progress of an org run. On a TTY: one line per running target, redrawn in place; else
- * (and with -q or -o json) only the per-target summary lines through `info`.
- */
+/** Progress of an org run: the output layer's board, one line per running target. */
 export interface TargetProgress {
   line(label: string, text: string): Spinner;
   info(message: string): void;
@@ -146,49 +143,15 @@ export interface TargetProgress {
   close(): void;
 }
 
-export function createTargetProgress(ctx: Pick<Context, "out" | "stderr">): TargetProgress {
-  const interactive = ctx.out.interactive;
-  const lines = new Map<string, string>();
-  let drawn = 0;
-  const draw = () => {
-    if (!interactive) return;
-    let text = drawn ? `\x1b[${drawn}A` : "";
-    for (const [label, status] of lines) text += `\x1b[2K${label}  ${status}\n`;
-    text += "\x1b[J";
-    drawn = lines.size;
-    ctx.stderr.write(text);
-  };
-  const above = (message: string) => {
-    if (!interactive) return ctx.out.info(message);
-    // Clear the board, print the message, redraw the board below it.
-    ctx.stderr.write(`${drawn ? `\x1b[${drawn}A` : ""}\x1b[J${message}\n`);
-    drawn = 0;
-    draw();
-  };
+export function createTargetProgress(ctx: Pick<Context, "out">): TargetProgress {
+  const board = ctx.out.board();
   return {
     line(label, text) {
-      if (interactive) {
-        lines.set(label, text);
-        draw();
-      }
-      return {
-        update: (next) => {
-          if (!interactive) return;
-          lines.set(label, next);
-          draw();
-        },
-        stop: () => {},
-      };
+      board.set(label, text);
+      return { update: (next) => board.set(label, next), stop: () => {} };
     },
-    info: (message) => above(message),
-    done(label, summary) {
-      lines.delete(label);
-      above(`${label}: ${summary}`);
-    },
-    close() {
-      if (interactive && drawn) ctx.stderr.write(`\x1b[${drawn}A\x1b[J`);
-      drawn = 0;
-      lines.clear();
-    },
+    info: (message) => board.info(message),
+    done: (label, summary) => board.done(label, `${label}: ${summary}`),
+    close: () => board.close(),
   };
 }

@@ -30,7 +30,7 @@ describe("--profile", () => {
     const before = hung.received.length;
     const run = await awsblog(["approve", "--token", "t", "--profile", "emu", "--cli-read-timeout", "0.2"], { env: env() });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^awsblog: StepFunctions SendTaskSuccess timed out/);
+    expect(run.stderr).toMatch(/^awsblog: no answer from StepFunctions SendTaskSuccess after/);
     const sent = hung.received.slice(before);
     expect(sent).toMatch(/Credential=AKIDEMU\/\d{8}\/eu-west-3\/states\//);
   }, 20_000);
@@ -110,8 +110,9 @@ describe("two in-process runs with different profiles", () => {
       const base = { ...profiles, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_REGION: undefined };
       const profileBefore = process.env.AWS_PROFILE;
       const [alpha, beta] = await Promise.all([
-        awsblog(["approve", "--token", "token-alpha", "--profile", "alpha", "-o", "json"], { env: base }),
-        awsblog(["approve", "--token", "token-beta", "-o", "json"], { env: { ...base, AWS_PROFILE: "beta" } }),
+        // A read timeout: should one run never reach the endpoint, the other ends with exit 1.
+        awsblog(["approve", "--token", "token-alpha", "--profile", "alpha", "--cli-read-timeout", "5", "-o", "json"], { env: base }),
+        awsblog(["approve", "--token", "token-beta", "--cli-read-timeout", "5", "-o", "json"], { env: { ...base, AWS_PROFILE: "beta" } }),
       ]);
       expect([alpha.code, alpha.stderr, beta.code, beta.stderr]).toEqual([0, "", 0, ""]);
       expect(seen.sort((a, b) => a.token.localeCompare(b.token))).toEqual([

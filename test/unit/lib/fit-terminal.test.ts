@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { fitColumns, renderTable } from "../../../src/lib/table.js";
 import type { Finding, TagFix } from "../../../src/lib/tags/evaluate.js";
-import { scanText } from "../../../src/lib/tags/report.js";
+import { scanText } from "../../../src/lib/tags/render.js";
 import { awsblog } from "../../helpers/in-process.js";
 
 /** Text tables fit a terminal's width; into a file or a pipe nothing is cut. */

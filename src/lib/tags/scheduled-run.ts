@@ -3,7 +3,9 @@ import type { Context } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { createOutput, type OutputStream } from "../output.js";
 import { createServices, type Services } from "../services.js";
+import { enforce } from "./enforce.js";
 import { DEFAULT_ROLE } from "./org.js";
+import { scan } from "./scan.js";
 import type { TagRule } from "./rules.js";
 
 /**
@@ -42,7 +44,8 @@ export interface ScheduledRunHost {
 }
 
 /**
- * Runs a scheduled event through the same `scan` / `enforce` functions the CLI calls, on a
+ * Runs a scheduled event through the same `scan` / `enforce` functions the CLI calls
+ * (lib/tags/scan.ts, enforce.ts), on a
  * context built from the function's environment, and returns the document `-o json` prints.
  * Throws only when no target could be scanned (contract §9).
  */
@@ -76,8 +79,8 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
   };
   const result =
     event.command === "scan"
-      ? await (await import("../../commands/tags/scan.js")).scan(common, ctx)
-      : await (await import("../../commands/tags/enforce.js")).enforce(
+      ? await scan(common, ctx)
+      : await enforce(
           {
             ...common,
             untagged: event.untagged ?? "report",
