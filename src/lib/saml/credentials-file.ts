@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, readFile, realpath, rename, rm } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { FailureError, UsageError } from "../errors.js";
+import { configFilePaths } from "../aws/environment.js";
 import type { TemporaryCredentials } from "../aws/sts-saml.js";
 
 /**
@@ -12,7 +12,8 @@ import type { TemporaryCredentials } from "../aws/sts-saml.js";
  * concurrent reader never sees half a file.
  */
 export function credentialsFilePath(env: NodeJS.ProcessEnv): string {
-  return env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), ".aws", "credentials");
+  // The file the SDK reads for this environment (lib/aws/environment.ts resolves it once).
+  return configFilePaths(env).credentialsFile;
 }
 
 /** What saml2aws writes, so tools that read `x_security_token_expires` keep working. */
