@@ -1,5 +1,5 @@
 import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
-import { deadline } from "../../lib/cognito/deadline.js";
+import { deadline } from "../../lib/deadline.js";
 import { currentLogin } from "../../lib/cognito/session.js";
 import { checkSelector, clip } from "../../lib/cognito/shared.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";

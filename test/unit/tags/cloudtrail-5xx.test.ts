@@ -1,12 +1,10 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enforce } from "../../../src/lib/tags/enforce.js";
 import { createCloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import type { Ec2Api } from "../../../src/lib/aws/ec2.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { AwsError, formatError } from "../../../src/lib/errors.js";
-import { testContext } from "../../helpers/context.js";
-import { options } from "./options.js";
+import { awsblog } from "../../helpers/in-process.js";
 
 /** An outage page in front of CloudTrail: HTTP 503 with an HTML body, as a load balancer or proxy answers. */
 describe("CloudTrail answering a non-JSON 5xx body", () => {
@@ -53,11 +51,13 @@ describe("CloudTrail answering a non-JSON 5xx body", () => {
       stopInstances: async () => {},
       terminateInstances: async () => {},
     };
-    const t = testContext({ now: () => new Date("2026-11-25T12:00:00Z"), services: { ec2: async () => ec2, cloudtrail: async () => cloudtrail, sleep: async () => {} } });
-    const res = await enforce(options({}), t.ctx);
-    expect(res.exitCode).toBe(0);
+    const run = await awsblog(["tags", "enforce", "--policy", "test/fixtures/tags/rules.yaml"], {
+      now: () => new Date("2026-11-25T12:00:00Z"),
+      services: { ec2: async () => ec2, cloudtrail: async () => cloudtrail, sleep: async () => {} },
+    });
+    expect(run.code, run.stderr).toBe(0);
     expect(tagged).toContain("CreatedBy=Undefined");
-    expect(t.stderr()).toMatch(/CloudTrail lookup failed.*HTTP 503/);
-    expect(t.stderr()).not.toMatch(/SyntaxError/);
+    expect(run.stderr).toMatch(/CloudTrail lookup failed.*HTTP 503/);
+    expect(run.stderr).not.toMatch(/SyntaxError/);
   });
 });
