@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
-import { makeSigningKey, samlResponse } from "../../helpers/saml-signer.js";
+import { makeSigningKey, samlResponse } from "../../../doubles/saml/signer.js";
 
 /**
  * An endpoint that answers, but not as AWS would: another protocol on the port, an HTML
