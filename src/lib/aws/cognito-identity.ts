@@ -1,6 +1,7 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
+import { FailureError } from "../errors.js";
 import type { AwsClientFactory } from "./factory.js";
-import { pinNoAuth, type TemporaryCredentials } from "./sts-saml.js";
+import { NOT_AN_AWS_ANSWER, pinNoAuth, type TemporaryCredentials } from "./sts-saml.js";
 
 /**
  * Part I's exchange: a Cognito identity pool trusts the SAML provider; GetId and
@@ -30,7 +31,7 @@ export async function createCognitoIdentityApi(aws: AwsClientFactory, run: { sig
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) {
-        throw new Error("Cognito Identity GetCredentialsForIdentity returned no credentials");
+        throw new FailureError("Cognito Identity GetCredentialsForIdentity answered without credentials", NOT_AN_AWS_ANSWER);
       }
       return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
     },

@@ -9,7 +9,7 @@ import type {
 } from "@smithy/types";
 import { callBudgetMs, DEFAULT_LIMITS, deadline, longPollMs, type Limits } from "../deadline.js";
 import { describeError } from "../errors.js";
-import { summarize } from "../redact.js";
+import { redactError, redactSecrets, secretValues, summarize } from "../redact.js";
 import { isThrottling, isTimeout } from "../retry.js";
 import { badCredentialCharacters, interruptedCall, noAnswer, toAwsblogError } from "./errors.js";
 import { resolveAwsEnvironment, type AwsEnvironment } from "./environment.js";
@@ -129,7 +129,7 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.resourceRegion ?? ""}:${overrides.maxAttempts ?? ""}`;
     const existing = clients.get(key);
     if (existing) return existing as C;
-    await (shared.profileChecked ??= checkProfileExists(environment.profile, environment));
+    await (shared.profileChecked ??= checkProfileExists(environment.profile, environment, env));
     const logger = sdkLogger(settings.debug);
     const service = serviceName(Ctor.name);
     // The socket may stay quiet as long as the longest call of this service waits.
@@ -383,8 +383,10 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
         });
         return result;
       } catch (error) {
-        debug?.(() => `✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`);
-        throw toAwsblogError(error, service, operation, env);
+        // AWS echoes what it was sent ("Invalid token: …"): the request's secrets never come back in our lines.
+        const secrets = secretValues(args.input);
+        debug?.(() => redactSecrets(`✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`, secrets));
+        throw redactError(toAwsblogError(error, service, operation, env), secrets);
       }
     },
     { step: "initialize", name: "awsblogInstrument", priority: "high" },

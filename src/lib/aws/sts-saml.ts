@@ -1,6 +1,9 @@
 import { AssumeRoleWithSAMLCommand, STSClient } from "@aws-sdk/client-sts";
-import { UsageError } from "../errors.js";
+import { FailureError, UsageError } from "../errors.js";
 import type { AwsClientFactory } from "./factory.js";
+
+/** An answer that parsed but holds nothing (an HTML page from a proxy read as empty XML). */
+export const NOT_AN_AWS_ANSWER = "check --endpoint-url and any proxy: what answered is not AWS";
 
 /**
  * STS AssumeRoleWithSAML: the SAML assertion is the credential, so the request is sent
@@ -49,7 +52,7 @@ export async function createSamlStsApi(aws: AwsClientFactory, run: { signal: Abo
       const out = await client.send(command, { abortSignal: run.signal });
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-        throw new Error("STS AssumeRoleWithSAML returned no credentials");
+        throw new FailureError("STS AssumeRoleWithSAML answered without credentials", NOT_AN_AWS_ANSWER);
       }
       return {
         credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) },

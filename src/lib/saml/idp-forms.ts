@@ -1,6 +1,8 @@
 import { createSecretInput } from "../cognito/secret-input.js";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { readBounded } from "../input.js";
+import { redactSecrets } from "../redact.js";
 import { clip } from "./assertion.js";
 import { deadline, limitsFrom, requestBudgetMs, seconds } from "../deadline.js";
 import { errorText, parseForms, type HtmlForm, type HtmlInput } from "./html-forms.js";
@@ -33,7 +35,9 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
   } finally {
     terminal?.close();
   }
-  const browser = new FormBrowser(ctx);
+  const browser = new FormBrowser(ctx, [password]);
+  // IdP pages echo what was typed ("Password 'x' is not valid"): quoted with the password hidden.
+  const quotedError = (html: string) => browser.quotedError(html);
 
   let page = await browser.request("GET", start);
   let submittedUsername = false;
@@ -45,7 +49,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
     const login = forms.find((f) => f.inputs.some((i) => i.type === "password"));
     if (login) {
       if (submittedCredentials) {
-        const message = errorText(page.html);
+        const message = quotedError(page.html);
         throw new FailureError(
           `the IdP refused the sign-in${message ? `: ${clip(message, 200)}` : ""}`,
           "check the user name (AD FS: DOMAIN\\user or user@domain) and the password",
@@ -64,7 +68,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
     const visible = forms.find((f) => f.inputs.some(isTextInput));
     if (visible && submittedCredentials) {
       // A second factor (code, push approval page) — a person with a browser must do it.
-      const message = errorText(page.html);
+      const message = quotedError(page.html);
       throw new FailureError(
         `the IdP asks for more than a password after sign-in (MFA?)${message ? `: ${clip(message, 200)}` : ""}`,
         "sign in with the browser instead: --listen 127.0.0.1:<port> --open <the same URL>",
@@ -78,10 +82,10 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
       continue;
     }
     if (visible && submittedUsername) {
-      const message = errorText(page.html);
+      const message = quotedError(page.html);
       throw new FailureError(`the IdP did not take the user name${message ? `: ${clip(message, 200)}` : ""}`, "check --username (AD FS: DOMAIN\\user or user@domain)");
     }
-    const message = errorText(page.html);
+    const message = quotedError(page.html);
     throw new FailureError(
       `the IdP's page at ${describeUrl(page.url)} has no sign-in form and no SAMLResponse${message ? ` (${clip(message, 200)})` : ""}`,
       "check --idp-url: for AD FS it is https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices; browser-only sign-ins (MFA, Kerberos) work with --listen --open",
@@ -144,6 +148,15 @@ function submitButton(form: HtmlForm): Record<string, string> {
   return submit ? { [submit.name]: submit.value } : {};
 }
 
+/** A sign-in page is tens of KB; an IdP that keeps sending is cut off here, not buffered. */
+const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
+async function readPage(response: Response, url: URL): Promise<string> {
+  if (!response.body) return "";
+  const bytes = await readBounded(response.body, MAX_PAGE_BYTES, (limit) => new FailureError(`the IdP's page at ${describeUrl(url)} is larger than ${limit}`, "check --idp-url: that is not a sign-in page"));
+  return bytes.toString("utf8");
+}
+
 function describeUrl(url: URL): string {
   return clip(`${url.origin}${url.pathname}`, 120);
 }
@@ -157,7 +170,16 @@ interface Page {
 /** fetch with a cookie jar per host, manual redirects, a timeout per request and Ctrl-C. */
 class FormBrowser {
   private readonly jar = new Map<string, Map<string, string>>();
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly secrets: readonly string[] = [],
+  ) {}
+
+  /** The page's error message, if any, with what we submitted (the password) replaced by ***. */
+  quotedError(html: string): string | undefined {
+    const message = errorText(html);
+    return message === undefined ? undefined : redactSecrets(message, this.secrets);
+  }
 
   submit(base: URL, form: HtmlForm, fields: Record<string, string>): Promise<Page> {
     const target = new URL(form.action || base.href, base);
@@ -193,7 +215,7 @@ class FormBrowser {
         continue;
       }
       if (response.status >= 400 && !/<form/i.test(html)) {
-        const message = errorText(html);
+        const message = this.quotedError(html);
         throw new FailureError(`the IdP answered HTTP ${response.status} at ${describeUrl(current)}${message ? `: ${clip(message, 200)}` : ""}`, "check --idp-url, or try the sign-in in a browser");
       }
       return { url: current, status: response.status, html };
@@ -219,11 +241,12 @@ class FormBrowser {
       const location = response.status >= 300 && response.status < 400 ? (response.headers.get("location") ?? undefined) : undefined;
       let html = "";
       if (location) await response.body?.cancel();
-      else html = await response.text();
+      else html = await readPage(response, url);
       this.ctx.out.debug(() => `→ IdP ${method} ${describeUrl(url)} ${response.status} in ${Date.now() - started} ms`);
       return { response, html, location };
     } catch (error) {
       if (this.ctx.signal.aborted) throw new InterruptedError("interrupted during the IdP sign-in");
+      if (error instanceof FailureError) throw error; // a page past its size limit
       if (timer.expired) {
         throw new FailureError(
           `the IdP did not answer within ${seconds(limit)} (${describeUrl(url)})`,
