@@ -11,6 +11,8 @@ import { awsblogIn } from "../package/programs.js";
 
 /** deploy against moto: create, then update code and configuration; state checked in moto. */
 const ROLE = "arn:aws:iam::123456789012:role/awsblog-lambda";
+/** The command's clock: Node.js 20 is past Lambda's update block (2026-09-30), Node.js 24 is the newest. */
+const TODAY = new Date("2026-12-06T09:00:00Z");
 let dir: string;
 let cleanup: () => void;
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("base64");
@@ -44,9 +46,9 @@ async function createRole(url: string): Promise<void> {
 
 describeWithMoto("awsblog deploy on moto", (moto) => {
   /** Deploys in-process; `calls` counts the Lambda operations moto received from this run. */
-  const deployCli = async (args: string[], output = ["-o", "json"]) => {
+  const deployCli = async (args: string[], output = ["-o", "json"], now = TODAY) => {
     const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: moto().url, userAgent: { name: "awsblog", version: "test" } });
-    const run = await awsblogIn(dir, ["deploy", "--endpoint-url", moto().url, "--function-name", "hello-go", ...args, ...output], { services: { lambdaDeploy: () => createLambdaDeployApi(aws) } });
+    const run = await awsblogIn(dir, ["deploy", "--endpoint-url", moto().url, "--function-name", "hello-go", ...args, ...output], { services: { lambdaDeploy: () => createLambdaDeployApi(aws) }, now: () => now });
     return { ...run, calls: Object.fromEntries(aws.calls) };
   };
   const lambda = () => new LambdaClient(motoClientConfig(moto().url));
@@ -68,14 +70,14 @@ describeWithMoto("awsblog deploy on moto", (moto) => {
       action: "created",
       functionArn: "arn:aws:lambda:us-east-1:123456789012:function:hello-go",
       codeSha256: sha(join(dir, "v1.zip")),
-      runtime: "nodejs20.x",
+      runtime: "nodejs24.x",
       handler: "api.handler",
       architecture: "x86_64",
       state: "Active",
     });
     expect(created.calls).toEqual({ "Lambda.GetFunctionConfiguration": 2, "Lambda.CreateFunction": 1 });
     const afterCreate = (await lambda().send(new GetFunctionCommand({ FunctionName: "hello-go" }))).Configuration;
-    expect(afterCreate).toMatchObject({ Runtime: "nodejs20.x", Handler: "api.handler", MemorySize: 256, Timeout: 10, Role: ROLE, Architectures: ["x86_64"], CodeSha256: sha(join(dir, "v1.zip")) });
+    expect(afterCreate).toMatchObject({ Runtime: "nodejs24.x", Handler: "api.handler", MemorySize: 256, Timeout: 10, Role: ROLE, Architectures: ["x86_64"], CodeSha256: sha(join(dir, "v1.zip")) });
 
     const updated = await deployCli(["--zip", "v2.zip", "--timeout", "30", "--memory", "256"]);
     expect(updated.code, updated.stderr).toBe(0);
@@ -84,6 +86,38 @@ describeWithMoto("awsblog deploy on moto", (moto) => {
     const afterUpdate = (await lambda().send(new GetFunctionCommand({ FunctionName: "hello-go" }))).Configuration;
     expect(afterUpdate).toMatchObject({ Timeout: 30, MemorySize: 256, CodeSha256: sha(join(dir, "v2.zip")) });
     expect(sha(join(dir, "v2.zip"))).not.toBe(sha(join(dir, "v1.zip")));
+  });
+
+  it("judges runtimes by the command's clock: warns on a deprecated one, refuses a blocked one, moves it with --runtime", async () => {
+    await moto().reset();
+    await createRole(moto().url);
+    const config = async () => (await lambda().send(new GetFunctionCommand({ FunctionName: "hello-go" }))).Configuration;
+
+    // Before Node.js 24 reached Lambda, the newest runtime was nodejs22.x.
+    const early = await deployCli(["--zip", "v1.zip", "--role", ROLE], ["-o", "json"], new Date("2025-06-01T00:00:00Z"));
+    expect(early.code, early.stderr).toBe(0);
+    expect(await config()).toMatchObject({ Runtime: "nodejs22.x" });
+
+    // Put it on nodejs20.x while Lambda still allowed that (deprecated: a warning).
+    const may = new Date("2026-06-01T00:00:00Z");
+    const onTwenty = await deployCli(["--zip", "v1.zip", "--runtime", "nodejs20.x"], ["-o", "json"], may);
+    expect(onTwenty.code, onTwenty.stderr).toBe(0);
+    expect(onTwenty.stderr).toContain("warning: --runtime nodejs20.x: nodejs20.x is deprecated since 2026-04-30");
+    expect(await config()).toMatchObject({ Runtime: "nodejs20.x", CodeSha256: sha(join(dir, "v1.zip")) });
+
+    // Today its updates are blocked: refused before any change, naming what to pass.
+    const refused = await deployCli(["--zip", "v2.zip"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe("awsblog: function hello-go runs nodejs20.x: Lambda blocks updating functions on nodejs20.x since 2026-09-30 (deprecated 2026-04-30) — pass --runtime nodejs24.x (nothing was changed)");
+    expect(refused.calls).toEqual({ "Lambda.GetFunctionConfiguration": 1 });
+    expect(await config()).toMatchObject({ Runtime: "nodejs20.x", CodeSha256: sha(join(dir, "v1.zip")) });
+
+    // With the runtime to move to, the configuration goes first, then the code.
+    const moved = await deployCli(["--zip", "v2.zip", "--runtime", "nodejs24.x"]);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.json()).toMatchObject({ action: "updated", runtime: "nodejs24.x", configurationChanged: ["runtime"] });
+    expect(moved.stderr.indexOf("updating configuration: runtime")).toBeLessThan(moved.stderr.indexOf("updating code of hello-go"));
+    expect(await config()).toMatchObject({ Runtime: "nodejs24.x", CodeSha256: sha(join(dir, "v2.zip")) });
   });
 
   it("prints the ARN and CodeSha256 as text", async () => {
