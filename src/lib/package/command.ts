@@ -31,8 +31,14 @@ export function packageCommand(language: Language) {
     input: opt.choice("--input <mode>", `how the event reaches the program (default: ${language === "php" ? "stdin" : "argv"})`, ["stdin", "argv"] as const),
     out: opt.string("--out <file.zip>", "where to write the zip (required)"),
     runLocal: opt.flag("--run-local", "after building, extract the zip to a temp dir and call the handler; prints its result"),
-    event: opt.string("--event <json>", "event for --run-local: JSON, @file, or - for stdin (default: {})"),
-    localTimeout: opt.int("--local-timeout <seconds>", "deadline the wrapper sees under --run-local (default: 30)", { max: 900 }),
+    event: opt.list("--event <json>", "event for --run-local: JSON, @file (one document, or JSON Lines), or - for stdin; repeatable (default: {})"),
+    timeout: opt.int("--timeout <seconds>", "the function's timeout under --run-local: each invocation's deadline (default: 30)", { max: 900 }),
+    localTimeout: opt.int("--local-timeout <seconds>", "older name of --timeout", { max: 900 }),
+    runtime: opt.string("--runtime <runtime>", "provided.al2023: a bootstrap for Lambda's OS-only runtime instead of the Node.js wrapper"),
+    arch: opt.choice("--arch <arch>", "with --runtime provided.al2023: x86_64 or arm64 (default: the program's or interpreter's); a mismatch is refused", ["x86_64", "arm64"] as const),
+    ...(language === "go"
+      ? { runtimeApi: opt.flag("--runtime-api", "the program speaks the Runtime API itself (aws-lambda-go): ship it as bootstrap (detected from its build info)") }
+      : { style: opt.choice("--style <style>", "with --runtime provided.al2023: handler (load once, serve many; default) or script (the post's per-invocation script)", ["handler", "script"] as const) }),
   };
   return defineCommand({
     options: flags,

@@ -46,9 +46,9 @@ export function validateDeployOptions(options: DeployOptions): asserts options i
     throw new UsageError(`--role ${options.role}: not an IAM role ARN`, "pass arn:aws:iam::<account>:role/<name>");
   }
   const runtime = options.runtime === undefined ? undefined : findRuntime(options.runtime);
-  if (options.runtime !== undefined && runtime?.family !== "nodejs") {
-    const known = LAMBDA_RUNTIMES.filter((r) => r.family === "nodejs").map((r) => r.id).join(", ");
-    throw new UsageError(`--runtime ${options.runtime}: the wrapper needs a Node.js runtime (awsblog knows ${known})`, "pass e.g. --runtime nodejs24.x, or leave it out for the newest Lambda supports");
+  if (options.runtime !== undefined && runtime?.family !== "nodejs" && runtime?.family !== "provided") {
+    const known = LAMBDA_RUNTIMES.filter((r) => r.family === "nodejs" || r.family === "provided").map((r) => r.id).join(", ");
+    throw new UsageError(`--runtime ${options.runtime}: awsblog deploys the Node.js wrapper or a provided.al2023 bootstrap (it knows ${known})`, "pass e.g. --runtime nodejs24.x, or leave it out for the newest Lambda supports");
   }
   if (options.handler !== undefined && !HANDLER.test(options.handler)) {
     throw new UsageError(`--handler ${options.handler}: expected <file>.<export>, e.g. php.handler`);

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractZip } from "./extract.js";
+import { runBootstrap, type BootstrapRun, type BootstrapRunOptions } from "./run-bootstrap.js";
 
 /** A Lambda-like context: enough for handlers that read the deadline and request id. */
 export function fakeContext(functionName: string, timeoutMs: number, now: () => number = Date.now) {
@@ -55,6 +56,17 @@ export async function invokeZipLocally(zipPath: string, handler: string, event: 
   } finally {
     if (previousRoot === undefined) delete process.env.LAMBDA_TASK_ROOT;
     else process.env.LAMBDA_TASK_ROOT = previousRoot;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Extracts a provided.al2023 zip to a fresh directory and serves `events` to its bootstrap. */
+export async function runZipBootstrap(zipPath: string, options: Omit<BootstrapRunOptions, "dir" | "functionName" | "handler"> & { functionName?: string }): Promise<BootstrapRun> {
+  const dir = await mkdtemp(join(tmpdir(), "awsblog-run-"));
+  try {
+    await extractZip(zipPath, dir);
+    return await runBootstrap({ ...options, dir, functionName: options.functionName ?? "local", handler: "bootstrap" });
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }

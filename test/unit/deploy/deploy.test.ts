@@ -199,7 +199,7 @@ describe("deploy", () => {
   it.each([
     [["--role", "not-an-arn"], /--role/],
     [["--function-name", "bad name"], /--function-name/],
-    [["--runtime", "python3.12"], /Node\.js runtime/],
+    [["--runtime", "python3.12"], /--runtime python3\.12: awsblog deploys the Node\.js wrapper or a provided\.al2023 bootstrap/],
     [["--zip", join("/nonexistent", "x.zip")], /not found/],
     [["--memory", "64"], /--memory/],
   ])("checks flags before calling AWS: %o", async (args, message) => {
