@@ -92,16 +92,16 @@ export async function packageProgram(language: Language, options: PackageOptions
   refuseForeignArchitecture(plan.wrapper.program, plan.architecture, out);
   const timeoutMs = (options.timeout ?? options.localTimeout ?? 30) * 1000;
   if (plan.bootstrap) return runBootstrapLocally(data, out, events, timeoutMs, ctx);
-  const invocations: LocalInvocation[] = [];
-  for (const event of events) {
-    try {
-      invocations.push(await invokeZipLocally(out, plan.handler, event, timeoutMs, ctx.signal));
-    } catch (error) {
-      if (ctx.signal.aborted) throw new InterruptedError("interrupted: the program was stopped", `the zip is at ${out}`);
-      const err = error as Error;
-      throw new FailureError(`${plan.handler} failed locally${events.length > 1 ? ` on event ${invocations.length + 1}` : ""}: ${err.name}: ${err.message}`, `the zip is at ${out}; fix the program and package again`, { cause: error });
-    }
+  let invocations: LocalInvocation[];
+  try {
+    invocations = await invokeZipLocally(out, plan.handler, events, timeoutMs, ctx.signal);
+  } catch (error) {
+    if (ctx.signal.aborted) throw new InterruptedError("interrupted: the program was stopped", `the zip is at ${out}`);
+    const err = error as Error & { eventIndex?: number };
+    const which = events.length > 1 && err.eventIndex !== undefined ? ` on event ${err.eventIndex + 1}` : "";
+    throw new FailureError(`${plan.handler} failed locally${which}: ${err.name}: ${err.message}`, `the zip is at ${out}; fix the program and package again`, { cause: error });
   }
+  if (ctx.signal.aborted) throw new InterruptedError("interrupted: the program was stopped", `the zip is at ${out}`);
   data.invocation = invocations[0];
   if (events.length > 1) data.invocations = invocations;
   return { data, text: invocations.map((i) => JSON.stringify(i.result)).join("\n") };

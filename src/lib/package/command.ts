@@ -2,21 +2,24 @@ import { defineCommand, opt } from "../command.js";
 import { packageProgram } from "./build.js";
 import type { Language } from "./limits.js";
 
-const LANGUAGE_HELP: Record<Language, { entry: string; runtime: string; example: string }> = {
+const LANGUAGE_HELP: Record<Language, { entry: string; runtime: string; example: string; provided: string }> = {
   php: {
     entry: "the PHP script to run",
     runtime: "compiled PHP tree with bin/php inside (required)",
     example: "awsblog package php --entry hello.php --runtime-dir php-7-bin --out php.zip --run-local --event '{\"a\":1}'",
+    provided: "awsblog package php --entry handler.php --runtime-dir php-bin --runtime provided.al2023 --out php.zip --run-local --event @events.jsonl --timeout 5",
   },
   go: {
     entry: "the compiled Linux binary (GOOS=linux CGO_ENABLED=0 go build)",
     runtime: "optional folder shipped next to the binary",
     example: "GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go build -o app . && awsblog package go --entry app --out go.zip",
+    provided: "GOARCH=arm64 go build -o app . && awsblog package go --entry app --runtime provided.al2023 --arch arm64 --out go.zip   # aws-lambda-go: the program is the bootstrap",
   },
   ruby: {
     entry: "the Ruby script to run",
     runtime: "portable Ruby with bin/ruby inside (required)",
     example: "awsblog package ruby --entry hello.rb --runtime-dir ruby-portable --include lib --out ruby.zip",
+    provided: "awsblog package ruby --entry handler.rb --runtime-dir ruby-portable --runtime provided.al2023 --out ruby.zip --run-local --event '{\"a\":1}' --event '{\"b\":2}'",
   },
 };
 
@@ -42,8 +45,8 @@ export function packageCommand(language: Language) {
   };
   return defineCommand({
     options: flags,
-    help: "The zip: sorted entries, fixed timestamps (1980-01-01), 0755 for executables, 0644 otherwise.\nWith --run-local, stdout carries the handler's result; the build summary goes to stderr.",
-    examples: [help.example],
+    help: "The zip: sorted entries, fixed timestamps (1980-01-01), 0755 for executables, 0644 otherwise.\nWith --run-local, stdout carries the handler's result (one line per event); the build summary goes to stderr.\n--runtime provided.al2023 writes a bootstrap for Lambda's OS-only runtime instead of the Node.js wrapper;\n--run-local then serves the events to it through a local Lambda Runtime API and reports init and invoke times.",
+    examples: [help.example, help.provided],
     run: (options, ctx) => packageProgram(language, options, ctx),
   });
 }

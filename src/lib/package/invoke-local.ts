@@ -28,11 +28,12 @@ export interface LocalInvocation {
 }
 
 /**
- * Runs a built zip as Lambda would: extracted to a fresh directory (so a missing exec bit
- * or file shows up here, not after deploying), LAMBDA_TASK_ROOT set, handler called with a
- * context whose deadline is `timeoutMs` away. The directory is removed afterwards.
+ * Runs a built zip as Lambda would: extracted once to a fresh directory (so a missing exec
+ * bit or file shows up here, not after deploying), LAMBDA_TASK_ROOT set, the handler called
+ * for each event in turn with a context whose deadline is `timeoutMs` away. The first
+ * failure rejects (its `eventIndex` says which). The directory is removed afterwards.
  */
-export async function invokeZipLocally(zipPath: string, handler: string, event: unknown, timeoutMs: number, signal?: AbortSignal): Promise<LocalInvocation> {
+export async function invokeZipLocally(zipPath: string, handler: string, events: unknown[], timeoutMs: number, signal?: AbortSignal): Promise<LocalInvocation[]> {
   const dir = await mkdtemp(join(tmpdir(), "awsblog-run-"));
   const previousRoot = process.env.LAMBDA_TASK_ROOT;
   try {
@@ -46,10 +47,19 @@ export async function invokeZipLocally(zipPath: string, handler: string, event: 
     // The program runs in its own process group, out of reach of the terminal's Ctrl-C.
     const stop = () => (exported.killRunning as (() => void) | undefined)?.();
     signal?.addEventListener("abort", stop);
-    const started = Date.now();
+    const results: LocalInvocation[] = [];
     try {
-      const result: unknown = await fn(event, fakeContext(handler.slice(0, dot), timeoutMs));
-      return { result, durationMs: Date.now() - started };
+      for (const [index, event] of events.entries()) {
+        if (signal?.aborted) break;
+        const started = performance.now();
+        try {
+          const result: unknown = await fn(event, fakeContext(handler.slice(0, dot), timeoutMs));
+          results.push({ result, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+        } catch (error) {
+          throw Object.assign(error as Error, { eventIndex: index });
+        }
+      }
+      return results;
     } finally {
       signal?.removeEventListener("abort", stop);
     }

@@ -1,4 +1,4 @@
-import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { createHash } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +25,9 @@ beforeAll(async () => {
     const run = await awsblogIn(dir, ["package", "go", "--entry", "app", "--name", "api", "--out", zip, ...extra]);
     expect(run.code, run.stderr).toBe(0);
   }
+  // The program stands in for one that speaks the Runtime API: only the layout matters to deploy.
+  const boot = await awsblogIn(dir, ["package", "go", "--entry", "app", "--runtime", "provided.al2023", "--runtime-api", "--out", "bootstrap.zip"]);
+  expect(boot.code, boot.stderr).toBe(0);
 });
 afterAll(() => cleanup());
 
@@ -125,5 +128,26 @@ describeWithMoto("awsblog deploy on moto", (moto) => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("functionArn: arn:aws:lambda:us-east-1:123456789012:function:hello-go");
     expect(run.stdout).toContain(`codeSha256:  ${sha(join(dir, "v1.zip"))}`);
+  });
+  it("deploys a provided.al2023 bootstrap zip, and moves a go1.x function to it only when asked", async () => {
+    await moto().reset();
+    await createRole(moto().url);
+    const config = async (name: string) => (await lambda().send(new GetFunctionCommand({ FunctionName: name }))).Configuration;
+    const created = await deployCli(["--zip", "bootstrap.zip", "--function-name", "hello-al2023", "--role", ROLE]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(await config("hello-al2023")).toMatchObject({ Runtime: "provided.al2023", Handler: "bootstrap", Architectures: ["x86_64"], CodeSha256: sha(join(dir, "bootstrap.zip")) });
+
+    // A go1.x function, as AWS left them: its updates have been blocked since 2024-03-12.
+    await lambda().send(new CreateFunctionCommand({ FunctionName: "legacy-go", Runtime: "go1.x", Handler: "app", Role: ROLE, Code: { ZipFile: readFileSync(join(dir, "v1.zip")) } }));
+    const refused = await deployCli(["--zip", "bootstrap.zip", "--function-name", "legacy-go"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe("awsblog: function legacy-go runs go1.x, but a bootstrap zip needs an OS-only runtime — pass --runtime provided.al2023 (runtime, handler and architecture switch in this deploy)");
+    expect(await config("legacy-go")).toMatchObject({ Runtime: "go1.x", Handler: "app" });
+
+    const moved = await deployCli(["--zip", "bootstrap.zip", "--function-name", "legacy-go", "--runtime", "provided.al2023"]);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.json()).toMatchObject({ action: "updated", runtime: "provided.al2023", handler: "bootstrap", configurationChanged: ["runtime", "handler"] });
+    expect(moved.calls).toMatchObject({ "Lambda.UpdateFunctionConfiguration": 1, "Lambda.UpdateFunctionCode": 1 });
+    expect(await config("legacy-go")).toMatchObject({ Runtime: "provided.al2023", Handler: "bootstrap", Architectures: ["x86_64"], CodeSha256: sha(join(dir, "bootstrap.zip")) });
   });
 });
