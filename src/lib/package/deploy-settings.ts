@@ -50,7 +50,9 @@ export function validateDeployOptions(options: DeployOptions): asserts options i
     const known = LAMBDA_RUNTIMES.filter((r) => r.family === "nodejs" || r.family === "provided").map((r) => r.id).join(", ");
     throw new UsageError(`--runtime ${options.runtime}: awsblog deploys the Node.js wrapper or a provided.al2023 bootstrap (it knows ${known})`, "pass e.g. --runtime nodejs24.x, or leave it out for the newest Lambda supports");
   }
-  if (options.handler !== undefined && !HANDLER.test(options.handler)) {
+  // provided runtimes hand the string to the bootstrap as _HANDLER: Lambda only asks for no spaces.
+  const providedHandler = options.handler !== undefined && /^[^\s]{1,128}$/.test(options.handler) && (runtime?.family === "provided" || options.handler === "bootstrap");
+  if (options.handler !== undefined && !HANDLER.test(options.handler) && !providedHandler) {
     throw new UsageError(`--handler ${options.handler}: expected <file>.<export>, e.g. php.handler`);
   }
 }

@@ -100,28 +100,37 @@ function configEntry(config: BootstrapConfig): GeneratedEntry {
 }
 
 /**
- * Whether a Go binary links aws-lambda-go: Go writes the module list into the binary's
- * build info (`dep\tgithub.com/aws/aws-lambda-go\tv1.x`), readable without running it.
- * Streamed in 1 MB windows that overlap by the needle's length.
+ * The aws-lambda-go version a Go binary links, if any: Go writes the module list into the
+ * binary's build info (`dep\tgithub.com/aws/aws-lambda-go\tv1.47.0\t…`), readable without
+ * running it. Streamed in 1 MB windows that overlap by more than the line's length.
  */
-export async function linksAwsLambdaGo(path: string): Promise<boolean> {
+export async function awsLambdaGoVersion(path: string): Promise<string | undefined> {
   const needle = Buffer.from("\tgithub.com/aws/aws-lambda-go\t");
+  const overlap = needle.length + 64;
   const handle = await open(path, "r");
   try {
-    const buffer = Buffer.alloc(1024 * 1024 + needle.length);
+    const buffer = Buffer.alloc(1024 * 1024 + overlap);
     let carried = 0;
     for (let position = 0; ; ) {
       const { bytesRead } = await handle.read(buffer, carried, buffer.length - carried, position);
-      if (bytesRead === 0) return false;
+      if (bytesRead === 0) return undefined;
       const filled = carried + bytesRead;
-      if (buffer.subarray(0, filled).includes(needle)) return true;
+      const at = buffer.subarray(0, filled).indexOf(needle);
+      if (at >= 0 && (at + overlap <= filled || bytesRead < buffer.length - carried)) {
+        const rest = buffer.subarray(at + needle.length, Math.min(filled, at + overlap)).toString("latin1");
+        return /^[^\t\n]*/.exec(rest)?.[0] || "unknown";
+      }
       position += bytesRead;
-      carried = Math.min(needle.length - 1, filled);
+      carried = Math.min(overlap, filled);
       buffer.copy(buffer, 0, filled - carried, filled);
     }
   } finally {
     await handle.close();
   }
+}
+
+export async function linksAwsLambdaGo(path: string): Promise<boolean> {
+  return (await awsLambdaGoVersion(path)) !== undefined;
 }
 
 export function checkBootstrapOptions(language: Language, options: { runtimeApi?: boolean; style?: BootstrapStyle; input?: InputMode }): void {

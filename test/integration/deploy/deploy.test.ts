@@ -1,5 +1,6 @@
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -25,6 +26,12 @@ beforeAll(async () => {
     const run = await awsblogIn(dir, ["package", "go", "--entry", "app", "--name", "api", "--out", zip, ...extra]);
     expect(run.code, run.stderr).toBe(0);
   }
+  // A go1.x-era binary: an ELF with aws-lambda-go in its Go build info (the bytes migrate reads).
+  const elf = readFileSync("/bin/true");
+  writeFileSync(join(dir, "main"), Buffer.concat([elf, Buffer.from("\ndep\tgithub.com/aws/aws-lambda-go\tv1.47.0\th1:abc=\n")]), { mode: 0o755 });
+  writeFileSync(join(dir, "config.json"), '{"greeting":"hi"}\n');
+  execFileSync("zip", ["-q", "-X", "go1x.zip", "main", "config.json"], { cwd: dir });
+  execFileSync("zip", ["-q", "-X", "plain.zip", "app"], { cwd: dir });
   // The program stands in for one that speaks the Runtime API: only the layout matters to deploy.
   const boot = await awsblogIn(dir, ["package", "go", "--entry", "app", "--runtime", "provided.al2023", "--runtime-api", "--out", "bootstrap.zip"]);
   expect(boot.code, boot.stderr).toBe(0);
@@ -149,5 +156,41 @@ describeWithMoto("awsblog deploy on moto", (moto) => {
     expect(moved.json()).toMatchObject({ action: "updated", runtime: "provided.al2023", handler: "bootstrap", configurationChanged: ["runtime", "handler"] });
     expect(moved.calls).toMatchObject({ "Lambda.UpdateFunctionConfiguration": 1, "Lambda.UpdateFunctionCode": 1 });
     expect(await config("legacy-go")).toMatchObject({ Runtime: "provided.al2023", Handler: "bootstrap", Architectures: ["x86_64"], CodeSha256: sha(join(dir, "bootstrap.zip")) });
+  });
+  it("package migrate: a go1.x function's code becomes a provided.al2023 zip, and --deploy switches the function", async () => {
+    await moto().reset();
+    await createRole(moto().url);
+    const original = readFileSync(join(dir, "go1x.zip"));
+    await lambda().send(new CreateFunctionCommand({ FunctionName: "legacy-mig", Runtime: "go1.x", Handler: "main", Role: ROLE, Code: { ZipFile: original } }));
+    // moto's code Location is not served: a double answers the presigned URL with the zip it was given.
+    const fetched: string[] = [];
+    const fetchDouble = (async (url: string | URL | Request) => {
+      fetched.push(String(url));
+      return new Response(original, { status: 200, headers: { "content-length": String(original.length) } });
+    }) as typeof fetch;
+    const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: moto().url, userAgent: { name: "awsblog", version: "test" } });
+    const run = await awsblogIn(dir, ["package", "migrate", "--function-name", "legacy-mig", "--out", "migrated.zip", "--deploy", "-o", "json"], { services: { lambdaDeploy: () => createLambdaDeployApi(aws), fetch: fetchDouble, sleep: async () => {} }, now: () => TODAY });
+    expect(run.code, run.stderr).toBe(0);
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]).toMatch(/^https:\/\/awslambda-us-east-1-tasks\.s3\.us-east-1\.amazonaws\.com\//);
+    expect(run.json()).toMatchObject({ from: { functionName: "legacy-mig", runtime: "go1.x", handler: "main" }, binary: "main", awsLambdaGo: "v1.47.0", architecture: "x86_64", deployed: { runtime: "provided.al2023", handler: "bootstrap", configurationChanged: ["runtime", "handler"] } });
+    const listing = execFileSync("unzip", ["-Z1", join(dir, "migrated.zip")], { encoding: "utf8" }).trim().split("\n");
+    expect(listing).toEqual(["awsblog-bootstrap.json", "bootstrap", "config.json"]);
+    expect(execFileSync("unzip", ["-p", join(dir, "migrated.zip"), "bootstrap"]).equals(readFileSync(join(dir, "main")))).toBe(true);
+    const after = (await lambda().send(new GetFunctionCommand({ FunctionName: "legacy-mig" }))).Configuration;
+    expect(after).toMatchObject({ Runtime: "provided.al2023", Handler: "bootstrap", Architectures: ["x86_64"], CodeSha256: sha(join(dir, "migrated.zip")) });
+
+    // From a zip on disk: the same bytes, nothing deployed.
+    const fromZip = await awsblogIn(dir, ["package", "migrate", "--zip", "go1x.zip", "--out", "migrated-2.zip", "-o", "json"]);
+    expect(fromZip.code, fromZip.stderr).toBe(0);
+    expect(sha(join(dir, "migrated-2.zip"))).toBe(sha(join(dir, "migrated.zip")));
+  });
+
+  it("package migrate refuses a binary without aws-lambda-go, naming the per-invocation alternative (exit 2)", async () => {
+    const run = await awsblogIn(dir, ["package", "migrate", "--zip", "plain.zip", "--out", "x.zip"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe("awsblog: app does not link aws-lambda-go, so it cannot answer the Runtime API as bootstrap — package it with: awsblog package go --entry app --runtime provided.al2023 (a bootstrap runs it per invocation)");
+    const both = await awsblogIn(dir, ["package", "migrate", "--zip", "plain.zip", "--function-name", "f", "--out", "x.zip"]);
+    expect(both.stderr.trim()).toMatch(/^awsblog: pass --function-name <go1\.x function> or --zip <go1\.x zip>, one of them/);
   });
 });

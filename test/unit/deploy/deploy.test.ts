@@ -62,6 +62,10 @@ function fakeLambda(initial?: Partial<FunctionState>, busyPolls = 2) {
       calls.push(architecture ? `updateCode ${architecture}` : "updateCode");
       return change({ codeSha256: sha(zip), ...(architecture ? { architecture } : {}) });
     },
+    async getCode() {
+      calls.push("getCode");
+      return fn ? { ...fn, codeLocation: "https://example.invalid/code.zip" } : undefined;
+    },
     async updateConfiguration(_name, settings: FunctionSettings) {
       calls.push(`updateConfiguration ${JSON.stringify(settings)}`);
       return change(settings as Partial<FunctionState>);
