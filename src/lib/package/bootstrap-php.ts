@@ -1,8 +1,8 @@
 /**
  * The PHP runtime loop for provided.al2023 (awsblog-runtime.php): started once by `bootstrap`,
  * it loads the handler file once and serves invocations from the Runtime API until Lambda
- * stops the environment. Standard PHP only (the http:// stream wrapper and json, both built
- * in since PHP 7), so a baseline PHP build like the post's works.
+ * stops the environment. Standard PHP only (stream sockets and json, both built in since
+ * PHP 7), so a baseline PHP build like the post's works; one kept-alive HTTP/1.1 connection.
  *
  * - style "handler": the entry defines `function handler($event, $context)`; its return value
  *   is the response (JSON-encoded). A Throwable goes to /invocation/<id>/error as
@@ -17,34 +17,67 @@ export const PHP_RUNTIME = String.raw`<?php
 
 final class AwsblogRuntimeApi
 {
-    private $base;
+    private $address;
+    private $socket = null;
 
     public function __construct($address)
     {
-        $this->base = 'http://' . $address . '/2018-06-01/runtime';
+        $this->address = $address;
     }
 
-    /** @return array{0: array<string,string>, 1: string} */
+    /**
+     * One HTTP/1.1 request on a kept-alive loopback connection (reopened once if the
+     * Runtime API closed it). @return array{0: array<string,string>, 1: string}
+     */
     public function request($method, $path, $body = null, array $headers = [])
     {
-        $http = ['method' => $method, 'ignore_errors' => true, 'timeout' => 31536000.0, 'header' => $headers];
-        if ($body !== null) {
-            $http['content'] = $body;
-            $http['header'][] = 'Content-Type: application/json';
-        }
-        $response = @file_get_contents($this->base . $path, false, stream_context_create(['http' => $http]));
-        if ($response === false) {
-            fwrite(STDERR, "awsblog runtime: cannot reach the Runtime API at {$this->base}\n");
-            exit(1);
-        }
-        $head = [];
-        foreach ($http_response_header as $line) {
-            $colon = strpos($line, ':');
-            if ($colon !== false) {
-                $head[strtolower(trim(substr($line, 0, $colon)))] = trim(substr($line, $colon + 1));
+        for ($attempt = 0; $attempt < 2; $attempt++) {
+            if ($this->socket === null) {
+                $this->socket = @stream_socket_client('tcp://' . $this->address, $errno, $errstr, 10);
+                if ($this->socket === false) {
+                    $this->socket = null;
+                    continue;
+                }
+                stream_set_timeout($this->socket, 31536000);
             }
+            $lines = [$method . ' /2018-06-01/runtime' . $path . ' HTTP/1.1', 'Host: ' . $this->address, 'Content-Length: ' . strlen((string) $body)];
+            if ($body !== null) {
+                $lines[] = 'Content-Type: application/json';
+            }
+            foreach ($headers as $header) {
+                $lines[] = $header;
+            }
+            $sent = @fwrite($this->socket, implode("\r\n", $lines) . "\r\n\r\n" . (string) $body);
+            $status = $sent ? fgets($this->socket) : false;
+            if ($status === false) {
+                @fclose($this->socket);
+                $this->socket = null;
+                continue;
+            }
+            $head = [];
+            while (($line = fgets($this->socket)) !== false && $line !== "\r\n") {
+                $colon = strpos($line, ':');
+                if ($colon !== false) {
+                    $head[strtolower(trim(substr($line, 0, $colon)))] = trim(substr($line, $colon + 1));
+                }
+            }
+            $length = isset($head['content-length']) ? (int) $head['content-length'] : 0;
+            $data = '';
+            while (strlen($data) < $length) {
+                $chunk = fread($this->socket, $length - strlen($data));
+                if ($chunk === false || $chunk === '') {
+                    break;
+                }
+                $data .= $chunk;
+            }
+            if (isset($head['connection']) && strtolower($head['connection']) === 'close') {
+                fclose($this->socket);
+                $this->socket = null;
+            }
+            return [$head, $data];
         }
-        return [$head, $response];
+        fwrite(STDERR, "awsblog runtime: cannot reach the Runtime API at {$this->address}\n");
+        exit(1);
     }
 
     public function post($path, $body, $errorType = null)

@@ -43,6 +43,8 @@ export class RuntimeApiServer {
     // A long-polling /next must never be cut by Node's request timeouts.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 0;
+    // A bootstrap keeps one connection for its whole life, as on Lambda (frozen between invocations).
+    this.server.keepAliveTimeout = 0;
   }
 
   /** Starts listening; returns `host:port` for AWS_LAMBDA_RUNTIME_API. */
@@ -94,6 +96,7 @@ export class RuntimeApiServer {
     this.queued = undefined;
     res.writeHead(200, {
       "content-type": "application/json",
+      "content-length": Buffer.byteLength(event.body),
       "lambda-runtime-aws-request-id": event.requestId,
       "lambda-runtime-deadline-ms": String(event.deadlineMs),
       "lambda-runtime-invoked-function-arn": event.functionArn,
@@ -143,8 +146,9 @@ export class RuntimeApiServer {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** Reads a request body up to `limit` bytes; more rejects (and the connection is closed). */
