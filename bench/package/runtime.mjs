@@ -7,7 +7,7 @@
 // Runtime API Go program for the warm bootstraps. Interpreters are Debian's php-cli and ruby,
 // copied into runtime dirs as the tests do; Go is compiled here (standard library only).
 //
-// Usage: node bench/package/runtime.mjs [--events 1000] [--only php,ruby,go]
+// Usage: node bench/package/runtime.mjs [--events 1000] [--only php,ruby,go] [--warm-only]
 // Needs the built CLI (npm run build), php, ruby and go on PATH.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +23,8 @@ const option = (name, fallback) => {
 };
 const events = Number(option("events", "1000"));
 const only = option("only", "php,ruby,go").split(",");
+// --warm-only: the baseline and the warm bootstrap, not the per-invocation bootstrap styles.
+const warmOnly = args.includes("--warm-only");
 const BIN = fileURLToPath(new URL("../../bin/awsblog.js", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../../test/fixtures/package/", import.meta.url));
 
@@ -62,7 +64,7 @@ try {
   for (const language of only) {
     let baseline;
     console.log(`\n| ${language} | init | median | p99 | mean | median ratio | p99 ratio |\n|---|---|---|---|---|---|---|`);
-    for (const [label, flags] of cases[language]) {
+    for (const [label, flags] of warmOnly ? cases[language].slice(0, 2) : cases[language]) {
       const started = performance.now();
       const run = spawnSync(process.execPath, [BIN, ...flags, "--out", join(dir, "bench.zip"), "--run-local", "--event", "@events.jsonl", "-o", "json", "-q"], { cwd: dir, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
       const wallS = (performance.now() - started) / 1000;
