@@ -4,7 +4,7 @@ import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { clip } from "./assertion.js";
 import { timeoutMs } from "./deadline.js";
 import { errorText, parseForms, type HtmlForm, type HtmlInput } from "./html-forms.js";
-import type { SourceOptions } from "./sources.js";
+import type { SourceOptions } from "./source-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 /**

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { clip, normalizeSamlResponse } from "./assertion.js";
-import type { SourceOptions } from "./sources.js";
+import type { SourceOptions } from "./source-options.js";
 
 /**
  * The posts' `/saml` endpoint, on this machine: the IdP's auto-posting form (its relying

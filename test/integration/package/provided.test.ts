@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsblogIn, makeWorkspace, type Workspace } from "./programs.js";
+import { awsblogIn, makeWorkspace, type Workspace } from "./world.js";
 
 /**
  * provided.al2023 zips built by the CLI and served by its local Runtime API: real PHP, Ruby
