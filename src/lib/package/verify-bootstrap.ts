@@ -1,6 +1,12 @@
 import { BOOTSTRAP_CONFIG_FILE, type BootstrapConfig } from "./layout-bootstrap.js";
 import type { FileKind } from "./detect.js";
-import type { Finding, VerifyReport } from "./verify.js";
+
+/** The findings only a bootstrap zip can have (verify.ts adds them to its own). */
+export interface BootstrapFinding {
+  code: "bootstrap-not-runnable" | "bootstrap-program-missing" | "wrong-architecture";
+  path?: string;
+  message: string;
+}
 
 /** What `package verify` learns about a provided.al2023 zip: `bootstrap` at the root. */
 export interface BootstrapReport {
@@ -31,19 +37,17 @@ export function parseBootstrapConfig(text: string): BootstrapConfig | undefined 
  * file), what it starts present in the zip, and the architecture Lambda will run it on.
  */
 export function checkBootstrap(
-  report: VerifyReport,
   files: Set<string>,
   bootstrapKind: FileKind | undefined,
   config: BootstrapConfig | undefined,
   machines: Map<string, string>,
   arch: string | undefined,
-): void {
-  if (!bootstrapKind) return;
+): { bootstrap?: BootstrapReport; findings: BootstrapFinding[] } {
+  const findings: BootstrapFinding[] = [];
+  if (!bootstrapKind) return { findings };
   const format = bootstrapKind.elf ? "elf" : bootstrapKind.shebang ? "script" : "other";
   const bootstrap: BootstrapReport = { file: "bootstrap", format };
   if (config) Object.assign(bootstrap, { kind: config.kind, style: config.style, language: config.language, program: config.program });
-  report.bootstrap = bootstrap;
-  const findings: Finding[] = report.findings;
   if (format === "other") {
     findings.push({ code: "bootstrap-not-runnable", path: "bootstrap", message: "neither an ELF binary nor a script with #!: Lambda fails with \"exec format error\" (Runtime.InvalidEntrypoint)" });
   }
@@ -60,4 +64,5 @@ export function checkBootstrap(
   if (arch && bootstrap.architecture && bootstrap.architecture !== arch) {
     findings.push({ code: "wrong-architecture", path: machines.has("bootstrap") ? "bootstrap" : config?.program, message: `built for ${bootstrap.architecture}, but --arch is ${arch}: Lambda fails with "exec format error"` });
   }
+  return { bootstrap, findings };
 }

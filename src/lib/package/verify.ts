@@ -119,7 +119,9 @@ export async function inspectZip(path: string, options: VerifyOptions = {}): Pro
   const machine = report.wrapper && machines.get(report.wrapper.program);
   if (report.wrapper && (machine === "x86_64" || machine === "arm64")) report.wrapper.architecture = machine;
   checkHandler(report, files, options.handler, bootstrapKind !== undefined);
-  checkBootstrap(report, new Set(files.keys()), bootstrapKind, bootstrapConfig, machines, options.arch);
+  const bootstrap = checkBootstrap(new Set(files.keys()), bootstrapKind, bootstrapConfig, machines, options.arch);
+  if (bootstrap.bootstrap) report.bootstrap = bootstrap.bootstrap;
+  findings.push(...bootstrap.findings);
   checkLibraries(report, files, needs);
   checkSizes(report);
   return { report, paths: new Set(files.keys()) };
