@@ -1,4 +1,4 @@
-import { mb, type InputMode, type Language } from "./limits.js";
+import { humanSize, type InputMode, type Language } from "./limits.js";
 import type { BootstrapKind, BootstrapStyle } from "./layout-bootstrap.js";
 import type { LambdaErrorShape } from "./runtime-api.js";
 import type { VerifyReport } from "./verify.js";
@@ -30,7 +30,7 @@ export interface PackageResult {
 
 export function formatPackage(result: PackageResult): string {
   return [
-    `wrote ${result.zip}: ${result.entries} entries, ${mb(result.zippedBytes)} zipped, ${mb(result.unzippedBytes)} unzipped`,
+    `wrote ${result.zip}: ${result.entries} entries, ${humanSize(result.zippedBytes)} zipped, ${humanSize(result.unzippedBytes)} unzipped`,
     result.bootstrap
       ? `bootstrap (provided.al2023, ${result.bootstrap.kind === "program" ? "the program speaks the Runtime API" : result.bootstrap.kind === "exec" ? `runs ${result.program} per invocation, event on ${result.input}` : result.bootstrap.style === "script" ? `runs the script per invocation, event on ${result.input}` : `${result.program} loads the handler once`}${result.architecture ? `, ${result.architecture}` : ""})`
       : `handler: ${result.handler} (runs ${result.program}${result.architecture ? `, ${result.architecture}` : ""}; event on ${result.input})`,
@@ -39,7 +39,7 @@ export function formatPackage(result: PackageResult): string {
 }
 
 export function formatVerify(report: VerifyReport): string {
-  const lines = [`${report.zip}: ${report.entries} entries, ${mb(report.zippedBytes)} zipped, ${mb(report.unzippedBytes)} unzipped`];
+  const lines = [`${report.zip}: ${report.entries} entries, ${humanSize(report.zippedBytes)} zipped, ${humanSize(report.unzippedBytes)} unzipped`];
   if (report.wrapper) lines.push(`wrapper: ${report.wrapper.file} runs ${[report.wrapper.program, ...report.wrapper.args].join(" ")} (event on ${report.wrapper.input})`);
   else if (report.handlerFiles.length > 0) lines.push(`handler files: ${report.handlerFiles.join(", ")}`);
   const b = report.bootstrap;
