@@ -1,4 +1,4 @@
-import { checkStatesArn } from "../../lib/approvals/arns.js";
+import { checkStatesArn } from "../../lib/approval/arns.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError, UsageError } from "../../lib/errors.js";

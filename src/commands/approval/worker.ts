@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
-import { checkStatesArn } from "../../lib/approvals/arns.js";
-import { isInsecureBaseUrl, parseBaseUrl } from "../../lib/approvals/links.js";
-import { runWorker, type WorkerSettings, type WorkerSummary } from "../../lib/approvals/worker.js";
+import { checkStatesArn } from "../../lib/approval/arns.js";
+import { isInsecureBaseUrl, parseBaseUrl } from "../../lib/approval/links.js";
+import { runWorker, type WorkerSettings, type WorkerSummary } from "../../lib/approval/worker.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
