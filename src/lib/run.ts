@@ -1,22 +1,23 @@
 import { createAwsClientFactory } from "./aws/factory.js";
 import type { AnyCommandSpec } from "./command.js";
 import type { Context, GlobalOptions, Io } from "./context.js";
-import { ExitCode, exitCodeOf, formatError } from "./errors.js";
+import { ExitCode, exitCodeOf, FailureError, formatError } from "./errors.js";
 import { createOutput, type Output } from "./output.js";
 import { createServices } from "./services.js";
 import { version } from "./version.js";
 
 /**
  * Runs one declared command: builds the context from the global options and `io`, calls the
- * handler, prints its result through the output layer and turns errors into the contract's
- * one-line message. Returns the exit code; only `bin/awsblog.js` exits the process.
+ * handler, prints its result through the output layer (and, for a result that is also a
+ * failure, the failure line after it) and turns errors into the contract's one-line message. Returns the exit code; only `bin/awsblog.js` exits the process.
  */
 export async function runCommand(
   spec: AnyCommandSpec,
   options: Record<string, unknown>,
-  args: string[],
+  args: Record<string, unknown>,
   globals: GlobalOptions,
   io: Io,
+  cli: Pick<Context, "commandTree"> = {},
 ): Promise<number> {
   const out = createOutput({ ...globals, format: globals.output, stdout: io.stdout, stderr: io.stderr, env: io.env });
   try {
@@ -50,13 +51,15 @@ export async function runCommand(
     stdin: io.stdin,
     stderr: io.stderr,
     now: io.now ?? (() => new Date()),
+    commandTree: cli.commandTree,
   };
   let code: number = ExitCode.ok;
   try {
     const result = await spec.run(options as never, ctx, args);
     if (result) {
       out.result(result.data, result.text);
-      code = result.exitCode ?? ExitCode.ok;
+      code = result.exitCode ?? (result.failure ? ExitCode.failure : ExitCode.ok);
+      if (result.failure) out.error(formatError(new FailureError(result.failure.message, result.failure.hint)));
     }
   } catch (error) {
     code = exitCodeOf(error);

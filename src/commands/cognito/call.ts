@@ -2,7 +2,7 @@ import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
 import { deadline } from "../../lib/cognito/deadline.js";
 import { currentLogin } from "../../lib/cognito/session.js";
 import { checkSelector, clip } from "../../lib/cognito/shared.js";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { readTextArg } from "../../lib/input.js";
@@ -15,10 +15,11 @@ const flags = {
   clientSecret: clientSecretFlag("the app client's secret, if an expired login must be refreshed"),
   timeout: opt.int("--timeout <seconds>", "give up after this many seconds", { max: 3600, defaultValue: 60 }),
 };
+const args = { url: arg("<url>", "http(s) URL of the API", parseUrl) };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "<url>", description: "http(s) URL of the API" }],
+  args,
   help: "Exits 1 on HTTP status 400 or above (status on stderr, body on stdout).",
   examples: [`awsblog cognito call https://abc.execute-api.us-east-1.amazonaws.com/prod/ -X POST -d '{"hello":"world"}'`],
   run: call,
@@ -34,9 +35,8 @@ export interface CallResult {
  * user pool authorizer reads; no "Bearer" prefix). Prints the body; HTTP ≥ 400 exits 1 with
  * the status on stderr.
  */
-async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<CallResult>> {
+async function call(options: OptionsOf<typeof flags>, ctx: Context, { url }: ArgsOf<typeof args>): Promise<CommandResult<CallResult>> {
   checkSelector(options);
-  const url = parseUrl(args[0]);
   const headers = parseHeaders(options.header ?? []);
   const body = options.data === undefined ? undefined : await readTextArg(options.data, "-d/--data", ctx.stdin);
   const method = (options.request ?? (body === undefined ? "GET" : "POST")).toUpperCase();
@@ -67,9 +67,9 @@ async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string
   ctx.out.debug(`← HTTP ${response.status} ${response.statusText}, ${Buffer.byteLength(text)} bytes`);
   const data: CallResult = { status: response.status, body: parseMaybeJson(text, response.headers.get("content-type")) };
   if (response.status < 400) return { data, text };
-  // The body often says why (authorizer messages); print it, then fail with the status.
-  ctx.out.result(data, text);
-  throw new FailureError(`${method} ${shown} returned HTTP ${response.status}${response.statusText ? ` ${clip(response.statusText)}` : ""}`, hintFor(response.status));
+  // The body often says why (authorizer messages): it is the result, and the status the failure.
+  const failure = { message: `${method} ${shown} returned HTTP ${response.status}${response.statusText ? ` ${clip(response.statusText)}` : ""}`, hint: hintFor(response.status) };
+  return { data, text, failure };
 }
 
 function hintFor(status: number): string {
@@ -79,8 +79,7 @@ function hintFor(status: number): string {
   return "check the URL, method and body";
 }
 
-function parseUrl(value: string | undefined): URL {
-  if (!value) throw new UsageError("missing <url>", "e.g. awsblog cognito call https://abc.execute-api.us-east-1.amazonaws.com/prod/");
+function parseUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value);

@@ -1,4 +1,4 @@
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
 import { formatVerify } from "../../lib/package/format.js";
@@ -7,10 +7,11 @@ import { verifyZip, type VerifyReport } from "../../lib/package/verify.js";
 const flags = {
   handler: opt.string("--handler <handler>", "also check that this handler's file exists, e.g. php.handler"),
 };
+const args = { zip: arg("<zip>", "the zip to check, made by awsblog or anything else") };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "<zip>", description: "the zip to check, made by awsblog or anything else" }],
+  args,
   help: "Exit 3 when there are findings (CI can stop a bad deploy), 2 when the file is not a readable zip.",
   examples: ["awsblog package verify function.zip -o json"],
   run: verifyCommand,
@@ -20,9 +21,8 @@ export default defineCommand({
 const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
 
 /** Checks any zip, wherever it was made; findings exit 3 so CI can stop a bad deploy. */
-async function verifyCommand(options: OptionsOf<typeof flags>, _ctx: Context, args: string[]): Promise<CommandResult<VerifyReport>> {
-  const zip = args[0];
-  if (!zip) throw new UsageError("package verify needs a zip", "awsblog package verify app.zip");
+async function verifyCommand(options: OptionsOf<typeof flags>, _ctx: Context, { zip }: ArgsOf<typeof args>): Promise<CommandResult<VerifyReport>> {
+  if (zip === "") throw new UsageError("package verify needs a zip", "awsblog package verify app.zip");
   if (options.handler !== undefined && !HANDLER.test(options.handler)) {
     throw new UsageError(`--handler ${options.handler}: expected <file>.<export>`, "e.g. --handler php.handler");
   }

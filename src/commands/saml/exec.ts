@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { credentialsFilePath, readCredentialsFile, readProfile } from "../../lib/saml/credentials-file.js";
@@ -8,10 +8,11 @@ import { credentialsFilePath, readCredentialsFile, readProfile } from "../../lib
 const flags = {
   profileName: opt.stringWithDefault("--profile-name <name>", "the profile `saml login --write-profile` wrote", "saml"),
 };
+const args = { command: arg("[command...]", "the command and its arguments, after --") };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "[command...]", description: "the command and its arguments, after --" }],
+  args,
   passThrough: true,
   examples: ["awsblog saml exec --profile-name 123456789012-ADFS-Dev -- aws sts get-caller-identity"],
   help: `Runs the command (no shell) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
@@ -20,8 +21,8 @@ have expired ("log in again"); 2 when no command is given or it cannot be found.
   run: exec,
 });
 
-async function exec(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<{ exitCode: number }> | void> {
-  const argv = args[0] === "--" ? args.slice(1) : args;
+async function exec(options: OptionsOf<typeof flags>, ctx: Context, { command }: ArgsOf<typeof args>): Promise<CommandResult<{ exitCode: number }> | void> {
+  const argv = command[0] === "--" ? command.slice(1) : command;
   if (argv.length === 0) throw new UsageError("no command to run", "put it after --, e.g. awsblog saml exec -- aws sts get-caller-identity");
   const path = credentialsFilePath(ctx.env);
   const profile = readProfile(await readCredentialsFile(path), options.profileName);

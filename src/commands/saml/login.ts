@@ -7,7 +7,7 @@ import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoo
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
 import { obtainSamlResponse } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
-import { sourceFlags } from "./options.js";
+import { sourceFlags } from "./_shared.js";
 
 const flags = {
   ...sourceFlags,

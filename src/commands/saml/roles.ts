@@ -3,7 +3,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { parseSamlResponse } from "../../lib/saml/assertion.js";
 import type { SamlRole } from "../../lib/saml/roles.js";
 import { obtainSamlResponse } from "../../lib/saml/sources.js";
-import { sourceFlags } from "./options.js";
+import { sourceFlags } from "./_shared.js";
 
 const flags = { ...sourceFlags };
 

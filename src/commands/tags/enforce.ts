@@ -10,7 +10,7 @@ import { checkOrgOptions, isOrgRun } from "../../lib/tags/org.js";
 import { enforceOrg, type OrgEnforceResult } from "../../lib/tags/org-run.js";
 import { orgEnforceText } from "../../lib/tags/org-text.js";
 import { checkReportPath, ENFORCE_COLUMNS, openReport } from "../../lib/tags/report-file.js";
-import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./flags.js";
+import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./_shared.js";
 
 const flags = {
   ...policyFlags,

@@ -8,7 +8,7 @@ import { scanOrg, type OrgScanResult } from "../../lib/tags/org-run.js";
 import { orgScanText } from "../../lib/tags/org-text.js";
 import { checkReportPath, openReport, SCAN_COLUMNS, violationRow } from "../../lib/tags/report-file.js";
 import { scanText } from "../../lib/tags/report.js";
-import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./flags.js";
+import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./_shared.js";
 
 const flags = { ...policyFlags, ...orgFlags };
 

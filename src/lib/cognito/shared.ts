@@ -99,15 +99,6 @@ export function checkValue(value: string, flag: string): string {
   return value;
 }
 
-/**
- * A flag the command cannot run without (commander's requiredOption, checked in the handler
- * so the declaration stays one object). Checked before any AWS call.
- */
-export function required(value: string | undefined, flags: string, what: string): string {
-  if (value === undefined) throw new UsageError(`required option '${flags}' not specified`, `pass ${what}: ${flags}`);
-  return checkValue(value, flags.split(" ")[0]!);
-}
-
 /** --client-id / --username picking a cached login: given empty, it would silently mean "any". */
 export function checkSelector(selector: { clientId?: string; username?: string }): void {
   if (selector.clientId !== undefined) checkValue(selector.clientId, "--client-id");

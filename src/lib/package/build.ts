@@ -10,8 +10,8 @@ import { LAMBDA_LIMITS, mb, type InputMode, type Language } from "./limits.js";
 import { writeZip } from "./zip-writer.js";
 
 export interface PackageOptions {
-  entry?: string;
-  out?: string;
+  entry: string;
+  out: string;
   runtimeDir?: string;
   include?: string[];
   name?: string;
@@ -22,8 +22,6 @@ export interface PackageOptions {
 }
 
 export async function packageProgram(language: Language, options: PackageOptions, ctx: Context): Promise<CommandResult<PackageResult>> {
-  if (!options.entry) throw new UsageError("--entry is required", `pass the ${language === "go" ? "compiled binary" : `${language} script`} to run, e.g. --entry ${language === "go" ? "app" : `hello.${language === "php" ? "php" : "rb"}`}`);
-  if (!options.out) throw new UsageError("--out is required", "pass where to write the zip, e.g. --out function.zip");
   if (options.event !== undefined && !options.runLocal) throw new UsageError("--event only works with --run-local");
   // Read the event first: a bad event should fail before anything is written.
   const event = options.runLocal ? parseJsonArg(await readTextArg(options.event ?? "{}", "--event", ctx.stdin), "--event") : undefined;

@@ -1,9 +1,10 @@
-import type { CommandResult, Context } from "../../lib/context.js";
-import type { Spinner } from "../../lib/output.js";
-import { withPipelineHints } from "../../lib/pipeline/errors.js";
-import { retrying } from "../../lib/pipeline/retrying.js";
-import { clean } from "../../lib/pipeline/text.js";
-import { progressLine, watchExecution } from "../../lib/pipeline/watch.js";
+import type { CommandResult, Context } from "../context.js";
+import { ExitCode } from "../errors.js";
+import type { Spinner } from "../output.js";
+import { withPipelineHints } from "./errors.js";
+import { retrying } from "./retrying.js";
+import { clean } from "./text.js";
+import { progressLine, watchExecution } from "./watch.js";
 
 /** What `pipeline start --wait` and `pipeline watch` print: one document at the end. */
 export interface ExecutionResult {
@@ -76,19 +77,22 @@ export async function followExecution(
   const text = `${label}: ${outcome.status}`;
   if (outcome.interrupted) {
     ctx.out.info(`stopped watching ${label}; the execution goes on`);
-    return { data, text, exitCode: 130 };
+    return { data, text, exitCode: ExitCode.interrupted };
   }
   if (outcome.timedOut) {
-    ctx.out.error(
-      `awsblog: gave up after ${timeoutS} s waiting for ${label} (still ${outcome.status}) — ` +
-        `it goes on: rerun \`awsblog pipeline watch ${pipeline} --execution-id ${executionId}\` or raise --timeout`,
-    );
-    return { data, text, exitCode: 1 };
+    return {
+      data,
+      text,
+      exitCode: ExitCode.failure,
+      failure: {
+        message: `gave up after ${timeoutS} s waiting for ${label} (still ${outcome.status})`,
+        hint: `it goes on: rerun \`awsblog pipeline watch ${pipeline} --execution-id ${executionId}\` or raise --timeout`,
+      },
+    };
   }
   if (outcome.status !== "Succeeded") {
     const why = outcome.statusSummary ? `: ${clean(outcome.statusSummary, 200)}` : "";
-    ctx.out.error(`awsblog: ${label} ended ${outcome.status}${why} — see \`awsblog pipeline status ${pipeline}\``);
-    return { data, text, exitCode: 1 };
+    return { data, text, exitCode: ExitCode.failure, failure: { message: `${label} ended ${outcome.status}${why}`, hint: `see \`awsblog pipeline status ${pipeline}\`` } };
   }
   return { data, text };
 }

@@ -23,10 +23,11 @@ export function checkExecutionId(value: string): string {
 
 const CATEGORIES = ["Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute"];
 
+export const ACTION_TYPE_HINT = "pass Category/Owner/Provider/Version of your custom action, e.g. Test/Custom/IntegrationTests/1";
+
 /** `Test/Custom/IntegrationTests/1` → an action type; only custom actions have jobs to poll. */
-export function parseActionType(value: string | undefined): ActionType {
-  const hint = "pass Category/Owner/Provider/Version of your custom action, e.g. Test/Custom/IntegrationTests/1";
-  if (!value) throw new UsageError("--action-type is required", hint);
+export function parseActionType(value: string): ActionType {
+  const hint = ACTION_TYPE_HINT;
   const parts = value.split("/");
   const [category = "", owner = "", provider = "", version = ""] = parts;
   if (parts.length !== 4 || !CATEGORIES.includes(category) || !/^[0-9A-Za-z_-]{1,35}$/.test(provider) || !/^[0-9A-Za-z_-]{1,9}$/.test(version)) {

@@ -5,6 +5,7 @@ import spec from "../../../src/commands/dlq/configure.js";
 import type { OptionsOf } from "../../../src/lib/command.js";
 import { AwsError, UsageError } from "../../../src/lib/errors.js";
 import { testContext } from "../../helpers/context.js";
+import { awsblog } from "../../helpers/in-process.js";
 
 const lambda = mockClient(LambdaClient);
 // Test files share worker processes: put the real send() back for the next file.
@@ -22,7 +23,7 @@ type ConfigureData = { functionName: string; functionArn: string; deadLetterTarg
 
 /** Calls the command's handler as the CLI would (every option present, unset ones undefined). */
 async function configure(given: Partial<ConfigureOptions>, ctx: ReturnType<typeof testContext>["ctx"]) {
-  const result = await spec.run({ function: undefined, targetArn: undefined, remove: undefined, ...given }, ctx, []);
+  const result = await spec.run({ function: "", targetArn: undefined, remove: undefined, ...given }, ctx, {});
   if (!result) throw new Error("dlq configure returned no result");
   return result as { data: ConfigureData; text?: string };
 }
@@ -69,7 +70,7 @@ describe("dlq configure", () => {
       [{ function: "fn", targetArn: QUEUE_ARN, remove: true }, /exactly one/],
       [{ function: "fn", targetArn: "https://sqs.us-east-1.amazonaws.com/1/q" }, /not an SQS queue or SNS topic ARN/],
       [{ function: "fn", targetArn: "arn:aws:sqs:us-east-1:123456789012:q.fifo" }, /FIFO/],
-      [{ targetArn: QUEUE_ARN }, /--function is required/],
+      [{ function: "", targetArn: QUEUE_ARN }, /--function is empty/],
       [{ function: "bad name!", targetArn: QUEUE_ARN }, /not a Lambda function name/],
     ];
     for (const [options, message] of bad) {
@@ -77,6 +78,13 @@ describe("dlq configure", () => {
       expect(error).toBeInstanceOf(UsageError);
       expect((error as Error).message).toMatch(message);
     }
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it("a run without --function stops before the handler: one usage line, exit 2", async () => {
+    const run = await awsblog(["dlq", "configure", "--target-arn", QUEUE_ARN]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("awsblog: --function is required — pass the function's name or ARN\n");
     expect(lambda.calls()).toHaveLength(0);
   });
 
