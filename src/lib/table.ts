@@ -1,4 +1,4 @@
-import { cap, sanitizeForTerminal } from "./terminal.js";
+import { sanitizeForTerminal } from "./terminal.js";
 
 /**
  * `--output table`: a plain aligned table for what reads well as one — an array of objects,
@@ -17,8 +17,8 @@ export function renderTable(value: unknown): string | undefined {
   if (scalars.length > 0) sections.push(keyValue(scalars));
   for (const [key, item] of Object.entries(value)) {
     if (isScalar(item)) continue;
-    if (isTabular(item)) sections.push(`${clean(key)}:\n${grid(item)}`);
-    else if (isObject(item) && Object.values(item).every(isScalar)) sections.push(`${clean(key)}:\n${keyValue(Object.entries(item))}`);
+    if (isTabular(item)) sections.push(`${sanitizeForTerminal(key)}:\n${grid(item)}`);
+    else if (isObject(item) && Object.values(item).every(isScalar)) sections.push(`${sanitizeForTerminal(key)}:\n${keyValue(Object.entries(item))}`);
     else return undefined;
   }
   return sections.length > 0 ? sections.join("\n") : undefined;
@@ -32,11 +32,11 @@ function grid(items: unknown[]): string {
   if (items.every(isScalar)) return items.map((item) => `${cell(item)}\n`).join("");
   const rows = items as Row[];
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return align([columns.map(clean), ...rows.map((row) => columns.map((column) => cell(row[column])))]);
+  return align([columns.map((column) => sanitizeForTerminal(column)), ...rows.map((row) => columns.map((column) => cell(row[column])))]);
 }
 
 function keyValue(entries: [string, unknown][]): string {
-  return align(entries.map(([key, item]) => [clean(key), cell(item)]));
+  return align(entries.map(([key, item]) => [sanitizeForTerminal(key), cell(item)]));
 }
 
 function align(rows: string[][]): string {
@@ -50,12 +50,9 @@ function align(rows: string[][]): string {
 function cell(value: unknown): string {
   if (value === undefined || value === null) return "-";
   const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return cap(clean(text).replace(/\s+/g, " "), MAX_CELL);
+  return sanitizeForTerminal(text.replace(/\s+/g, " "), { max: MAX_CELL, oneLine: true });
 }
 
-function clean(text: string): string {
-  return sanitizeForTerminal(text);
-}
 
 function isObject(value: unknown): value is Row {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -3,7 +3,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { ACTION_TYPE_HINT, parseActionType } from "../../lib/pipeline/names.js";
 import { pipelineApi } from "../../lib/pipeline/retrying.js";
-import { clean } from "../../lib/pipeline/text.js";
+import { ONE_LINE, sanitizeForTerminal } from "../../lib/terminal.js";
 import { runJobWorker, type JobReport } from "../../lib/pipeline/worker.js";
 
 const flags = {
@@ -62,5 +62,5 @@ async function worker(options: OptionsOf<typeof flags>, ctx: Context, { command:
 }
 
 function jobText(r: JobReport): string {
-  return `${r.result}  ${clean(r.pipeline)} ${clean(r.stage)}/${clean(r.action)}  job ${r.jobId}  (exit ${r.exitCode ?? "-"})`;
+  return `${r.result}  ${sanitizeForTerminal(r.pipeline, ONE_LINE)} ${sanitizeForTerminal(r.stage, ONE_LINE)}/${sanitizeForTerminal(r.action, ONE_LINE)}  job ${r.jobId}  (exit ${r.exitCode ?? "-"})`;
 }

@@ -4,6 +4,7 @@ import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { credentialsFilePath, readCredentialsFile, readProfile } from "../../lib/saml/credentials-file.js";
+import { clipValue } from "../../lib/terminal.js";
 
 const flags = {
   profileName: opt.stringWithDefault("--profile-name <name>", "the profile `saml login --write-profile` wrote", "saml"),
@@ -53,7 +54,7 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     // The terminal's Ctrl-C reaches the child too (same process group); we wait for its exit.
     const child = spawn(argv[0]!, argv.slice(1), { env, stdio: "inherit", shell: false });
     child.on("error", (error: NodeJS.ErrnoException) => {
-      const name = argv[0]!.slice(0, 80).replace(/[^\x20-\x7e]/g, "?");
+      const name = clipValue(argv[0]!, 80);
       reject(
         error.code === "ENOENT" || error.code === "EACCES"
           ? new UsageError(`cannot run "${name}" (${error.code})`, "check the command name and your PATH")

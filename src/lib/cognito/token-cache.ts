@@ -4,8 +4,8 @@ import { chmod, lstat, mkdir, open, readdir, rename, rm, stat, writeFile, type F
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { FailureError, UsageError } from "../errors.js";
-import { clip } from "./clip.js";
 import { tryDecodeClaims } from "./jwt.js";
+import { clipValue } from "../terminal.js";
 
 /**
  * Cached logins: one JSON file per (client id, username) in `<config dir>/cognito/`, mode 0600
@@ -136,14 +136,14 @@ async function checkConfigDir(path: string, source: string): Promise<void> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     if (error.code === "ENOTDIR") throw notADirectory(path, source);
-    throw new FailureError(`cannot use the config directory ${clip(path)} (${error.code})`, "check its permissions, or set AWSBLOG_CONFIG_DIR");
+    throw new FailureError(`cannot use the config directory ${clipValue(path)} (${error.code})`, "check its permissions, or set AWSBLOG_CONFIG_DIR");
   });
   if (info && !info.isDirectory()) throw notADirectory(path, source);
 }
 
 function notADirectory(path: string, source: string): UsageError {
   return new UsageError(
-    `${source} (${clip(path)}) is not a directory`,
+    `${source} (${clipValue(path)}) is not a directory`,
     source === "AWSBLOG_CONFIG_DIR" ? "point AWSBLOG_CONFIG_DIR at a directory (awsblog creates it if missing), or unset it" : "move that file away, or set AWSBLOG_CONFIG_DIR to a directory",
   );
 }
@@ -239,7 +239,7 @@ export function selectLogin(entries: CachedLogin[], selector: Selector): { entry
   const sorted = matches.sort((a, b) => b.loggedInAt.localeCompare(a.loggedInAt));
   const entry = sorted[0];
   if (!entry) {
-    const which = [selector.clientId && `client ${clip(selector.clientId)}`, selector.username && `user ${clip(selector.username)}`].filter(Boolean).join(", ");
+    const which = [selector.clientId && `client ${clipValue(selector.clientId)}`, selector.username && `user ${clipValue(selector.username)}`].filter(Boolean).join(", ");
     throw new FailureError(
       `no cached Cognito login${which ? ` for ${which}` : ""}`,
       "log in first: awsblog cognito login --client-id <id> --username <u> --user-pool-id <pool>",
