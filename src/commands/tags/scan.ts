@@ -26,7 +26,7 @@ export type ScanOptions = OptionsOf<typeof flags> & {
   /** Rules carried by a scheduled run's event (the Lambda handler), instead of --policy's file. */
   inlineRules?: unknown;
 };
-export type { ScanResult, ScanViolation } from "../../lib/tags/engine.js";
+export type { ScanResult } from "../../lib/tags/engine.js";
 
 /**
  * `tags scan` / `tag-audit`: read-only audit (DescribeInstances and the rules table). Exit 3
@@ -41,9 +41,9 @@ export async function scan(options: ScanOptions, ctx: Context): Promise<CommandR
     const failed = data.targets.some((t) => t.status === "failed");
     return { data, text: orgScanText(data), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
   }
-  const { findings, ...data } = await scanTarget(policy, ctx);
+  const data = await scanTarget(policy, ctx);
   if (options.report) await writeSingleReport(options.report, ctx, data);
-  return { data, text: scanText(data.scanned, findings), exitCode: findings.length ? ExitCode.findings : ExitCode.ok };
+  return { data, text: scanText(data.scanned, data.violations), exitCode: data.violations.length ? ExitCode.findings : ExitCode.ok };
 }
 
 async function writeSingleReport(path: string, ctx: Context, data: ScanResult): Promise<void> {

@@ -12,7 +12,7 @@ export function scanText(scanned: number, violations: Finding[]): string {
     f.vpcId ?? "-",
     f.state,
     problems(f),
-    f.untagged ? "(untagged: see enforce --untagged)" : f.fixes.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
+    f.untagged ? "(untagged: see enforce --untagged)" : f.planned.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
   ]);
   const table = rows.length ? formatTable([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows]) : "";
   const summary = `scanned ${scanned} instance(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
