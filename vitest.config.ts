@@ -11,10 +11,21 @@ export default defineConfig({
     maxWorkers: 4,
     // Files share a worker's module cache (the AWS SDK is imported once per worker, not once per
     // file). Tests put back what they change: spies are restored before each test, env stubs and
-    // aws-sdk-client-mock stubs in afterAll, and the in-process harness restores process.env.
+    // aws-sdk-client-mock stubs in afterAll. The in-process harness leaves process.env alone:
+    // each run's env map reaches the SDK as client configuration (src/lib/aws/environment.ts).
     isolate: false,
     restoreMocks: true,
-    // The SDK's Node.js-support notice is noise in test output (the CLI suppresses it too).
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: {
+      // The SDK's Node.js-support notice is noise in test output (the CLI suppresses it too).
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      // Clients a test builds itself (createAwsClientFactory without `env`) read process.env:
+      // the same clean settings as testEnv() in test/helpers/cli.ts, nothing from the shell.
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_REGION: "us-east-1",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
   },
 });

@@ -19,6 +19,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// The AWS SDK warns on every run under Node.js 20 about its future support window: noise for
+// a CLI's users (our own `engines` states what we support). Users may opt back in with =false.
+// This file owns the process, so the process-wide default is set here, not in src/.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const statsFile = process.env.AWSBLOG_STATS_FILE;
 const code = await cli.main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -4,10 +4,11 @@ import type { AnyCommandSpec } from "./lib/command.js";
 import type { CompletionNode } from "./lib/completion.js";
 import type { GlobalOptions, Io } from "./lib/context.js";
 import { ExitCode, exitCodeOf } from "./lib/errors.js";
-import { createOutput, OUTPUT_FORMATS } from "./lib/output.js";
+import { createOutput, OUTPUT_FORMATS, terminalWidth } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
 import { commanderErrorLine, endpointUrl, requireSubcommands, seconds } from "./lib/usage.js";
 import { version } from "./lib/version.js";
+import { wrapHelp } from "./lib/wrap.js";
 
 /**
  * Builds the commander program from the manifest (`src/commands/index.ts`). Every command is
@@ -15,6 +16,7 @@ import { version } from "./lib/version.js";
  * before commander dispatches to it, so `--help` and `approve` load nothing they do not use.
  */
 export function buildProgram(io: Io, onExit: (code: number) => void): Command {
+  const helpWidth = terminalWidth(io.stdout, io.env) ?? 80;
   const program = new Command("awsblog")
     .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging.")
     .version(version(), "-V, --version")
@@ -42,11 +44,13 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => helpWidth,
+      getErrHelpWidth: () => helpWidth,
       outputError: (message, write) => write(commanderErrorLine(message)),
     })
-    .addHelpText(
-      "after",
-      `
+    .addHelpText("after", () =>
+      wrapHelp(
+        `
 Exit codes: 0 ok · 1 failure · 2 usage/input error · 3 findings · 4 partial failure · 130 interrupted
 
 Examples:
@@ -54,6 +58,8 @@ Examples:
   $ awsblog tags scan --policy rules.yaml --vpc vpc-0abc -o json
   $ awsblog dlq inspect --queue-url "$DLQ_URL" --function my-fn --logs
   $ awsblog package go --entry ./bin/app --out app.zip`,
+        helpWidth,
+      ),
     );
 
   const parents = new Map<string, Command>([["", program]]);
@@ -80,7 +86,7 @@ Examples:
   function attachOnDispatch(parent: Command): void {
     parent.hook("preSubcommand", async (_parent, sub) => {
       const entry = entries.get(sub);
-      if (entry) declare(sub, (await entry.load()).default, io, onExit);
+      if (entry) declare(sub, (await entry.load()).default, io, onExit, helpWidth);
     });
   }
   requireSubcommands(program);
@@ -92,7 +98,7 @@ Examples:
  * Commander checks required options and arguments (a missing one is one usage line, exit 2)
  * and runs argument parsers before the action; the handler gets its arguments by name.
  */
-export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: (code: number) => void): void {
+export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: (code: number) => void, helpWidth = 80): void {
   if (command.options.length > 0 || command.registeredArguments.length > 0) return; // declared already
   const missingHints = new Map<string, string | undefined>();
   for (const [key, declared] of Object.entries(spec.options)) {
@@ -120,7 +126,8 @@ export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: 
   // A missing required option: `awsblog: --flag is required — <the declaration's hint>`.
   command.configureOutput({ outputError: (message, write) => write(commanderErrorLine(message, (flags) => missingHints.get(flags))) });
   const examples = spec.examples.map((line) => `  $ ${line}`).join("\n");
-  command.addHelpText("after", `${spec.help ? `\n${spec.help.replace(/^\n+|\n+$/g, "")}\n` : ""}\nExample${spec.examples.length > 1 ? "s" : ""}:\n${examples}`);
+  const after = `${spec.help ? `\n${spec.help.replace(/^\n+|\n+$/g, "")}\n` : ""}\nExample${spec.examples.length > 1 ? "s" : ""}:\n${examples}`;
+  command.addHelpText("after", () => wrapHelp(after, helpWidth));
   command.action(async (...argv: unknown[]) => {
     const self = argv[argv.length - 1] as Command;
     const args = Object.fromEntries(argKeys.map((key, i) => [key, self.processedArgs[i]]));

@@ -1,5 +1,6 @@
 import { formatError } from "../lib/errors.js";
-import { runScheduledEvent, type ScheduledEvent } from "../lib/tags/scheduled.js";
+import { createOutput } from "../lib/output.js";
+import { runScheduledEvent, type ScheduledEvent } from "../lib/tags/scheduled-run.js";
 
 /**
  * The Lambda entry point `awsblog tags schedule` deploys (bundled into one file at
@@ -13,7 +14,7 @@ export async function handler(event: ScheduledEvent): Promise<unknown> {
   } catch (error) {
     // One clear line in the log, and the invocation fails (EventBridge/CloudWatch see it).
     const line = formatError(error);
-    process.stderr.write(`${line}\n`);
+    createOutput({ format: "json", quiet: false, color: false, debug: false, stdout: process.stdout, stderr: process.stderr, env: {} }).error(line);
     throw new Error(line, { cause: error });
   }
 }

@@ -1,4 +1,3 @@
-import type { AwsClientFactory } from "./aws/factory.js";
 import type { CompletionNode } from "./completion.js";
 import type { Output, OutputFormat, OutputStream } from "./output.js";
 import type { Services } from "./services.js";
@@ -44,8 +43,7 @@ export interface Io {
 export interface Context {
   globals: GlobalOptions;
   out: Output;
-  aws: AwsClientFactory;
-  /** Lazily built AWS APIs: `await ctx.services.sqs()`. */
+  /** Lazily built AWS APIs: `await ctx.services.sqs()` (the only holder of the client factory). */
   services: Services;
   /** Aborted on Ctrl-C: loops stop taking new work and finish what is in hand. */
   signal: AbortSignal;

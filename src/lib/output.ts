@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { styleText } from "node:util";
-import { UsageError } from "./errors.js";
+import { compileQuery, toPlain } from "./query.js";
 import { renderTable } from "./table.js";
 import { sanitizeKeepingStyle } from "./terminal.js";
 
@@ -36,6 +36,22 @@ export interface Spinner {
   stop(): void;
 }
 
+/**
+ * Progress of work running side by side (an org run's targets). On an interactive stderr: one
+ * line per running item, redrawn in place, with finished items' lines printed above it.
+ * Otherwise (not a TTY, -q, -o json) only the messages, as `info` lines.
+ */
+export interface ProgressBoard {
+  /** Shows or updates the running item's line. */
+  set(label: string, text: string): void;
+  /** The item is finished: its line leaves the board and `message` is printed above it. */
+  done(label: string, message: string): void;
+  /** A message above the board. */
+  info(message: string): void;
+  /** Clears the board (call once, when the work is over). */
+  close(): void;
+}
+
 type Style = (text: string) => string;
 
 export interface Output {
@@ -44,6 +60,11 @@ export interface Output {
   readonly interactive: boolean;
   /** Colours for stdout text; identity functions when colour is off. */
   readonly style: { bold: Style; dim: Style; red: Style; green: Style; yellow: Style };
+  /**
+   * Columns a text table may use: the terminal's width when stdout is one (COLUMNS, else 80,
+   * when it reports none); undefined for a file or a pipe, where nothing is cut.
+   */
+  readonly width: number | undefined;
   /**
    * Loads what the chosen format needs (YAML, JMESPath) and checks --query: call before the
    * command runs, so a bad expression is a usage error before anything is done.
@@ -59,6 +80,7 @@ export interface Output {
   error(message: string): void;
   debug(message: string | (() => string)): void;
   spinner(text: string): Spinner;
+  board(): ProgressBoard;
 }
 
 const NO_SPINNER: Spinner = { update() {}, stop() {} };
@@ -75,6 +97,7 @@ export function createOutput(options: OutputOptions): Output {
     enabled ? (text) => styleText(style, text, { validateStream: false }) : (text) => text;
   const err = (enabled: boolean, style: Parameters<typeof styleText>[0]) => paint(enabled, style);
 
+  const width = terminalWidth(options.stdout, env);
   let query: ((data: unknown) => unknown) | undefined;
   let yaml: ((data: unknown) => string) | undefined;
   const shaped = (data: unknown) => (query ? query(data) : data);
@@ -83,13 +106,14 @@ export function createOutput(options: OutputOptions): Output {
     if (format === "json") return `${JSON.stringify(value ?? null, null, streaming ? undefined : 2)}\n`;
     const asYaml = () => (streaming ? "---\n" : "") + yaml!(value);
     if (format === "yaml") return asYaml();
-    return renderTable(toPlain(value)) ?? asYaml();
+    return renderTable(toPlain(value), width) ?? asYaml();
   };
   const writeText = (text: string) => options.stdout.write(sanitizeKeepingStyle(text.endsWith("\n") ? text : `${text}\n`));
 
   return {
     format,
     interactive,
+    width,
     style: {
       bold: paint(stdoutColor, "bold"),
       dim: paint(stdoutColor, "dim"),
@@ -136,32 +160,57 @@ export function createOutput(options: OutputOptions): Output {
       if (!interactive || options.stderr.columns === 0) return NO_SPINNER;
       return createSpinner(text, options.stderr);
     },
+    board() {
+      const info = (message: string) => {
+        if (!options.quiet) options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
+      };
+      return interactive ? createBoard(options.stderr) : { set() {}, done: (_label, message) => info(message), info, close() {} };
+    },
   };
 }
 
-/** Compiles a JMESPath expression (loaded only when --query is used); a bad one is exit 2. */
-export async function compileQuery(expression: string): Promise<(data: unknown) => unknown> {
-  const jmespath = await import("@jmespath-community/jmespath");
-  let ast: ReturnType<typeof jmespath.compile>;
-  try {
-    ast = jmespath.compile(expression);
-  } catch (error) {
-    throw new UsageError(`--query ${JSON.stringify(expression)} is not a JMESPath expression: ${(error as Error).message}`, "see https://jmespath.site for the syntax, e.g. --query 'messages[].messageId'", {
-      cause: error,
-    });
-  }
-  return (data) => {
-    try {
-      return jmespath.TreeInterpreter.search(ast, toPlain(data) as never);
-    } catch (error) {
-      throw new UsageError(`--query ${JSON.stringify(expression)} failed on this result: ${(error as Error).message}`, "check the field names with -o json first", { cause: error });
-    }
+/** The interactive board: the running lines at the bottom of stderr, redrawn in place. */
+function createBoard(stream: OutputStream): ProgressBoard {
+  const lines = new Map<string, string>();
+  let drawn = 0;
+  const up = () => (drawn ? `\x1b[${drawn}A` : "");
+  const draw = () => {
+    let text = up();
+    for (const [label, status] of lines) text += `\x1b[2K${sanitizeKeepingStyle(`${label}  ${status}`)}\n`;
+    text += "\x1b[J";
+    drawn = lines.size;
+    stream.write(text);
+  };
+  // Clear the board, print the message, redraw the board below it.
+  const above = (message: string) => {
+    stream.write(`${up()}\x1b[J${sanitizeKeepingStyle(message)}\n`);
+    drawn = 0;
+    draw();
+  };
+  return {
+    set(label, text) {
+      lines.set(label, text);
+      draw();
+    },
+    done(label, message) {
+      lines.delete(label);
+      above(message);
+    },
+    info: above,
+    close() {
+      if (drawn) stream.write(`${up()}\x1b[J`);
+      drawn = 0;
+      lines.clear();
+    },
   };
 }
 
-/** The JSON form of a result (Dates as ISO strings, no undefined), which --query and YAML see. */
-function toPlain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value) ?? "null");
+/** The width of stdout when it is a terminal; undefined otherwise. */
+export function terminalWidth(stdout: OutputStream, env: NodeJS.ProcessEnv): number | undefined {
+  if (!stdout.isTTY) return undefined;
+  if (stdout.columns && stdout.columns > 0) return stdout.columns;
+  const fromEnv = Number(env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
 }
 
 /**

@@ -27,26 +27,25 @@ export async function runCommand(
     return exitCodeOf(error);
   }
   const interrupt = listenForInterrupt(io, out);
-  const host = {
+  // The client factory is built here and handed only to the services (ctx.services); its
+  // call counts go to io.onCalls when the command ends.
+  const aws = createAwsClientFactory({
+    region: globals.region,
+    profile: globals.profile,
+    endpointUrl: globals.endpointUrl,
+    userAgent: { name: "awsblog", version: version() },
+    timeouts: {
+      ...(globals.readTimeout !== undefined ? { readMs: globals.readTimeout * 1000 } : {}),
+      ...(globals.connectTimeout !== undefined ? { connectMs: globals.connectTimeout * 1000 } : {}),
+    },
+    env: io.env,
+    debug: globals.debug ? (message) => out.debug(message) : undefined,
+  });
+  const ctx: Context = {
     globals,
     out,
     signal: interrupt.signal,
-    aws: createAwsClientFactory({
-      region: globals.region,
-      profile: globals.profile,
-      endpointUrl: globals.endpointUrl,
-      userAgent: { name: "awsblog", version: version() },
-      timeouts: {
-        ...(globals.readTimeout !== undefined ? { readMs: globals.readTimeout * 1000 } : {}),
-        ...(globals.connectTimeout !== undefined ? { connectMs: globals.connectTimeout * 1000 } : {}),
-      },
-      env: io.env,
-      debug: globals.debug ? (message) => out.debug(message) : undefined,
-    }),
-  };
-  const ctx: Context = {
-    ...host,
-    services: createServices(host, io.services),
+    services: createServices({ aws, signal: interrupt.signal, env: io.env }, io.services),
     env: io.env,
     stdin: io.stdin,
     stderr: io.stderr,
@@ -66,7 +65,7 @@ export async function runCommand(
     reportError(error, out);
   } finally {
     interrupt.dispose();
-    io.onCalls?.(ctx.aws.calls);
+    io.onCalls?.(aws.calls);
   }
   return interrupt.signal.aborted ? ExitCode.interrupted : code;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AwsClientFactory } from "./aws/factory.js";
+import type { AwsClientFactory, AwsSettings } from "./aws/factory.js";
 import type { CloudFormationApi } from "./aws/cloudformation.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
 import type { CodePipelineApi } from "./aws/codepipeline.js";
@@ -16,11 +16,10 @@ import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
-import type { StsApi } from "./aws/sts.js";
-import type { StsRolesApi } from "./aws/sts-roles.js";
+import type { SamlStsApi } from "./aws/sts-saml.js";
+import type { CallerStsApi } from "./aws/sts-caller.js";
 import type { CognitoIdentityApi } from "./aws/cognito-identity.js";
 import type { PromptOptions } from "./cognito/tty-prompt.js";
-import type { Context } from "./context.js";
 import { sleep } from "./retry.js";
 
 /**
@@ -40,8 +39,8 @@ export interface Services {
   ec2(): Promise<Ec2Api>;
   /** DescribeRegions (`--regions all`). */
   ec2Regions(): Promise<Ec2RegionsApi>;
-  /** STS GetCallerIdentity and AssumeRole for org runs (signed with the caller's credentials). */
-  stsRoles(): Promise<StsRolesApi>;
+  /** The caller's STS: GetCallerIdentity, the resolved region, AssumeRole (org runs; signed with the caller's credentials). */
+  callerSts(): Promise<CallerStsApi>;
   organizations(): Promise<OrganizationsApi>;
   eventbridge(): Promise<EventBridgeApi>;
   /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
@@ -55,12 +54,14 @@ export interface Services {
   cloudformation(): Promise<CloudFormationApi>;
   /** Cognito in the pool's region (the pool id names it). */
   cognito(poolRegion?: string): Promise<CognitoApi>;
-  /** STS AssumeRoleWithSAML, sent unsigned. */
-  sts(): Promise<StsApi>;
+  /** STS AssumeRoleWithSAML for `saml login`: the assertion is the credential, sent unsigned. */
+  samlSts(): Promise<SamlStsApi>;
   /** Cognito identity pools in the pool's region (the pool id names it); unsigned calls. */
   cognitoIdentity(poolRegion?: string): Promise<CognitoIdentityApi>;
   /** Waits for backoff and pacing; tests make it instant or observable. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Milliseconds on a steady clock for pacing and rate buckets (wall time is ctx.now); tests pin it with their sleep. */
+  monotonicNow(): number;
   /** Jitter source. */
   random(): number;
   /** HTTP for non-AWS calls (cognito call, IdP sign-in). */
@@ -69,12 +70,30 @@ export interface Services {
   randomBytes(size: number): Buffer;
   /** One line typed on the terminal (`output` is ctx.stderr, never stdout); tests answer it. */
   prompt(question: string, options: PromptOptions): Promise<string>;
+  /**
+   * The AWS APIs of another account × region (an org run's target): its region, its
+   * credentials (an assumed role's; none = the caller's), its request limiter. The clock,
+   * sleep, randomness and fetch are this run's (fakes included); tests replace the whole
+   * function to hand each target its own fakes.
+   */
+  forTarget(target: TargetSettings): Services;
 }
 
-type ServiceHost = Pick<Context, "aws" | "globals" | "out" | "signal">;
+export type TargetSettings = Required<Pick<AwsSettings, "region">> &
+  Pick<AwsSettings, "credentials" | "limiter"> & {
+    /** The target's account (its credentials say so too; fakes use it to pick their data). */
+    accountId: string;
+  };
+
+/** What the services are built from: the client factory (the only holder of it), Ctrl-C, the run's env map. */
+export interface ServiceHost {
+  aws: AwsClientFactory;
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+}
 
 export function createServices(host: ServiceHost, overrides: Partial<Services> = {}): Services {
-  const aws: AwsClientFactory = host.aws;
+  const { aws, signal, env } = host;
   const built: Services = {
     sfn: once(async () => (await import("./aws/sfn.js")).createStepFunctionsApi(aws)),
     activities: once(async () => (await import("./aws/sfn.js")).createActivityWorkerApi(aws)),
@@ -86,25 +105,34 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     logs: once(async () => (await import("./aws/logs.js")).createLogsApi(aws)),
     ec2: once(async () => (await import("./aws/ec2.js")).createEc2Api(aws)),
     ec2Regions: once(async () => (await import("./aws/ec2.js")).createEc2RegionsApi(aws)),
-    stsRoles: once(async () => (await import("./aws/sts-roles.js")).createStsRolesApi(aws)),
+    callerSts: once(async () => (await import("./aws/sts-caller.js")).createCallerStsApi(aws)),
     organizations: once(async () => (await import("./aws/organizations.js")).createOrganizationsApi(aws)),
     eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
-    codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal: host.signal })),
+    codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal })),
     cloudformation: once(async () => (await import("./aws/cloudformation.js")).createCloudFormationApi(aws)),
-    cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(host, poolRegion),
-    sts: once(async () => (await import("./aws/sts.js")).createStsApi(host)),
-    cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(host, poolRegion),
+    cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(aws, { signal }, poolRegion),
+    samlSts: once(async () => (await import("./aws/sts-saml.js")).createSamlStsApi(aws, { signal, env })),
+    cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(aws, { signal, env }, poolRegion),
     sleep,
+    monotonicNow: () => performance.now(),
     random: Math.random,
     fetch: (...args) => fetch(...args),
     randomBytes: (size) => randomBytes(size),
     prompt: async (question, options) => (await import("./cognito/tty-prompt.js")).promptLine(question, options),
+    forTarget: ({ region, credentials, limiter }) => createServices({ aws: aws.derive({ region, credentials, limiter }), signal, env }, runSeams(services)),
   };
-  return { ...built, ...overrides };
+  const services: Services = { ...built, ...overrides };
+  return services;
+}
+
+/** The seams a target's services keep from the run's: clock, sleep, randomness, fetch, prompt. */
+function runSeams(services: Services): Partial<Services> {
+  const { sleep, monotonicNow, random, fetch, randomBytes, prompt } = services;
+  return { sleep, monotonicNow, random, fetch, randomBytes, prompt };
 }
 
 function once<T>(build: () => Promise<T>): () => Promise<T> {

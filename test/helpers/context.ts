@@ -36,16 +36,14 @@ export function testContext(options: TestContextOptions = {}) {
     stderr: stderrSink,
     env: {},
   });
-  const host = {
+  const env = options.env ?? { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" };
+  const aws = createAwsClientFactory({ region, userAgent: { name: "awsblog", version: "test" } });
+  const ctx: Context = {
     globals: { output: format, color: false, quiet: false, debug: false, region },
     out,
-    aws: createAwsClientFactory({ region, userAgent: { name: "awsblog", version: "test" } }),
     signal,
-  };
-  const ctx: Context = {
-    ...host,
-    services: createServices(host, options.services),
-    env: options.env ?? { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
+    services: createServices({ aws, signal, env }, options.services),
+    env,
     stdin: Readable.from([options.stdin ?? ""]),
     stderr: stderrSink,
     now: options.now ?? (() => new Date("2026-11-25T00:00:00Z")),

@@ -1,3 +1,4 @@
+import { clearLine, cursorTo, moveCursor } from "node:readline";
 import { PassThrough, Readable } from "node:stream";
 import { main } from "../../src/cli.js";
 import type { Io } from "../../src/lib/context.js";
@@ -15,6 +16,8 @@ export interface InProcessOptions {
   input?: string | Readable;
   /** Pretend stdout/stderr/stdin are terminals (colour, spinners, prompts). */
   tty?: boolean;
+  /** The pretend terminal's width (default 100). */
+  columns?: number;
   services?: Partial<Services>;
   now?: () => Date;
   /** Lets the test press Ctrl-C: call `interrupt()` while the command runs. */
@@ -23,6 +26,8 @@ export interface InProcessOptions {
   onCalls?: (calls: ReadonlyMap<string, number>) => void;
   /** Sees stdout as it is written (long-running commands such as `approval serve`). */
   onStdout?: (text: string) => void;
+  /** Sees stderr as it is written (progress on a terminal, with `tty: true`). */
+  onStderr?: (text: string) => void;
 }
 
 export interface Interrupts {
@@ -59,13 +64,22 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
   const capture = (sink: (text: string) => void) => {
     const stream = new PassThrough();
     stream.on("data", (chunk: Buffer) => sink(chunk.toString()));
-    return Object.assign(stream, { isTTY: options.tty ?? false, columns: 100 });
+    // A pretend terminal also moves the cursor as a tty.WriteStream does (spinners redraw with it).
+    const terminal = {
+      cursorTo: (x: number, y?: number, done?: () => void) => cursorTo(stream, x, y, done),
+      moveCursor: (dx: number, dy: number, done?: () => void) => moveCursor(stream, dx, dy, done),
+      clearLine: (dir: -1 | 0 | 1, done?: () => void) => clearLine(stream, dir, done),
+    };
+    return Object.assign(stream, { isTTY: options.tty ?? false, columns: options.columns ?? 100 }, options.tty ? terminal : {});
   };
   const out = capture((text) => {
     stdout += text;
     options.onStdout?.(text);
   });
-  const err = capture((text) => (stderr += text));
+  const err = capture((text) => {
+    stderr += text;
+    options.onStderr?.(text);
+  });
   const stdin = typeof options.input === "object" ? options.input : Readable.from([options.input ?? ""]);
   Object.assign(stdin, { isTTY: options.tty ?? false });
   const env = testEnv(options.env);
@@ -84,15 +98,9 @@ export async function awsblog(args: string[], options: InProcessOptions = {}): P
     services: options.services,
     onCalls: options.onCalls,
   };
-  // The AWS SDK reads credentials, region and endpoints from process.env itself.
-  const saved = process.env;
-  process.env = env;
-  let code: number;
-  try {
-    code = await main(args, io);
-  } finally {
-    process.env = saved;
-  }
+  // The run's env map reaches the AWS SDK as client configuration (src/lib/aws/environment.ts):
+  // process.env is left alone, so runs with different profiles can share this process.
+  const code = await main(args, io);
   await new Promise((resolve) => setImmediate(resolve)); // let captured streams flush
   return {
     code,

@@ -3,12 +3,15 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe } from "vitest";
 
 /**
- * Each integration file gets its own moto_server on a free loopback port, so resets (which
- * Step Functions tests need before every execution) never wipe another file's state.
+ * One moto_server per test worker, started on first use on a free loopback port and shared by
+ * the files that worker runs (one file at a time). Each file starts from an empty server:
+ * `describeWithMoto` resets it before the file's first test, and a test that needs a clean
+ * slate mid-file calls `moto().reset()` (Step Functions tests do, before every execution).
+ * Starting moto costs about two seconds of CPU; a reset costs milliseconds.
  */
 export interface Moto {
   url: string;
-  /** Wipes all state; also re-applies the Step Functions execution switch when asked. */
+  /** Wipes all state and sets the Step Functions execution switch (off unless asked). */
   reset(options?: { stepFunctions?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -40,10 +43,12 @@ export function describeWithMoto(name: string, body: (moto: () => Moto) => void)
     let moto: Moto | undefined;
     beforeAll(async () => {
       if (!available) throw new Error("AWSBLOG_REQUIRE_MOTO=1 but moto_server is not installed");
-      moto = await startMoto();
+      moto = await workerMoto();
+      await moto.reset(); // nothing left over from the worker's previous file
     }, 60_000);
     afterAll(async () => {
-      await moto?.stop();
+      // Free the state this file made; the server stays up for the worker's next file.
+      await moto?.reset();
     });
     body(() => {
       if (!moto) throw new Error("moto_server did not start");
@@ -52,11 +57,28 @@ export function describeWithMoto(name: string, body: (moto: () => Moto) => void)
   });
 }
 
+let shared: Promise<Moto> | undefined;
+
+/** This worker's moto_server, started on the first call. */
+export function workerMoto(): Promise<Moto> {
+  shared ??= startMoto().catch((error: unknown) => {
+    shared = undefined; // let the next file try again and report its own failure
+    throw error;
+  });
+  return shared;
+}
+
+/**
+ * A moto_server of its own. It runs under a small shell that stops it when this process's end
+ * of its stdin closes, so no server outlives a test worker, however the worker ends.
+ */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(MOTO_BIN, ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
+  // (A background job's stdin is /dev/null in sh, hence the copy on fd 3.)
+  const watch = `exec 3<&0; "$0" "$@" 3<&- & server=$!; (cat <&3 >/dev/null; kill $server 2>/dev/null) & exec 3<&-; wait $server`;
+  const child: ChildProcess = spawn("sh", ["-c", watch, MOTO_BIN, "-H", "127.0.0.1", "-p", String(port)], {
+    stdio: ["pipe", "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -64,7 +86,7 @@ export async function startMoto(): Promise<Moto> {
   });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}): ${stderr}`);
     try {
       const res = await fetch(`${url}/moto-api/data.json`);
       if (res.ok) break;
@@ -72,23 +94,27 @@ export async function startMoto(): Promise<Moto> {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      child.stdin?.end();
       throw new Error(`moto_server did not start on ${url}: ${stderr}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // A shared server must not keep the worker alive once its files are done.
+  child.unref();
+  for (const stream of [child.stdin, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   return {
     url,
     async reset(options = {}) {
       await post(`${url}/moto-api/reset`, undefined);
-      if (options.stepFunctions) await post(`${url}/moto-api/config`, { stepfunctions: { execute_state_machine: true } });
+      await post(`${url}/moto-api/config`, { stepfunctions: { execute_state_machine: options.stepFunctions ?? false } });
     },
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => {
+      const exited = new Promise((resolve) => {
         if (child.exitCode !== null) resolve(undefined);
         else child.once("exit", resolve);
       });
+      child.stdin?.end();
+      await exited;
     },
   };
 }

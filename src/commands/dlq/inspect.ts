@@ -67,7 +67,7 @@ async function inspect(options: Options, ctx: Context): Promise<CommandResult<In
   const header = `${messages.length} message(s) from ${where}${records.length > max ? ` (first ${max} of ${records.length})` : ""}`;
   return {
     data: result,
-    text: renderInspect(messages, result.summary, header, ctx.out.style),
+    text: renderInspect(messages, result.summary, header, ctx.out.style, ctx.out.width),
     exitCode: options.failIfAny && messages.length > 0 ? ExitCode.findings : ExitCode.ok,
   };
 }

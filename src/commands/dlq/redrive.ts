@@ -101,7 +101,7 @@ async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<
   const data: RedriveResult = { ...report, dryRun };
   return {
     data,
-    text: renderRedrive(report, dryRun, target.describe, ctx.out.style),
+    text: renderRedrive(report, dryRun, target.describe, ctx.out.style, ctx.out.width),
     exitCode: report.failed > 0 ? ExitCode.partial : report.stoppedBy ? ExitCode.failure : ExitCode.ok,
   };
 }

@@ -3,7 +3,7 @@ import { opt } from "../../lib/command.js";
 /** The SAMLResponse sources, shared by `saml login` and `saml roles`. */
 export const sourceFlags = {
   samlResponse: opt.string("--saml-response <value>", "the SAMLResponse form value (base64, URL-encoded accepted), @file, or - for stdin"),
-  idpUrl: opt.string("--idp-url <url>", "forms sign-in at the IdP's sign-on page (AD FS: https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices)"),
+  idpUrl: opt.string("--idp-url <url>", "forms sign-in at the IdP's sign-on page (AD FS: https://<host>/adfs/ls/IdpInitiatedSignOn.aspx ?loginToRp=urn:amazon:webservices)"),
   username: opt.string("--username <user>", "user name for --idp-url (default: AWSBLOG_SAML_USERNAME)"),
   passwordStdin: opt.flag("--password-stdin", "read the IdP password from stdin's first line (else AWSBLOG_PASSWORD, else a no-echo prompt)"),
   listen: opt.string("--listen <host:port>", "receive the IdP's POST at http://<host:port>/saml on this machine (host default 127.0.0.1)"),

@@ -25,10 +25,12 @@ export default defineCommand({
   options: flags,
   examples: [
     "awsblog saml login --saml-response @response.b64 --role ADFS-Dev",
-    "awsblog saml login --idp-url 'https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices' --username 'EXAMPLE\\jane' --all-roles --write-profile '{account}-{role}'",
-    "awsblog saml login --listen 127.0.0.1:4567 --open 'https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices'",
+    `awsblog saml login --idp-url "$ADFS_URL" --username 'EXAMPLE\\jane' --all-roles --write-profile '{account}-{role}'`,
+    `awsblog saml login --listen 127.0.0.1:4567 --open "$ADFS_URL"`,
   ],
-  help: `Sends STS AssumeRoleWithSAML unsigned: no AWS credentials are needed, stale ones are ignored.
+  help: `$ADFS_URL in the examples: the IdP's sign-on page; for AD FS:
+https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices
+Sends STS AssumeRoleWithSAML unsigned: no AWS credentials are needed, stale ones are ignored.
 JSON: {"profile","roleArn","principalArn","accountId","subject","expiration","durationSeconds"} (an array of them for several roles); never the keys.
 --credential-process prints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process in ~/.aws/config.
 Exit 2 when the assertion is malformed, not Success, expired, or lacks the chosen role (nothing is sent).`,
@@ -160,7 +162,7 @@ async function exchange(role: SamlRole, assertion: SamlAssertion, options: Optio
     const api = await ctx.services.cognitoIdentity(poolRegion);
     return exchangeWithIdentityPool(api, options.identityPoolId, role, assertion.base64, ctx.now());
   }
-  const sts = await ctx.services.sts();
+  const sts = await ctx.services.samlSts();
   const requested = options.duration ?? assertion.sessionDuration ?? DEFAULT_DURATION;
   return assumeWithSaml(sts, role, assertion.base64, requested);
 }

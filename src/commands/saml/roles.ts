@@ -12,9 +12,11 @@ export default defineCommand({
   options: flags,
   examples: [
     "awsblog saml roles --saml-response @response.b64",
-    "awsblog saml roles --idp-url 'https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices' --username 'EXAMPLE\\jane'",
+    `awsblog saml roles --idp-url "$ADFS_URL" --username 'EXAMPLE\\jane'`,
   ],
-  help: `Shows what the assertion grants; calls no AWS API. JSON: {"subject","issuer","notOnOrAfter","sessionDuration","roles":[{"roleArn","principalArn","accountId","roleName"}]}.
+  help: `$ADFS_URL in the examples: the IdP's sign-on page; for AD FS:
+https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices
+Shows what the assertion grants; calls no AWS API. JSON: {"subject","issuer","notOnOrAfter","sessionDuration","roles":[{"roleArn","principalArn","accountId","roleName"}]}.
 Exit 2 when the SAMLResponse is not a SAML 2.0 Response, not Success, or expired.`,
   run: roles,
 });

@@ -18,9 +18,9 @@ export const optionalPolicyFlags = { ...policyFlags, policy: policyFlag };
 
 export const RULES_HELP = `
 Rules (the post's DynamoDB attributes), e.g. rules.yaml:
-  - { RuleId: 1, TagKey: ProjectCode, Action: Update,     Required: Y, Default: Proj007 }
-  - { RuleId: 2, TagKey: CreatedBy,   Action: UserLookup, Required: Y }
-  - { RuleId: 3, TagKey: Expires,     Action: Function,   Required: N, Default: "today(+30d)" }
+  - { RuleId: 1, TagKey: ProjectCode, Action: Update, Required: Y, Default: Proj007 }
+  - { RuleId: 2, TagKey: CreatedBy, Action: UserLookup, Required: Y }
+  - { RuleId: 3, TagKey: Expires, Action: Function, Required: N, Default: "today(+30d)" }
 Required Y: a missing key is a violation. Any rule's key present with an empty value is one.
 Instances in scope: pending, running, stopping, stopped. Untagged = only aws:* tags.`;
 
@@ -35,8 +35,5 @@ export const orgFlags = {
 };
 
 export const ORG_HELP = `
-Across accounts and regions (--accounts/--org × --regions): each account × region is a target
-with its own credentials (AssumeRole, session awsblog-tags), clients, request buckets and
-CloudTrail pacing. JSON adds accountId/region to every finding and a "targets" list; a target
-that fails (role denied, region disabled, throttled out) is listed with its AWS error, the
-others go on, and the exit code is 4.`;
+Across accounts and regions (--accounts/--org × --regions): each account × region is a target with its own credentials (AssumeRole, session awsblog-tags), clients, request buckets and CloudTrail pacing.
+JSON adds accountId/region to every finding and a "targets" list; a target that fails (role denied, region disabled, throttled out) is listed with its AWS error, the others go on, and the exit code is 4.`;

@@ -5,9 +5,9 @@ import { MAX_LOOKBACK_DAYS } from "../../lib/tags/creators.js";
 import { loadPolicy } from "../../lib/tags/inventory.js";
 import { checkOrgOptions } from "../../lib/tags/org.js";
 import { UNTAGGED_MODES } from "../../lib/tags/plan.js";
-import { ruleRecord, type ScheduledEvent } from "../../lib/tags/scheduled.js";
-import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, FUNCTION_SETTINGS, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule.js";
-import { validateTopicArn } from "./enforce.js";
+import { ruleRecord, type ScheduledEvent } from "../../lib/tags/scheduled-run.js";
+import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, FUNCTION_SETTINGS, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule-deploy.js";
+import { validateTopicArn } from "../../lib/tags/enforce.js";
 import { optionalPolicyFlags, orgFlags } from "./_shared.js";
 
 const { report: _report, ...runFlags } = orgFlags;

@@ -1,7 +1,7 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-import type { Context } from "../context.js";
 import { timeoutMs, withDeadline } from "../saml/deadline.js";
-import { pinNoAuth, type TemporaryCredentials } from "./sts.js";
+import type { AwsClientFactory } from "./factory.js";
+import { pinNoAuth, type TemporaryCredentials } from "./sts-saml.js";
 
 /**
  * Part I's exchange: a Cognito identity pool trusts the SAML provider; GetId and
@@ -16,12 +16,12 @@ export interface CognitoIdentityApi {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The pool id names its region (`eu-west-1:…`); an explicit --region wins. */
-export async function createCognitoIdentityApi(ctx: Pick<Context, "aws" | "signal" | "globals">, poolRegion?: string): Promise<CognitoIdentityApi> {
-  const region = ctx.globals.region ? undefined : poolRegion;
-  const client = await ctx.aws.client(CognitoIdentityClient, { region, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+export async function createCognitoIdentityApi(aws: AwsClientFactory, run: { signal: AbortSignal; env: NodeJS.ProcessEnv }, poolRegion?: string): Promise<CognitoIdentityApi> {
+  const client = await aws.client(CognitoIdentityClient, { resourceRegion: poolRegion, requestTimeoutMs: REQUEST_TIMEOUT_MS });
   pinNoAuth(client);
   const hint = "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)";
-  const send = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(`Cognito Identity ${what}`, hint, ctx.signal, timeoutMs(process.env), call);
+  const limit = timeoutMs(run.env);
+  const send = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(`Cognito Identity ${what}`, hint, run.signal, limit, call);
   return {
     async getId({ identityPoolId, logins }) {
       const out = await send("GetId", (abortSignal) => client.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }), { abortSignal }));

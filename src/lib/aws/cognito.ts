@@ -7,7 +7,7 @@ import {
   RespondToAuthChallengeCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { Context } from "../context.js";
+import type { AwsClientFactory } from "./factory.js";
 
 /**
  * The Cognito user pool calls awsblog makes: the public, unauthenticated client API (no IAM
@@ -57,10 +57,9 @@ export interface CognitoApi {
  * A user pool lives in one region, named by its id's prefix. An explicit --region wins;
  * otherwise the pool's region is used, otherwise the standard chain.
  */
-export async function createCognitoApi(ctx: Pick<Context, "aws" | "globals" | "out" | "signal">, poolRegion?: string): Promise<CognitoApi> {
-  const region = ctx.globals.region ? undefined : poolRegion;
-  const client = await ctx.aws.client(CognitoIdentityProviderClient, { region });
-  const opts = { abortSignal: ctx.signal };
+export async function createCognitoApi(aws: AwsClientFactory, run: { signal: AbortSignal }, poolRegion?: string): Promise<CognitoApi> {
+  const client = await aws.client(CognitoIdentityProviderClient, { resourceRegion: poolRegion });
+  const opts = { abortSignal: run.signal };
   const step = (out: {
     ChallengeName?: string;
     ChallengeParameters?: Record<string, string>;

@@ -9,6 +9,7 @@ import type {
 } from "@smithy/types";
 import { summarize } from "../redact.js";
 import { toAwsblogError } from "./errors.js";
+import { resolveAwsEnvironment, type AwsEnvironment } from "./environment.js";
 import { checkProfileExists } from "./profiles.js";
 
 /**
@@ -27,7 +28,10 @@ export interface AwsSettings {
   debug?: (message: () => string) => void;
   /** `--cli-connect-timeout` / `--cli-read-timeout` in ms; 0 = none. */
   timeouts?: Partial<Timeouts>;
-  /** Where the AWS config files are looked up (the SDK reads process.env itself). */
+  /**
+   * The run's environment map (`ctx.env`): profile, config files, region, credentials and
+   * configured endpoints are resolved from it (environment.ts). Default: process.env.
+   */
   env?: NodeJS.ProcessEnv;
   /** Credentials other than the default chain's, e.g. an assumed role's (refreshing provider). */
   credentials?: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
@@ -68,8 +72,10 @@ type AnyClient = Client<any, MetadataBearer, any>;
 export type ClientClass<C extends AnyClient> = new (config: any) => C;
 
 export interface ClientOverrides {
-  /** A region for this client only, e.g. the one a Cognito pool id names. */
+  /** A region for this client only, e.g. the one a queue URL names. */
   region?: string;
+  /** The region a resource id names (a Cognito pool id): used unless --region was given. */
+  resourceRegion?: string;
   /**
    * Read timeout in ms for this client's long calls (LONG_CALLS: long polls, uploads), when
    * larger than the user's read timeout. GetActivityTask needs > 60 s.
@@ -84,36 +90,44 @@ export interface AwsClientFactory {
   /** Calls made so far, keyed `Service.Operation`. */
   readonly calls: Map<string, number>;
   /**
-   * A factory for another account or region (an org run's target): same endpoint, user agent
-   * and debug, its own clients; calls are counted into this factory's map too.
+   * A factory for another account or region (an org run's target): same endpoint, user agent,
+   * environment and debug, its own clients; calls are counted into this factory's map too.
    */
-  derive?(overrides: Pick<AwsSettings, "region" | "credentials" | "limiter">): AwsClientFactory;
+  derive(overrides: Pick<AwsSettings, "region" | "credentials" | "limiter">): AwsClientFactory;
 }
 
-export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<string, number>): AwsClientFactory {
-  // The SDK warns on every run under Node.js 20 about its future support window; that is
-  // noise for a CLI's users (our own `engines` states what we support). Users may opt back in.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  // --profile must mean what AWS_PROFILE means: parts of the SDK's resolution (endpoint_url,
-  // services sections, defaults_mode, ignore_configured_endpoint_urls) read the profile from
-  // the environment only, whatever `profile` a client is given. The CLI owns its process.
-  if (settings.profile) process.env.AWS_PROFILE = settings.profile;
+type CredentialProvider = NonNullable<AwsSettings["credentials"]>;
+
+/** What a factory and the factories derived from it share: one environment, one credential chain. */
+interface Shared {
+  environment: AwsEnvironment;
+  defaultCredentials: CredentialProvider;
+  profileChecked?: Promise<void>;
+}
+
+export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<string, number>, inherited?: Shared): AwsClientFactory {
+  const env = settings.env ?? process.env;
+  // --profile means what AWS_PROFILE means: the profile, its files, region, credentials and
+  // endpoint_url are resolved from this run's env map (environment.ts) and given to every
+  // client as configuration, never through process.env.
+  const shared: Shared = inherited ?? createShared(settings, env);
+  const { environment } = shared;
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...settings.timeouts };
   const clients = new Map<string, AnyClient>();
   const calls = new Map<string, number>();
-  let profileChecked: Promise<void> | undefined;
 
   async function client<C extends AnyClient>(Ctor: ClientClass<C>, overrides: ClientOverrides = {}): Promise<C> {
-    const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.requestTimeoutMs ?? ""}:${overrides.maxAttempts ?? ""}`;
+    const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.resourceRegion ?? ""}:${overrides.requestTimeoutMs ?? ""}:${overrides.maxAttempts ?? ""}`;
     const existing = clients.get(key);
     if (existing) return existing as C;
-    await (profileChecked ??= checkProfileExists(settings.profile ?? process.env.AWS_PROFILE, settings.env ?? process.env));
+    await (shared.profileChecked ??= checkProfileExists(environment.profile, environment));
     const logger = sdkLogger(settings.debug);
     const longCallMs = longest(timeouts.readMs, overrides.requestTimeoutMs ?? 0);
     const { NodeHttpHandler } = await import("@smithy/node-http-handler");
+    const region = overrides.region ?? settings.region ?? overrides.resourceRegion ?? (await environment.region());
     const config: Record<string, unknown> = {
       retryMode: "adaptive",
-      maxAttempts: overrides.maxAttempts ?? settings.maxAttempts ?? attemptsFromEnv(settings.env ?? process.env) ?? 5,
+      maxAttempts: overrides.maxAttempts ?? settings.maxAttempts ?? attemptsFromEnv(env) ?? 5,
       customUserAgent: [[settings.userAgent.name, settings.userAgent.version]],
       logger,
       requestHandler: new NodeHttpHandler({
@@ -124,13 +138,15 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
         socketTimeout: longCallMs,
         logger,
       }),
+      region: region ?? regionFromInstanceMetadata(environment),
+      credentials: settings.credentials ?? shared.defaultCredentials,
+      useFipsEndpoint: () => environment.useFipsEndpoint(),
+      useDualstackEndpoint: () => environment.useDualstackEndpoint(),
     };
-    const region = overrides.region ?? settings.region;
-    if (region) config.region = region;
-    if (settings.profile) config.profile = settings.profile;
-    if (settings.credentials) config.credentials = settings.credentials;
+    if (environment.profile) config.profile = environment.profile;
     if (settings.endpointUrl) config.endpoint = settings.endpointUrl;
     const instance = new Ctor(config);
+    if (!settings.endpointUrl) configureEndpoint(instance, environment);
     await resolveRegion(instance);
     instrument(instance, calls, settings.debug, parentCalls);
     if (settings.limiter) limit(instance, settings.limiter);
@@ -139,12 +155,53 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     return instance;
   }
 
-  const factory: AwsClientFactory = {
+  return {
     client,
     calls,
-    derive: (overrides) => createAwsClientFactory({ ...settings, ...overrides }, parentCalls ?? calls),
+    derive: (overrides) => createAwsClientFactory({ ...settings, ...overrides }, parentCalls ?? calls, shared),
   };
-  return factory;
+}
+
+function createShared(settings: AwsSettings, env: NodeJS.ProcessEnv): Shared {
+  const environment = resolveAwsEnvironment({ profile: settings.profile }, env);
+  const logger = sdkLogger(settings.debug);
+  let chain: CredentialProvider | undefined;
+  const defaultCredentials = async (identityProperties?: object) => {
+    const fixed = environment.staticCredentials();
+    if (fixed) return fixed;
+    // The SDK's own chain (SSO, shared files, credential_process, web identity, ECS/IMDS),
+    // told the profile and the files: it never looks for either in process.env. A profile
+    // is always named so the chain's own environment-key step (process.env) is skipped;
+    // this run's keys were looked at just above.
+    chain ??= (await import("@aws-sdk/credential-provider-node")).defaultProvider({
+      profile: environment.profile ?? "default",
+      filepath: environment.credentialsFile,
+      configFilepath: environment.configFile,
+      logger,
+    }) as CredentialProvider;
+    return (chain as (properties?: object) => ReturnType<CredentialProvider>)(identityProperties);
+  };
+  return { environment, defaultCredentials };
+}
+
+/**
+ * The endpoint of a client without --endpoint-url: the SDK looks up configured endpoints
+ * (AWS_ENDPOINT_URL…, the profile's endpoint_url) through `serviceConfiguredEndpoint`,
+ * reading process.env; this one reads the run's environment.
+ */
+function configureEndpoint(client: AnyClient, environment: AwsEnvironment): void {
+  const config = client.config as { serviceId?: string; serviceConfiguredEndpoint?: () => Promise<string | undefined> };
+  let configured: Promise<string | undefined> | undefined;
+  config.serviceConfiguredEndpoint = () => (configured ??= environment.configuredEndpoint(config.serviceId ?? ""));
+}
+
+/** No region set anywhere: the instance metadata service's, unless AWS_EC2_METADATA_DISABLED. */
+function regionFromInstanceMetadata(environment: AwsEnvironment): () => Promise<string> {
+  return async () => {
+    if (environment.metadataDisabled) throw new Error("Region is missing");
+    const { NODE_REGION_CONFIG_OPTIONS } = await import("@smithy/core/config");
+    return (NODE_REGION_CONFIG_OPTIONS.default as () => Promise<string>)();
+  };
 }
 
 /** AWS_MAX_ATTEMPTS, as the AWS CLI and SDKs read it (1–20). */

@@ -1,6 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { UsageError } from "../errors.js";
 
 /**
@@ -8,11 +6,9 @@ import { UsageError } from "../errors.js";
  * CLI does, rather than fail later with "no region" or "no credentials". Reads only the
  * section names of the shared config and credentials files.
  */
-export async function checkProfileExists(profile: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+export async function checkProfileExists(profile: string | undefined, files: { configFile: string; credentialsFile: string }): Promise<void> {
   if (!profile) return;
-  const home = env.HOME ?? env.USERPROFILE ?? homedir();
-  const configFile = env.AWS_CONFIG_FILE ?? join(home, ".aws", "config");
-  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials");
+  const { configFile, credentialsFile } = files;
   const known = new Set([...(await sections(configFile, true)), ...(await sections(credentialsFile, false))]);
   if (known.has(profile)) return;
   const names = [...known].sort();

@@ -1,4 +1,5 @@
-import { sanitizeForTerminal } from "../terminal.js";
+import { fitColumns, type FitStep, type FittedColumns } from "../table.js";
+import { cap, sanitizeForTerminal } from "../terminal.js";
 import { FAILURE_CLASSES, type FailureClass } from "./classify.js";
 import type { InspectedMessage } from "./records.js";
 import type { RedriveReport } from "./redrive.js";
@@ -26,11 +27,16 @@ const ADVICE: Record<FailureClass, string> = {
   unknown: "not Lambda failure records; look at the bodies",
 };
 
+/**
+ * On a terminal (`width`) the ERROR column takes what the others leave; when that is under 30
+ * characters each error goes on its own indented line below its message instead.
+ */
 export function renderInspect(
   messages: InspectedMessage[],
   summary: Record<FailureClass, number>,
   header: string,
   styles: Styles = PLAIN,
+  width?: number,
 ): string {
   const lines = [styles.bold(sanitizeForTerminal(header))];
   if (messages.length === 0) return lines.join("\n");
@@ -46,7 +52,15 @@ export function renderInspect(
     m.requestId ?? "-",
     oneLine(shortError(m.errorMessage ?? "", m.requestId), 70),
   ]);
-  lines.push(...table(["CLASS", "SENT AT", "RECV", "REQUEST ID", "ERROR"], rows, styles));
+  const headers = ["CLASS", "SENT AT", "RECV", "REQUEST ID", "ERROR"];
+  const fitted = table(headers, rows, styles, width, [{ shrink: 4, min: 30 }]);
+  if (fitted.fits) lines.push(...fitted.lines);
+  else {
+    // Stacked: the row without ERROR, then the error indented below it, cut to the width.
+    const narrow = table(headers.slice(0, 4), rows.map((row) => row.slice(0, 4)), styles, width);
+    lines.push(narrow.lines[0]!);
+    rows.forEach((row, i) => lines.push(narrow.lines[i + 1]!, `    ${cap(row[4]!, Math.max(10, (width ?? 80) - 4))}`));
+  }
   for (const m of messages) {
     if (!m.logs) continue;
     lines.push("", styles.bold(`logs for ${sanitizeForTerminal(m.requestId ?? m.messageId ?? "?")} (${m.logs.length} lines)`));
@@ -55,7 +69,7 @@ export function renderInspect(
   return lines.join("\n");
 }
 
-export function renderRedrive(report: RedriveReport, dryRun: boolean, target: string, styles: Styles = PLAIN): string {
+export function renderRedrive(report: RedriveReport, dryRun: boolean, target: string, styles: Styles = PLAIN, width?: number): string {
   const classes = Object.entries(report.byClass)
     .map(([c, n]) => `${c} ${n}`)
     .join(", ");
@@ -70,22 +84,19 @@ export function renderRedrive(report: RedriveReport, dryRun: boolean, target: st
         ["MESSAGE ID", "CLASS", "STAGE", "CODE", "ERROR"],
         report.failures.map((f) => [f.messageId, f.class, f.stage, f.code, oneLine(f.error, 60)]),
         styles,
-      ),
+        width,
+        [{ shrink: 4, min: 20 }],
+      ).lines,
     );
   }
   return lines.join("\n");
 }
 
-function table(headers: string[], unsafeRows: string[][], styles: Styles): string[] {
+function table(headers: string[], unsafeRows: string[][], styles: Styles, width?: number, steps: FitStep[] = []): FittedColumns {
   // Sanitized before measuring, so the columns line up with what the terminal shows.
   const rows = unsafeRows.map((row) => row.map((cell) => oneLine(cell)));
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [styles.dim(format(headers)), ...rows.map(format)];
+  const fitted = fitColumns([headers, ...rows], { width, steps });
+  return { ...fitted, lines: [styles.dim(fitted.lines[0]!), ...fitted.lines.slice(1)] };
 }
 
 /** Lambda prefixes some errors with a timestamp and the request id; the table already shows both. */

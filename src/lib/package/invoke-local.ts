@@ -28,12 +28,13 @@ export interface LocalInvocation {
 
 /**
  * Runs a built zip as Lambda would: extracted to a fresh directory (so a missing exec bit
- * or file shows up here, not after deploying), LAMBDA_TASK_ROOT set, handler called with a
- * context whose deadline is `timeoutMs` away. The directory is removed afterwards.
+ * or file shows up here, not after deploying), handler called with a context whose deadline
+ * is `timeoutMs` away. The directory is removed afterwards. The wrapper's task root is its own
+ * directory (the extracted one) unless LAMBDA_TASK_ROOT is set, which awsblog never sets:
+ * this process's environment is not ours to change.
  */
 export async function invokeZipLocally(zipPath: string, handler: string, event: unknown, timeoutMs: number, signal?: AbortSignal): Promise<LocalInvocation> {
   const dir = await mkdtemp(join(tmpdir(), "awsblog-run-"));
-  const previousRoot = process.env.LAMBDA_TASK_ROOT;
   try {
     await extractZip(zipPath, dir);
     const dot = handler.lastIndexOf(".");
@@ -41,7 +42,6 @@ export async function invokeZipLocally(zipPath: string, handler: string, event: 
     const exported = createRequire(join(dir, "index.cjs"))(file) as Record<string, unknown>;
     const fn = exported[handler.slice(dot + 1)];
     if (typeof fn !== "function") throw new Error(`${handler}: the module exports no such function`);
-    process.env.LAMBDA_TASK_ROOT = dir;
     // The program runs in its own process group, out of reach of the terminal's Ctrl-C.
     const stop = () => (exported.killRunning as (() => void) | undefined)?.();
     signal?.addEventListener("abort", stop);
@@ -53,8 +53,6 @@ export async function invokeZipLocally(zipPath: string, handler: string, event: 
       signal?.removeEventListener("abort", stop);
     }
   } finally {
-    if (previousRoot === undefined) delete process.env.LAMBDA_TASK_ROOT;
-    else process.env.LAMBDA_TASK_ROOT = previousRoot;
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@ import { chmod, mkdir, open, readFile, realpath, rename, rm } from "node:fs/prom
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { FailureError, UsageError } from "../errors.js";
-import type { TemporaryCredentials } from "../aws/sts.js";
+import type { TemporaryCredentials } from "../aws/sts-saml.js";
 import { clipValue } from "../terminal.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { CognitoIdentityApi } from "../aws/cognito-identity.js";
-import type { StsApi, TemporaryCredentials } from "../aws/sts.js";
+import type { SamlStsApi, TemporaryCredentials } from "../aws/sts-saml.js";
 import { AwsError, UsageError } from "../errors.js";
 import type { SamlRole } from "./roles.js";
 import { clipValue } from "../terminal.js";
@@ -24,7 +24,7 @@ export interface Exchanged {
  * AssumeRoleWithSAML for one role. A role's MaxSessionDuration is invisible from here; when
  * AWS says the request exceeds it, ask again for an hour, then 15 minutes.
  */
-export async function assumeWithSaml(sts: StsApi, role: SamlRole, samlAssertion: string, requested: number): Promise<Exchanged> {
+export async function assumeWithSaml(sts: SamlStsApi, role: SamlRole, samlAssertion: string, requested: number): Promise<Exchanged> {
   let duration = requested;
   for (;;) {
     try {

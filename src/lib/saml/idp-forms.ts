@@ -3,7 +3,7 @@ import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { timeoutMs } from "./deadline.js";
 import { errorText, parseForms, type HtmlForm, type HtmlInput } from "./html-forms.js";
-import type { SourceOptions } from "./sources.js";
+import type { SourceOptions } from "./source-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 import { clipValue } from "../terminal.js";
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { normalizeSamlResponse } from "./assertion.js";
-import type { SourceOptions } from "./sources.js";
+import type { SourceOptions } from "./source-options.js";
 import { clipValue } from "../terminal.js";
 
 /**

@@ -1,25 +1,15 @@
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { readTextArg } from "../input.js";
+import type { SourceOptions } from "./source-options.js";
+
+export type { SourceOptions } from "./source-options.js";
 
 /**
  * Where the SAMLResponse comes from: exactly one of a value the user already has, a forms
  * sign-in to the IdP, or a local `/saml` endpoint the browser posts to. Each backend returns
  * the form value as posted (base64); parsing and checks are the same for all.
  */
-export interface SourceOptions {
-  samlResponse?: string;
-  idpUrl?: string;
-  username?: string;
-  passwordStdin?: boolean;
-  listen?: string;
-  open?: string;
-  /** Seconds to wait for the browser at --listen. */
-  listenTimeout?: number;
-  /** Prompt on /dev/tty when stdin is not a terminal (credential_process captures the rest). */
-  promptOnControllingTerminal?: boolean;
-}
-
 export type SourceKind = "saml-response" | "idp-url" | "listen";
 
 export function pickSource(options: SourceOptions): SourceKind {

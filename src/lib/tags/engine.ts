@@ -3,7 +3,7 @@ import { findCreators, MAX_LOOKBACK_DAYS } from "./creators.js";
 import { isViolation, type Finding } from "./evaluate.js";
 import { executeActions } from "./execute.js";
 import { takeInventory, type Policy, type TargetContext } from "./inventory.js";
-import { createPacer, type Clock } from "./pacer.js";
+import { createPacer, pacingClock } from "./pacer.js";
 import { creatorsWanted, planActions, type EnforceAction, type UntaggedInstance, type UntaggedMode } from "./plan.js";
 
 /**
@@ -56,8 +56,8 @@ export interface EnforceTargetResult {
 export const CLOUDTRAIL_RATE = 2;
 
 export async function enforceTarget(policy: Policy, plan: EnforcePlan, ctx: TargetContext): Promise<EnforceTargetResult> {
-  // Pacing and backoff run on real elapsed time; ctx.now() is the date rules and windows use.
-  const clock: Clock = { now: () => Date.now(), sleep: (ms, signal) => ctx.services.sleep(ms, signal) };
+  // Pacing and backoff run on the services' steady clock; ctx.now() is the date rules and windows use.
+  const clock = pacingClock(ctx.services);
   const { instances, findings } = await takeInventory(policy, ctx);
   const wanted = creatorsWanted(findings, instances);
   const lookup: CreatorLookup = { pages: 0, events: 0, wanted: wanted.size, found: 0 };

@@ -25,7 +25,7 @@ export interface Policy {
  * and the scheduled Lambda pass one per target.
  */
 export interface TargetContext {
-  services: Pick<Services, "ec2" | "cloudtrail" | "sleep">;
+  services: Pick<Services, "ec2" | "cloudtrail" | "sleep" | "monotonicNow">;
   now: () => Date;
   signal: AbortSignal;
   out: Pick<Context["out"], "spinner" | "info" | "warn">;

@@ -53,7 +53,7 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
   const reports: TargetReport[] = [];
   try {
     const { caller, targets } = await resolveTargets(options, ctx);
-    const credentials = credentialsPerAccount(caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.stsRoles());
+    const credentials = credentialsPerAccount(caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts());
     ctx.out.info(`${targets.length} target(s): ${new Set(targets.map((t) => t.accountId)).size} account(s) × ${new Set(targets.map((t) => t.region)).size} region(s), ${Math.min(options.concurrency ?? 8, targets.length)} at a time`);
     await forEachTarget(targets, options.concurrency ?? 8, ctx.signal, async (target) => {
       const label = `${target.accountId}/${target.region}`;

@@ -1,11 +1,10 @@
-import type { AssumedCredentials, StsRolesApi } from "../aws/sts-roles.js";
+import type { AssumedCredentials, CallerStsApi } from "../aws/sts-caller.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Spinner } from "../output.js";
-import { createServices } from "../services.js";
 import type { TargetContext } from "./inventory.js";
 import { targetLimiter } from "./limits.js";
-import { systemClock } from "./pacer.js";
+import { pacingClock } from "./pacer.js";
 
 /** Contract §9: which accounts and regions a run covers, and how. */
 export interface OrgOptions {
@@ -58,7 +57,7 @@ export interface ResolvedTargets {
 
 /** Accounts (--accounts, --org: ACTIVE ones; else the caller's) × regions (--regions, all: DescribeRegions; else the run's region). */
 export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "services" | "signal">): Promise<ResolvedTargets> {
-  const sts = await ctx.services.stsRoles();
+  const sts = await ctx.services.callerSts();
   const caller = await sts.callerIdentity(ctx.signal);
   let accounts: string[];
   if (options.org) {
@@ -79,7 +78,7 @@ type CredentialProvider = () => Promise<AssumedCredentials>;
  * clients): AssumeRole once, reuse until 5 minutes before expiry. The caller's own account
  * gets undefined: its own credentials.
  */
-export function credentialsPerAccount(caller: { account: string; arn: string }, roleName: string, sts: StsRolesApi, now: () => number = Date.now) {
+export function credentialsPerAccount(caller: { account: string; arn: string }, roleName: string, sts: CallerStsApi, now: () => number = Date.now) {
   const partition = /^arn:([^:]+):/.exec(caller.arn)?.[1] ?? "aws";
   const providers = new Map<string, CredentialProvider>();
   let assumed = 0;
@@ -107,11 +106,13 @@ export function credentialsPerAccount(caller: { account: string; arn: string }, 
   return { providerFor, assumed: () => assumed };
 }
 
-/** A target's own AWS clients (region, credentials, per-API buckets) and services, on the run's context. */
-export function targetContext(ctx: Context, target: Target, credentials: CredentialProvider | undefined, progress: TargetProgress): TargetContext {
-  if (!ctx.aws.derive) throw new Error("this AWS client factory cannot build per-target clients (derive)");
-  const aws = ctx.aws.derive({ region: target.region, credentials, limiter: targetLimiter(systemClock) });
-  const services = createServices({ globals: { ...ctx.globals, region: target.region }, out: ctx.out, aws, signal: ctx.signal }, { sleep: ctx.services.sleep });
+/**
+ * The one way an org run gets a target's context: derived from the run's `ctx` — the target's
+ * AWS APIs from `ctx.services.forTarget` (its region, credentials and per-API buckets paced by
+ * the run's clock and sleep), the run's wall clock and Ctrl-C, and output through `progress`.
+ */
+export function targetContext(ctx: Pick<Context, "services" | "now" | "signal" | "out">, target: Target, credentials: CredentialProvider | undefined, progress: TargetProgress): TargetContext {
+  const services = ctx.services.forTarget({ accountId: target.accountId, region: target.region, credentials, limiter: targetLimiter(pacingClock(ctx.services)) });
   const label = `${target.accountId}/${target.region}`;
   return {
     services,
@@ -134,10 +135,7 @@ export async function forEachTarget<T>(targets: T[], concurrency: number, signal
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
 }
 
-/**
- * Progress of an org run. On a TTY: one line per running target, redrawn in place; else
- * (and with -q or -o json) only the per-target summary lines through `info`.
- */
+/** Progress of an org run: the output layer's board, one line per running target. */
 export interface TargetProgress {
   line(label: string, text: string): Spinner;
   info(message: string): void;
@@ -145,49 +143,15 @@ export interface TargetProgress {
   close(): void;
 }
 
-export function createTargetProgress(ctx: Pick<Context, "out" | "stderr">): TargetProgress {
-  const interactive = ctx.out.interactive;
-  const lines = new Map<string, string>();
-  let drawn = 0;
-  const draw = () => {
-    if (!interactive) return;
-    let text = drawn ? `\x1b[${drawn}A` : "";
-    for (const [label, status] of lines) text += `\x1b[2K${label}  ${status}\n`;
-    text += "\x1b[J";
-    drawn = lines.size;
-    ctx.stderr.write(text);
-  };
-  const above = (message: string) => {
-    if (!interactive) return ctx.out.info(message);
-    // Clear the board, print the message, redraw the board below it.
-    ctx.stderr.write(`${drawn ? `\x1b[${drawn}A` : ""}\x1b[J${message}\n`);
-    drawn = 0;
-    draw();
-  };
+export function createTargetProgress(ctx: Pick<Context, "out">): TargetProgress {
+  const board = ctx.out.board();
   return {
     line(label, text) {
-      if (interactive) {
-        lines.set(label, text);
-        draw();
-      }
-      return {
-        update: (next) => {
-          if (!interactive) return;
-          lines.set(label, next);
-          draw();
-        },
-        stop: () => {},
-      };
+      board.set(label, text);
+      return { update: (next) => board.set(label, next), stop: () => {} };
     },
-    info: (message) => above(message),
-    done(label, summary) {
-      lines.delete(label);
-      above(`${label}: ${summary}`);
-    },
-    close() {
-      if (interactive && drawn) ctx.stderr.write(`\x1b[${drawn}A\x1b[J`);
-      drawn = 0;
-      lines.clear();
-    },
+    info: (message) => board.info(message),
+    done: (label, summary) => board.done(label, `${label}: ${summary}`),
+    close: () => board.close(),
   };
 }

@@ -1,3 +1,5 @@
+import type { Services } from "../services.js";
+
 /**
  * A clock the pacer and backoff can be driven by; tests inject a fake one so pacing is
  * checked without waiting.
@@ -7,20 +9,10 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (ms <= 0 || signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      }
-      signal?.addEventListener("abort", done, { once: true });
-    }),
-};
+/** The clock of a run's services: their steady clock and their sleep (tests pin both). */
+export function pacingClock(services: Pick<Services, "monotonicNow" | "sleep">): Clock {
+  return { now: () => services.monotonicNow(), sleep: (ms, signal) => services.sleep(ms, signal) };
+}
 
 export interface Pacer {
   /** Resolves when the next request may be sent (immediately for the first one). */

@@ -1,10 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, testEnv } from "../../helpers/cli.js";
+import { onTerminal } from "../../helpers/pty.js";
 import { startHungEndpoint, type HungEndpoint } from "./hung-endpoint.js";
 
 /**
@@ -12,26 +10,9 @@ import { startHungEndpoint, type HungEndpoint } from "./hung-endpoint.js";
  * ora's default discardStdin put the terminal in raw mode, so Ctrl-C was a plain byte and
  * never became SIGINT: the command ran on. Now it exits 130, and the cursor is visible.
  */
-const PTY = fileURLToPath(new URL("./pty-keys.py", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "awsblog-pty-"));
 const rules = join(dir, "rules.json");
 writeFileSync(rules, JSON.stringify([{ RuleId: 1, TagKey: "Team", Action: "Update", Required: "Y", Default: "web" }]));
-
-interface PtyRun {
-  output: string;
-  code: number | null;
-  seconds: number;
-}
-
-/** Async on purpose: the silent endpoint lives in this process and must keep accepting. */
-function onTerminal(args: string[], steps: [string, string][]): Promise<PtyRun> {
-  const spec = { argv: [process.execPath, BIN, ...args], env: testEnv({ TERM: "xterm-256color" }), steps, timeout: 20 };
-  return new Promise((resolve, reject) =>
-    execFile("python3", [PTY, JSON.stringify(spec)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as PtyRun),
-    ),
-  );
-}
 
 let hung: HungEndpoint;
 beforeAll(async () => {
@@ -41,13 +22,13 @@ afterAll(() => hung?.close());
 
 describe("Ctrl-C under a spinner, on a terminal", () => {
   it("tags scan waiting on a silent endpoint: Ctrl-C reaches the CLI; the second one leaves at once with 130", async () => {
-    const run = await onTerminal(
-      ["tags", "scan", "--policy", rules, "--endpoint-url", hung.url],
-      [
-        ["listing instances", "\x03"],
-        ["interrupted — finishing work in flight", "\x03"],
+    // (The silent endpoint lives in this process: onTerminal runs the terminal asynchronously.)
+    const run = await onTerminal(["tags", "scan", "--policy", rules, "--endpoint-url", hung.url], {
+      steps: [
+        { after: "listing instances", keys: "\x03" },
+        { after: "interrupted — finishing work in flight", keys: "\x03" },
       ],
-    );
+    });
     expect(run.output).toContain("listing instances");
     expect(run.output).toContain("interrupted — finishing work in flight (Ctrl-C again to stop now)");
     expect(run.code).toBe(130);

@@ -1,32 +1,24 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BIN, runCli, testEnv } from "../../helpers/cli.js";
+import { runCli } from "../../helpers/cli.js";
+import { onTerminal } from "../../helpers/pty.js";
 
 /**
  * Long text on a terminal goes through AWSBLOG_PAGER / PAGER (default `less -FRX`); never
  * when stdout is a pipe or the pager is "" or "cat". Runs the built CLI on a pseudo-terminal
  * (24 rows) with a pager that records what it was given.
  */
-const PTY = fileURLToPath(new URL("./pty-keys.py", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "awsblog-pager-"));
 
-function onTerminal(args: string[], env: Record<string, string>, rows = 24): Promise<{ output: string; code: number | null }> {
-  const spec = { argv: [process.execPath, BIN, ...args], env: testEnv({ TERM: "xterm-256color", ...env }), steps: [], timeout: 20, rows };
-  return new Promise((resolve, reject) =>
-    execFile("python3", [PTY, JSON.stringify(spec)], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as { output: string; code: number | null }),
-    ),
-  );
-}
+const onTerminalWith = (args: string[], env: Record<string, string>, rows = 24) => onTerminal(args, { env, rows });
 
 describe("the pager", () => {
   it("long text on a terminal goes to AWSBLOG_PAGER (over PAGER)", async () => {
     const paged = join(dir, "paged.txt");
-    const run = await onTerminal(["completion", "bash"], { AWSBLOG_PAGER: `cat > ${paged}`, PAGER: "false" });
+    const run = await onTerminalWith(["completion", "bash"], { AWSBLOG_PAGER: `cat > ${paged}`, PAGER: "false" });
     expect(run.code).toBe(0);
     expect(readFileSync(paged, "utf8")).toContain("complete -o default -F _awsblog awsblog");
     expect(run.output).not.toContain("_awsblog()");
@@ -35,7 +27,7 @@ describe("the pager", () => {
   it("PAGER=cat or an empty AWSBLOG_PAGER prints directly", async () => {
     const envs: Record<string, string>[] = [{ PAGER: "cat" }, { AWSBLOG_PAGER: "", PAGER: `touch ${join(dir, "ran")}` }];
     for (const env of envs) {
-      const run = await onTerminal(["completion", "bash"], env);
+      const run = await onTerminalWith(["completion", "bash"], env);
       expect(run.code).toBe(0);
       expect(run.output).toContain("_awsblog()");
     }
@@ -46,7 +38,7 @@ describe("the pager", () => {
     const marker = join(dir, "short.txt");
     const saved = fileURLToPath(new URL("../../fixtures/dlq/receive-message.json", import.meta.url));
     for (const rows of [24, 0]) {
-      const run = await onTerminal(["dlq", "inspect", "--file", saved], { AWSBLOG_PAGER: `cat > ${marker}` }, rows);
+      const run = await onTerminalWith(["dlq", "inspect", "--file", saved], { AWSBLOG_PAGER: `cat > ${marker}` }, rows);
       expect(run.code).toBe(0);
       expect(run.output).toContain("message(s) from");
     }
@@ -54,6 +46,7 @@ describe("the pager", () => {
   }, 30_000);
 
   it("piped stdout is never paged", async () => {
+    // A process: the pager looks at the real stdout's file descriptor, which captured streams lack.
     const marker = join(dir, "piped.txt");
     const run = await runCli(["completion", "bash"], { env: { AWSBLOG_PAGER: `cat > ${marker}` } });
     expect(run.stdout).toContain("_awsblog()");

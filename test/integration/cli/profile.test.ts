@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -76,4 +77,51 @@ describe("--endpoint-url", () => {
       expect(run.stderr).toMatch(/^awsblog: --endpoint-url ".*" is not an http\(s\) URL — pass e\.g\. --endpoint-url http:\/\/127\.0\.0\.1:5000/);
     }
   });
+});
+
+/**
+ * The profile is part of a run's own environment map, not of the process: two runs in one
+ * process, at the same time, each reach the SDK with their own profile's keys. The endpoint
+ * holds the first request until the second has arrived, so both runs are in flight at once.
+ */
+describe("two in-process runs with different profiles", () => {
+  it("each run signs with its own profile's keys (--profile alpha and AWS_PROFILE=beta, concurrently)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "awsblog-profiles-"));
+    const seen: { token: string; credential: string }[] = [];
+    const held: (() => void)[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        const token = (JSON.parse(body) as { taskToken: string }).taskToken;
+        seen.push({ token, credential: /Credential=([^/]+)\//.exec(req.headers.authorization ?? "")?.[1] ?? "" });
+        const answer = () => res.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end("{}");
+        held.push(answer);
+        if (held.length === 2) held.forEach((release) => release());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    try {
+      const profiles = { AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") };
+      writeFileSync(profiles.AWS_CONFIG_FILE, `[profile alpha]\nregion = eu-west-1\nendpoint_url = ${url}\n\n[profile beta]\nregion = ap-south-1\nendpoint_url = ${url}\n`);
+      writeFileSync(profiles.AWS_SHARED_CREDENTIALS_FILE, "[alpha]\naws_access_key_id = AKIDALPHA\naws_secret_access_key = a\n\n[beta]\naws_access_key_id = AKIDBETA\naws_secret_access_key = b\n");
+      const base = { ...profiles, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_REGION: undefined };
+      const profileBefore = process.env.AWS_PROFILE;
+      const [alpha, beta] = await Promise.all([
+        // A read timeout: should one run never reach the endpoint, the other ends with exit 1.
+        awsblog(["approve", "--token", "token-alpha", "--profile", "alpha", "--cli-read-timeout", "5", "-o", "json"], { env: base }),
+        awsblog(["approve", "--token", "token-beta", "--cli-read-timeout", "5", "-o", "json"], { env: { ...base, AWS_PROFILE: "beta" } }),
+      ]);
+      expect([alpha.code, alpha.stderr, beta.code, beta.stderr]).toEqual([0, "", 0, ""]);
+      expect(seen.sort((a, b) => a.token.localeCompare(b.token))).toEqual([
+        { token: "token-alpha", credential: "AKIDALPHA" },
+        { token: "token-beta", credential: "AKIDBETA" },
+      ]);
+      expect(process.env.AWS_PROFILE).toBe(profileBefore);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 20_000);
 });

@@ -87,6 +87,7 @@ describe("the CLI spine", () => {
   });
 
   it("prints no SDK maintenance warning on stderr", async () => {
+    // A process: the SDK warns through process.emitWarning once per process, past the captured streams.
     const run = await runCli(["approve", "--token", "t", "--endpoint-url", "http://127.0.0.1:9"]);
     expect(run.stderr).not.toMatch(/NodeVersionSupportWarning/);
   });

@@ -12,7 +12,7 @@ import { readFile } from "node:fs/promises";
 import { beforeAll, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
-import { adminConfirm, cachedEntries, createPool, expireAll, sdk, tempConfigDir, totp } from "./setup.js";
+import { adminConfirm, cachedEntries, createPool, expireAll, sdk, tempConfigDir, totp } from "./world.js";
 
 // moto checks authenticator codes only with this set; it must be in place before moto starts.
 process.env.MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP = "true";

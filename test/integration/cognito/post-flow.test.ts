@@ -1,14 +1,12 @@
 import { AdminGetUserCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { spawnSync } from "node:child_process";
 import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BIN, testEnv } from "../../helpers/cli.js";
+import { havePython, onTerminal } from "../../helpers/pty.js";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
 import type { Services } from "../../../src/lib/services.js";
-import { cachedEntries, createPool, expireAll, fakeApi, recordingCognito, sdk, tempConfigDir, type Pool } from "./setup.js";
+import { cachedEntries, createPool, expireAll, fakeApi, recordingCognito, sdk, tempConfigDir, type Pool } from "./world.js";
 
 /**
  * The post's flow from the terminal: register John Doe, confirm him, log in, call the API with
@@ -71,15 +69,12 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
   });
 
   it("on a terminal, asks for the password without echoing it", async () => {
-    const python = spawnSync("python3", ["--version"]).status === 0;
-    if (!python) return void console.warn("[cognito] python3 missing: skipping the pseudo-terminal test");
-    const spec = {
-      argv: [process.execPath, BIN, "--endpoint-url", moto().url, "cognito", "login", "--client-id", pool.clientId, "--username", "jdoe", "--flow", "password"],
-      answers: [["Password: ", PASSWORD]],
-    };
-    const script = fileURLToPath(new URL("../../fixtures/cognito/pty-run.py", import.meta.url));
-    const run = spawnSync("python3", [script, JSON.stringify(spec)], { env: testEnv({ AWSBLOG_CONFIG_DIR: config }), encoding: "utf8", timeout: 30_000 });
-    const result = JSON.parse(run.stdout) as { output: string; code: number };
+    if (!havePython) return void console.warn("[cognito] python3 missing: skipping the pseudo-terminal test");
+    const result = await onTerminal(["--endpoint-url", moto().url, "cognito", "login", "--client-id", pool.clientId, "--username", "jdoe", "--flow", "password"], {
+      env: { AWSBLOG_CONFIG_DIR: config },
+      steps: [{ after: "Password: ", keys: `${PASSWORD}\r`, pause: 0.05 }],
+      timeout: 25,
+    });
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/^Password: \r?\n/);
     expect(result.output).toContain("logged in as jdoe");

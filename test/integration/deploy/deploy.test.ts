@@ -7,7 +7,7 @@ import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { createLambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { tempDir } from "../../unit/package/helpers.js";
-import { awsblogIn } from "../package/programs.js";
+import { awsblogIn } from "../package/world.js";
 
 /** deploy against moto: create, then update code and configuration; state checked in moto. */
 const ROLE = "arn:aws:iam::123456789012:role/awsblog-lambda";

@@ -3,7 +3,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
-import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient } from "./arrange.js";
+import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient } from "./world.js";
 
 interface Inspected {
   messages: { messageId: string; requestId: string | null; errorCode: string | null; errorMessage: string | null; class: string; timeoutSeconds?: number; body: unknown; sentAt: string; receiveCount: number; logs?: string[] }[];

@@ -3,7 +3,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { expect, it } from "vitest";
 import { BIN, testEnv } from "../../helpers/cli.js";
 import { describeWithMoto } from "../../helpers/moto.js";
-import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient, visibleCount } from "./arrange.js";
+import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient, visibleCount } from "./world.js";
 
 const TOTAL = 120;
 const VISIBILITY = 3;

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
-import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient, type LambdaFailure } from "./arrange.js";
+import { createQueue, drain, LAMBDA_FAILURES, requestId, sendFailures, sqsClient, type LambdaFailure } from "./world.js";
 
 interface Redriven {
   moved: number;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BIN, runCli, testEnv } from "../../helpers/cli.js";
 import { contextWithRemaining } from "../../unit/package/helpers.js";
-import { awsblogIn, makeWorkspace, type Lang, type Workspace } from "./programs.js";
+import { awsblogIn, makeWorkspace, type Lang, type Workspace } from "./world.js";
 
 /**
  * Real PHP, Ruby and Go programs, packaged by the CLI (in-process), extracted with Info-ZIP

@@ -1,10 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 
-/** `saml exec` is about the process (its children, their exit codes): run the built CLI. */
+/**
+ * `saml exec`: the command runs as a child that inherits awsblog's own stdout and stderr, so the
+ * test that reads what the child printed runs the built CLI as a process; the refusals run
+ * in-process.
+ */
 describe("saml exec", () => {
   let dir: string;
   let file: string;
@@ -31,19 +36,21 @@ describe("saml exec", () => {
   });
 
   it("expired credentials: exit 1, log in again, nothing run", async () => {
-    const result = await runCli(["saml", "exec", "--profile-name", "stale", "--", process.execPath, "-e", "console.log('ran')"], { env: env() });
+    const marker = join(dir, "ran-stale");
+    const result = await awsblog(["saml", "exec", "--profile-name", "stale", "--", process.execPath, "-e", `require("fs").writeFileSync(${JSON.stringify(marker)}, "")`], { env: env() });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
+    expect(existsSync(marker)).toBe(false);
     expect(result.stderr).toMatch(/^awsblog: the credentials of profile stale expired at .* — log in again: awsblog saml login --write-profile stale\n$/);
   });
 
   it("a missing profile, command, or binary is reported on one line", async () => {
-    const missing = await runCli(["saml", "exec", "--profile-name", "nope", "--", "true"], { env: env() });
+    const missing = await awsblog(["saml", "exec", "--profile-name", "nope", "--", "true"], { env: env() });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/profile nope has no credentials .* — log in again/);
-    const none = await runCli(["saml", "exec", "--profile-name", "fresh"], { env: env() });
+    const none = await awsblog(["saml", "exec", "--profile-name", "fresh"], { env: env() });
     expect(none.code).toBe(2);
-    const notFound = await runCli(["saml", "exec", "--profile-name", "fresh", "--", "no-such-binary-xyz"], { env: env() });
+    const notFound = await awsblog(["saml", "exec", "--profile-name", "fresh", "--", "no-such-binary-xyz"], { env: env() });
     expect(notFound.code).toBe(2);
     expect(notFound.stderr).toMatch(/cannot run "no-such-binary-xyz" \(ENOENT\) — check the command name/);
   });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
-import { buildOrgWorld, CALLER, REGIONS, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./org-world.js";
+import { buildOrgWorld, CALLER, REGIONS, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./world.js";
 
 const RULES = "test/fixtures/tags/rules.yaml";
 const dir = mkdtempSync(join(tmpdir(), "awsblog-org-"));

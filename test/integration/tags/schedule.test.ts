@@ -9,7 +9,7 @@ import yauzl from "yauzl";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
-import { buildOrgWorld, CALLER, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./org-world.js";
+import { buildOrgWorld, CALLER, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./world.js";
 
 const RULES = "test/fixtures/tags/rules.yaml";
 const BUNDLE = "dist/lambda/tags-handler.mjs";

@@ -4,16 +4,10 @@ import { join } from "node:path";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import startCommand from "../../../src/commands/approval/start.js";
-import type { CommandResult, Context } from "../../../src/lib/context.js";
-import type { Services } from "../../../src/lib/services.js";
-import { AwsError, UsageError } from "../../../src/lib/errors.js";
-import { testContext } from "../../helpers/context.js";
+import { awsblog } from "../../helpers/in-process.js";
 
-type StartOptions = Parameters<typeof startCommand.run>[0];
-/** Calls the declared handler with these options; `seams` replace services (sleep, random, AWS APIs). */
-const run = (options: Partial<StartOptions>, ctx: Context, seams: Partial<Services> = {}) =>
-  startCommand.run(options as StartOptions, { ...ctx, services: { ...ctx.services, ...seams } }, []);
+/** `awsblog approval start <flags>` in-process. */
+const start = (flags: string[]) => awsblog(["approval", "start", ...flags]);
 
 const sfn = mockClient(SFNClient);
 // Test files share worker processes: put the real send() back for the next file.
@@ -26,41 +20,44 @@ afterEach(() => sfn.reset());
 describe("approval start", () => {
   it("starts the execution with the input and name, and returns its ARN", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${SM}:run-1`.replace("stateMachine", "execution"), startDate: new Date(0) });
-    const f = testContext({ format: "text" });
-    const result = (await run({ stateMachineArn: SM, input: '{"employeeName":"Jim"}', name: "run-1" }, f.ctx)) as CommandResult<{ executionArn: string; startDate: string }>;
+    const flags = ["--state-machine-arn", SM, "--input", '{"employeeName":"Jim"}', "--name", "run-1"];
+    const json = await start([...flags, "-o", "json"]);
+    expect(json.code, json.stderr).toBe(0);
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({
       stateMachineArn: SM,
       input: '{"employeeName":"Jim"}',
       name: "run-1",
     });
-    expect(result.data).toEqual({
+    expect(json.json()).toEqual({
       executionArn: "arn:aws:states:us-east-1:123456789012:execution:PromotionApproval:run-1",
       startDate: "1970-01-01T00:00:00.000Z",
     });
-    expect(result.text).toBe(result.data.executionArn);
+    const text = await start(flags);
+    expect(text.stdout).toBe("arn:aws:states:us-east-1:123456789012:execution:PromotionApproval:run-1\n");
   });
 
   it("reads the input from @file", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:x", startDate: new Date(0) });
     const file = join(mkdtempSync(join(tmpdir(), "awsblog-start-")), "input.json");
     writeFileSync(file, '{"managerEmailAddress":"ana@example.com"}\n');
-    await run({ stateMachineArn: SM, input: `@${file}` }, testContext().ctx);
+    expect((await start(["--state-machine-arn", SM, "--input", `@${file}`])).code).toBe(0);
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input).toBe('{"managerEmailAddress":"ana@example.com"}\n');
   });
 
   it("refuses bad input, names and ARNs with exit 2 and sends nothing", async () => {
     const bad = [
-      { stateMachineArn: SM, input: "{nope" },
-      { stateMachineArn: SM, input: JSON.stringify("x".repeat(262_143)) },
-      { stateMachineArn: SM, input: "{}", name: "has space" },
-      { stateMachineArn: SM, input: "{}", name: "a/b" },
-      { stateMachineArn: SM, input: "{}", name: "n".repeat(81) },
-      { stateMachineArn: "PromotionApproval", input: "{}" },
-      { stateMachineArn: SM, input: "@/nonexistent/input.json" },
+      ["--state-machine-arn", SM, "--input", "{nope"],
+      ["--state-machine-arn", SM, "--input", JSON.stringify("x".repeat(262_143))],
+      ["--state-machine-arn", SM, "--name", "has space"],
+      ["--state-machine-arn", SM, "--name", "a/b"],
+      ["--state-machine-arn", SM, "--name", "n".repeat(81)],
+      ["--state-machine-arn", "PromotionApproval"],
+      ["--state-machine-arn", SM, "--input", "@/nonexistent/input.json"],
     ];
-    for (const options of bad) {
-      const error = await run(options, testContext().ctx).catch((e: unknown) => e);
-      expect(error, JSON.stringify(options).slice(0, 80)).toBeInstanceOf(UsageError);
+    for (const flags of bad) {
+      const run = await start(flags);
+      expect(run.code, flags.join(" ").slice(0, 80)).toBe(2);
+      expect(run.stderr).toMatch(/^awsblog: [^\n]+ — [^\n]+\n$/);
     }
     expect(sfn.calls()).toHaveLength(0);
   });
@@ -69,10 +66,8 @@ describe("approval start", () => {
     sfn.on(StartExecutionCommand).rejects(
       Object.assign(new Error("Execution Already Exists: 'x'"), { name: "ExecutionAlreadyExists", $metadata: { httpStatusCode: 400 } }),
     );
-    const error = (await run({ stateMachineArn: SM, name: "run-1" }, testContext().ctx).catch((e: unknown) => e)) as AwsError;
-    expect(error).toBeInstanceOf(AwsError);
-    expect(error.code).toBe("ExecutionAlreadyExists");
-    expect(error.message).toContain("StepFunctions StartExecution failed: ExecutionAlreadyExists");
-    expect(error.hint).toContain("pick another --name");
+    const run = await start(["--state-machine-arn", SM, "--name", "run-1"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^awsblog: StepFunctions StartExecution failed: ExecutionAlreadyExists.* — .*pick another --name/);
   });
 });

@@ -2,17 +2,19 @@ import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { GetActivityTaskCommand, SFNClient, SendTaskFailureCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import workerCommand from "../../../src/commands/approval/worker.js";
-import type { Context } from "../../../src/lib/context.js";
-import type { Services } from "../../../src/lib/services.js";
-import { AwsError, FailureError, UsageError } from "../../../src/lib/errors.js";
-import { testContext } from "../../helpers/context.js";
+import { awsblog, interrupts, type InProcessOptions } from "../../helpers/in-process.js";
 import { readMime } from "./read-mime.js";
 
-type WorkerOptions = Parameters<typeof workerCommand.run>[0];
-/** Calls the declared handler with these options; `seams` replace services (sleep, random, AWS APIs). */
-const run = (options: Partial<WorkerOptions>, ctx: Context, seams: Partial<Services> = {}) =>
-  workerCommand.run(options as WorkerOptions, { ...ctx, services: { ...ctx.services, ...seams } }, []);
+/** `awsblog approval worker <flags>` in-process; `lines()` parses stdout's JSON Lines. */
+async function run(flags: string[], options: InProcessOptions = {}) {
+  const result = await awsblog(["approval", "worker", ...flags], options);
+  const lines = () =>
+    result.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { ...result, lines };
+}
 
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
@@ -25,7 +27,9 @@ const ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:ManualStep";
 const TOKEN = "AAAA+b/c==&x=<y>";
 const INPUT = { employeeName: "Jim <b>O'Hara</b>", managerEmailAddress: "ana@example.com" };
 
-const base: WorkerOptions = { activityArn: ACTIVITY, baseUrl: "https://approvals.example.com/respond/", once: true, workerName: "w1" };
+/** Polls until Ctrl-C. */
+const polling = ["--activity-arn", ACTIVITY, "--base-url", "https://approvals.example.com/respond/", "--worker-name", "w1"];
+const base = [...polling, "--once"];
 
 function awsError(name: string, status: number) {
   return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
@@ -49,8 +53,8 @@ afterEach(() => {
 describe("approval worker without email: one JSON line per task", () => {
   it("polls the activity with the worker name and prints the token, parsed input and encoded links", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
-    const f = testContext({ format: "text" });
-    await run(base, f.ctx);
+    const f = await run(base);
+    expect(f.code, f.stderr).toBe(0);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
     expect(sfn.commandCalls(GetActivityTaskCommand)[0]!.args[0].input).toEqual({ activityArn: ACTIVITY, workerName: "w1" });
     const lines = f.lines();
@@ -67,30 +71,31 @@ describe("approval worker without email: one JSON line per task", () => {
 
   it("an empty 60 s poll with --once prints nothing and exits 0 after one call", async () => {
     sfn.on(GetActivityTaskCommand).resolves({});
-    const f = testContext();
-    await expect(run(base, f.ctx)).resolves.toBeUndefined();
+    const f = await run(base);
+    expect(f.code).toBe(0);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
-    expect(f.stdout()).toBe("");
-    expect(f.stderr()).toContain("1 poll(s): 0 task(s)");
+    expect(f.stdout).toBe("");
+    expect(f.stderr).toContain("1 poll(s): 0 task(s)");
   });
 
   it("keeps polling without --once until Ctrl-C, and hands out the task of the poll in flight", async () => {
-    const f = testContext();
+    const keys = interrupts();
     let polls = 0;
     sfn.on(GetActivityTaskCommand).callsFake(async () => {
       polls++;
       if (polls < 3) return {};
-      f.controller.abort(); // Ctrl-C arrives while the third poll is open...
+      keys.interrupt(); // Ctrl-C arrives while the third poll is open...
       return { taskToken: "T3", input: "{}" }; // ...and AWS answers it with a task.
     });
     const { waits, sleep } = recordingSleep();
-    await run({ ...base, once: false }, f.ctx, { sleep });
+    const f = await run(polling, { interrupts: keys, services: { sleep } });
+    expect(f.code).toBe(130);
     expect(polls).toBe(3);
     // Empty polls that came back at once are spaced out (AWS itself holds them for 60 s).
     expect(waits).toHaveLength(2);
     expect(waits.every((ms) => ms > 900 && ms <= 1000)).toBe(true);
     expect(f.lines().map((l) => l.taskToken)).toEqual(["T3"]);
-    expect(f.stderr()).toContain("waiting for the current poll to return");
+    expect(f.stderr).toContain("waiting for the current poll to return");
   });
 
   it("backs off on throttling, 5xx and network errors, then carries on", async () => {
@@ -101,20 +106,20 @@ describe("approval worker without email: one JSON line per task", () => {
       .rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
       .resolves({ taskToken: "T", input: "{}" });
     const { waits, sleep } = recordingSleep();
-    const f = testContext();
-    await run(base, f.ctx, { sleep, random: () => 1 });
+    const f = await run(base, { services: { sleep, random: () => 1 } });
+    expect(f.code, f.stderr).toBe(0);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
     expect(waits).toEqual([1000, 2000, 4000]); // full jitter at its ceiling: 1 s, 2 s, 4 s
     expect(f.lines()).toHaveLength(1);
-    expect(f.stderr()).toMatch(/GetActivityTask failed: ThrottlingException.*retrying in 1\.0 s/);
+    expect(f.stderr).toMatch(/GetActivityTask failed: ThrottlingException.*retrying in 1\.0 s/);
   });
 
   it("--once gives up after 4 transient failures in a row with exit 1", async () => {
     sfn.on(GetActivityTaskCommand).rejects(awsError("ServiceUnavailable", 503));
     const { waits, sleep } = recordingSleep();
-    const error = await run(base, testContext().ctx, { sleep, random: () => 0 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AwsError);
-    expect((error as AwsError).exitCode).toBe(1);
+    const f = await run(base, { services: { sleep, random: () => 0 } });
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/^awsblog: .*ServiceUnavailable/m);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
     expect(waits).toEqual([1000, 1000, 1000]);
   });
@@ -122,38 +127,40 @@ describe("approval worker without email: one JSON line per task", () => {
   it("stops at once on an error that will not fix itself", async () => {
     sfn.on(GetActivityTaskCommand).rejects(awsError("ActivityDoesNotExist", 400));
     const { waits, sleep } = recordingSleep();
-    const error = await run({ ...base, once: false }, testContext().ctx, { sleep }).catch((e: unknown) => e);
-    expect((error as AwsError).code).toBe("ActivityDoesNotExist");
+    const f = await run(polling, { services: { sleep } });
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/^awsblog: .*ActivityDoesNotExist/m);
     expect(waits).toEqual([]);
   });
 
   it("refuses bad flags before any call (exit 2)", async () => {
-    const bad: WorkerOptions[] = [
-      { ...base, activityArn: "ManualStep" },
-      { ...base, activityArn: "arn:aws:states:us-east-1:123456789012:stateMachine:X" },
-      { ...base, baseUrl: "approvals.example.com" },
-      { ...base, baseUrl: "https://x.example.com/?a=1" },
-      { ...base, emailToField: "boss" },
-      { ...base, emailFrom: "approvals@example.com", emailToField: "  " },
-      { ...base, emailFrom: "not-an-address" },
-      { ...base, workerName: "w".repeat(81) },
+    const bad = [
+      [...base, "--activity-arn", "ManualStep"],
+      [...base, "--activity-arn", "arn:aws:states:us-east-1:123456789012:stateMachine:X"],
+      [...base, "--base-url", "approvals.example.com"],
+      [...base, "--base-url", "https://x.example.com/?a=1"],
+      [...base, "--email-to-field", "boss"],
+      [...base, "--email-from", "approvals@example.com", "--email-to-field", "  "],
+      [...base, "--email-from", "not-an-address"],
+      [...base, "--worker-name", "w".repeat(81)],
     ];
-    for (const options of bad) {
-      const error = await run(options, testContext().ctx).catch((e: unknown) => e);
-      expect(error, JSON.stringify(options)).toBeInstanceOf(UsageError);
+    for (const flags of bad) {
+      const f = await run(flags);
+      expect(f.code, flags.slice(base.length).join(" ")).toBe(2);
+      expect(f.stderr).toMatch(/^awsblog: [^\n]+ — [^\n]+\n$/);
     }
     expect(sfn.calls()).toHaveLength(0);
   });
 });
 
 describe("approval worker with --email-from: SES mail per task", () => {
-  const emailing: WorkerOptions = { ...base, emailFrom: "approvals@example.com" };
+  const emailing = [...base, "--email-from", "approvals@example.com", "-o", "json"];
 
   it("sends an HTML and a text body naming the employee, with both links, to the input's address", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
     ses.on(SendRawEmailCommand).resolves({ MessageId: "m-1" });
-    const f = testContext();
-    await run(emailing, f.ctx);
+    const f = await run(emailing);
+    expect(f.code, f.stderr).toBe(0);
     const sent = ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input;
     expect(sent.Source).toBe("approvals@example.com"); // not the manager's address, as the post did
     expect(sent.Destinations).toEqual(["ana@example.com"]);
@@ -169,13 +176,13 @@ describe("approval worker with --email-from: SES mail per task", () => {
     expect(html).toContain("Jim &lt;b&gt;O&#39;Hara&lt;/b&gt;");
     expect(html).not.toContain("<b>O'Hara");
     expect(f.lines()).toEqual([{ status: "emailed", to: "ana@example.com", messageId: "m-1", input: INPUT }]);
-    expect(f.stdout()).not.toContain("AAAA"); // the token is mailed, not printed
+    expect(f.stdout).not.toContain("AAAA"); // the token is mailed, not printed
   });
 
   it("uses --email-to-field for the recipient", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify({ boss: "b@example.org" }) });
     ses.on(SendRawEmailCommand).resolves({ MessageId: "m-2" });
-    await run({ ...emailing, emailToField: "boss" }, testContext().ctx);
+    expect((await run([...emailing, "--email-to-field", "boss"])).code).toBe(0);
     expect(ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input.Destinations).toEqual(["b@example.org"]);
   });
 
@@ -183,9 +190,9 @@ describe("approval worker with --email-from: SES mail per task", () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).resolves({});
     ses.on(SendRawEmailCommand).rejects(awsError("MessageRejected", 400));
-    const f = testContext();
-    const error = await run(emailing, f.ctx).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FailureError);
+    const f = await run(emailing);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/^awsblog: /m);
     const failure = sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input;
     expect(failure.taskToken).toBe(TOKEN);
     expect(failure.error).toBe("EmailNotSent");
@@ -199,8 +206,8 @@ describe("approval worker with --email-from: SES mail per task", () => {
   it("fails a task whose input has no address without calling SES", async () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify({ employeeName: "Jim" }) });
     sfn.on(SendTaskFailureCommand).resolves({});
-    const f = testContext();
-    await run({ ...emailing, once: true }, f.ctx).catch(() => undefined);
+    const f = await run(emailing);
+    expect(f.code).toBe(1);
     expect(ses.calls()).toHaveLength(0);
     expect(sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input.cause).toContain('no "managerEmailAddress" field');
   });
@@ -212,9 +219,9 @@ describe("approval worker with --email-from: SES mail per task", () => {
       .resolves({ taskToken: "T2", input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).resolves({});
     ses.on(SendRawEmailCommand).rejects(awsError("AccessDenied", 403));
-    const f = testContext();
-    const error = await run({ ...emailing, once: false }, f.ctx).catch((e: unknown) => e);
-    expect((error as AwsError).code).toBe("AccessDenied");
+    const f = await run([...polling, "--email-from", "approvals@example.com"]);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/^awsblog: .*AccessDenied/m);
     expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input.taskToken)).toEqual(["T1", "T2"]);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(2);
   });
@@ -223,9 +230,9 @@ describe("approval worker with --email-from: SES mail per task", () => {
     sfn.on(GetActivityTaskCommand).resolves({ taskToken: "T", input: JSON.stringify(INPUT) });
     sfn.on(SendTaskFailureCommand).rejects(awsError("TaskTimedOut", 400));
     ses.on(SendRawEmailCommand).rejects(awsError("MessageRejected", 400));
-    const f = testContext();
-    await run(emailing, f.ctx).catch(() => undefined);
-    expect(f.stderr()).toContain("stays open until its state's timeout");
+    const f = await run(emailing);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toContain("stays open until its state's timeout");
     expect(f.lines()[0]).toMatchObject({ status: "emailFailed", taskFailed: false });
   });
 });

@@ -1,10 +1,7 @@
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import spec from "../../../src/commands/dlq/configure.js";
-import type { OptionsOf } from "../../../src/lib/command.js";
-import { AwsError, UsageError } from "../../../src/lib/errors.js";
-import { testContext } from "../../helpers/context.js";
+import { AwsError } from "../../../src/lib/errors.js";
 import { awsblog } from "../../helpers/in-process.js";
 
 const lambda = mockClient(LambdaClient);
@@ -18,27 +15,23 @@ const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:sns-lambda-test";
 
 afterEach(() => lambda.reset());
 
-type ConfigureOptions = OptionsOf<typeof spec.options>;
 type ConfigureData = { functionName: string; functionArn: string; deadLetterTargetArn: string | null; previousTargetArn: string | null; changed: boolean };
 
-/** Calls the command's handler as the CLI would (every option present, unset ones undefined). */
-async function configure(given: Partial<ConfigureOptions>, ctx: ReturnType<typeof testContext>["ctx"]) {
-  const result = await spec.run({ function: "", targetArn: undefined, remove: undefined, ...given }, ctx, {});
-  if (!result) throw new Error("dlq configure returned no result");
-  return result as { data: ConfigureData; text?: string };
-}
+/** `awsblog dlq configure <flags>` in-process; waits between status polls are instant. */
+const configure = (flags: string[]) => awsblog(["dlq", "configure", ...flags], { services: { sleep: async () => {} } });
 
 describe("dlq configure", () => {
   it("sets the DeadLetterConfig and reports the previous target", async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionArn: FN_ARN, DeadLetterConfig: { TargetArn: TOPIC_ARN }, LastUpdateStatus: "Successful" });
     lambda.on(UpdateFunctionConfigurationCommand).resolves({ FunctionArn: FN_ARN, DeadLetterConfig: { TargetArn: QUEUE_ARN }, LastUpdateStatus: "Successful" });
-    const { ctx } = testContext({ services: { sleep: async () => {} } });
-    const result = await configure({ function: "thumbnailer", targetArn: QUEUE_ARN }, ctx);
+    const json = await configure(["--function", "thumbnailer", "--target-arn", QUEUE_ARN, "-o", "json"]);
+    expect(json.code, json.stderr).toBe(0);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([
       { FunctionName: "thumbnailer", DeadLetterConfig: { TargetArn: QUEUE_ARN } },
     ]);
-    expect(result.data).toEqual({ functionName: "thumbnailer", functionArn: FN_ARN, deadLetterTargetArn: QUEUE_ARN, previousTargetArn: TOPIC_ARN, changed: true });
-    expect(result.text).toBe(`thumbnailer: failed async events now go to ${QUEUE_ARN} (was ${TOPIC_ARN})`);
+    expect(json.json()).toEqual({ functionName: "thumbnailer", functionArn: FN_ARN, deadLetterTargetArn: QUEUE_ARN, previousTargetArn: TOPIC_ARN, changed: true });
+    const text = await configure(["--function", "thumbnailer", "--target-arn", QUEUE_ARN]);
+    expect(text.stdout).toBe(`thumbnailer: failed async events now go to ${QUEUE_ARN} (was ${TOPIC_ARN})\n`);
   });
 
   it("removes it with an empty TargetArn and waits for the update to finish", async () => {
@@ -48,43 +41,37 @@ describe("dlq configure", () => {
       .resolvesOnce({ FunctionArn: FN_ARN, LastUpdateStatus: "InProgress" })
       .resolves({ FunctionArn: FN_ARN, LastUpdateStatus: "Successful" });
     lambda.on(UpdateFunctionConfigurationCommand).resolves({ FunctionArn: FN_ARN, LastUpdateStatus: "InProgress" });
-    const { ctx } = testContext({ services: { sleep: async () => {} } });
-    const result = await configure({ function: "thumbnailer", remove: true }, ctx);
+    const result = await configure(["--function", "thumbnailer", "--remove", "-o", "json"]);
+    expect(result.code, result.stderr).toBe(0);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input).toEqual({ FunctionName: "thumbnailer", DeadLetterConfig: { TargetArn: "" } });
     expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(3);
-    expect(result.data).toMatchObject({ deadLetterTargetArn: null, previousTargetArn: QUEUE_ARN, changed: true });
+    expect(result.json()).toMatchObject({ deadLetterTargetArn: null, previousTargetArn: QUEUE_ARN, changed: true });
   });
 
   it("changes nothing when the target is already set", async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionArn: FN_ARN, DeadLetterConfig: { TargetArn: QUEUE_ARN } });
-    const { ctx } = testContext();
-    const result = await configure({ function: FN_ARN, targetArn: QUEUE_ARN }, ctx);
+    const result = await configure(["--function", FN_ARN, "--target-arn", QUEUE_ARN, "-o", "json"]);
+    expect(result.code, result.stderr).toBe(0);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
-    expect(result.data.changed).toBe(false);
+    expect(result.json<ConfigureData>().changed).toBe(false);
   });
 
   it("refuses bad input before any call", async () => {
-    const { ctx } = testContext();
-    const bad: [Partial<ConfigureOptions>, RegExp][] = [
-      [{ function: "fn" }, /exactly one of --target-arn <arn> or --remove/],
-      [{ function: "fn", targetArn: QUEUE_ARN, remove: true }, /exactly one/],
-      [{ function: "fn", targetArn: "https://sqs.us-east-1.amazonaws.com/1/q" }, /not an SQS queue or SNS topic ARN/],
-      [{ function: "fn", targetArn: "arn:aws:sqs:us-east-1:123456789012:q.fifo" }, /FIFO/],
-      [{ function: "", targetArn: QUEUE_ARN }, /--function is empty/],
-      [{ function: "bad name!", targetArn: QUEUE_ARN }, /not a Lambda function name/],
+    const bad: [string[], RegExp][] = [
+      [["--function", "fn"], /exactly one of --target-arn <arn> or --remove/],
+      [["--function", "fn", "--target-arn", QUEUE_ARN, "--remove"], /exactly one/],
+      [["--function", "fn", "--target-arn", "https://sqs.us-east-1.amazonaws.com/1/q"], /not an SQS queue or SNS topic ARN/],
+      [["--function", "fn", "--target-arn", "arn:aws:sqs:us-east-1:123456789012:q.fifo"], /FIFO/],
+      [["--target-arn", QUEUE_ARN], /^awsblog: --function is required — pass the function's name or ARN\n$/],
+      [["--function", "", "--target-arn", QUEUE_ARN], /--function is empty/],
+      [["--function", "bad name!", "--target-arn", QUEUE_ARN], /not a Lambda function name/],
     ];
-    for (const [options, message] of bad) {
-      const error = await configure(options, ctx).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UsageError);
-      expect((error as Error).message).toMatch(message);
+    for (const [flags, message] of bad) {
+      const run = await configure(flags);
+      expect(run.code, flags.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(/^awsblog: /);
+      expect(run.stderr).toMatch(message);
     }
-    expect(lambda.calls()).toHaveLength(0);
-  });
-
-  it("a run without --function stops before the handler: one usage line, exit 2", async () => {
-    const run = await awsblog(["dlq", "configure", "--target-arn", QUEUE_ARN]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toBe("awsblog: --function is required — pass the function's name or ARN\n");
     expect(lambda.calls()).toHaveLength(0);
   });
 
@@ -93,9 +80,8 @@ describe("dlq configure", () => {
     lambda
       .on(UpdateFunctionConfigurationCommand)
       .rejects(new AwsError("Lambda", "UpdateFunctionConfiguration", "InvalidParameterValueException", "The provided execution role does not have permissions to call SendMessage on SQS"));
-    const { ctx } = testContext();
-    const error = (await configure({ function: "fn", targetArn: QUEUE_ARN }, ctx).catch((e: unknown) => e)) as AwsError;
-    expect(error.code).toBe("InvalidParameterValueException");
-    expect(error.hint).toMatch(/sqs:SendMessage/);
+    const run = await configure(["--function", "fn", "--target-arn", QUEUE_ARN]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^awsblog: .*InvalidParameterValueException.* — .*sqs:SendMessage/);
   });
 });

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import spec from "../../../src/commands/dlq/inspect.js";
 import type { QueueMessage, SqsApi } from "../../../src/lib/aws/sqs.js";
-import type { OptionsOf } from "../../../src/lib/command.js";
 import { peekProgressText } from "../../../src/lib/dlq/peek.js";
-import { testContext } from "../../helpers/context.js";
+import { awsblog } from "../../helpers/in-process.js";
 
 const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
-type InspectOptions = OptionsOf<typeof spec.options>;
 
-function queueOf(count: number, approximate: string | undefined): SqsApi {
+/**
+ * A queue of `count` messages. Each receive first waits for the terminal to draw a frame, so
+ * the progress after every batch is on the screen before the next batch comes back.
+ */
+function queueOf(count: number, approximate: string | undefined, frameDrawn: () => Promise<void>): SqsApi {
   const waiting = Array.from({ length: count }, (_, n): QueueMessage => ({ messageId: `m${n}`, receiptHandle: `h${n}`, body: "{}", attributes: {}, messageAttributes: {} }));
   const ok = (entries: { id: string }[]) => ({ succeeded: entries.map((e) => e.id), failed: [] });
   return {
@@ -16,6 +17,7 @@ function queueOf(count: number, approximate: string | undefined): SqsApi {
       return approximate === undefined ? {} : { ApproximateNumberOfMessages: approximate };
     },
     async receive(_url, options) {
+      await frameDrawn();
       return waiting.splice(0, options.maxMessages);
     },
     changeVisibilityBatch: async (_url, entries) => ok(entries),
@@ -28,23 +30,28 @@ function queueOf(count: number, approximate: string | undefined): SqsApi {
   };
 }
 
-/** Runs `dlq inspect` with a spinner that records every text it is given (what a TTY shows). */
-async function spinnerTexts(given: Partial<InspectOptions>, sqs: SqsApi): Promise<string[]> {
-  const { ctx } = testContext({ format: "text", services: { sqs: async () => sqs } });
-  const texts: string[] = [];
-  ctx.out = { ...ctx.out, spinner: (text) => (texts.push(text), { update: (next) => void texts.push(next), stop() {} }) };
-  const defaults = Object.fromEntries(Object.entries(spec.options).map(([key, o]) => [key, o.defaultValue])) as InspectOptions;
-  await spec.run({ ...defaults, concurrency: 1, ...given, queueUrl: DLQ }, ctx, []);
-  return texts;
+/** Runs `dlq inspect` on a (pretend) terminal and returns the progress texts its spinner drew, in order. */
+async function spinnerTexts(flags: string[], count: number, approximate: string | undefined): Promise<string[]> {
+  const frames: (() => void)[] = [];
+  const frameDrawn = () => new Promise<void>((resolve) => frames.push(resolve));
+  const run = await awsblog(["dlq", "inspect", "--queue-url", DLQ, "--concurrency", "1", ...flags], {
+    tty: true,
+    services: { sqs: async () => queueOf(count, approximate, frameDrawn) },
+    onStderr: () => frames.splice(0).forEach((drawn) => drawn()),
+  });
+  expect(run.code, run.stderr).toBe(0);
+  const texts = [...run.stderr.matchAll(/read [^…]*…/g)].map((m) => m[0]);
+  return texts.filter((text, i) => text !== texts[i - 1]);
 }
 
 describe("dlq inspect progress on a terminal", () => {
   it("counts what it has read against SQS's approximate count", async () => {
-    expect(await spinnerTexts({}, queueOf(25, "25"))).toEqual(["read 0 of ~25…", "read 10 of ~25…", "read 20 of ~25…", "read 25 of ~25…"]);
+    expect(await spinnerTexts([], 25, "25")).toEqual(["read 0 of ~25…", "read 10 of ~25…", "read 20 of ~25…", "read 25 of ~25…"]);
   });
 
   it("caps the expected count at --max", async () => {
-    expect(await spinnerTexts({ max: 12 }, queueOf(25, "25"))).toEqual(["read 0 of ~12…", "read 10 of ~12…", "read 12 of ~12…"]);
+    // The run ends as soon as --max is reached: the last count is not drawn, the summary follows.
+    expect(await spinnerTexts(["--max", "12"], 25, "25")).toEqual(["read 0 of ~12…", "read 10 of ~12…"]);
   });
 
   it("never shows fewer expected than already read, and says 'at most' without a count", () => {

@@ -10,10 +10,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import spec from "../../../src/commands/dlq/redrive.js";
-import type { OptionsOf } from "../../../src/lib/command.js";
 import { AwsError } from "../../../src/lib/errors.js";
-import { testContext } from "../../helpers/context.js";
+import { awsblog, interrupts, type InProcessOptions } from "../../helpers/in-process.js";
 
 const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
 const WORK = "https://sqs.us-east-1.amazonaws.com/123456789012/work";
@@ -26,15 +24,12 @@ afterAll(() => {
 });
 const noSleep = async () => {};
 
-type RedriveOptions = OptionsOf<typeof spec.options>;
 type RedriveData = { moved: number; failed: number; skipped: number; failures: unknown[]; stoppedBy?: string };
 
-/** Calls the command's handler as the CLI would, with the declared defaults filled in. */
-async function redrive(given: Partial<RedriveOptions>, ctx: ReturnType<typeof testContext>["ctx"]) {
-  const defaults = Object.fromEntries(Object.entries(spec.options).map(([key, o]) => [key, o.defaultValue])) as RedriveOptions;
-  const result = await spec.run({ ...defaults, ...given }, ctx, []);
-  if (!result) throw new Error("dlq redrive returned no result");
-  return result as { data: RedriveData; exitCode?: number };
+/** `awsblog dlq redrive --queue-url DLQ <flags> -o json` in-process; backoff waits are instant unless `options.services` says otherwise. */
+async function redrive(flags: string[], options: InProcessOptions = {}) {
+  const run = await awsblog(["dlq", "redrive", "--queue-url", DLQ, ...flags, "-o", "json"], { ...options, services: { sleep: noSleep, ...options.services } });
+  return { code: run.code, stderr: run.stderr, data: run.json<RedriveData>() };
 }
 
 function lambdaMessage(n: number, body = JSON.stringify({ n })): Message {
@@ -73,10 +68,9 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       Successful: [{ Id: "m0", MessageId: "x", MD5OfMessageBody: "" }, { Id: "m2", MessageId: "y", MD5OfMessageBody: "" }],
       Failed: [{ Id: "m1", SenderFault: true, Code: "InvalidMessageContents", Message: "Invalid characters" }],
     });
-    const { ctx } = testContext({ services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
+    const result = await redrive(["--to", WORK, "--concurrency", "1"]);
 
-    expect(result.exitCode).toBe(4);
+    expect(result.code).toBe(4);
     expect(result.data).toMatchObject({ moved: 2, failed: 1, skipped: 0 });
     expect(result.data.failures).toEqual([
       { messageId: "id-1", requestId: "req-1", class: "handler-error", stage: "send", code: "InvalidMessageContents", error: "Invalid characters" },
@@ -100,13 +94,12 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       .on(SendMessageBatchCommand)
       .resolvesOnce({ Successful: [{ Id: "m0", MessageId: "a", MD5OfMessageBody: "" }], Failed: [{ Id: "m1", SenderFault: false, Code: "InternalError" }] })
       .callsFake((input: { Entries: { Id: string }[] }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "b", MD5OfMessageBody: "" })), Failed: [] }));
-    const { ctx } = testContext({ services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
+    const result = await redrive(["--to", WORK, "--concurrency", "1"]);
 
     // m2 was in neither list of the first answer: never assumed sent, retried with m1.
     const sends = sqs.commandCalls(SendMessageBatchCommand).map((c) => (c.args[0].input.Entries ?? []).map((e) => e.MessageBody));
     expect(sends).toEqual([[JSON.stringify({ n: 0 }), JSON.stringify({ n: 1 }), JSON.stringify({ n: 2 })], [JSON.stringify({ n: 1 }), JSON.stringify({ n: 2 })]]);
-    expect(result.exitCode).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.data).toMatchObject({ moved: 3, failed: 0 });
     expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never).sort()).toEqual(["handle-0", "handle-1", "handle-2"]);
   });
@@ -114,9 +107,8 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
   it("stops at a fatal error, deletes nothing and keeps every message in the DLQ", async () => {
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
     sqs.on(SendMessageBatchCommand).rejects(new AwsError("SQS", "SendMessageBatch", "AccessDenied", "not allowed"));
-    const { ctx } = testContext({ services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
-    expect(result.exitCode).toBe(4);
+    const result = await redrive(["--to", WORK, "--concurrency", "1"]);
+    expect(result.code).toBe(4);
     expect(result.data).toMatchObject({ moved: 0, failed: 2, stoppedBy: expect.stringMatching(/^AccessDenied/) });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
     expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
@@ -142,8 +134,7 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       await new Promise((resolve) => setImmediate(resolve));
       return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })), Failed: [] };
     });
-    const { ctx } = testContext({ services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 2 }, ctx);
+    const result = await redrive(["--to", WORK, "--concurrency", "2"]);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
     expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never).sort()).toEqual(["handle-a", "handle-b"]);
     expect(result.data).toMatchObject({ moved: 1, failed: 0 });
@@ -164,8 +155,7 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })),
       Failed: [],
     }));
-    const { ctx } = testContext({ services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, to: WORK, class: ["timeout"], concurrency: 1 }, ctx);
+    const result = await redrive(["--to", WORK, "--class", "timeout", "--concurrency", "1"]);
     expect(result.data).toMatchObject({ moved: 2, skipped: 70, failed: 0 });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(8 + 5); // then 5 receives of repeats only
   });
@@ -177,9 +167,8 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
       Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })),
       Failed: [],
     }));
-    const { ctx } = testContext({ services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, to: WORK, class: ["handler-error"], max: 3, concurrency: 4 }, ctx);
-    expect(result.exitCode).toBe(0);
+    const result = await redrive(["--to", WORK, "--class", "handler-error", "--max", "3", "--concurrency", "4"]);
+    expect(result.code).toBe(0);
     expect(result.data).toMatchObject({ moved: 3, failed: 0, skipped: 0 });
     const sent = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(sent).toHaveLength(3);
@@ -194,14 +183,14 @@ describe("redrive --to with partial SendMessageBatch failures", () => {
   });
 
   it("on Ctrl-C finishes the batch in hand and takes no new one", async () => {
-    const controller = new AbortController();
+    const keys = interrupts();
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [0, 1].map((n) => lambdaMessage(n)) });
     sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => {
-      controller.abort(); // the user presses Ctrl-C while the send is in flight
+      keys.interrupt(); // the user presses Ctrl-C while the send is in flight
       return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "x", MD5OfMessageBody: "" })), Failed: [] };
     });
-    const { ctx } = testContext({ signal: controller.signal, services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, to: WORK, concurrency: 1 }, ctx);
+    const result = await redrive(["--to", WORK, "--concurrency", "1"], { interrupts: keys });
+    expect(result.code).toBe(130);
     expect(result.data).toMatchObject({ moved: 2, failed: 0 });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
     expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never)).toEqual(["handle-0", "handle-1"]);
@@ -215,15 +204,14 @@ describe("redrive --invoke", () => {
       if (Buffer.from(input.Payload).toString() === "not json") throw new AwsError("Lambda", "Invoke", "InvalidRequestContentException", "Could not parse request body into json");
       return { StatusCode: 202 };
     });
-    const { ctx } = testContext({ services: { sleep: noSleep } });
-    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx);
+    const result = await redrive(["--invoke", "thumbnailer", "--concurrency", "1"]);
 
     const invokes = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
     expect(invokes.map((i) => [i.FunctionName, i.InvocationType, Buffer.from(i.Payload as Uint8Array).toString()])).toEqual([
       ["thumbnailer", "Event", JSON.stringify({ n: 0 })],
       ["thumbnailer", "Event", "not json"],
     ]);
-    expect(result.exitCode).toBe(4);
+    expect(result.code).toBe(4);
     expect(result.data).toMatchObject({ moved: 1, failed: 1, failures: [expect.objectContaining({ messageId: "id-1", code: "InvalidRequestContentException", stage: "send" })] });
     expect(handlesOf(sqs.commandCalls(DeleteMessageBatchCommand) as never)).toEqual(["handle-0"]);
     expect(handlesOf(sqs.commandCalls(ChangeMessageVisibilityBatchCommand) as never)).toEqual(["handle-1"]);
@@ -236,8 +224,7 @@ describe("redrive --invoke", () => {
       .rejectsOnce(new AwsError("Lambda", "Invoke", "TooManyRequestsException", "Rate exceeded"))
       .resolves({ StatusCode: 202 });
     const slept: number[] = [];
-    const { ctx } = testContext({ services: { sleep: async (ms) => void slept.push(ms) } });
-    const result = await redrive({ queueUrl: DLQ, invoke: "thumbnailer", concurrency: 1 }, ctx);
+    const result = await redrive(["--invoke", "thumbnailer", "--concurrency", "1"], { services: { sleep: async (ms) => void slept.push(ms) } });
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(2);
     expect(slept).toHaveLength(1);
     expect(result.data.moved).toBe(1);

@@ -21,6 +21,7 @@ function capturingFactory(region: string | undefined) {
   const overrides: ClientOverrides[] = [];
   const factory: AwsClientFactory = {
     calls: real.calls,
+    derive: real.derive,
     async client(Ctor, given) {
       overrides.push(given ?? {});
       const client = await real.client(Ctor, given);

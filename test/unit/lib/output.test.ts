@@ -81,4 +81,32 @@ describe("output", () => {
     expect(sized.stderr.text()).toContain("working");
     expect(unsized.stderr.text()).toBe("");
   });
+
+  it("board: on a terminal, running lines redrawn in place and finished ones printed above; elsewhere only the messages", () => {
+    const tty = make({}, true);
+    const board = tty.out.board();
+    board.set("111/us-east-1", "listing…");
+    board.set("222/us-east-1", "listing…\x1b]0;pwned\x07"); // a terminal title escape never gets through
+    board.done("111/us-east-1", "111/us-east-1: scanned 3");
+    board.close();
+    expect(tty.stderr.text()).toBe(
+      "\x1b[2K111/us-east-1  listing…\n\x1b[J" +
+        "\x1b[1A\x1b[2K111/us-east-1  listing…\n\x1b[2K222/us-east-1  listing…\n\x1b[J" +
+        "\x1b[2A\x1b[J111/us-east-1: scanned 3\n\x1b[2K222/us-east-1  listing…\n\x1b[J" +
+        "\x1b[1A\x1b[J",
+    );
+
+    for (const [plain, expected] of [
+      [make(), "2 target(s)\n111/us-east-1: scanned 3\n"],
+      [make({ format: "json" }, true), "2 target(s)\n111/us-east-1: scanned 3\n"],
+      [make({ quiet: true }, true), ""],
+    ] as const) {
+      const b = plain.out.board();
+      b.set("111/us-east-1", "listing…");
+      b.info("2 target(s)");
+      b.done("111/us-east-1", "111/us-east-1: scanned 3");
+      b.close();
+      expect(plain.stderr.text()).toBe(expected);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CognitoIdentityApi } from "../../../src/lib/aws/cognito-identity.js";
-import type { StsApi } from "../../../src/lib/aws/sts.js";
+import type { SamlStsApi } from "../../../src/lib/aws/sts-saml.js";
 import { AwsError } from "../../../src/lib/errors.js";
 import { assumeWithSaml, exchangeWithIdentityPool, identityPoolRegion } from "../../../src/lib/saml/exchange.js";
 import type { SamlRole } from "../../../src/lib/saml/roles.js";
@@ -13,7 +13,7 @@ const tooLong = () => new AwsError("STS", "AssumeRoleWithSAML", "ValidationError
 describe("assumeWithSaml", () => {
   it("steps 43200 → 3600 → 900 on 'exceeds the MaxSessionDuration', and reports what was granted", async () => {
     const asked: number[] = [];
-    const sts: StsApi = {
+    const sts: SamlStsApi = {
       async assumeRoleWithSaml(input) {
         asked.push(input.durationSeconds);
         if (input.durationSeconds > 900) throw tooLong();
@@ -27,7 +27,7 @@ describe("assumeWithSaml", () => {
 
   it("does not retry other validation errors, and gives up below 900", async () => {
     let calls = 0;
-    const other: StsApi = {
+    const other: SamlStsApi = {
       async assumeRoleWithSaml() {
         calls++;
         throw new AwsError("STS", "AssumeRoleWithSAML", "ValidationError", "1 validation error detected: Value at 'roleArn' failed");
@@ -35,7 +35,7 @@ describe("assumeWithSaml", () => {
     };
     await expect(assumeWithSaml(other, role, "b64", 3600)).rejects.toThrow(/roleArn/);
     expect(calls).toBe(1);
-    const always: StsApi = { assumeRoleWithSaml: async () => Promise.reject(tooLong()) };
+    const always: SamlStsApi = { assumeRoleWithSaml: async () => Promise.reject(tooLong()) };
     await expect(assumeWithSaml(always, role, "b64", 900)).rejects.toThrow(/MaxSessionDuration/);
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enforce } from "../../../src/commands/tags/enforce.js";
+import { enforce } from "../../../src/lib/tags/enforce.js";
 import { createCloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import type { Ec2Api } from "../../../src/lib/aws/ec2.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";

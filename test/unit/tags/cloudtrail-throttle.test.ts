@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { findCreators } from "../../../src/lib/tags/creators.js";
-import { createPacer, systemClock } from "../../../src/lib/tags/pacer.js";
+import { sleep } from "../../../src/lib/retry.js";
+import { createPacer, pacingClock } from "../../../src/lib/tags/pacer.js";
 import { startCloudTrailDouble, type CloudTrailDouble, type FakeRunInstances } from "../../helpers/cloudtrail-double.js";
 
 /** The real SDK client against the LookupEvents double: paging, pacing and throttling over HTTP. */
@@ -30,7 +31,7 @@ describe("CloudTrail sweep over HTTP", () => {
 
   const sweep = async (pacerRate: number) => {
     const aws = createAwsClientFactory({ region: "us-east-1", endpointUrl: double.url, userAgent: { name: "awsblog", version: "test" } });
-    const pacer = createPacer(pacerRate, systemClock);
+    const pacer = createPacer(pacerRate, pacingClock({ monotonicNow: () => performance.now(), sleep }));
     const api = await createCloudTrailApi(aws, { beforeSend: (signal) => pacer.take(signal) });
     const result = await findCreators(new Map([[oldest, new Date(now.getTime() - 170_000)]]), { api, now, lookbackDays: 1 });
     return { result, calls: aws.calls.get("CloudTrail.LookupEvents") };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enforce, type EnforceOptions, type EnforceResult } from "../../../src/commands/tags/enforce.js";
+import { enforce, type EnforceOptions, type EnforceResult } from "../../../src/lib/tags/enforce.js";
 import type { CloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import type { Ec2Api, Ec2Instance } from "../../../src/lib/aws/ec2.js";
 import type { SnsApi } from "../../../src/lib/aws/sns.js";

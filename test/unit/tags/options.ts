@@ -1,4 +1,4 @@
-import type { EnforceOptions } from "../../../src/commands/tags/enforce.js";
+import type { EnforceOptions } from "../../../src/lib/tags/enforce.js";
 
 const RULES = "test/fixtures/tags/rules.yaml";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AssumedCredentials, StsRolesApi } from "../../../src/lib/aws/sts-roles.js";
+import type { AssumedCredentials, CallerStsApi } from "../../../src/lib/aws/sts-caller.js";
 import { createAdaptiveBucket } from "../../../src/lib/tags/pacer.js";
 import { targetLimiter } from "../../../src/lib/tags/limits.js";
 import { checkOrgOptions, credentialsPerAccount, forEachTarget, resolveTargets } from "../../../src/lib/tags/org.js";
@@ -10,7 +10,7 @@ const CALLER = { account: "111111111111", arn: "arn:aws-us-gov:iam::111111111111
 
 function fakeSts(lifetimeMs: number, now: () => number) {
   const calls: string[] = [];
-  const api: StsRolesApi = {
+  const api: CallerStsApi = {
     callerIdentity: async () => CALLER,
     region: async () => "us-east-1",
     assumeRole: async (arn, session): Promise<AssumedCredentials> => {
@@ -107,8 +107,8 @@ describe("forEachTarget and flags", () => {
 });
 
 describe("resolveTargets", () => {
-  const services = (sts: StsRolesApi) => ({
-    stsRoles: async () => sts,
+  const services = (sts: CallerStsApi) => ({
+    callerSts: async () => sts,
     organizations: async () => ({
       listAccounts: async () => [
         { id: "111111111111", name: "mgmt", status: "ACTIVE" },

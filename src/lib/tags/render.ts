@@ -1,3 +1,5 @@
+import { fitColumns } from "../table.js";
+import type { OrgEnforceResult, OrgScanResult, TargetReport } from "./org-run.js";
 import type { Finding } from "./evaluate.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
 
@@ -5,8 +7,11 @@ export const REPORT_SUBJECT = "Tagging Policy Report";
 // SNS messages are limited to 256 KiB; keep room for the closing line.
 const MAX_MESSAGE_BYTES = 250_000;
 
-/** scan's text rendering: one row per violating instance, then a summary line. */
-export function scanText(scanned: number, violations: Finding[]): string {
+/**
+ * scan's text rendering: one row per violating instance, then a summary line. On a terminal
+ * (`width`) PLANNED FIXES shrinks first, then goes, then VIOLATIONS shrinks; ids are never cut.
+ */
+export function scanText(scanned: number, violations: Finding[], width?: number): string {
   const rows = violations.map((f) => [
     f.instanceId,
     f.vpcId ?? "-",
@@ -14,9 +19,13 @@ export function scanText(scanned: number, violations: Finding[]): string {
     problems(f),
     f.untagged ? "(untagged: see enforce --untagged)" : f.planned.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
   ]);
-  const table = rows.length ? formatTable([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows]) : "";
+  const fitted = fitColumns([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
+    width,
+    steps: [{ shrink: 4, min: 24 }, { drop: 4 }, { shrink: 3, min: 16 }],
+  });
+  const table = rows.length ? fitted.lines.join("\n") : "";
   const summary = `scanned ${scanned} instance(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
-  return table ? `${table}\n${summary}` : summary;
+  return table ? `${table}\n${leftOut(fitted.dropped)}${summary}` : summary;
 }
 
 function problems(f: Finding): string {
@@ -27,10 +36,11 @@ function problems(f: Finding): string {
   return parts.join("; ");
 }
 
-export function formatTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? "").length)));
-  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]!))).join("  ")).join("\n");
+/** The line under a fitted table when a column had to go (empty otherwise). */
+export function leftOut(dropped: string[]): string {
+  return dropped.length ? `(${dropped.join(", ")} left out to fit the terminal; -o json has all)\n` : "";
 }
+
 
 /** One line per action, in the spirit of the post's mail ("Instance i-… missing tag …"). */
 export function actionLine(a: EnforceAction): string {
@@ -71,4 +81,38 @@ export function notificationMessage(scanned: number, actions: EnforceAction[], u
   }
   const cut = lines.length - kept.length;
   return [head, ...kept, ...(cut ? [`-- … and ${cut} more (run awsblog tags enforce -o json for the full list)`] : []), "", tail].join("\n");
+}
+
+/** Text renderings of an org run: findings with their account and region, then the targets. */
+export function orgScanText(result: OrgScanResult, width?: number): string {
+  const rows = result.violations.map((v) => [
+    v.accountId,
+    v.region,
+    v.instanceId,
+    v.vpcId ?? "-",
+    v.state,
+    [v.untagged ? "untagged" : "", v.missing.length ? `missing ${v.missing.join(",")}` : "", v.empty.length ? `empty ${v.empty.join(",")}` : ""].filter(Boolean).join("; "),
+  ]);
+  const fitted = fitColumns([["ACCOUNT", "REGION", "INSTANCE", "VPC", "STATE", "VIOLATIONS"], ...rows], {
+    width,
+    steps: [{ shrink: 5, min: 20 }, { drop: 3 }, { shrink: 5, min: 12 }],
+  });
+  const table = rows.length ? `${fitted.lines.join("\n")}\n${leftOut(fitted.dropped)}` : "";
+  return `${table}${targetsText(result.targets)}\nscanned ${result.scanned} instance(s) in ${result.targets.length} target(s): ${result.compliant} compliant, ${result.violations.length} in violation`;
+}
+
+export function orgEnforceText(result: OrgEnforceResult, dryRun: boolean): string {
+  const lines = [
+    ...result.untagged.map((u) => `${u.accountId} ${u.region} ${untaggedLine(u)}`),
+    ...result.actions.map((a) => `${a.accountId} ${a.region} ${actionLine(a)}`),
+    targetsText(result.targets),
+    enforceSummary(result.scanned, result.actions, dryRun),
+  ];
+  return lines.join("\n");
+}
+
+function targetsText(targets: TargetReport[]): string {
+  const failed = targets.filter((t) => t.status === "failed");
+  const head = `${targets.length - failed.length} of ${targets.length} target(s) ok`;
+  return [head + (failed.length ? `, ${failed.length} FAILED:` : ""), ...failed.map((t) => `  ${t.accountId} ${t.region}: ${t.error}`)].join("\n");
 }

@@ -3,7 +3,9 @@ import type { Context } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { createOutput, type OutputStream } from "../output.js";
 import { createServices, type Services } from "../services.js";
+import { enforce } from "./enforce.js";
 import { DEFAULT_ROLE } from "./org.js";
+import { scan } from "./scan.js";
 import type { TagRule } from "./rules.js";
 
 /**
@@ -42,7 +44,8 @@ export interface ScheduledRunHost {
 }
 
 /**
- * Runs a scheduled event through the same `scan` / `enforce` functions the CLI calls, on a
+ * Runs a scheduled event through the same `scan` / `enforce` functions the CLI calls
+ * (lib/tags/scan.ts, enforce.ts), on a
  * context built from the function's environment, and returns the document `-o json` prints.
  * Throws only when no target could be scanned (contract §9).
  */
@@ -51,10 +54,12 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
   const globals = { region: host.env.AWS_REGION, output: "json" as const, color: false, quiet: false, debug: false };
   const out = createOutput({ ...globals, format: "json", stdout: { write: () => true }, stderr: host.stderr, env: {} });
   const controller = new AbortController();
-  const hostCtx = { globals, out, signal: controller.signal, aws: createAwsClientFactory({ region: globals.region, userAgent: { name: "awsblog-tags-lambda", version: "1" } }) };
+  const aws = createAwsClientFactory({ region: globals.region, env: host.env, userAgent: { name: "awsblog-tags-lambda", version: "1" } });
   const ctx: Context = {
-    ...hostCtx,
-    services: createServices(hostCtx, host.services),
+    globals,
+    out,
+    signal: controller.signal,
+    services: createServices({ aws, signal: controller.signal, env: host.env }, host.services),
     env: host.env,
     stdin: process.stdin,
     stderr: host.stderr,
@@ -74,8 +79,8 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
   };
   const result =
     event.command === "scan"
-      ? await (await import("../../commands/tags/scan.js")).scan(common, ctx)
-      : await (await import("../../commands/tags/enforce.js")).enforce(
+      ? await scan(common, ctx)
+      : await enforce(
           {
             ...common,
             untagged: event.untagged ?? "report",

@@ -9,14 +9,14 @@ export interface AssumedCredentials {
 }
 
 /** The STS calls an org run makes (identity, AssumeRole), narrow so tests can hand in their own. SAML sign-in has its own (sts.ts). */
-export interface StsRolesApi {
+export interface CallerStsApi {
   callerIdentity(signal?: AbortSignal): Promise<{ account: string; arn: string }>;
   /** The region the run resolved (flag, env or profile). */
   region(): Promise<string>;
   assumeRole(roleArn: string, sessionName: string, signal?: AbortSignal): Promise<AssumedCredentials>;
 }
 
-export async function createStsRolesApi(aws: AwsClientFactory): Promise<StsRolesApi> {
+export async function createCallerStsApi(aws: AwsClientFactory): Promise<CallerStsApi> {
   const client = await aws.client(STSClient);
   return {
     async callerIdentity(signal) {

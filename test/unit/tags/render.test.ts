@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EnforceAction } from "../../../src/lib/tags/plan.js";
-import { actionLine, notificationMessage } from "../../../src/lib/tags/report.js";
+import { actionLine, notificationMessage } from "../../../src/lib/tags/render.js";
 
 const tag = (n: number): EnforceAction => ({ instanceId: `i-${String(n).padStart(17, "0")}`, action: "tag", tagKey: "CreatedBy", value: "arn:aws:sts::123456789012:assumed-role/Admin/someone@example.com", reason: "missing", result: "done" });
 

@@ -12,7 +12,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCognitoApi, type CognitoApi } from "../../../src/lib/aws/cognito.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
-import { createOutput } from "../../../src/lib/output.js";
 import type { Services } from "../../../src/lib/services.js";
 import { motoClientConfig } from "../../helpers/moto.js";
 
@@ -120,14 +119,8 @@ export function recordingCognito(url: string): { services: Partial<Services>; ca
   const calls: string[] = [];
   const services: Partial<Services> = {
     async cognito(poolRegion) {
-      const drop = { write: () => true };
-      const host = {
-        aws: createAwsClientFactory({ region: poolRegion ?? "us-east-1", endpointUrl: url, userAgent: { name: "awsblog-test", version: "0" } }),
-        globals: { output: "text" as const, color: false, quiet: true, debug: false },
-        out: createOutput({ format: "text", quiet: true, color: false, debug: false, stdout: drop, stderr: drop, env: {} }),
-        signal: new AbortController().signal,
-      };
-      const api = await createCognitoApi(host);
+      const aws = createAwsClientFactory({ region: poolRegion ?? "us-east-1", endpointUrl: url, userAgent: { name: "awsblog-test", version: "0" } });
+      const api = await createCognitoApi(aws, { signal: new AbortController().signal });
       return new Proxy(api, {
         get(target, name) {
           const method = target[name as keyof CognitoApi] as ((...args: unknown[]) => Promise<unknown>) | undefined;

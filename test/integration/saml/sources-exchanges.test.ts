@@ -3,21 +3,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from "@aws-sdk/client-cognito-identity";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, freePort, motoClientConfig } from "../../helpers/moto.js";
 import { startTestIdp, type TestIdp } from "../../helpers/saml-idp.js";
 import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../helpers/saml-signer.js";
 import { startStsDouble, type StsDouble } from "../../helpers/saml-sts-double.js";
 
 /**
- * Every source × exchange from the built CLI (`npm run build` first), as a user runs it:
+ * Every source × exchange, as a user runs them one after another into one credentials file:
  * --saml-response, --idp-url and --listen, each into STS (the checking double) and into a
  * Cognito identity pool (moto). No AWS credentials or region in the environment.
  */
 const key = makeSigningKey();
 const PASSWORD = "s3cret-Pa55";
 
-describeWithMoto("saml sources × exchanges, built CLI", (moto) => {
+describeWithMoto("saml sources × exchanges", (moto) => {
   let idp: TestIdp;
   let sts: StsDouble;
   let dir: string;
@@ -49,7 +49,7 @@ describeWithMoto("saml sources × exchanges, built CLI", (moto) => {
 
   for (const [exchange, flags] of Object.entries(exchanges)) {
     it(`--saml-response - → ${exchange}`, async () => {
-      const result = await runCli(["saml", "login", ...flags(), "--saml-response", "-", "--write-profile", `file-${exchange}`, "-o", "json", "--debug"], {
+      const result = await awsblog(["saml", "login", ...flags(), "--saml-response", "-", "--write-profile", `file-${exchange}`, "-o", "json", "--debug"], {
         env: env(),
         input: samlResponse({ key, now: new Date() }),
       });
@@ -59,7 +59,7 @@ describeWithMoto("saml sources × exchanges, built CLI", (moto) => {
     });
 
     it(`--idp-url (AD FS forms) → ${exchange}`, async () => {
-      const result = await runCli(["saml", "login", ...flags(), "--idp-url", idp.adfsUrl, "--username", "EXAMPLE\\jane", "--password-stdin", "--write-profile", `adfs-${exchange}`, "-o", "json", "--debug"], {
+      const result = await awsblog(["saml", "login", ...flags(), "--idp-url", idp.adfsUrl, "--username", "EXAMPLE\\jane", "--password-stdin", "--write-profile", `adfs-${exchange}`, "-o", "json", "--debug"], {
         env: env(),
         input: `${PASSWORD}\n`,
       });
@@ -71,7 +71,7 @@ describeWithMoto("saml sources × exchanges, built CLI", (moto) => {
 
     it(`--listen → ${exchange}`, async () => {
       const port = await freePort();
-      const running = runCli(["saml", "login", ...flags(), "--listen", `127.0.0.1:${port}`, "--write-profile", `listen-${exchange}`, "-o", "json"], { env: env() });
+      const running = awsblog(["saml", "login", ...flags(), "--listen", `127.0.0.1:${port}`, "--write-profile", `listen-${exchange}`, "-o", "json"], { env: env() });
       for (;;) {
         const up = await fetch(`http://127.0.0.1:${port}/saml`).then((r) => r.ok, () => false);
         if (up) break;

@@ -1,8 +1,13 @@
 """Runs a command on a pseudo-terminal and types keys once the screen shows a given text.
 
-usage: pty-keys.py '<json>' where json = {"argv": [...], "env": {...}, "steps": [["text to wait for", "keys"], ...],
-                                          "timeout": seconds, "rows": terminal rows (default 24)}
-Prints {"output", "code" (null if it had to be killed), "seconds" (from the last keys to exit)} as JSON.
+usage: terminal-driver.py '<json>' where json = {
+  "argv": [...], "env": {...},
+  "steps": [{"after": "text on screen", "keys": "what to type", "pause": seconds before typing}, ...],
+  "timeout": seconds for the whole run (the command is killed after it), "rows": 24, "cols": 100
+}
+Prints {"output": everything the terminal showed, "code": exit code (null if it had to be killed),
+"seen": how many steps' texts appeared, "seconds": from the last keys typed to the exit} as JSON.
+Driven by test/helpers/pty.ts.
 """
 import fcntl, json, os, pty, select, signal, struct, sys, termios, time
 
@@ -11,20 +16,20 @@ pid, fd = pty.fork()
 if pid == 0:
     os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
 # A real terminal has a size; spinners lay out their line by it.
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", spec.get("rows", 24), 100, 0, 0))
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", spec.get("rows", 24), spec.get("cols", 100), 0, 0))
 
 out = b""
 deadline = time.time() + spec.get("timeout", 20)
 
 
 def pump(until=None):
-    """Reads the terminal until `until` shows up, the child exits, or the deadline passes."""
+    """Reads the terminal until `until` shows up (True), the child closes it, or the deadline passes."""
     global out
     while time.time() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.05)
         if ready:
             try:
-                chunk = os.read(fd, 4096)
+                chunk = os.read(fd, 65536)
             except OSError:
                 return False
             if not chunk:
@@ -35,13 +40,17 @@ def pump(until=None):
     return False
 
 
+seen = 0
 sent_at = time.time()
-for wait_for, keys in spec["steps"]:
-    if not pump(until=wait_for):
+for step in spec["steps"]:
+    if not pump(until=step["after"]):
         break
-    os.write(fd, keys.encode())
+    seen += 1
+    time.sleep(step.get("pause", 0))
+    os.write(fd, step["keys"].encode())
     sent_at = time.time()
 pump()
+# The terminal closes a moment before the process is gone: wait for it, up to the deadline.
 code = None
 while True:
     finished, status = os.waitpid(pid, os.WNOHANG)
@@ -53,4 +62,4 @@ while True:
         os.waitpid(pid, 0)
         break
     time.sleep(0.02)
-print(json.dumps({"output": out.decode(errors="replace"), "code": code, "seconds": round(time.time() - sent_at, 2)}))
+print(json.dumps({"output": out.decode(errors="replace"), "code": code, "seen": seen, "seconds": round(time.time() - sent_at, 2)}))

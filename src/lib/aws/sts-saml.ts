@@ -1,7 +1,7 @@
 import { AssumeRoleWithSAMLCommand, STSClient } from "@aws-sdk/client-sts";
-import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { timeoutMs, withDeadline } from "../saml/deadline.js";
+import type { AwsClientFactory } from "./factory.js";
 
 /**
  * STS AssumeRoleWithSAML: the SAML assertion is the credential, so the request is sent
@@ -22,7 +22,7 @@ export interface AssumedRole {
   assumedRoleArn?: string;
 }
 
-export interface StsApi {
+export interface SamlStsApi {
   assumeRoleWithSaml(input: { roleArn: string; principalArn: string; samlAssertion: string; durationSeconds: number }): Promise<AssumedRole>;
 }
 
@@ -30,15 +30,14 @@ export interface StsApi {
 export const FALLBACK_REGION = "us-east-1";
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promise<StsApi> {
-  // The services host carries no env; the SDK reads process.env too (tests swap it in-process).
-  const deadline = timeoutMs(process.env);
+export async function createSamlStsApi(aws: AwsClientFactory, run: { signal: AbortSignal; env: NodeJS.ProcessEnv }): Promise<SamlStsApi> {
+  const deadline = timeoutMs(run.env);
   let client: STSClient;
   try {
-    client = await ctx.aws.client(STSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    client = await aws.client(STSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    client = await ctx.aws.client(STSClient, { region: FALLBACK_REGION, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    client = await aws.client(STSClient, { region: FALLBACK_REGION, requestTimeoutMs: REQUEST_TIMEOUT_MS });
   }
   pinNoAuth(client);
   return {
@@ -49,7 +48,7 @@ export async function createStsApi(ctx: Pick<Context, "aws" | "signal">): Promis
         SAMLAssertion: input.samlAssertion,
         DurationSeconds: input.durationSeconds,
       });
-      const out = await withDeadline("STS AssumeRoleWithSAML", "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)", ctx.signal, deadline, (abortSignal) =>
+      const out = await withDeadline("STS AssumeRoleWithSAML", "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)", run.signal, deadline, (abortSignal) =>
         client.send(command, { abortSignal }),
       );
       const c = out.Credentials;
