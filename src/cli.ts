@@ -1,12 +1,12 @@
 import { Argument, Command, CommanderError, Help, Option } from "commander";
 import { commands, groups, type CommandEntry } from "./commands/index.js";
-import type { AnyCommandSpec } from "./lib/command.js";
+import { completionValues, type AnyCommandSpec } from "./lib/command.js";
 import type { CompletionNode } from "./lib/completion.js";
 import type { GlobalOptions, Io } from "./lib/context.js";
 import { ExitCode, exitCodeOf } from "./lib/errors.js";
 import { createOutput, OUTPUT_FORMATS, terminalWidth } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
-import { commanderErrorLine, endpointUrl, requireSubcommands, seconds } from "./lib/usage.js";
+import { commanderErrorLine, endpointUrl, region, requireSubcommands, seconds, unknownHelpTopic } from "./lib/usage.js";
 import { version } from "./lib/version.js";
 import { wrapHelp } from "./lib/wrap.js";
 
@@ -18,9 +18,9 @@ import { wrapHelp } from "./lib/wrap.js";
 export function buildProgram(io: Io, onExit: (code: number) => void): Command {
   const helpWidth = terminalWidth(io.stdout, io.env) ?? 80;
   const program = new Command("awsblog")
-    .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging.")
+    .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging, SAML sign-in and CodePipeline.")
     .version(version(), "-V, --version")
-    .option("--region <region>", "AWS region (default: from AWS_REGION or your profile)")
+    .option("--region <region>", "AWS region (default: from AWS_REGION or your profile)", region)
     .option("--profile <profile>", "named profile from your AWS config files")
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (e.g. a local emulator)", endpointUrl)
     .addOption(new Option("-o, --output <format>", "result format").choices(OUTPUT_FORMATS).default("text"))
@@ -111,6 +111,7 @@ export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: 
       option.makeOptionMandatory();
       missingHints.set(option.flags, declared.required.hint);
     }
+    if (declared.values) completionValues.set(option, declared.values);
     if (option.attributeName() !== key) throw new Error(`option ${declared.flags} is declared as "${key}", commander calls it "${option.attributeName()}"`);
     command.addOption(option);
   }
@@ -120,6 +121,7 @@ export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: 
     const parse = declared.parse;
     if (parse) argument.argParser((argument.variadic ? (value: string, previous: unknown[] = []) => [...previous, parse(value)] : (value: string) => parse(value)) as never);
     if (camelCase(argument.name()) !== key) throw new Error(`argument ${declared.name} is declared as "${key}", expected "${camelCase(argument.name())}"`);
+    if (declared.values) completionValues.set(argument, declared.values);
     command.addArgument(argument);
   }
   if (spec.passThrough) command.allowUnknownOption().allowExcessArguments();
@@ -179,6 +181,11 @@ export function readGlobals(command: Command): GlobalOptions {
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = ExitCode.ok;
   const program = buildProgram(io, (exit) => (code = exit));
+  const badTopic = unknownHelpTopic(argv, [...groups, ...commands].map((entry) => entry.path).concat([["help"]]));
+  if (badTopic) {
+    reportError(badTopic, createOutput({ format: "text", quiet: false, color: false, debug: false, stdout: io.stdout, stderr: io.stderr, env: io.env }));
+    return ExitCode.usage;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

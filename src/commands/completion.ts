@@ -4,7 +4,7 @@ import { completionScript, SHELLS, type Shell } from "../lib/completion.js";
 import { FailureError, UsageError } from "../lib/errors.js";
 
 const flags = {};
-const args = { shell: arg("<shell>", "bash, zsh or fish", parseShell) };
+const args = { shell: { ...arg("<shell>", "bash, zsh or fish", parseShell), values: SHELLS } };
 
 export default defineCommand({
   options: flags,

@@ -1,9 +1,11 @@
 import type { Command, Option } from "commander";
+import { completionValues } from "./command.js";
 
 /**
  * Shell completion scripts generated from the command tree: subcommands at each level, the
  * options of the command being typed (global ones everywhere), the choices of an option that
- * has them, and file names for other option values.
+ * has them (commander's choices or the declared completion values), the values of positional
+ * arguments that have them, and file names for other option values.
  */
 export interface CompletionOption {
   /** `-o`, `--output` */
@@ -18,6 +20,8 @@ export interface CompletionNode {
   description: string;
   options: CompletionOption[];
   subcommands: CompletionNode[];
+  /** Values offered for the command's positional arguments (e.g. `completion <shell>`). */
+  argValues?: readonly string[];
 }
 
 /** A commander program (with every command declared) as the tree the scripts are made from. */
@@ -27,6 +31,7 @@ export function completionTree(command: Command): CompletionNode {
     name: command.name(),
     description: command.description(),
     options: [...command.options.filter(visible).map(completionOption), { names: ["--help", "-h"], description: "display help", takesValue: false }],
+    argValues: command.registeredArguments.flatMap((arg) => completionValues.get(arg) ?? []),
     subcommands: command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map(completionTree),
   };
 }
@@ -36,7 +41,7 @@ function completionOption(option: Option): CompletionOption {
     names: [option.short, option.long].filter((name): name is string => Boolean(name)),
     description: option.description,
     takesValue: option.required || option.optional,
-    choices: option.argChoices,
+    choices: option.argChoices ?? completionValues.get(option),
   };
 }
 
@@ -67,7 +72,7 @@ function bash(root: CompletionNode): string {
   const globals = root.options.filter((o) => !o.names.includes("--version") && !o.names.includes("--help"));
   const words = all.map(({ path, node }) => {
     const options = [...node.options, ...(path.length > 0 ? globals : [])].flatMap((o) => o.names);
-    const list = [...node.subcommands.map((s) => s.name), ...new Set(options)].join(" ");
+    const list = [...(node.argValues ?? []), ...node.subcommands.map((s) => s.name), ...new Set(options)].join(" ");
     return `    ${shellWord(path.join(" "))}) words=${shellWord(list)} ;;`;
   });
   const valued = new Map<string, string>();
@@ -155,6 +160,7 @@ function fish(root: CompletionNode): string {
   for (const { path, node } of all) {
     const when = `-n ${shellWord(`test (__awsblog_path) = ${shellWord(path.join(" "))}`)}`;
     for (const sub of node.subcommands) lines.push(`complete -c awsblog ${when} -a ${shellWord(sub.name)} -d ${shellWord(firstLine(sub.description))}`);
+    if (node.argValues?.length) lines.push(`complete -c awsblog ${when} -a ${shellWord(node.argValues.join(" "))}`);
     for (const option of node.options) lines.push(fishOption(option, path.length === 0 ? "" : when));
   }
   return `${lines.join("\n")}\n`;

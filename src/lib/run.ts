@@ -1,7 +1,7 @@
 import { createAwsClientFactory } from "./aws/factory.js";
 import type { AnyCommandSpec } from "./command.js";
 import type { Context, GlobalOptions, Io } from "./context.js";
-import { ExitCode, exitCodeOf, FailureError, formatError } from "./errors.js";
+import { describeError, ExitCode, exitCodeOf, FailureError, formatError } from "./errors.js";
 import { createOutput, type Output } from "./output.js";
 import { createServices } from "./services.js";
 import { version } from "./version.js";
@@ -40,6 +40,8 @@ export async function runCommand(
     },
     env: io.env,
     debug: globals.debug ? (message) => out.debug(message) : undefined,
+    // Ctrl-C abandons reads in flight at once; writes run to their end.
+    interrupt: interrupt.signal,
   });
   const ctx: Context = {
     globals,
@@ -56,7 +58,9 @@ export async function runCommand(
   try {
     const result = await spec.run(options as never, ctx, args);
     if (result) {
-      out.result(result.data, result.text);
+      // Cut short by Ctrl-C: the last line of a text result says so (JSON has exit code 130).
+      const cut = interrupt.signal.aborted && result.text ? `${result.text.replace(/\n+$/, "")}\n${INTERRUPTED_NOTE}` : result.text;
+      out.result(result.data, cut);
       code = result.exitCode ?? (result.failure ? ExitCode.failure : ExitCode.ok);
       if (result.failure) out.error(formatError(new FailureError(result.failure.message, result.failure.hint)));
     }
@@ -70,14 +74,16 @@ export async function runCommand(
   return interrupt.signal.aborted ? ExitCode.interrupted : code;
 }
 
+export const INTERRUPTED_NOTE = "interrupted (Ctrl-C): the result above may be incomplete";
+
 /** The contract's one error line, and under --debug the stack and its causes. */
 export function reportError(error: unknown, out: Pick<Output, "error" | "debug">): void {
   out.error(formatError(error));
   let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    const stack = current.stack ?? String(current);
-    out.debug(stack);
-    current = current.cause;
+  for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    out.debug(describeError(current));
+    if (current instanceof Error && current.stack) out.debug(current.stack);
+    current = (current as { cause?: unknown }).cause;
   }
 }
 

@@ -26,13 +26,16 @@ async function exec(options: OptionsOf<typeof flags>, ctx: Context, { command }:
   const argv = command[0] === "--" ? command.slice(1) : command;
   if (argv.length === 0) throw new UsageError("no command to run", "put it after --, e.g. awsblog saml exec -- aws sts get-caller-identity");
   const path = credentialsFilePath(ctx.env);
-  const profile = readProfile(await readCredentialsFile(path), options.profileName);
+  const profile = readProfile(await readCredentialsFile(path, ctx.env), options.profileName);
   const loginHint = `log in again: awsblog saml login --write-profile ${options.profileName}`;
   if (!profile?.aws_access_key_id || !profile.aws_secret_access_key) {
     throw new FailureError(`profile ${options.profileName} has no credentials in ${path}`, loginHint);
   }
   const expires = profile.x_security_token_expires ? new Date(profile.x_security_token_expires) : undefined;
-  if (expires && !Number.isNaN(expires.getTime()) && expires.getTime() <= ctx.now().getTime()) {
+  if (expires && Number.isNaN(expires.getTime())) {
+    throw new FailureError(`profile ${options.profileName} in ${path} has an unreadable x_security_token_expires ("${clipValue(profile.x_security_token_expires!, 120)}")`, loginHint);
+  }
+  if (expires && expires.getTime() <= ctx.now().getTime()) {
     throw new FailureError(`the credentials of profile ${options.profileName} expired at ${expires.toISOString()}`, loginHint);
   }
   const env: NodeJS.ProcessEnv = { ...ctx.env };

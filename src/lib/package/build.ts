@@ -6,8 +6,12 @@ import { parseJsonArg, readTextArg } from "../input.js";
 import { formatPackage, type PackageResult } from "./format.js";
 import { invokeZipLocally } from "./invoke-local.js";
 import { planPackage } from "./layout.js";
-import { LAMBDA_LIMITS, mb, type InputMode, type Language } from "./limits.js";
+import { LAMBDA_LIMITS, humanSize, type InputMode, type Language } from "./limits.js";
+import { inspectZip } from "./verify.js";
 import { writeZip } from "./zip-writer.js";
+
+/** Lambda takes at most 6 MB of event in a synchronous invocation. */
+const LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
 
 export interface PackageOptions {
   entry: string;
@@ -24,17 +28,21 @@ export interface PackageOptions {
 export async function packageProgram(language: Language, options: PackageOptions, ctx: Context): Promise<CommandResult<PackageResult>> {
   if (options.event !== undefined && !options.runLocal) throw new UsageError("--event only works with --run-local");
   // Read the event first: a bad event should fail before anything is written.
-  const event = options.runLocal ? parseJsonArg(await readTextArg(options.event ?? "{}", "--event", ctx.stdin), "--event") : undefined;
+  const event = options.runLocal ? parseJsonArg(await readTextArg(options.event ?? "{}", "--event", ctx.stdin, LAMBDA_EVENT_BYTES), "--event") : undefined;
 
   const cwd = process.cwd();
   const plan = await planPackage({ language, entry: options.entry, runtimeDir: options.runtimeDir, includes: options.include ?? [], name: options.name, input: options.input, out: options.out, cwd });
   const out = resolve(cwd, options.out);
   const stats = await writeZip(plan.entries, plan.emptyDirs, out);
 
-  const warnings = plan.skipped.map((path) => `${path}: not a regular file or directory, left out`);
-  if (stats.zippedBytes > LAMBDA_LIMITS.zippedBytes) warnings.push(`${mb(stats.zippedBytes)} zipped: above the 50 MB direct-upload limit; deploy it through S3`);
-  if (stats.unzippedBytes > LAMBDA_LIMITS.unzippedBytes) warnings.push(`${mb(stats.unzippedBytes)} unzipped: above Lambda's 250 MB limit; Lambda will refuse it`);
+  const warnings: string[] = [];
+  if (stats.zippedBytes > LAMBDA_LIMITS.zippedBytes) warnings.push(`${humanSize(stats.zippedBytes)} zipped: above the 50 MB direct-upload limit; deploy it through S3`);
+  if (stats.unzippedBytes > LAMBDA_LIMITS.unzippedBytes) warnings.push(`${humanSize(stats.unzippedBytes)} unzipped: above Lambda's 250 MB limit; Lambda will refuse it`);
   if (plan.architecture && !["x86_64", "arm64"].includes(plan.architecture)) warnings.push(`${plan.wrapper.program} is built for ${plan.architecture}; Lambda runs x86_64 or arm64`);
+  // The check `package verify` and `deploy` refuse a zip for, run on the zip just written:
+  // a library Lambda's image lacks is better heard of now than at the first invocation.
+  const { report } = await inspectZip(out);
+  for (const f of report.findings) if (f.code === "missing-shared-library") warnings.push(`${f.path}: ${f.message}`);
   for (const warning of warnings) ctx.out.warn(warning);
 
   const data: PackageResult = {

@@ -62,7 +62,9 @@ export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "se
   let accounts: string[];
   if (options.org) {
     const listed = await (await ctx.services.organizations()).listAccounts(ctx.signal);
-    accounts = listed.filter((a) => a.status === "ACTIVE").map((a) => a.id);
+    // The caller's own account is always a target (contract §9), even where the listing
+    // leaves it out: a delegated administrator, or an organization not answering fully.
+    accounts = [...new Set([caller.account, ...listed.filter((a) => a.status === "ACTIVE").map((a) => a.id)])];
   } else accounts = options.accounts?.length ? [...new Set(options.accounts)] : [caller.account];
   let regions: string[];
   if (options.regions?.includes("all")) regions = await (await ctx.services.ec2Regions()).enabledRegions(ctx.signal);
@@ -115,6 +117,7 @@ export function targetContext(ctx: Pick<Context, "services" | "now" | "signal" |
   const services = ctx.services.forTarget({ accountId: target.accountId, region: target.region, credentials, limiter: targetLimiter(pacingClock(ctx.services)) });
   const label = `${target.accountId}/${target.region}`;
   return {
+    oneOfMany: true,
     services,
     now: ctx.now,
     signal: ctx.signal,
@@ -139,7 +142,8 @@ export async function forEachTarget<T>(targets: T[], concurrency: number, signal
 export interface TargetProgress {
   line(label: string, text: string): Spinner;
   info(message: string): void;
-  done(label: string, summary: string): void;
+  /** The target finished; `summary` undefined: say nothing (an empty target, summed up later). */
+  done(label: string, summary: string | undefined): void;
   close(): void;
 }
 
@@ -151,7 +155,7 @@ export function createTargetProgress(ctx: Pick<Context, "out">): TargetProgress 
       return { update: (next) => board.set(label, next), stop: () => {} };
     },
     info: (message) => board.info(message),
-    done: (label, summary) => board.done(label, `${label}: ${summary}`),
+    done: (label, summary) => board.done(label, summary === undefined ? undefined : `${label}: ${summary}`),
     close: () => board.close(),
   };
 }
