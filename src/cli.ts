@@ -1,6 +1,7 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Help, Option } from "commander";
 import { commands, groups, type CommandEntry } from "./commands/index.js";
 import { completionValues, type AnyCommandSpec } from "./lib/command.js";
+import type { CompletionNode } from "./lib/completion.js";
 import type { GlobalOptions, Io } from "./lib/context.js";
 import { ExitCode, exitCodeOf } from "./lib/errors.js";
 import { createOutput, OUTPUT_FORMATS, terminalWidth } from "./lib/output.js";
@@ -31,7 +32,14 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
     .option("--debug", "print stack traces and AWS request summaries (secrets redacted) to stderr")
     .showSuggestionAfterError()
     // Every subcommand's help also lists --region, --endpoint-url, -o … (they work everywhere).
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({
+      showGlobalOptions: true,
+      // A declared `required(…)` option says so in --help; no description writes it by hand.
+      optionDescription(this: Help, option: Option): string {
+        const text = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -85,31 +93,69 @@ Examples:
   return program;
 }
 
-/** Adds a declared command's options, arguments, help and action to its commander stub. */
+/**
+ * Adds a declared command's options, arguments, help and action to its commander stub.
+ * Commander checks required options and arguments (a missing one is one usage line, exit 2)
+ * and runs argument parsers before the action; the handler gets its arguments by name.
+ */
 export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: (code: number) => void, helpWidth = 80): void {
   if (command.options.length > 0 || command.registeredArguments.length > 0) return; // declared already
+  const missingHints = new Map<string, string | undefined>();
   for (const [key, declared] of Object.entries(spec.options)) {
     const option = new Option(declared.flags, declared.description);
     if (declared.parse) option.argParser(declared.parse);
     if (declared.choices) option.choices(declared.choices);
     if (declared.defaultValue !== undefined) option.default(declared.defaultValue, declared.defaultDescription);
     if (declared.hidden) option.hideHelp();
+    if (declared.required) {
+      option.makeOptionMandatory();
+      missingHints.set(option.flags, declared.required.hint);
+    }
     if (declared.values) completionValues.set(option, declared.values);
     if (option.attributeName() !== key) throw new Error(`option ${declared.flags} is declared as "${key}", commander calls it "${option.attributeName()}"`);
     command.addOption(option);
   }
-  for (const arg of spec.args ?? []) {
-    command.argument(arg.name, arg.description);
-    if (arg.values) completionValues.set(command.registeredArguments[command.registeredArguments.length - 1]!, arg.values);
+  const argKeys = Object.keys(spec.args ?? {});
+  for (const [key, declared] of Object.entries(spec.args ?? {})) {
+    const argument = new Argument(declared.name, declared.description);
+    const parse = declared.parse;
+    if (parse) argument.argParser((argument.variadic ? (value: string, previous: unknown[] = []) => [...previous, parse(value)] : (value: string) => parse(value)) as never);
+    if (camelCase(argument.name()) !== key) throw new Error(`argument ${declared.name} is declared as "${key}", expected "${camelCase(argument.name())}"`);
+    if (declared.values) completionValues.set(argument, declared.values);
+    command.addArgument(argument);
   }
   if (spec.passThrough) command.allowUnknownOption().allowExcessArguments();
+  // A missing required option: `awsblog: --flag is required — <the declaration's hint>`.
+  command.configureOutput({ outputError: (message, write) => write(commanderErrorLine(message, (flags) => missingHints.get(flags))) });
   const examples = spec.examples.map((line) => `  $ ${line}`).join("\n");
   const after = `${spec.help ? `\n${spec.help.replace(/^\n+|\n+$/g, "")}\n` : ""}\nExample${spec.examples.length > 1 ? "s" : ""}:\n${examples}`;
   command.addHelpText("after", () => wrapHelp(after, helpWidth));
   command.action(async (...argv: unknown[]) => {
     const self = argv[argv.length - 1] as Command;
-    onExit(await runCommand(spec, self.opts(), self.args, readGlobals(self), io));
+    const args = Object.fromEntries(argKeys.map((key, i) => [key, self.processedArgs[i]]));
+    onExit(await runCommand(spec, self.opts(), args, readGlobals(self), io, { commandTree }));
   });
+}
+
+/**
+ * The whole tree, with options, for `awsblog completion`: builds the program as the CLI does,
+ * then loads every manifest command's declaration (normally loaded only when it runs).
+ */
+async function commandTree(): Promise<CompletionNode> {
+  const quiet = { write: () => true };
+  const io: Io = { stdout: quiet, stderr: quiet, stdin: process.stdin, env: {}, onInterrupt: () => () => {}, exitNow: () => {} };
+  const program = buildProgram(io, () => {});
+  for (const entry of commands) {
+    let command: Command | undefined = program;
+    for (const name of entry.path) command = command?.commands.find((c) => c.name() === name);
+    if (command) declare(command, (await entry.load()).default, io, () => {});
+  }
+  const { completionTree } = await import("./lib/completion.js");
+  return completionTree(program);
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 export function readGlobals(command: Command): GlobalOptions {

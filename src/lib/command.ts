@@ -22,6 +22,12 @@ export interface OptionSpec<T> {
   values?: readonly string[];
   /** Kept out of --help (still accepted). */
   hidden?: boolean;
+  /**
+   * The command cannot run without it (commander's mandatory option, set with `required(…)`):
+   * --help shows "(required)", and leaving it out is `awsblog: --flag is required — <hint>`
+   * (exit 2) before the handler runs.
+   */
+  required?: { hint?: string };
   /** Phantom: carries T for type inference only. */
   readonly __type?: T;
 }
@@ -40,30 +46,62 @@ export type OptionsOf<S extends OptionSpecs> = {
   [K in keyof S as K extends MaybeAbsent<S> ? never : K]: ValueOf<S[K]>;
 } & { [K in MaybeAbsent<S>]?: ValueOf<S[K]> };
 
-export interface ArgSpec {
-  /** `<zip>`, `[pipeline]`, `<command...>`. */
+/**
+ * A positional argument: `<zip>` (required), `[name]` (optional), `<command...>` / `[command...]`
+ * (the rest). Commander checks presence and count; `parse` (if any) runs at parse time and may
+ * throw a UsageError.
+ */
+export interface ArgSpec<T> {
   name: string;
   description: string;
-  /** What shell completion offers for it (the handler checks the value). */
+  parse?: (value: string) => unknown;
+  /** What shell completion offers for it (the parser or handler checks the value). */
   values?: readonly string[];
+  /** Phantom: carries T for type inference only. */
+  readonly __type?: T;
 }
 
-export interface CommandSpec<S extends OptionSpecs> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ArgSpecs = Record<string, ArgSpec<any>>;
+
+/** The positional arguments a handler receives, by name, typed from the declaration. */
+export type ArgsOf<A extends ArgSpecs> = { [K in keyof A]: A[K] extends ArgSpec<infer T> ? T : never };
+
+type ArgValue<N extends string, T> = N extends `${string}...${string}` ? T[] : N extends `<${string}>` ? T : T | undefined;
+
+/**
+ * `arg("<pipeline>", "pipeline name", checkName)`: the value type follows the name — `<x>` is
+ * there, `[x]` may be absent, `x...` collects the rest into an array.
+ */
+export function arg<const N extends string, T = string>(name: N, description: string, parse?: (value: string) => T): ArgSpec<ArgValue<N, T>> {
+  return { name, description, ...(parse ? { parse } : {}) };
+}
+
+export interface CommandSpec<S extends OptionSpecs, A extends ArgSpecs = Record<never, never>> {
   options: S;
-  args?: ArgSpec[];
+  /** Positional arguments in order, keyed by the name the handler reads them by. */
+  args?: A;
   /** Command lines shown under "Example:" in --help; every command has at least one. */
   examples: string[];
   /** Notes printed after the options: JSON shapes, exit codes, safety. */
   help?: string;
   /** Let unknown options through to the positional args (for `-- <command…>`). */
   passThrough?: boolean;
-  run(options: OptionsOf<S>, ctx: Context, args: string[]): Promise<CommandResult | void>;
+  run(options: OptionsOf<S>, ctx: Context, args: ArgsOf<A>): Promise<CommandResult | void>;
 }
 
-export type AnyCommandSpec = CommandSpec<OptionSpecs>;
+export type AnyCommandSpec = CommandSpec<OptionSpecs, ArgSpecs>;
 
-export function defineCommand<S extends OptionSpecs>(spec: CommandSpec<S>): CommandSpec<S> {
+export function defineCommand<S extends OptionSpecs, A extends ArgSpecs = Record<never, never>>(spec: CommandSpec<S, A>): CommandSpec<S, A> {
   return spec;
+}
+
+/**
+ * Makes an option mandatory: its value type loses `undefined`, --help marks it "(required)",
+ * and a run without it stops before the handler with `--flag is required — <hint>` (exit 2).
+ */
+export function required<T>(spec: OptionSpec<T>, hint?: string): OptionSpec<Exclude<T, undefined>> {
+  return { ...spec, required: { hint } } as OptionSpec<Exclude<T, undefined>>;
 }
 
 type Extra<T> = Pick<OptionSpec<T>, "defaultDescription" | "hidden" | "choices" | "values">;

@@ -1,3 +1,6 @@
+import type { Command, Option } from "commander";
+import { completionValues } from "./command.js";
+
 /**
  * Shell completion scripts generated from the command tree: subcommands at each level, the
  * options of the command being typed (global ones everywhere), the choices of an option that
@@ -19,6 +22,27 @@ export interface CompletionNode {
   subcommands: CompletionNode[];
   /** Values offered for the command's positional arguments (e.g. `completion <shell>`). */
   argValues?: readonly string[];
+}
+
+/** A commander program (with every command declared) as the tree the scripts are made from. */
+export function completionTree(command: Command): CompletionNode {
+  const visible = (option: Option) => !option.hidden;
+  return {
+    name: command.name(),
+    description: command.description(),
+    options: [...command.options.filter(visible).map(completionOption), { names: ["--help", "-h"], description: "display help", takesValue: false }],
+    argValues: command.registeredArguments.flatMap((arg) => completionValues.get(arg) ?? []),
+    subcommands: command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map(completionTree),
+  };
+}
+
+function completionOption(option: Option): CompletionOption {
+  return {
+    names: [option.short, option.long].filter((name): name is string => Boolean(name)),
+    description: option.description,
+    takesValue: option.required || option.optional,
+    choices: option.argChoices ?? completionValues.get(option),
+  };
 }
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;

@@ -1,3 +1,4 @@
+import type { CompletionNode } from "./completion.js";
 import type { Output, OutputFormat, OutputStream } from "./output.js";
 import type { Services } from "./services.js";
 
@@ -51,12 +52,24 @@ export interface Context {
   /** Where prompts go (the terminal), never stdout. */
   stderr: OutputStream;
   now: () => Date;
+  /**
+   * The whole command tree with every command's options (for `awsblog completion`). The CLI
+   * (src/cli.ts, which owns the manifest) provides it, so no command imports the manifest;
+   * a context built elsewhere (a Lambda handler, a unit test) has none.
+   */
+  commandTree?: () => Promise<CompletionNode>;
 }
 
-/** What a command hands back: data for --output json, text for humans, and an exit code. */
+/** What a command hands back: data for --output json, text for humans, an exit code, a failure line. */
 export interface CommandResult<T = unknown> {
   data: T;
   text?: string;
-  /** 0 by default; 3 for findings, 4 for partial failure. */
+  /** 0 by default (1 with a `failure`); 3 for findings, 4 for partial failure. */
   exitCode?: number;
+  /**
+   * A result that is also a failure (an HTTP 404 whose body is the result, a pipeline run that
+   * ended Failed): the result is printed, then the framework writes the contract's one line
+   * `awsblog: <message> — <hint>` on stderr. Commands never write that line themselves.
+   */
+  failure?: { message: string; hint: string };
 }

@@ -115,5 +115,5 @@ const MAX_MESSAGE_CHARS = 1_000;
  * terminal control sequences, fold to one line, cut long values and the whole.
  */
 function oneLine(text: string): string {
-  return cap(capLongRuns(sanitizeForTerminal(text).replace(/\s*\n\s*/g, " ").replace(/\t/g, " ").trim()), MAX_MESSAGE_CHARS);
+  return cap(capLongRuns(sanitizeForTerminal(text, { oneLine: true })), MAX_MESSAGE_CHARS);
 }

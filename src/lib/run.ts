@@ -1,22 +1,23 @@
 import { createAwsClientFactory, type AwsClientFactory } from "./aws/factory.js";
 import type { AnyCommandSpec } from "./command.js";
 import type { Context, GlobalOptions, Io } from "./context.js";
-import { describeError, ExitCode, exitCodeOf, formatError } from "./errors.js";
+import { describeError, ExitCode, exitCodeOf, FailureError, formatError } from "./errors.js";
 import { createOutput, type Output } from "./output.js";
 import { createServices } from "./services.js";
 import { version } from "./version.js";
 
 /**
  * Runs one declared command: builds the context from the global options and `io`, calls the
- * handler, prints its result through the output layer and turns errors into the contract's
- * one-line message. Returns the exit code; only `bin/awsblog.js` exits the process.
+ * handler, prints its result through the output layer (and, for a result that is also a
+ * failure, the failure line after it) and turns errors into the contract's one-line message. Returns the exit code; only `bin/awsblog.js` exits the process.
  */
 export async function runCommand(
   spec: AnyCommandSpec,
   options: Record<string, unknown>,
-  args: string[],
+  args: Record<string, unknown>,
   globals: GlobalOptions,
   io: Io,
+  cli: Pick<Context, "commandTree"> = {},
 ): Promise<number> {
   const out = createOutput({ ...globals, format: globals.output, stdout: io.stdout, stderr: io.stderr, env: io.env });
   try {
@@ -42,7 +43,7 @@ export async function runCommand(
     // Ctrl-C abandons reads in flight at once; writes run to their end.
     interrupt: interrupt.signal,
   });
-  const ctx = createContext({ globals, out, aws, signal: interrupt.signal, io });
+  const ctx = createContext({ globals, out, aws, signal: interrupt.signal, io, commandTree: cli.commandTree });
   let code: number = ExitCode.ok;
   try {
     const result = await spec.run(options as never, ctx, args);
@@ -50,7 +51,8 @@ export async function runCommand(
       // Cut short by Ctrl-C: the last line of a text result says so (JSON has exit code 130).
       const cut = interrupt.signal.aborted && result.text ? `${result.text.replace(/\n+$/, "")}\n${INTERRUPTED_NOTE}` : result.text;
       out.result(result.data, cut);
-      code = result.exitCode ?? ExitCode.ok;
+      code = result.exitCode ?? (result.failure ? ExitCode.failure : ExitCode.ok);
+      if (result.failure) out.error(formatError(new FailureError(result.failure.message, result.failure.hint)));
     }
   } catch (error) {
     code = exitCodeOf(error);
@@ -73,8 +75,9 @@ export function createContext(parts: {
   aws: AwsClientFactory;
   signal: AbortSignal;
   io: Pick<Io, "env" | "stdin" | "stderr" | "now" | "services">;
+  commandTree?: Context["commandTree"];
 }): Context {
-  const { globals, out, aws, signal, io } = parts;
+  const { globals, out, aws, signal, io, commandTree } = parts;
   return {
     globals,
     out,
@@ -84,6 +87,7 @@ export function createContext(parts: {
     stdin: io.stdin,
     stderr: io.stderr,
     now: io.now ?? (() => new Date()),
+    commandTree,
   };
 }
 

@@ -85,8 +85,8 @@ export function renderTable(value: unknown, width?: number): string | undefined 
   if (scalars.length > 0) sections.push(keyValue(scalars, width));
   for (const [key, item] of Object.entries(value)) {
     if (isScalar(item)) continue;
-    if (isTabular(item)) sections.push(`${clean(key)}:\n${grid(item, width)}`);
-    else if (isObject(item) && Object.values(item).every(isScalar)) sections.push(`${clean(key)}:\n${keyValue(Object.entries(item), width)}`);
+    if (isTabular(item)) sections.push(`${sanitizeForTerminal(key)}:\n${grid(item, width)}`);
+    else if (isObject(item) && Object.values(item).every(isScalar)) sections.push(`${sanitizeForTerminal(key)}:\n${keyValue(Object.entries(item), width)}`);
     else return undefined;
   }
   return sections.length > 0 ? sections.join("\n") : undefined;
@@ -100,12 +100,12 @@ function grid(items: unknown[], width?: number): string {
   if (items.every(isScalar)) return items.map((item) => `${cell(item)}\n`).join("");
   const rows = items as Row[];
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return render([columns.map(clean), ...rows.map((row) => columns.map((column) => cell(row[column])))], width);
+  return render([columns.map((column) => sanitizeForTerminal(column)), ...rows.map((row) => columns.map((column) => cell(row[column])))], width);
 }
 
 function keyValue(entries: [string, unknown][], width?: number): string {
   return render(
-    entries.map(([key, item]) => [clean(key), cell(item)]),
+    entries.map(([key, item]) => [sanitizeForTerminal(key), cell(item)]),
     width,
     false,
   );
@@ -134,11 +134,7 @@ function isIdentifier(text: string): boolean {
 function cell(value: unknown): string {
   if (value === undefined || value === null) return "-";
   const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return clean(text).replace(/\s+/g, " ");
-}
-
-function clean(text: string): string {
-  return sanitizeForTerminal(text);
+  return sanitizeForTerminal(text.replace(/\s+/g, " "), { oneLine: true });
 }
 
 function isObject(value: unknown): value is Row {

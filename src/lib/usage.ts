@@ -8,8 +8,17 @@ import { capLongRuns, sanitizeForTerminal } from "./terminal.js";
  * subcommand instead of its whole help on stderr.
  */
 
-/** Commander's message ("error: unknown command 'x'\n(Did you mean y?)") as one error line. */
-export function commanderErrorLine(message: string): string {
+/**
+ * Commander's message ("error: unknown command 'x'\n(Did you mean y?)") as one error line. A
+ * missing required option reads `--flag is required — <hint>`, the hint from its declaration.
+ */
+export function commanderErrorLine(message: string, requiredHint: (flags: string) => string | undefined = () => undefined): string {
+  const missing = /^error: required option '([^']+)' not specified/.exec(message);
+  if (missing) {
+    const flags = missing[1]!;
+    const long = /--[\w-]+(?: [<[][^>\]]+[>\]])?/.exec(flags)?.[0] ?? flags;
+    return `awsblog: ${sanitizeForTerminal(long.split(" ")[0]!)} is required — ${sanitizeForTerminal(requiredHint(flags) ?? `pass ${long}`)}\n`;
+  }
   const text = capLongRuns(sanitizeForTerminal(message))
     .replace(/^error:\s*/i, "")
     .replace(/\s*\n\s*/g, " ")

@@ -1,4 +1,4 @@
-import { decideTask, TOKEN_HELP } from "../../lib/approvals/decide.js";
+import { decideTask, TOKEN_HELP } from "../../lib/approval/decide.js";
 import { defineCommand, opt } from "../../lib/command.js";
 
 export default defineCommand({

@@ -1,4 +1,4 @@
-import { DEFAULT_CAUSE, DEFAULT_ERROR, decideTask, TOKEN_HELP } from "../../lib/approvals/decide.js";
+import { DEFAULT_CAUSE, DEFAULT_ERROR, decideTask, TOKEN_HELP } from "../../lib/approval/decide.js";
 import { defineCommand, opt } from "../../lib/command.js";
 import { PIPELINE_DECISION_FLAGS, decideByForm } from "../../lib/pipeline/decision-form.js";
 

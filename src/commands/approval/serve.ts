@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { createApprovalHandler, type HostPolicy } from "../../lib/approvals/server.js";
+import { createApprovalHandler, type HostPolicy } from "../../lib/approval/server.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";

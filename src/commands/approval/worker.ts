@@ -1,14 +1,14 @@
 import { hostname } from "node:os";
-import { checkStatesArn } from "../../lib/approvals/arns.js";
-import { isInsecureBaseUrl, parseBaseUrl } from "../../lib/approvals/links.js";
-import { runWorker, type WorkerSettings, type WorkerSummary } from "../../lib/approvals/worker.js";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { checkStatesArn } from "../../lib/approval/arns.js";
+import { isInsecureBaseUrl, parseBaseUrl } from "../../lib/approval/links.js";
+import { runWorker, type WorkerSettings, type WorkerSummary } from "../../lib/approval/worker.js";
+import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 
 const flags = {
-  activityArn: opt.string("--activity-arn <arn>", "the activity the approval Task state waits on"),
-  baseUrl: opt.string("--base-url <url>", "where the links point: `awsblog approval serve` or your API (…/succeed, …/fail)"),
+  activityArn: required(opt.string("--activity-arn <arn>", "the activity the approval Task state waits on"), "pass the ARN of the activity your Task state waits on"),
+  baseUrl: required(opt.string("--base-url <url>", "where the links point: `awsblog approval serve` or your API (…/succeed, …/fail)"), "pass where `awsblog approval serve` (or your API) answers"),
   once: opt.flag("--once", "poll once (up to 60 s), handle the task if any, then exit (cron, Lambda)"),
   emailFrom: opt.string("--email-from <addr>", "send each task's links by SES from this verified address"),
   emailToField: opt.string("--email-to-field <field>", "task input field holding the approver's address (default: managerEmailAddress)"),
@@ -51,8 +51,6 @@ async function worker(options: OptionsOf<typeof flags>, ctx: Context): Promise<C
 }
 
 function readSettings(options: OptionsOf<typeof flags>, ctx: Context): WorkerSettings {
-  if (!options.activityArn) throw new UsageError("--activity-arn is required", "pass the ARN of the activity your Task state waits on");
-  if (!options.baseUrl) throw new UsageError("--base-url is required", "pass where `awsblog approval serve` (or your API) answers");
   const workerName = options.workerName ?? defaultWorkerName(ctx);
   if (workerName.length < 1 || workerName.length > 80) {
     throw new UsageError(`--worker-name must be 1 to 80 characters, got ${workerName.length}`, "pass a shorter --worker-name, e.g. --worker-name $(hostname)");

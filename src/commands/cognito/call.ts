@@ -1,11 +1,12 @@
 import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
 import { deadline } from "../../lib/deadline.js";
 import { currentLogin } from "../../lib/cognito/session.js";
-import { checkSelector, clip } from "../../lib/cognito/shared.js";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { checkSelector } from "../../lib/cognito/shared.js";
+import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { readBounded, readTextArg } from "../../lib/input.js";
+import { clipValue } from "../../lib/terminal.js";
 
 /** API Gateway carries at most 10 MB each way: a larger body to send is refused, a larger answer cut off. */
 const API_GATEWAY_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -18,10 +19,11 @@ const flags = {
   clientSecret: clientSecretFlag("the app client's secret, if an expired login must be refreshed"),
   timeout: opt.int("--timeout <seconds>", "give up after this many seconds", { max: 3600, defaultValue: 60 }),
 };
+const args = { url: arg("<url>", "http(s) URL of the API", parseUrl) };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "<url>", description: "http(s) URL of the API" }],
+  args,
   help: "Exits 1 on HTTP status 400 or above (status on stderr, body on stdout).",
   examples: [`awsblog cognito call https://abc.execute-api.us-east-1.amazonaws.com/prod/ -X POST -d '{"hello":"world"}'`],
   run: call,
@@ -37,19 +39,18 @@ export interface CallResult {
  * user pool authorizer reads; no "Bearer" prefix). Prints the body; HTTP ≥ 400 exits 1 with
  * the status on stderr.
  */
-async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<CallResult>> {
+async function call(options: OptionsOf<typeof flags>, ctx: Context, { url }: ArgsOf<typeof args>): Promise<CommandResult<CallResult>> {
   checkSelector(options);
-  const url = parseUrl(args[0]);
   const headers = parseHeaders(options.header ?? []);
   const body = options.data === undefined ? undefined : await readTextArg(options.data, "-d/--data", ctx.stdin, API_GATEWAY_PAYLOAD_BYTES);
   const method = (options.request ?? (body === undefined ? "GET" : "POST")).toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X "${clip(options.request ?? "")}" is not an HTTP method`, "e.g. -X GET, -X POST, -X PUT, -X DELETE");
+  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X "${clipValue(options.request ?? "")}" is not an HTTP method`, "e.g. -X GET, -X POST, -X PUT, -X DELETE");
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-  if (url.protocol === "http:" && !isLoopback(url.hostname)) ctx.out.warn(`sending the ID token over plain HTTP to ${clip(url.host)}`);
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) ctx.out.warn(`sending the ID token over plain HTTP to ${clipValue(url.host)}`);
 
   const { entry } = await currentLogin(ctx, options);
   headers.set("authorization", entry.idToken);
-  const shown = clip(url.href);
+  const shown = clipValue(url.href);
   ctx.out.debug(`→ ${method} ${shown} (Authorization: ***, ${body === undefined ? "no body" : `${Buffer.byteLength(body)} bytes`})`);
 
   const timeoutS = options.timeout ?? 60;
@@ -71,9 +72,9 @@ async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string
   ctx.out.debug(`← HTTP ${response.status} ${response.statusText}, ${Buffer.byteLength(text)} bytes`);
   const data: CallResult = { status: response.status, body: parseMaybeJson(text, response.headers.get("content-type")) };
   if (response.status < 400) return { data, text };
-  // The body often says why (authorizer messages); print it, then fail with the status.
-  ctx.out.result(data, text);
-  throw new FailureError(`${method} ${shown} returned HTTP ${response.status}${response.statusText ? ` ${clip(response.statusText)}` : ""}`, hintFor(response.status));
+  // The body often says why (authorizer messages): it is the result, and the status the failure.
+  const failure = { message: `${method} ${shown} returned HTTP ${response.status}${response.statusText ? ` ${clipValue(response.statusText)}` : ""}`, hint: hintFor(response.status) };
+  return { data, text, failure };
 }
 
 /** The body as text, stopping at API Gateway's limit: a server that never stops sending cannot fill memory. */
@@ -90,16 +91,15 @@ function hintFor(status: number): string {
   return "check the URL, method and body";
 }
 
-function parseUrl(value: string | undefined): URL {
-  if (!value) throw new UsageError("missing <url>", "e.g. awsblog cognito call https://abc.execute-api.us-east-1.amazonaws.com/prod/");
+function parseUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`"${clip(value)}" is not a URL`, "pass an absolute http(s) URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/prod/");
+    throw new UsageError(`"${clipValue(value)}" is not a URL`, "pass an absolute http(s) URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/prod/");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`"${clip(value)}" is not an http(s) URL`, "pass an https:// (or, for a local test server, http://) URL");
+    throw new UsageError(`"${clipValue(value)}" is not an http(s) URL`, "pass an https:// (or, for a local test server, http://) URL");
   }
   return url;
 }
@@ -109,12 +109,12 @@ function parseHeaders(values: string[]): Headers {
   for (const value of values) {
     const at = value.indexOf(":");
     const name = at > 0 ? value.slice(0, at).trim() : "";
-    if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`-H "${clip(value)}" is not "Name: value"`, "e.g. -H 'Accept: application/json'");
+    if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`-H "${clipValue(value)}" is not "Name: value"`, "e.g. -H 'Accept: application/json'");
     if (name.toLowerCase() === "authorization") throw new UsageError("-H Authorization: call sets it to the cached ID token", "drop that header");
     try {
       headers.append(name, value.slice(at + 1).trim());
     } catch {
-      throw new UsageError(`-H "${clip(name)}": the value has characters a header cannot carry`, "remove control characters and line breaks from the value");
+      throw new UsageError(`-H "${clipValue(name)}": the value has characters a header cannot carry`, "remove control characters and line breaks from the value");
     }
   }
   return headers;

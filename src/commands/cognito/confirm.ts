@@ -1,13 +1,13 @@
 import { clientIdFlag, clientSecretFlag, usernameFlag } from "../../lib/cognito/flags.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
-import { clientSecretOf, cognitoApi, explained, required } from "../../lib/cognito/shared.js";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { checkValue, clientSecretOf, cognitoApi, explained } from "../../lib/cognito/shared.js";
+import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 
 const flags = {
   clientId: clientIdFlag(),
   username: usernameFlag(),
-  code: opt.string("--code <c>", "confirmation code"),
+  code: required(opt.string("--code <c>", "confirmation code"), "pass the code Cognito sent: --code <c>"),
   clientSecret: clientSecretFlag(),
 };
 
@@ -19,9 +19,9 @@ export default defineCommand({
 
 /** ConfirmSignUp with the emailed/texted code. */
 async function confirm(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult> {
-  const clientId = required(options.clientId, "--client-id <id>", "the app client id");
-  const username = required(options.username, "--username <u>", "the username");
-  const code = required(options.code, "--code <c>", "the code Cognito sent");
+  const clientId = checkValue(options.clientId, "--client-id");
+  const username = checkValue(options.username, "--username");
+  const code = checkValue(options.code, "--code");
   const api = await cognitoApi(ctx);
   const clientSecret = clientSecretOf(options, ctx);
   await explained(

@@ -2,12 +2,13 @@ import { clientIdFlag, clientSecretFlag, PASSWORD_HELP, usernameFlag } from "../
 import { tryDecodeClaims } from "../../lib/cognito/jwt.js";
 import { runLogin, type LoginFlow } from "../../lib/cognito/login-flow.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
-import { checkPrint, checkValue, clientSecretOf, clip, cognitoApi, explained, regionOfPool, required, secretInput, tokenCache } from "../../lib/cognito/shared.js";
+import { checkPrint, checkValue, clientSecretOf, cognitoApi, explained, regionOfPool, secretInput, tokenCache } from "../../lib/cognito/shared.js";
 import type { CachedLogin } from "../../lib/cognito/token-cache.js";
 import { tokenOutput, type TokenOutput } from "../../lib/cognito/token-output.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
+import { clipValue } from "../../lib/terminal.js";
 
 const flags = {
   clientId: clientIdFlag(),
@@ -37,10 +38,10 @@ export default defineCommand({
 
 /** Logs in (SRP by default), answers the challenges, caches the tokens. */
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<TokenOutput | string>> {
-  const clientId = required(options.clientId, "--client-id <id>", "the app client id");
-  const username = required(options.username, "--username <u>", "the username");
+  const clientId = checkValue(options.clientId, "--client-id");
+  const username = checkValue(options.username, "--username");
   const flow = (options.flow ?? "srp") as LoginFlow;
-  if (flow !== "srp" && flow !== "password") throw new UsageError(`--flow must be srp or password, got "${clip(options.flow)}"`, "e.g. --flow password");
+  if (flow !== "srp" && flow !== "password") throw new UsageError(`--flow must be srp or password, got "${clipValue(options.flow)}"`, "e.g. --flow password");
   if (options.mfaCode !== undefined) checkValue(options.mfaCode, "--mfa-code");
   const print = checkPrint(options.print, ["id", "access", "refresh"]);
   const region = regionOfPool(options.userPoolId);

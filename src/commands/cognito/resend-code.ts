@@ -1,7 +1,7 @@
 import { deliveryText } from "../../lib/cognito/delivery.js";
 import { clientIdFlag, clientSecretFlag, usernameFlag } from "../../lib/cognito/flags.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
-import { clientSecretOf, cognitoApi, explained, required } from "../../lib/cognito/shared.js";
+import { checkValue, clientSecretOf, cognitoApi, explained } from "../../lib/cognito/shared.js";
 import { defineCommand, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 
@@ -19,8 +19,8 @@ export default defineCommand({
 
 /** ResendConfirmationCode: a new code by the pool's delivery medium. */
 async function resendCode(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult> {
-  const clientId = required(options.clientId, "--client-id <id>", "the app client id");
-  const username = required(options.username, "--username <u>", "the username");
+  const clientId = checkValue(options.clientId, "--client-id");
+  const username = checkValue(options.username, "--username");
   const api = await cognitoApi(ctx);
   const clientSecret = clientSecretOf(options, ctx);
   const delivery = await explained(

@@ -2,7 +2,7 @@ import type { CodeDelivery } from "../../lib/aws/cognito.js";
 import { deliveryText } from "../../lib/cognito/delivery.js";
 import { clientIdFlag, clientSecretFlag, PASSWORD_HELP, usernameFlag } from "../../lib/cognito/flags.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
-import { clientSecretOf, cognitoApi, explained, parseAttributes, required, secretInput } from "../../lib/cognito/shared.js";
+import { checkValue, clientSecretOf, cognitoApi, explained, parseAttributes, secretInput } from "../../lib/cognito/shared.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 
@@ -29,8 +29,8 @@ export interface SignupResult {
 
 /** SignUp with the app client's public API; the password is never taken from argv. */
 async function signup(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<SignupResult>> {
-  const clientId = required(options.clientId, "--client-id <id>", "the app client id");
-  const username = required(options.username, "--username <u>", "the username");
+  const clientId = checkValue(options.clientId, "--client-id");
+  const username = checkValue(options.username, "--username");
   const attributes = parseAttributes(options.attribute);
   const password = await secretInput(ctx, options).accountPassword();
   const api = await cognitoApi(ctx);

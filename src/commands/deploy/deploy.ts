@@ -1,11 +1,11 @@
-import { defineCommand, opt } from "../../lib/command.js";
+import { defineCommand, opt, required } from "../../lib/command.js";
 import { deploy } from "../../lib/package/deploy.js";
 
 export default defineCommand({
   options: {
-    zip: opt.string("--zip <file>", "the zip to upload, at most 50 MB (required)"),
-    functionName: opt.string("--function-name <name>", "function name or ARN (required)"),
-    role: opt.string("--role <arn>", "execution role ARN (required when the function does not exist yet)"),
+    zip: required(opt.string("--zip <file>", "the zip to upload, at most 50 MB"), "pass the zip built by awsblog package"),
+    functionName: required(opt.string("--function-name <name>", "function name or ARN"), "pass the function's name or ARN"),
+    role: opt.string("--role <arn>", "execution role ARN: needed when the function does not exist yet"),
     runtime: opt.string("--runtime <runtime>", "Node.js runtime (default on create: the newest Lambda supports today, e.g. nodejs24.x); refused when Lambda blocks it"),
     handler: opt.string("--handler <handler>", "handler, e.g. php.handler (default: the wrapper found in the zip)"),
     memory: opt.int("--memory <mb>", "memory in MB, 128-10240", { min: 128, max: 10240 }),

@@ -1,11 +1,11 @@
 import type { FunctionDlqState } from "../../lib/aws/lambda.js";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { requireFunction } from "../../lib/dlq/options.js";
+import { checkFunctionName, FUNCTION_HINT } from "../../lib/dlq/options.js";
 import { AwsError, FailureError, UsageError } from "../../lib/errors.js";
 
 const flags = {
-  function: opt.string("--function <name>", "function name or ARN"),
+  function: required(opt.string("--function <name>", "function name or ARN"), FUNCTION_HINT),
   targetArn: opt.string("--target-arn <arn>", "standard SQS queue or SNS topic ARN to receive failed async events"),
   remove: opt.flag("--remove", "remove the dead-letter queue"),
 };
@@ -31,7 +31,7 @@ const TARGET_ARN = /^arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1
 
 /** `awsblog dlq configure`: set or remove a function's DeadLetterConfig and wait until it applies. */
 async function configure(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<ConfigureResult>> {
-  const functionName = requireFunction(options.function);
+  const functionName = checkFunctionName(options.function);
   if (Boolean(options.targetArn) === Boolean(options.remove)) {
     throw new UsageError("pass exactly one of --target-arn <arn> or --remove", "--target-arn sets where failed async events go; --remove stops sending them anywhere");
   }

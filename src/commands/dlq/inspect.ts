@@ -2,7 +2,7 @@ import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { summarize, type FailureClass } from "../../lib/dlq/classify.js";
 import { fetchLogs, planLogQueries } from "../../lib/dlq/log-lookup.js";
-import { explainQueueError, logGroupOf, redrivePolicyWarning, requireFunction, requireQueueUrl } from "../../lib/dlq/options.js";
+import { checkFunctionName, checkQueueUrl, explainQueueError, logGroupOf, redrivePolicyWarning } from "../../lib/dlq/options.js";
 import { peekProgressText, peekQueue, peekVisibilityTimeout } from "../../lib/dlq/peek.js";
 import { inspectRecord, recordFromQueueMessage, type DlqRecord, type InspectedMessage } from "../../lib/dlq/records.js";
 import { renderInspect } from "../../lib/dlq/render.js";
@@ -51,13 +51,13 @@ async function inspect(options: Options, ctx: Context): Promise<CommandResult<In
   if (Boolean(options.queueUrl) === Boolean(options.file)) {
     throw new UsageError("pass exactly one of --queue-url or --file", "--queue-url reads a live DLQ; --file reads saved messages (- for stdin)");
   }
-  if (options.logs) requireFunction(options.function);
-  else if (options.function !== undefined) requireFunction(options.function);
+  if (options.logs && options.function === undefined) throw new UsageError("--function is required with --logs", "pass the function whose log group to read: --function <name>");
+  if (options.function !== undefined) checkFunctionName(options.function);
   const max = options.max;
 
   const { records, where } = options.file
     ? { records: await readFileRecords(options.file, ctx), where: options.file === "-" ? "stdin" : options.file }
-    : { records: await readQueueRecords(requireQueueUrl(options.queueUrl, "--queue-url"), options, ctx), where: options.queueUrl as string };
+    : { records: await readQueueRecords(checkQueueUrl(options.queueUrl as string, "--queue-url"), options, ctx), where: options.queueUrl as string };
 
   const messages = records.slice(0, max).map(inspectRecord);
   messages.sort((a, b) => (a.sentAt ?? "").localeCompare(b.sentAt ?? ""));

@@ -1,8 +1,8 @@
 import { locateQueue } from "../../lib/aws/queue-url.js";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "../../lib/dlq/classify.js";
-import { explainQueueError, redrivePolicyWarning, requireFunction, requireQueueUrl } from "../../lib/dlq/options.js";
+import { checkFunctionName, checkQueueUrl, explainQueueError, QUEUE_URL_HINT, redrivePolicyWarning } from "../../lib/dlq/options.js";
 import { redrive as runRedrive, type RedriveReport } from "../../lib/dlq/redrive.js";
 import { renderRedrive } from "../../lib/dlq/render.js";
 import { functionTarget, queueTarget, type RedriveTarget } from "../../lib/dlq/targets.js";
@@ -10,7 +10,7 @@ import { ExitCode, UsageError } from "../../lib/errors.js";
 import { sanitizeForTerminal } from "../../lib/terminal.js";
 
 const flags = {
-  queueUrl: opt.string("--queue-url <url>", "the dead-letter queue to drain"),
+  queueUrl: required(opt.string("--queue-url <url>", "the dead-letter queue to drain"), QUEUE_URL_HINT),
   to: opt.string("--to <queue-url>", "send to this queue (body, attributes, FIFO group/dedup ids kept)"),
   invoke: opt.string("--invoke <function>", "replay each body into this function (asynchronous Invoke)"),
   class: opt.list("--class <class>", "only messages of this class (repeatable or comma-separated)", { values: FAILURE_CLASSES }),
@@ -44,14 +44,14 @@ export interface RedriveResult extends RedriveReport {
 /** `awsblog dlq redrive`: move DLQ messages at least once, deleting only after a confirmed send. */
 async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<RedriveResult>> {
   // Every flag is checked before the first call: a typo moves nothing.
-  const queueUrl = requireQueueUrl(options.queueUrl, "--queue-url");
+  const queueUrl = checkQueueUrl(options.queueUrl, "--queue-url");
   if (Boolean(options.to) === Boolean(options.invoke)) {
     throw new UsageError("pass exactly one of --to <queue-url> or --invoke <function>", "--to sends to a queue; --invoke replays into a function asynchronously");
   }
-  const to = options.to === undefined ? undefined : requireQueueUrl(options.to, "--to");
+  const to = options.to === undefined ? undefined : checkQueueUrl(options.to, "--to");
   const same = (a: string, b: string) => locateQueue(a).url.replace(/\/$/, "") === locateQueue(b).url.replace(/\/$/, "");
   if (to && same(to, queueUrl)) throw new UsageError("--to is the DLQ itself", "pass the source queue (or another queue) as --to");
-  const invoke = options.invoke === undefined ? undefined : requireFunction(options.invoke, "--invoke");
+  const invoke = options.invoke === undefined ? undefined : checkFunctionName(options.invoke, "--invoke");
   const classes = parseClasses(options.class);
   const dryRun = Boolean(options.dryRun);
 

@@ -1,3 +1,3 @@
-import { packageCommand } from "../../lib/package/command.js";
+import { packageCommand } from "./_shared.js";
 
 export default packageCommand("go");

@@ -1,4 +1,4 @@
-import { defineCommand, opt } from "../../lib/command.js";
+import { defineCommand, opt, required } from "../../lib/command.js";
 import { migrateGo } from "../../lib/package/migrate.js";
 
 export default defineCommand({
@@ -6,7 +6,7 @@ export default defineCommand({
     functionName: opt.string("--function-name <name>", "the go1.x function whose deployed code to migrate (GetFunction)"),
     zip: opt.string("--zip <file>", "or: a go1.x zip on disk"),
     handler: opt.string("--handler <binary>", "the binary in the zip (default: the function's go1.x handler, or the only ELF file at the root)"),
-    out: opt.string("--out <file.zip>", "where to write the provided.al2023 zip (required)"),
+    out: required(opt.string("--out <file.zip>", "where to write the provided.al2023 zip"), "pass where to write the provided.al2023 zip, e.g. --out bootstrap.zip"),
     deploy: opt.flag("--deploy", "with --function-name: switch the function to provided.al2023, handler bootstrap and the binary's architecture, and upload the zip"),
   },
   help: `Go on Lambda is now provided.al2023 with the program as bootstrap (go1.x: creates blocked since 2024-02-08,

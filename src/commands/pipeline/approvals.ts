@@ -3,7 +3,8 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { AwsError, formatError } from "../../lib/errors.js";
 import { findWaitingApprovals, type WaitingApproval } from "../../lib/pipeline/approvals.js";
 import { pipelineApi } from "../../lib/pipeline/retrying.js";
-import { age, clean, table } from "../../lib/pipeline/text.js";
+import { age, table } from "../../lib/pipeline/text.js";
+import { sanitizeForTerminal } from "../../lib/terminal.js";
 
 const flags = {
   concurrency: opt.int("--concurrency <n>", "pipelines read at the same time", { min: 1, max: 16, defaultValue: 4 }),
@@ -67,14 +68,14 @@ async function approvals(options: OptionsOf<typeof flags>, ctx: Context): Promis
     })),
     errors,
   };
-  for (const e of errors) ctx.out.warn(`${e.pipeline}: ${clean(e.error, 300)}`);
+  for (const e of errors) ctx.out.warn(`${e.pipeline}: ${sanitizeForTerminal(e.error, { max: 300, oneLine: true })}`);
   const now = ctx.now();
   const text =
     waiting.length === 0
       ? `no approvals waiting in ${names.length} pipeline(s)`
       : table(
           ["PIPELINE", "STAGE", "ACTION", "AGE", "MESSAGE", "LINK"],
-          waiting.map((w) => [w.pipeline, w.stage, w.action, age(w.since, now), clean(w.customData, 60), clean(w.externalEntityLink, 80)]),
+          waiting.map((w) => [w.pipeline, w.stage, w.action, age(w.since, now), sanitizeForTerminal(w.customData, { max: 60, oneLine: true }), sanitizeForTerminal(w.externalEntityLink, { max: 80, oneLine: true })]),
         );
   return { data, text, exitCode: errors.length > 0 ? 4 : 0 };
 }

@@ -1,21 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { UsageError } from "../../lib/errors.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkName } from "../../lib/pipeline/names.js";
 import { pipelineApi } from "../../lib/pipeline/retrying.js";
-import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
+import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "../../lib/pipeline/follow.js";
 
 const flags = {
   wait: opt.flag("--wait", "follow the execution until it ends (exit 0 Succeeded, 1 otherwise)"),
   timeout: opt.int("--timeout <s>", `with --wait: ${TIMEOUT_HELP}`, { min: 1, max: 30 * 86_400 }),
   interval: opt.int("--interval <s>", `with --wait: ${INTERVAL_HELP}`, { min: 1, max: 300, defaultValue: 5 }),
 };
+const args = { pipeline: arg("<pipeline>", "pipeline name", (value) => checkName(value, "<pipeline>")) };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "<pipeline>", description: "pipeline name" }],
+  args,
   help: `
 StartPipelineExecution (with a client request token, so a retried call starts one run only).
 JSON: {"pipeline","executionId","status"}. Without --wait: status InProgress, exit 0.
@@ -26,8 +27,7 @@ not the run.`,
   run: start,
 });
 
-async function start(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<ExecutionResult>> {
-  const pipeline = checkName(args[0], "<pipeline>");
+async function start(options: OptionsOf<typeof flags>, ctx: Context, { pipeline }: ArgsOf<typeof args>): Promise<CommandResult<ExecutionResult>> {
   if (options.timeout !== undefined && !options.wait) throw new UsageError("--timeout needs --wait", "add --wait to follow the run, or drop --timeout");
   const api = await pipelineApi(ctx);
   const token = randomUUID();

@@ -1,4 +1,4 @@
-import { defineCommand, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { findWaitingApprovals } from "../../lib/pipeline/approvals.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
@@ -7,10 +7,11 @@ import { pipelineApi } from "../../lib/pipeline/retrying.js";
 import { statusText, statusView, type PipelineStatus } from "../../lib/pipeline/status.js";
 
 const flags = {};
+const args = { pipeline: arg("<pipeline>", "pipeline name", (value) => checkName(value, "<pipeline>")) };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "<pipeline>", description: "pipeline name" }],
+  args,
   help: `
 JSON: {"pipeline","stages":[{"name","status","executionId"?,"actions":[{"name","status","summary"?,
 "lastStatusChange"?}]}],"pendingApprovals":[{"stage","action","since","executionId"}]}.
@@ -20,8 +21,7 @@ current execution only (a superseded execution's leftover approval is not listed
   run: status,
 });
 
-async function status(_options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<PipelineStatus>> {
-  const pipeline = checkName(args[0], "<pipeline>");
+async function status(_options: OptionsOf<typeof flags>, ctx: Context, { pipeline }: ArgsOf<typeof args>): Promise<CommandResult<PipelineStatus>> {
   const api = await pipelineApi(ctx);
   const [stages, scan] = await withPipelineHints(pipeline, async () => {
     const state = await api.getPipelineState(pipeline);

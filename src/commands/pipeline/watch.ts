@@ -1,20 +1,21 @@
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError } from "../../lib/errors.js";
 import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkExecutionId, checkName } from "../../lib/pipeline/names.js";
 import { pipelineApi } from "../../lib/pipeline/retrying.js";
-import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "./follow.js";
+import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "../../lib/pipeline/follow.js";
 
 const flags = {
   executionId: opt.string("--execution-id <id>", "the execution to follow (default: the latest)"),
   timeout: opt.int("--timeout <s>", TIMEOUT_HELP, { min: 1, max: 30 * 86_400 }),
   interval: opt.int("--interval <s>", INTERVAL_HELP, { min: 1, max: 300, defaultValue: 5 }),
 };
+const args = { pipeline: arg("<pipeline>", "pipeline name", (value) => checkName(value, "<pipeline>")) };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "<pipeline>", description: "pipeline name" }],
+  args,
   help: `
 Polls GetPipelineExecution (and ListActionExecutions for stage progress) with jitter, backing off
 when throttled. JSON at the end: {"pipeline","executionId","status"}. Exit 0 Succeeded; 1
@@ -23,8 +24,7 @@ Failed/Stopped/Superseded/Cancelled or --timeout; 130 on Ctrl-C (the execution g
   run: watch,
 });
 
-async function watch(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<ExecutionResult>> {
-  const pipeline = checkName(args[0], "<pipeline>");
+async function watch(options: OptionsOf<typeof flags>, ctx: Context, { pipeline }: ArgsOf<typeof args>): Promise<CommandResult<ExecutionResult>> {
   let executionId = options.executionId === undefined ? undefined : checkExecutionId(options.executionId);
   if (!executionId) {
     const api = await pipelineApi(ctx);

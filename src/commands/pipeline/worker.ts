@@ -1,20 +1,24 @@
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, opt, required, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
-import { parseActionType } from "../../lib/pipeline/names.js";
+import { ACTION_TYPE_HINT, parseActionType } from "../../lib/pipeline/names.js";
 import { pipelineApi } from "../../lib/pipeline/retrying.js";
-import { clean } from "../../lib/pipeline/text.js";
+import { ONE_LINE, sanitizeForTerminal } from "../../lib/terminal.js";
 import { runJobWorker, type JobReport } from "../../lib/pipeline/worker.js";
 
 const flags = {
-  actionType: opt.string("--action-type <type>", "the custom action to take jobs for: Category/Owner/Provider/Version, e.g. Test/Custom/IntegrationTests/1"),
+  actionType: required(
+    opt.custom("--action-type <type>", "the custom action to take jobs for: Category/Owner/Provider/Version, e.g. Test/Custom/IntegrationTests/1", parseActionType),
+    ACTION_TYPE_HINT,
+  ),
   once: opt.flag("--once", "poll once, run the job if there is one, then exit (cron)"),
   timeout: opt.int("--timeout <s>", "stop a job's command after this many seconds and report the job failed", { min: 1, max: 86_400, defaultValue: 3600 }),
 };
+const args = { command: arg("[command...]", "after --: the command to run for each job, without a shell") };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "[command...]", description: "after --: the command to run for each job, without a shell" }],
+  args,
   help: `
 For each job: AcknowledgeJob (nonce), then runs the command with CODEPIPELINE_PIPELINE, _STAGE,
 _ACTION, _EXECUTION_ID, _JOB_ID, CONFIG_<Key> per action configuration key and, when the
@@ -29,9 +33,9 @@ job failed, else 0.`,
   run: worker,
 });
 
-async function worker(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult | void> {
-  const actionType = parseActionType(options.actionType);
-  const [command, ...commandArgs] = args;
+async function worker(options: OptionsOf<typeof flags>, ctx: Context, { command: argv }: ArgsOf<typeof args>): Promise<CommandResult | void> {
+  const actionType = options.actionType;
+  const [command, ...commandArgs] = argv;
   if (!command) throw new UsageError("no command to run for each job", "put it after --, e.g. -- npm run test:integration");
   const api = await pipelineApi(ctx);
   const type = `${actionType.category}/${actionType.owner}/${actionType.provider}/${actionType.version}`;
@@ -59,5 +63,5 @@ async function worker(options: OptionsOf<typeof flags>, ctx: Context, args: stri
 }
 
 function jobText(r: JobReport): string {
-  return `${r.result}  ${clean(r.pipeline)} ${clean(r.stage)}/${clean(r.action)}  job ${r.jobId}  (exit ${r.exitCode ?? "-"})`;
+  return `${r.result}  ${sanitizeForTerminal(r.pipeline, ONE_LINE)} ${sanitizeForTerminal(r.stage, ONE_LINE)}/${sanitizeForTerminal(r.action, ONE_LINE)}  job ${r.jobId}  (exit ${r.exitCode ?? "-"})`;
 }

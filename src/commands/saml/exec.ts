@@ -1,18 +1,19 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
-import { clip } from "../../lib/saml/assertion.js";
 import { credentialsFilePath, readCredentialsFile, readProfile } from "../../lib/saml/credentials-file.js";
+import { clipValue } from "../../lib/terminal.js";
 
 const flags = {
   profileName: opt.stringWithDefault("--profile-name <name>", "the profile `saml login --write-profile` wrote", "saml"),
 };
+const args = { command: arg("[command...]", "the command and its arguments, after --") };
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "[command...]", description: "the command and its arguments, after --" }],
+  args,
   passThrough: true,
   examples: ["awsblog saml exec --profile-name 123456789012-ADFS-Dev -- aws sts get-caller-identity"],
   help: `Runs the command (no shell) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
@@ -21,8 +22,8 @@ have expired ("log in again"); 2 when no command is given or it cannot be found.
   run: exec,
 });
 
-async function exec(options: OptionsOf<typeof flags>, ctx: Context, args: string[]): Promise<CommandResult<{ exitCode: number }> | void> {
-  const argv = args[0] === "--" ? args.slice(1) : args;
+async function exec(options: OptionsOf<typeof flags>, ctx: Context, { command }: ArgsOf<typeof args>): Promise<CommandResult<{ exitCode: number }> | void> {
+  const argv = command[0] === "--" ? command.slice(1) : command;
   if (argv.length === 0) throw new UsageError("no command to run", "put it after --, e.g. awsblog saml exec -- aws sts get-caller-identity");
   const path = credentialsFilePath(ctx.env);
   const profile = readProfile(await readCredentialsFile(path, ctx.env), options.profileName);
@@ -32,7 +33,7 @@ async function exec(options: OptionsOf<typeof flags>, ctx: Context, args: string
   }
   const expires = profile.x_security_token_expires ? new Date(profile.x_security_token_expires) : undefined;
   if (expires && Number.isNaN(expires.getTime())) {
-    throw new FailureError(`profile ${options.profileName} in ${path} has an unreadable x_security_token_expires ("${clip(profile.x_security_token_expires!)}")`, loginHint);
+    throw new FailureError(`profile ${options.profileName} in ${path} has an unreadable x_security_token_expires ("${clipValue(profile.x_security_token_expires!, 120)}")`, loginHint);
   }
   if (expires && expires.getTime() <= ctx.now().getTime()) {
     throw new FailureError(`the credentials of profile ${options.profileName} expired at ${expires.toISOString()}`, loginHint);
@@ -56,7 +57,7 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     // The terminal's Ctrl-C reaches the child too (same process group); we wait for its exit.
     const child = spawn(argv[0]!, argv.slice(1), { env, stdio: "inherit", shell: false });
     child.on("error", (error: NodeJS.ErrnoException) => {
-      const name = argv[0]!.slice(0, 80).replace(/[^\x20-\x7e]/g, "?");
+      const name = clipValue(argv[0]!, 80);
       reject(
         error.code === "ENOENT" || error.code === "EACCES"
           ? new UsageError(`cannot run "${name}" (${error.code})`, "check the command name and your PATH")

@@ -7,7 +7,8 @@ import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoo
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
 import { obtainSamlResponse } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
-import { sourceFlags } from "./options.js";
+import { sourceFlags } from "./_shared.js";
+import { clipValue } from "../../lib/terminal.js";
 
 const flags = {
   ...sourceFlags,
@@ -144,7 +145,7 @@ async function pickRoles(assertion: SamlAssertion, options: OptionsOf<typeof fla
   }
   const n = Number(answer);
   const role = /^\d+$/.test(answer) ? assertion.roles[n - 1] : assertion.roles.find((r) => r.roleName === answer || r.roleArn === answer);
-  if (!role) throw new UsageError(`"${answer.slice(0, 40).replace(/[^\x20-\x7e]/g, "?")}" is not one of the listed roles`, "run again and type a number from the list, or pass --role-arn");
+  if (!role) throw new UsageError(`"${clipValue(answer, 40)}" is not one of the listed roles`, "run again and type a number from the list, or pass --role-arn");
   return [role];
 }
 

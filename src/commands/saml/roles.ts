@@ -3,7 +3,8 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { parseSamlResponse } from "../../lib/saml/assertion.js";
 import type { SamlRole } from "../../lib/saml/roles.js";
 import { obtainSamlResponse } from "../../lib/saml/sources.js";
-import { sourceFlags } from "./options.js";
+import { clipValue } from "../../lib/terminal.js";
+import { sourceFlags } from "./_shared.js";
 
 const flags = { ...sourceFlags };
 
@@ -43,17 +44,11 @@ async function roles(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
 
 function render(data: RolesResult): string {
   const head = [
-    `subject:  ${safe(data.subject ?? "-")}`,
-    `issuer:   ${safe(data.issuer ?? "-")}`,
+    `subject:  ${clipValue(data.subject ?? "-", 200)}`,
+    `issuer:   ${clipValue(data.issuer ?? "-", 200)}`,
     `expires:  ${data.notOnOrAfter ?? "-"}`,
     `max session: ${data.sessionDuration ? `${data.sessionDuration} s (SessionDuration)` : "not set (3600 s by default)"}`,
   ];
   const rows = data.roles.map((r) => `${r.accountId}  ${r.roleName.padEnd(24)}  ${r.roleArn}  via ${r.principalArn}`);
   return [...head, "", `ACCOUNT       ROLE${" ".repeat(22)}ROLE ARN`, ...rows].join("\n");
-}
-
-/** Values from the IdP's document go to a terminal: no control characters. */
-function safe(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").slice(0, 200);
 }

@@ -2,7 +2,7 @@ import { defineCommand, opt } from "../../lib/command.js";
 import { MAX_LOOKBACK_DAYS } from "../../lib/tags/creators.js";
 import { enforce } from "../../lib/tags/enforce.js";
 import { UNTAGGED_MODES } from "../../lib/tags/plan.js";
-import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./flags.js";
+import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./_shared.js";
 
 const flags = {
   ...policyFlags,

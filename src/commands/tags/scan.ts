@@ -1,6 +1,6 @@
 import { defineCommand } from "../../lib/command.js";
 import { scan } from "../../lib/tags/scan.js";
-import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./flags.js";
+import { ORG_HELP, orgFlags, policyFlags, RULES_HELP } from "./_shared.js";
 
 const flags = { ...policyFlags, ...orgFlags };
 

@@ -1,4 +1,4 @@
-import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
+import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { UsageError } from "../../lib/errors.js";
 import { MAX_LOOKBACK_DAYS } from "../../lib/tags/creators.js";
@@ -9,13 +9,13 @@ import { ruleRecord, type ScheduledEvent } from "../../lib/tags/scheduled-run.js
 import { checkOutputPath } from "../../lib/output-file.js";
 import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, functionSettings, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule-deploy.js";
 import { validateTopicArn } from "../../lib/tags/enforce.js";
-import { orgFlags, policyFlags } from "./flags.js";
+import { optionalPolicyFlags, orgFlags } from "./_shared.js";
 
 const { report: _report, ...runFlags } = orgFlags;
 
 const flags = {
-  name: opt.string("--name <name>", "the Lambda function and EventBridge rule name"),
-  ...policyFlags,
+  name: required(opt.string("--name <name>", "the Lambda function and EventBridge rule name"), "pass the function and rule name, e.g. --name tag-policy"),
+  ...optionalPolicyFlags,
   ...runFlags,
   enforce: opt.flag("--enforce", "run `tags enforce` on the schedule (default: `tags scan`)"),
   untagged: opt.choice("--untagged <mode>", "with --enforce: what to do with untagged instances", UNTAGGED_MODES, "report"),

@@ -1,5 +1,5 @@
 import { AwsError } from "../errors.js";
-import { clip } from "./clip.js";
+import { clipValue } from "../terminal.js";
 
 /** How much of Cognito's own message an error line keeps. */
 const DETAIL_MAX = 200;
@@ -19,7 +19,7 @@ export function explainCognitoError(error: unknown, context: ErrorContext = {}):
   if (!(error instanceof AwsError)) return error;
   const full = ((error.cause as Error | undefined)?.message ?? "").split("\n")[0] ?? "";
   // Cognito's validation messages echo the value sent ("Value '…' at 'clientId' failed …").
-  const detail = clip(full, DETAIL_MAX);
+  const detail = clipValue(full, DETAIL_MAX);
   const hint = hintFor(error.code, full, context);
   // Cognito's NotAuthorizedException is about the user, not IAM: our hint replaces the generic one.
   if (!hint && detail === full) return error;

@@ -1,12 +1,10 @@
 import type { CognitoApi } from "../aws/cognito.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { clip } from "./clip.js";
 import { explainCognitoError, type ErrorContext } from "./explain-error.js";
 import { createSecretInput, type SecretInput } from "./secret-input.js";
 import { createTokenCache, type TokenCache } from "./token-cache.js";
-
-export { clip } from "./clip.js";
+import { clipValue } from "../terminal.js";
 
 /** What the cognito commands share: the pool's region, the API, the cache, secrets and flag checks. */
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9a-zA-Z]+$/;
@@ -15,7 +13,7 @@ const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9a-zA-Z]+$/;
 export function regionOfPool(userPoolId: string | undefined): string | undefined {
   if (userPoolId === undefined) return undefined;
   const match = POOL_ID.exec(userPoolId);
-  if (!match) throw new UsageError(`--user-pool-id "${clip(userPoolId)}" is not a user pool id`, "it looks like us-east-1_AbCdEf123");
+  if (!match) throw new UsageError(`--user-pool-id "${clipValue(userPoolId)}" is not a user pool id`, "it looks like us-east-1_AbCdEf123");
   return match[1];
 }
 
@@ -54,7 +52,7 @@ export async function explained<T>(work: () => Promise<T>, context: ErrorContext
 export function parseAttributes(values: string[] = []): { Name: string; Value: string }[] {
   return values.map((item) => {
     const at = item.indexOf("=");
-    if (at <= 0) throw new UsageError(`--attribute "${clip(item)}" is not Name=Value`, "e.g. --attribute email=jdoe@example.com");
+    if (at <= 0) throw new UsageError(`--attribute "${clipValue(item)}" is not Name=Value`, "e.g. --attribute email=jdoe@example.com");
     return { Name: item.slice(0, at).trim(), Value: item.slice(at + 1) };
   });
 }
@@ -64,7 +62,7 @@ export type TokenKind = "id" | "access" | "refresh";
 export function checkPrint(value: string | undefined, allowed: TokenKind[]): TokenKind | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as string[]).includes(value)) {
-    throw new UsageError(`--print must be one of ${allowed.join(", ")}, got "${clip(value)}"`, `e.g. --print ${allowed[0]}`);
+    throw new UsageError(`--print must be one of ${allowed.join(", ")}, got "${clipValue(value)}"`, `e.g. --print ${allowed[0]}`);
   }
   return value as TokenKind;
 }
@@ -92,20 +90,11 @@ export function checkValue(value: string, flag: string): string {
   if (!limit) return value;
   const trimmed = value.trim();
   if (trimmed === "") throw new UsageError(`${flag} is empty`, `pass ${limit.what}`);
-  if ([...value].length > limit.max) throw new UsageError(`${flag} "${clip(value)}" is longer than ${limit.max} characters`, `pass ${limit.what}`);
+  if ([...value].length > limit.max) throw new UsageError(`${flag} "${clipValue(value)}" is longer than ${limit.max} characters`, `pass ${limit.what}`);
   if (limit.pattern && !limit.pattern.test(flag === "--code" ? trimmed : value)) {
-    throw new UsageError(`${flag} "${clip(value)}" is not valid`, `pass ${limit.what}`);
+    throw new UsageError(`${flag} "${clipValue(value)}" is not valid`, `pass ${limit.what}`);
   }
   return value;
-}
-
-/**
- * A flag the command cannot run without (commander's requiredOption, checked in the handler
- * so the declaration stays one object). Checked before any AWS call.
- */
-export function required(value: string | undefined, flags: string, what: string): string {
-  if (value === undefined) throw new UsageError(`required option '${flags}' not specified`, `pass ${what}: ${flags}`);
-  return checkValue(value, flags.split(" ")[0]!);
 }
 
 /** --client-id / --username picking a cached login: given empty, it would silently mean "any". */

@@ -5,8 +5,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { FailureError, UsageError } from "../errors.js";
 import { createFolders } from "../output-file.js";
-import { clip } from "./clip.js";
 import { tryDecodeClaims } from "./jwt.js";
+import { clipValue } from "../terminal.js";
 
 /**
  * Cached logins: one JSON file per (client id, username) in `<config dir>/cognito/`, mode 0600
@@ -158,7 +158,7 @@ async function cacheWrite<T>(verb: string, path: string, step: () => Promise<T>)
   } catch (error) {
     if (error instanceof FailureError || error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw new FailureError(`cannot ${verb} the token cache ${clip(path)} (${code})`, "make that folder writable, or set AWSBLOG_CONFIG_DIR to a writable directory", { cause: error });
+    throw new FailureError(`cannot ${verb} the token cache ${clipValue(path)} (${code})`, "make that folder writable, or set AWSBLOG_CONFIG_DIR to a writable directory", { cause: error });
   }
 }
 
@@ -167,14 +167,14 @@ async function checkConfigDir(path: string, source: string): Promise<void> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     if (error.code === "ENOTDIR") throw notADirectory(path, source);
-    throw new FailureError(`cannot use the config directory ${clip(path)} (${error.code})`, "check its permissions, or set AWSBLOG_CONFIG_DIR");
+    throw new FailureError(`cannot use the config directory ${clipValue(path)} (${error.code})`, "check its permissions, or set AWSBLOG_CONFIG_DIR");
   });
   if (info && !info.isDirectory()) throw notADirectory(path, source);
 }
 
 function notADirectory(path: string, source: string): UsageError {
   return new UsageError(
-    `${source} (${clip(path)}) is not a directory`,
+    `${source} (${clipValue(path)}) is not a directory`,
     source === "AWSBLOG_CONFIG_DIR" ? "point AWSBLOG_CONFIG_DIR at a directory (awsblog creates it if missing), or unset it" : "move that file away, or set AWSBLOG_CONFIG_DIR to a directory",
   );
 }
@@ -270,7 +270,7 @@ export function selectLogin(entries: CachedLogin[], selector: Selector): { entry
   const sorted = matches.sort((a, b) => b.loggedInAt.localeCompare(a.loggedInAt));
   const entry = sorted[0];
   if (!entry) {
-    const which = [selector.clientId && `client ${clip(selector.clientId)}`, selector.username && `user ${clip(selector.username)}`].filter(Boolean).join(", ");
+    const which = [selector.clientId && `client ${clipValue(selector.clientId)}`, selector.username && `user ${clipValue(selector.username)}`].filter(Boolean).join(", ");
     throw new FailureError(
       `no cached Cognito login${which ? ` for ${which}` : ""}`,
       "log in first: awsblog cognito login --client-id <id> --username <u> --user-pool-id <pool>",

@@ -1,8 +1,11 @@
 import { AwsError, UsageError } from "../errors.js";
 
+export const QUEUE_URL_HINT = "pass the queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/my-dlq";
+export const FUNCTION_HINT = "pass the function's name or ARN";
+
 /** Flag checks and messages shared by the dlq commands; the checks run before any AWS call. */
-export function requireQueueUrl(value: string | undefined, flag: string): string {
-  if (!value) throw new UsageError(`${flag} is required`, "pass the queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/my-dlq");
+export function checkQueueUrl(value: string, flag: string): string {
+  if (value === "") throw new UsageError(`${flag} is empty`, QUEUE_URL_HINT);
   let url: URL;
   try {
     url = new URL(value);
@@ -17,8 +20,8 @@ export function requireQueueUrl(value: string | undefined, flag: string): string
 
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
 
-export function requireFunction(value: string | undefined, flag = "--function"): string {
-  if (!value) throw new UsageError(`${flag} is required`, "pass the function's name or ARN");
+export function checkFunctionName(value: string, flag = "--function"): string {
+  if (value === "") throw new UsageError(`${flag} is empty`, FUNCTION_HINT);
   if (!FUNCTION_NAME.test(value)) {
     throw new UsageError(
       `${flag} is not a Lambda function name or ARN: "${value}"`,

@@ -109,8 +109,7 @@ function shortError(message: string, requestId: string | null): string {
   return text;
 }
 
-/** Sanitized, whitespace (newlines too) collapsed, at most `max` characters. */
-function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
-  const flat = sanitizeForTerminal(text).replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+/** Sanitized, whitespace (newlines too) collapsed to one space, at most `max` characters. */
+function oneLine(text: string, max?: number): string {
+  return sanitizeForTerminal(text.replace(/\s+/g, " "), { max, oneLine: true });
 }

@@ -14,8 +14,8 @@ import { inspectZip } from "./verify.js";
 import { writeZip } from "./zip-writer.js";
 
 export interface PackageOptions {
-  entry?: string;
-  out?: string;
+  entry: string;
+  out: string;
   runtimeDir?: string;
   include?: string[];
   name?: string;
@@ -31,8 +31,6 @@ export interface PackageOptions {
 }
 
 export async function packageProgram(language: Language, options: PackageOptions, ctx: Context): Promise<CommandResult<PackageResult>> {
-  if (!options.entry) throw new UsageError("--entry is required", `pass the ${language === "go" ? "compiled binary" : `${language} script`} to run, e.g. --entry ${language === "go" ? "app" : `hello.${language === "php" ? "php" : "rb"}`}`);
-  if (!options.out) throw new UsageError("--out is required", "pass where to write the zip, e.g. --out function.zip");
   if (options.event !== undefined && !options.runLocal) throw new UsageError("--event only works with --run-local");
   if ((options.timeout !== undefined || options.localTimeout !== undefined) && !options.runLocal) throw new UsageError("--timeout only works with --run-local", "it is the deadline the function sees when run here; deploy --timeout sets Lambda's");
   // Read the events first: a bad event should fail before anything is written.

@@ -3,8 +3,8 @@ import { UsageError } from "../errors.js";
 import { findRuntime, LAMBDA_RUNTIMES } from "./runtimes.js";
 
 export interface DeployOptions {
-  zip?: string;
-  functionName?: string;
+  zip: string;
+  functionName: string;
   role?: string;
   runtime?: string;
   handler?: string;
@@ -33,12 +33,11 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
 const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
 
-export type ValidDeployOptions = DeployOptions & { zip: string; functionName: string };
+export type ValidDeployOptions = DeployOptions;
 
 /** Everything deploy can check before calling AWS (exit 2, nothing changed). */
 export function validateDeployOptions(options: DeployOptions): asserts options is ValidDeployOptions {
-  if (!options.zip) throw new UsageError("--zip is required", "pass the zip built by awsblog package");
-  if (!options.functionName) throw new UsageError("--function-name is required", "pass the function's name or ARN");
+  if (!options.zip) throw new UsageError("--zip is empty", "pass the zip built by awsblog package");
   if (!FUNCTION_NAME.test(options.functionName)) {
     throw new UsageError(`--function-name ${options.functionName}: not a Lambda function name or ARN`, "use 1-64 letters, digits, '-' or '_'");
   }

@@ -16,15 +16,6 @@ export function humanSize(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/**
- * Every entry carries this timestamp so the same inputs give the same bytes. It is built
- * from local-time fields because the DOS date field is local time: 1980-01-01 00:00 (the
- * earliest DOS date) encodes identically in every time zone.
- */
-export function fixedZipDate(): Date {
-  return new Date(1980, 0, 1, 0, 0, 0);
-}
-
 export const FILE_MODE = { executable: 0o100755, regular: 0o100644, directory: 0o040755 } as const;
 
 export type Language = "php" | "go" | "ruby";

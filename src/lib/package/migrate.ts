@@ -26,7 +26,7 @@ export interface MigrateOptions {
   functionName?: string;
   zip?: string;
   handler?: string;
-  out?: string;
+  out: string;
   deploy?: boolean;
 }
 
@@ -48,7 +48,6 @@ const FIRST_RUNTIME_API_VERSION = [1, 18, 0];
 const MAX_DOWNLOAD_BYTES = LAMBDA_LIMITS.unzippedBytes;
 
 export async function migrateGo(options: MigrateOptions, ctx: Context): Promise<CommandResult<MigrateResult>> {
-  if (!options.out) throw new UsageError("--out is required", "pass where to write the provided.al2023 zip, e.g. --out bootstrap.zip");
   if (Boolean(options.functionName) === Boolean(options.zip)) throw new UsageError("pass --function-name <go1.x function> or --zip <go1.x zip>, one of them", "e.g. awsblog package migrate --function-name my-go-fn --out bootstrap.zip");
   if (options.deploy && !options.functionName) throw new UsageError("--deploy needs --function-name", "the function to switch; or deploy the zip with awsblog deploy --runtime provided.al2023");
   const work = await mkdtemp(join(tmpdir(), "awsblog-migrate-"));

@@ -4,7 +4,7 @@ import { findWaitingApprovals, type WaitingApproval } from "./approvals.js";
 import { explainPipelineError, withPipelineHints } from "./errors.js";
 import { checkExecutionId, checkName } from "./names.js";
 import { pipelineApi } from "./retrying.js";
-import { clean } from "./text.js";
+import { ONE_LINE, sanitizeForTerminal } from "../terminal.js";
 
 /** `approve|reject --pipeline`: resolve the waiting approval's token now, then PutApprovalResult. */
 export interface PipelineDecisionInputs {
@@ -51,7 +51,7 @@ export async function decidePipelineApproval(
     const stale = scan.stale.find((s) => (!stage || s.stage === stage) && (!action || s.action === action));
     if (stale) {
       throw new FailureError(
-        `the approval shown at ${clean(stale.stage)}/${clean(stale.action)} in ${pipeline} belongs to an execution that was superseded or stopped (the stage now runs ${stale.latestExecutionId ?? "another execution"}); nothing was sent`,
+        `the approval shown at ${sanitizeForTerminal(stale.stage, ONE_LINE)}/${sanitizeForTerminal(stale.action, ONE_LINE)} in ${pipeline} belongs to an execution that was superseded or stopped (the stage now runs ${stale.latestExecutionId ?? "another execution"}); nothing was sent`,
         `run \`awsblog pipeline status ${pipeline}\` and decide once the current execution waits`,
       );
     }
@@ -83,11 +83,11 @@ export async function decidePipelineApproval(
   }
   const data: PipelineDecisionResult = { action: decision, ok: true, pipeline, stage: target.stage, actionName: target.action };
   const verb = decision === "approve" ? "approved" : "rejected";
-  return { data, text: `${verb}: ${pipeline} ${clean(target.stage)}/${clean(target.action)} (execution ${target.executionId})` };
+  return { data, text: `${verb}: ${pipeline} ${sanitizeForTerminal(target.stage, ONE_LINE)}/${sanitizeForTerminal(target.action, ONE_LINE)} (execution ${target.executionId})` };
 }
 
 function describe(w: WaitingApproval, withExecution: boolean): string {
-  return `${clean(w.stage)}/${clean(w.action)}${withExecution ? ` (execution ${w.executionId})` : ""}`;
+  return `${sanitizeForTerminal(w.stage, ONE_LINE)}/${sanitizeForTerminal(w.action, ONE_LINE)}${withExecution ? ` (execution ${w.executionId})` : ""}`;
 }
 
 function explainApprovalError(error: unknown, pipeline: string): unknown {

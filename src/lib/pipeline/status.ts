@@ -1,6 +1,7 @@
 import type { StageStateView } from "../aws/codepipeline.js";
 import type { WaitingApproval } from "./approvals.js";
-import { age, clean, table } from "./text.js";
+import { age, table } from "./text.js";
+import { ONE_LINE, sanitizeForTerminal } from "../terminal.js";
 
 /** `pipeline status` JSON (contract §8); `status` is null for what has not run yet. */
 export interface PipelineStatus {
@@ -41,15 +42,15 @@ export function statusText(view: PipelineStatus, now: Date): string {
         action.name,
         action.status ?? "-",
         age(action.lastStatusChange ? new Date(action.lastStatusChange) : undefined, now),
-        clean(action.summary, 60),
+        sanitizeForTerminal(action.summary, { max: 60, oneLine: true }),
       ]);
     });
   }
   const lines = [table(["STAGE", "ACTION", "STATUS", "AGE", "SUMMARY"], rows)];
   for (const p of view.pendingApprovals) {
     lines.push(
-      `waiting for approval: ${clean(p.stage)}/${clean(p.action)} for ${age(p.since ? new Date(p.since) : undefined, now)} — ` +
-        `awsblog approve --pipeline ${view.pipeline} --stage ${clean(p.stage)} --action ${clean(p.action)}`,
+      `waiting for approval: ${sanitizeForTerminal(p.stage, ONE_LINE)}/${sanitizeForTerminal(p.action, ONE_LINE)} for ${age(p.since ? new Date(p.since) : undefined, now)} — ` +
+        `awsblog approve --pipeline ${view.pipeline} --stage ${sanitizeForTerminal(p.stage, ONE_LINE)} --action ${sanitizeForTerminal(p.action, ONE_LINE)}`,
     );
   }
   return lines.join("\n");

@@ -3,7 +3,7 @@ import { AwsError, formatError } from "../errors.js";
 import { isThrottling, isTransient } from "../retry.js";
 import { jobEnvironment } from "./job-env.js";
 import { runJobCommand, type CommandOutcome } from "./run-command.js";
-import { clean, cleanTail } from "./text.js";
+import { capEnd, ONE_LINE, sanitizeForTerminal } from "../terminal.js";
 
 /**
  * The post's integration-test step as a custom-action job worker: PollForJobs →
@@ -84,11 +84,11 @@ export async function runJobWorker(settings: JobWorkerSettings, hooks: JobWorker
 }
 
 async function handleJob(job: JobView, settings: JobWorkerSettings, hooks: JobWorkerHooks): Promise<JobReport | undefined> {
-  const where = `${clean(job.pipeline)} ${clean(job.stage)}/${clean(job.action)} job ${job.id}`;
+  const where = `${sanitizeForTerminal(job.pipeline, ONE_LINE)} ${sanitizeForTerminal(job.stage, ONE_LINE)}/${sanitizeForTerminal(job.action, ONE_LINE)} job ${job.id}`;
   try {
     const status = await hooks.api.acknowledgeJob(job.id, job.nonce);
     if (status !== "InProgress") {
-      hooks.onNotice(`skipped ${where}: it is ${clean(status)}, not InProgress`);
+      hooks.onNotice(`skipped ${where}: it is ${sanitizeForTerminal(status, ONE_LINE)}, not InProgress`);
       return undefined;
     }
   } catch (error) {
@@ -132,7 +132,7 @@ async function handleJob(job: JobView, settings: JobWorkerSettings, hooks: JobWo
     echo: hooks.echo,
   });
   if (outcome.exitCode === 0 && !outcome.timedOut && !outcome.interrupted) {
-    const summaryLine = clean(outcome.lastLine, SUMMARY_MAX) || "succeeded (exit code 0, no output)";
+    const summaryLine = sanitizeForTerminal(outcome.lastLine, { max: SUMMARY_MAX, oneLine: true }) || "succeeded (exit code 0, no output)";
     await reportOutcome(job, () => hooks.api.putJobSuccessResult(job.id, summaryLine), hooks);
     return report("succeeded", 0);
   }
@@ -151,7 +151,8 @@ export function failureMessage(outcome: CommandOutcome, settings: Pick<JobWorker
         : outcome.signal
           ? `killed by ${outcome.signal}`
           : `exit code ${outcome.exitCode}`;
-  const tail = cleanTail(outcome.stderrTail, FAILURE_MESSAGE_MAX - head.length - 12);
+  // The end of stderr says what failed: keep it, line breaks included.
+  const tail = capEnd(sanitizeForTerminal(outcome.stderrTail).replace(/[^\S\n]*\n/g, "\n").trim(), FAILURE_MESSAGE_MAX - head.length - 12);
   return tail ? `${head}; stderr:\n${tail}` : head;
 }
 

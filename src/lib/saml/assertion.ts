@@ -2,6 +2,7 @@ import { DOMParser } from "@xmldom/xmldom";
 import * as xpath from "xpath";
 import { UsageError } from "../errors.js";
 import { parseRolePair, type SamlRole } from "./roles.js";
+import { clipValue } from "../terminal.js";
 
 /**
  * A SAMLResponse as the IdP posts it, decoded and checked locally before anything is sent to
@@ -74,7 +75,7 @@ export function parseSamlResponse(input: string, now: Date): SamlAssertion {
   if (status !== SUCCESS) {
     const message = text(first("/samlp:Response/samlp:Status/samlp:StatusMessage", doc));
     throw new UsageError(
-      `the IdP's SAMLResponse says sign-in did not succeed (status ${shortStatus(status)}${message ? `: ${clip(message)}` : ""})`,
+      `the IdP's SAMLResponse says sign-in did not succeed (status ${shortStatus(status)}${message ? `: ${clipValue(message, 120)}` : ""})`,
       "sign in again; if it keeps failing, ask the IdP admin to check the AWS relying party",
     );
   }
@@ -142,7 +143,7 @@ export function parseXml(xml: string): Document {
     problem ??= (error as Error).message;
     doc = undefined as never;
   }
-  if (problem || !doc) throw new UsageError(`the SAMLResponse is not well-formed XML (${clip(firstLine(problem ?? "no document"))})`, NOT_SAML);
+  if (problem || !doc) throw new UsageError(`the SAMLResponse is not well-formed XML (${clipValue(firstLine(problem ?? "no document"), 120)})`, NOT_SAML);
   const roots = Array.from(doc.childNodes as unknown as ArrayLike<Node>).filter((n) => n.nodeType === 1);
   if (roots.length !== 1) {
     throw new UsageError(`the SAMLResponse has ${roots.length} root elements; a SAML document has exactly one`, "refusing it (CVE-2022-39353): sign in again");
@@ -170,7 +171,7 @@ function text(node: Node | undefined): string {
 function parseTime(value: string, what: string): Date {
   const date = new Date(value);
   if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`the SAML assertion's ${what} "${clip(value)}" is not a date`, NOT_SAML);
+    throw new UsageError(`the SAML assertion's ${what} "${clipValue(value, 120)}" is not a date`, NOT_SAML);
   }
   return date;
 }
@@ -181,16 +182,10 @@ function shortStatus(status: string | undefined): string {
 
 function describe(root: Element | null): string {
   if (!root) return "none";
-  return `${clip(root.localName ?? root.nodeName)}${root.namespaceURI ? ` in ${clip(root.namespaceURI)}` : ""}`;
+  return `${clipValue(root.localName ?? root.nodeName, 120)}${root.namespaceURI ? ` in ${clipValue(root.namespaceURI, 120)}` : ""}`;
 }
 
 function firstLine(text: string): string {
   return text.split("\n")[0] ?? "";
 }
 
-/** Echoed values from the document: no terminal control characters, capped. */
-export function clip(value: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}

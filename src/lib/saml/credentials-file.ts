@@ -5,6 +5,7 @@ import { FailureError, UsageError } from "../errors.js";
 import { createFolders } from "../output-file.js";
 import { readSharedFile, sharedFilePath } from "../aws/profiles.js";
 import type { TemporaryCredentials } from "../aws/sts-saml.js";
+import { clipValue } from "../terminal.js";
 
 /**
  * The shared credentials file, edited the way a person would: only the named profiles'
@@ -29,7 +30,7 @@ const PROFILE_NAME = /^[\w.@+-]{1,128}$/;
 
 export function checkProfileName(name: string): string {
   if (!PROFILE_NAME.test(name)) {
-    throw new UsageError(`profile name "${name.slice(0, 80).replace(/[^\x20-\x7e]/g, "?")}" is not usable in the credentials file`, "use letters, digits and . _ - @ + (e.g. --write-profile saml)");
+    throw new UsageError(`profile name "${clipValue(name, 80)}" is not usable in the credentials file`, "use letters, digits and . _ - @ + (e.g. --write-profile saml)");
   }
   return name;
 }

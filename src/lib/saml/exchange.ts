@@ -2,6 +2,7 @@ import type { CognitoIdentityApi } from "../aws/cognito-identity.js";
 import type { SamlStsApi, TemporaryCredentials } from "../aws/sts-saml.js";
 import { AwsError, UsageError } from "../errors.js";
 import type { SamlRole } from "./roles.js";
+import { clipValue } from "../terminal.js";
 
 /** The assertion's SessionDuration, else an hour — what the AWS console does. */
 export const DEFAULT_DURATION = 3600;
@@ -92,7 +93,7 @@ export async function exchangeWithIdentityPool(
 export function identityPoolRegion(id: string): string {
   const match = /^([a-z]{2}(?:-[a-z]+)+-\d):[0-9a-f-]{36}$/.exec(id);
   if (!match) {
-    throw new UsageError(`--identity-pool-id "${id.slice(0, 80).replace(/[^\x20-\x7e]/g, "?")}" is not an identity pool id`, "pass it as <region>:<uuid>, e.g. us-east-1:0c4e2f3a-…");
+    throw new UsageError(`--identity-pool-id "${clipValue(id, 80)}" is not an identity pool id`, "pass it as <region>:<uuid>, e.g. us-east-1:0c4e2f3a-…");
   }
   return match[1]!;
 }

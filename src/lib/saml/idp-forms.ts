@@ -3,11 +3,11 @@ import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { readBounded } from "../input.js";
 import { redactSecrets } from "../redact.js";
-import { clip } from "./assertion.js";
 import { deadline, limitsFrom, requestBudgetMs, seconds } from "../deadline.js";
 import { errorText, parseForms, type HtmlForm, type HtmlInput } from "./html-forms.js";
 import type { SourceOptions } from "./source-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
+import { clipValue } from "../terminal.js";
 
 /**
  * Forms sign-in at the IdP, as a browser without JavaScript would do it: fetch the sign-on
@@ -51,7 +51,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
       if (submittedCredentials) {
         const message = quotedError(page.html);
         throw new FailureError(
-          `the IdP refused the sign-in${message ? `: ${clip(message, 200)}` : ""}`,
+          `the IdP refused the sign-in${message ? `: ${clipValue(message, 200)}` : ""}`,
           "check the user name (AD FS: DOMAIN\\user or user@domain) and the password",
         );
       }
@@ -70,7 +70,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
       // A second factor (code, push approval page) — a person with a browser must do it.
       const message = quotedError(page.html);
       throw new FailureError(
-        `the IdP asks for more than a password after sign-in (MFA?)${message ? `: ${clip(message, 200)}` : ""}`,
+        `the IdP asks for more than a password after sign-in (MFA?)${message ? `: ${clipValue(message, 200)}` : ""}`,
         "sign in with the browser instead: --listen 127.0.0.1:<port> --open <the same URL>",
       );
     }
@@ -83,11 +83,11 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
     }
     if (visible && submittedUsername) {
       const message = quotedError(page.html);
-      throw new FailureError(`the IdP did not take the user name${message ? `: ${clip(message, 200)}` : ""}`, "check --username (AD FS: DOMAIN\\user or user@domain)");
+      throw new FailureError(`the IdP did not take the user name${message ? `: ${clipValue(message, 200)}` : ""}`, "check --username (AD FS: DOMAIN\\user or user@domain)");
     }
     const message = quotedError(page.html);
     throw new FailureError(
-      `the IdP's page at ${describeUrl(page.url)} has no sign-in form and no SAMLResponse${message ? ` (${clip(message, 200)})` : ""}`,
+      `the IdP's page at ${describeUrl(page.url)} has no sign-in form and no SAMLResponse${message ? ` (${clipValue(message, 200)})` : ""}`,
       "check --idp-url: for AD FS it is https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices; browser-only sign-ins (MFA, Kerberos) work with --listen --open",
     );
   }
@@ -99,11 +99,11 @@ export function checkIdpUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--idp-url "${clip(value, 80)}" is not a URL`, "pass the IdP's sign-on page, e.g. https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices");
+    throw new UsageError(`--idp-url "${clipValue(value, 80)}" is not a URL`, "pass the IdP's sign-on page, e.g. https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices");
   }
   const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new UsageError(`--idp-url must be https (got ${clip(url.protocol, 20)}); a password is never sent in clear text`, "use the https:// address of the IdP's sign-on page");
+    throw new UsageError(`--idp-url must be https (got ${clipValue(url.protocol, 20)}); a password is never sent in clear text`, "use the https:// address of the IdP's sign-on page");
   }
   return url;
 }
@@ -158,7 +158,7 @@ async function readPage(response: Response, url: URL): Promise<string> {
 }
 
 function describeUrl(url: URL): string {
-  return clip(`${url.origin}${url.pathname}`, 120);
+  return clipValue(`${url.origin}${url.pathname}`, 120);
 }
 
 interface Page {
@@ -184,7 +184,7 @@ class FormBrowser {
   submit(base: URL, form: HtmlForm, fields: Record<string, string>): Promise<Page> {
     const target = new URL(form.action || base.href, base);
     if (target.protocol !== "https:" && target.protocol !== "http:") {
-      throw new FailureError(`the IdP's form posts to an unsupported address (${clip(target.protocol, 20)})`, "sign in with the browser: --listen --open");
+      throw new FailureError(`the IdP's form posts to an unsupported address (${clipValue(target.protocol, 20)})`, "sign in with the browser: --listen --open");
     }
     if (base.protocol === "https:" && target.protocol !== "https:") {
       throw new FailureError(`the IdP's form would send the password without TLS to ${describeUrl(target)}`, "ask the IdP admin to fix the form action; refusing to send it");
@@ -216,7 +216,7 @@ class FormBrowser {
       }
       if (response.status >= 400 && !/<form/i.test(html)) {
         const message = this.quotedError(html);
-        throw new FailureError(`the IdP answered HTTP ${response.status} at ${describeUrl(current)}${message ? `: ${clip(message, 200)}` : ""}`, "check --idp-url, or try the sign-in in a browser");
+        throw new FailureError(`the IdP answered HTTP ${response.status} at ${describeUrl(current)}${message ? `: ${clipValue(message, 200)}` : ""}`, "check --idp-url, or try the sign-in in a browser");
       }
       return { url: current, status: response.status, html };
     }
@@ -254,7 +254,7 @@ class FormBrowser {
         );
       }
       const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new FailureError(`could not reach the IdP at ${describeUrl(url)} (${clip(String(code), 40)})`, "check --idp-url and your network (VPN?)", { cause: error });
+      throw new FailureError(`could not reach the IdP at ${describeUrl(url)} (${clipValue(String(code), 40)})`, "check --idp-url and your network (VPN?)", { cause: error });
     } finally {
       timer.dispose();
     }

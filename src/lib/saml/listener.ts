@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { readBounded } from "../input.js";
-import { clip, normalizeSamlResponse } from "./assertion.js";
+import { normalizeSamlResponse } from "./assertion.js";
 import type { SourceOptions } from "./source-options.js";
+import { clipValue } from "../terminal.js";
 
 /**
  * The posts' `/saml` endpoint, on this machine: the IdP's auto-posting form (its relying
@@ -22,7 +23,7 @@ export function parseListen(value: string): ListenAddress {
   const match = /^(?:(\[[0-9a-f:]+\]|[^:[\]\s]*):)?(\d{1,5})$/i.exec(value.trim());
   const port = Number(match?.[2]);
   if (!match || port < 1 || port > 65_535) {
-    throw new UsageError(`--listen "${clip(value, 60)}" is not host:port`, "e.g. --listen 127.0.0.1:4567 (the IdP's AWS relying party posts to http://127.0.0.1:4567/saml)");
+    throw new UsageError(`--listen "${clipValue(value, 60)}" is not host:port`, "e.g. --listen 127.0.0.1:4567 (the IdP's AWS relying party posts to http://127.0.0.1:4567/saml)");
   }
   const host = match[1] === undefined ? "127.0.0.1" : match[1].replace(/^\[|\]$/g, "");
   if (host === "") throw new UsageError("--listen has an empty host, which would listen on every interface", "use --listen 127.0.0.1:<port>");
@@ -126,9 +127,9 @@ function checkOpenUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--open "${clip(value, 80)}" is not a URL`, "pass the IdP's sign-on page, e.g. https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices");
+    throw new UsageError(`--open "${clipValue(value, 80)}" is not a URL`, "pass the IdP's sign-on page, e.g. https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--open needs an http(s) URL, got ${clip(url.protocol, 20)}`, "pass the IdP's https:// sign-on page");
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--open needs an http(s) URL, got ${clipValue(url.protocol, 20)}`, "pass the IdP's https:// sign-on page");
   return url;
 }
 
@@ -137,10 +138,10 @@ function openBrowser(url: URL, ctx: Context): void {
   const opener = ctx.env.BROWSER || (process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer.exe" : "xdg-open");
   try {
     const child = spawn(opener, [url.href], { stdio: "ignore", detached: true, shell: false });
-    child.on("error", () => ctx.out.warn(`could not start ${clip(opener, 40)}; open ${clip(url.href, 200)} yourself`));
+    child.on("error", () => ctx.out.warn(`could not start ${clipValue(opener, 40)}; open ${clipValue(url.href, 200)} yourself`));
     child.unref();
-    ctx.out.info(`Opening ${clip(url.href, 200)}`);
+    ctx.out.info(`Opening ${clipValue(url.href, 200)}`);
   } catch {
-    ctx.out.warn(`could not open a browser; open ${clip(url.href, 200)} yourself`);
+    ctx.out.warn(`could not open a browser; open ${clipValue(url.href, 200)} yourself`);
   }
 }

@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { clipValue } from "../terminal.js";
 
 /** One `https://aws.amazon.com/SAML/Attributes/Role` value: a role and the SAML provider trusted by it. */
 export interface SamlRole {
@@ -16,7 +17,7 @@ export function parseRolePair(value: string): SamlRole {
   const parts = value.split(",").map((p) => p.trim());
   const bad = () =>
     new UsageError(
-      `the assertion's Role attribute value "${clipValue(value)}" is not "<role ARN>,<SAML provider ARN>"`,
+      `the assertion's Role attribute value "${clipValue(value, 200)}" is not "<role ARN>,<SAML provider ARN>"`,
       "ask the IdP admin to fix the https://aws.amazon.com/SAML/Attributes/Role claim rule",
     );
   if (parts.length !== 2) throw bad();
@@ -46,15 +47,15 @@ export function chooseRoles(available: SamlRole[], choice: RoleChoice): SamlRole
   if (choice.allRoles) return available;
   if (choice.roleArn) {
     const found = available.find((r) => r.roleArn === choice.roleArn);
-    if (!found) throw notInAssertion(`--role-arn ${clipValue(choice.roleArn)}`, available);
+    if (!found) throw notInAssertion(`--role-arn ${clipValue(choice.roleArn, 200)}`, available);
     return [found];
   }
   if (choice.roles?.length) {
     return unique(choice.roles).map((name) => {
       const matches = available.filter((r) => r.roleName === name);
-      if (matches.length === 0) throw notInAssertion(`--role ${clipValue(name)}`, available);
+      if (matches.length === 0) throw notInAssertion(`--role ${clipValue(name, 200)}`, available);
       if (matches.length > 1) {
-        throw new UsageError(`--role ${clipValue(name)} names a role in ${matches.length} accounts`, `pick one with --role-arn: ${matches.map((r) => r.roleArn).join(", ")}`);
+        throw new UsageError(`--role ${clipValue(name, 200)} names a role in ${matches.length} accounts`, `pick one with --role-arn: ${matches.map((r) => r.roleArn).join(", ")}`);
       }
       return matches[0]!;
     });
@@ -77,11 +78,6 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-function clipValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
-}
 
 /** `{account}-{role}` → `123456789012-Admin`; also `{roleName}`, `{accountId}`. */
 export function profileName(template: string, role: SamlRole): string {

@@ -11,44 +11,17 @@ import { creatorsWanted, planActions, type EnforceAction, type UntaggedInstance,
  * an org run): scan and enforce as the CLI, the org runner and the scheduled Lambda all call
  * them. Nothing here prints results.
  */
-export interface ScanViolation {
-  instanceId: string;
-  vpcId: string | null;
-  state: string;
-  untagged: boolean;
-  missing: string[];
-  empty: string[];
-  /** The tag fixes enforce would make; UserLookup values are null (looked up by enforce). */
-  planned: { action: string; tagKey: string; value: string | null }[];
-}
-
 export interface ScanResult {
   scanned: number;
   compliant: number;
-  violations: ScanViolation[];
+  /** The findings that break a rule. */
+  violations: Finding[];
 }
 
-export interface ScanOutcome extends ScanResult {
-  /** The violating findings, for the text table. */
-  findings: Finding[];
-}
-
-export async function scanTarget(policy: Policy, ctx: TargetContext): Promise<ScanOutcome> {
+export async function scanTarget(policy: Policy, ctx: TargetContext): Promise<ScanResult> {
   const { findings } = await takeInventory(policy, ctx);
-  const violating = findings.filter(isViolation);
-  return { scanned: findings.length, compliant: findings.length - violating.length, violations: violating.map(toViolation), findings: violating };
-}
-
-export function toViolation(f: Finding): ScanViolation {
-  return {
-    instanceId: f.instanceId,
-    vpcId: f.vpcId,
-    state: f.state,
-    untagged: f.untagged,
-    missing: f.missing,
-    empty: f.empty,
-    planned: f.fixes.map((x) => ({ action: x.action, tagKey: x.tagKey, value: x.value })),
-  };
+  const violations = findings.filter(isViolation);
+  return { scanned: findings.length, compliant: findings.length - violations.length, violations };
 }
 
 export interface EnforcePlan {

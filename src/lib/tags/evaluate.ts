@@ -3,21 +3,28 @@ import { functionValue, type RuleAction, type TagRule } from "./rules.js";
 
 /** A fix the policy would make: write `value` to `tagKey`. UserLookup values come later, from CloudTrail. */
 export interface TagFix {
-  tagKey: string;
   action: RuleAction;
-  reason: "missing" | "empty";
+  tagKey: string;
   /** null for UserLookup until the creator is known. */
   value: string | null;
 }
 
+/**
+ * One instance checked against the rules — the one shape for it: `tags scan` prints the
+ * violating ones as `violations[]` (contract §3, field order included), enforce plans from
+ * them, the --report file writes them, an org run adds accountId/region.
+ */
 export interface Finding {
   instanceId: string;
   vpcId: string | null;
   state: string;
   untagged: boolean;
+  /** Required keys that are absent. */
   missing: string[];
+  /** Keys present with an empty (or blank) value. */
   empty: string[];
-  fixes: TagFix[];
+  /** The tag fixes enforce would make (none for an untagged instance: --untagged decides). */
+  planned: TagFix[];
 }
 
 /** Instances launched by an Auto Scaling group carry this AWS-managed tag. */
@@ -37,16 +44,16 @@ export function evaluateInstance(instance: Ec2Instance, rules: TagRule[], now: D
   const untagged = isUntagged(instance.tags);
   const missing: string[] = [];
   const empty: string[] = [];
-  const fixes: TagFix[] = [];
+  const planned: TagFix[] = [];
   for (const rule of rules) {
     const value = instance.tags[rule.tagKey];
-    let reason: TagFix["reason"] | undefined;
+    let reason: "missing" | "empty" | undefined;
     if (value === undefined) {
       if (rule.required) reason = "missing";
     } else if (value.trim() === "") reason = "empty";
     if (!reason) continue;
     (reason === "missing" ? missing : empty).push(rule.tagKey);
-    if (!untagged) fixes.push({ tagKey: rule.tagKey, action: rule.action, reason, value: plannedValue(rule, now) });
+    if (!untagged) planned.push({ action: rule.action, tagKey: rule.tagKey, value: plannedValue(rule, now) });
   }
   return {
     instanceId: instance.instanceId,
@@ -55,7 +62,7 @@ export function evaluateInstance(instance: Ec2Instance, rules: TagRule[], now: D
     untagged,
     missing,
     empty,
-    fixes,
+    planned,
   };
 }
 

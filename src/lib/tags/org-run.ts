@@ -1,6 +1,7 @@
 import type { Context } from "../context.js";
 import { AwsblogError } from "../errors.js";
-import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan, type ScanViolation } from "./engine.js";
+import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan } from "./engine.js";
+import type { Finding } from "./evaluate.js";
 import { noInstanceText, type Policy } from "./inventory.js";
 import { createTargetProgress, credentialsPerAccount, forEachTarget, resolveTargets, targetContext, DEFAULT_ROLE, type OrgOptions, type Target } from "./org.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
@@ -21,7 +22,7 @@ type Located<T> = T & { accountId: string; region: string };
 export interface OrgScanResult {
   scanned: number;
   compliant: number;
-  violations: Located<ScanViolation>[];
+  violations: Located<Finding>[];
   targets: TargetReport[];
 }
 
@@ -99,7 +100,7 @@ function byTarget(a: Target, b: Target): number {
 }
 
 export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgScanResult> {
-  const violations: Located<ScanViolation>[] = [];
+  const violations: Located<Finding>[] = [];
   let scanned = 0;
   const targets = await runOrg(policy, options, ctx, {
     columns: SCAN_COLUMNS,

@@ -45,13 +45,14 @@ export function planActions(
   const actions: EnforceAction[] = [];
   const untagged: UntaggedInstance[] = [];
   for (const f of findings) {
-    for (const fix of f.fixes) {
+    for (const fix of f.planned) {
+      const reason = f.missing.includes(fix.tagKey) ? "missing" : "empty";
       if (fix.value === null && creatorsUnknown && !creators.has(f.instanceId)) {
-        actions.push({ instanceId: f.instanceId, action: "tag", tagKey: fix.tagKey, reason: fix.reason, result: "deferred" });
+        actions.push({ instanceId: f.instanceId, action: "tag", tagKey: fix.tagKey, reason, result: "deferred" });
         continue;
       }
       const value = fix.value ?? creators.get(f.instanceId) ?? UNDEFINED_CREATOR;
-      actions.push({ instanceId: f.instanceId, action: "tag", tagKey: fix.tagKey, value, reason: fix.reason, result: "planned" });
+      actions.push({ instanceId: f.instanceId, action: "tag", tagKey: fix.tagKey, value, reason, result: "planned" });
     }
     if (!f.untagged) continue;
     const group = instances.get(f.instanceId)?.tags[ASG_TAG] ?? null;
@@ -71,7 +72,7 @@ export function planActions(
 export function creatorsWanted(findings: Finding[], instances: Map<string, Ec2Instance>): Map<string, Date | undefined> {
   const wanted = new Map<string, Date | undefined>();
   for (const f of findings) {
-    if (!f.fixes.some((fix) => fix.value === null)) continue;
+    if (!f.planned.some((fix) => fix.value === null)) continue;
     const i = instances.get(f.instanceId);
     const times = [i?.firstSeen, i?.launchTime].filter((t): t is Date => t instanceof Date).map((t) => t.getTime());
     wanted.set(f.instanceId, times.length ? new Date(Math.min(...times)) : undefined);

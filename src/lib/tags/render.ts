@@ -17,7 +17,7 @@ export function scanText(scanned: number, violations: Finding[], width?: number)
     f.vpcId ?? "-",
     f.state,
     problems(f),
-    f.untagged ? "(untagged: see enforce --untagged)" : f.fixes.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
+    f.untagged ? "(untagged: see enforce --untagged)" : f.planned.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
   ]);
   const fitted = fitColumns([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
     width,

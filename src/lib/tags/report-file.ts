@@ -2,7 +2,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { extname } from "node:path";
 import { UsageError } from "../errors.js";
 import { checkOutputPath, writeFailure } from "../output-file.js";
-import type { ScanViolation } from "./engine.js";
+import type { Finding } from "./evaluate.js";
 
 /**
  * `--report <file.csv|file.json>`: the per-instance report people paste into tickets, one row
@@ -20,7 +20,7 @@ export const SCAN_COLUMNS = ["accountId", "region", "instanceId", "vpcId", "stat
 export const ENFORCE_COLUMNS = ["accountId", "region", "instanceId", "action", "tagKey", "value", "reason", "result", "error"] as const;
 
 /** One scan report row: a violation where it was found. */
-export function violationRow(at: { accountId: string; region: string }, v: ScanViolation): ReportRow {
+export function violationRow(at: { accountId: string; region: string }, v: Finding): ReportRow {
   return {
     accountId: at.accountId,
     region: at.region,

@@ -28,9 +28,9 @@ export async function scan(options: ScanOptions, ctx: Context): Promise<CommandR
     const failed = data.targets.some((t) => t.status === "failed");
     return { data, text: orgScanText(data, ctx.out.width), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
   }
-  const { findings, ...data } = await scanTarget(policy, ctx);
+  const data = await scanTarget(policy, ctx);
   if (options.report) await writeSingleReport(options.report, ctx, data);
-  return { data, text: scanText(data.scanned, findings, ctx.out.width), exitCode: findings.length ? ExitCode.findings : ExitCode.ok };
+  return { data, text: scanText(data.scanned, data.violations, ctx.out.width), exitCode: data.violations.length ? ExitCode.findings : ExitCode.ok };
 }
 
 async function writeSingleReport(path: string, ctx: Context, data: ScanResult): Promise<void> {

@@ -194,7 +194,7 @@ async function buildCases(endpoints: Record<string, string>): Promise<Case[]> {
         });
       }
     }
-    for (const arg of spec.args ?? []) {
+    for (const arg of Object.values(spec.args ?? {})) {
       if (!/^</.test(arg.name)) continue;
       for (const [label, value] of [
         ["<empty>", ""],

@@ -3,9 +3,9 @@ import { backoffMs, isTransient } from "../../../src/lib/retry.js";
 
 const backoffDelay = (failures: number, random: () => number) =>
   backoffMs(failures - 1, { baseMs: 1_000, capMs: 60_000, minMs: 1_000, random });
-import { UndeliverableTaskError, approvalEmail, recipientOf } from "../../../src/lib/approvals/email.js";
-import { escapeHtml } from "../../../src/lib/approvals/html.js";
-import { approvalLinks, isInsecureBaseUrl, parseBaseUrl } from "../../../src/lib/approvals/links.js";
+import { UndeliverableTaskError, approvalEmail, recipientOf } from "../../../src/lib/approval/email.js";
+import { escapeHtml } from "../../../src/lib/approval/html.js";
+import { approvalLinks, isInsecureBaseUrl, parseBaseUrl } from "../../../src/lib/approval/links.js";
 import { AwsError, FailureError, UsageError } from "../../../src/lib/errors.js";
 
 describe("approval links", () => {
@@ -75,7 +75,7 @@ describe("worker backoff", () => {
 
 describe("approval MIME message", () => {
   it("carries both bodies base64-encoded, a UTF-8 subject as folded encoded words, CRLF lines", async () => {
-    const { buildMime } = await import("../../../src/lib/approvals/mime.js");
+    const { buildMime } = await import("../../../src/lib/approval/mime.js");
     const { readMime } = await import("./read-mime.js");
     const raw = buildMime({ from: "a@example.com", to: "b@example.com", subject: "Zoë’s promotion", text: "t ✓", html: "<p>h ✓</p>" });
     const text = raw.toString("utf8");

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StepFunctionsApi } from "../../../src/lib/aws/sfn.js";
-import { createApprovalHandler } from "../../../src/lib/approvals/server.js";
+import { createApprovalHandler } from "../../../src/lib/approval/server.js";
 import { AwsError } from "../../../src/lib/errors.js";
 import { testContext } from "../../helpers/context.js";
 

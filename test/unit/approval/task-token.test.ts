@@ -6,7 +6,7 @@ import {
   validateLength,
   validateResult,
   validateToken,
-} from "../../../src/lib/approvals/task-token.js";
+} from "../../../src/lib/approval/task-token.js";
 
 describe("task token input", () => {
   it("trims a pasted token and its trailing newline", () => {

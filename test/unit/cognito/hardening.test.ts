@@ -151,7 +151,7 @@ describe("echoed values are capped", () => {
     const run = await awsblog(["cognito", "confirm", "--client-id", huge, "--username", "u", "--code", "1"], { services: cognito.services });
     expect(run.code).toBe(2);
     expect(run.stderr.length).toBeLessThan(400);
-    expect(run.stderr).toContain(`${"x".repeat(100)}…`);
+    expect(run.stderr).toContain(`"${"x".repeat(99)}…"`); // at most 100 characters, the "…" included
     expectOneLineWithHint(run.stderr);
     expect(cognito.built).toEqual([]);
   });

@@ -62,7 +62,8 @@ describe("dlq configure", () => {
       [["--function", "fn", "--target-arn", QUEUE_ARN, "--remove"], /exactly one/],
       [["--function", "fn", "--target-arn", "https://sqs.us-east-1.amazonaws.com/1/q"], /not an SQS queue or SNS topic ARN/],
       [["--function", "fn", "--target-arn", "arn:aws:sqs:us-east-1:123456789012:q.fifo"], /FIFO/],
-      [["--target-arn", QUEUE_ARN], /--function is required/],
+      [["--target-arn", QUEUE_ARN], /^awsblog: --function is required — pass the function's name or ARN\n$/],
+      [["--function", "", "--target-arn", QUEUE_ARN], /--function is empty/],
       [["--function", "bad name!", "--target-arn", QUEUE_ARN], /not a Lambda function name/],
     ];
     for (const [flags, message] of bad) {

@@ -10,10 +10,10 @@ import { awsblog } from "../../helpers/in-process.js";
 const widest = (text: string) => Math.max(...text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((line) => [...line].length));
 const RECORDS = fileURLToPath(new URL("../../fixtures/dlq/destination-records.jsonl", import.meta.url));
 
-const fix = (tagKey: string, value: string | null): TagFix => ({ tagKey, value, action: value === null ? "UserLookup" : "Update", reason: "missing" });
+const fix = (tagKey: string, value: string | null): TagFix => ({ tagKey, value, action: value === null ? "UserLookup" : "Update" });
 const findings: Finding[] = [
-  { instanceId: "i-0123456789abcdef0", vpcId: "vpc-0ab84f3d10bfb6114", state: "running", untagged: false, missing: ["CreatedBy"], empty: ["ProjectCode", "Expires"], fixes: [fix("ProjectCode", "Proj007"), fix("CreatedBy", null), fix("Expires", "2027-01-05")] },
-  { instanceId: "i-0fedcba9876543210", vpcId: "vpc-0ab84f3d10bfb6114", state: "stopped", untagged: false, missing: ["ProjectCode", "CreatedBy"], empty: [], fixes: [fix("ProjectCode", "Proj007"), fix("CreatedBy", null)] },
+  { instanceId: "i-0123456789abcdef0", vpcId: "vpc-0ab84f3d10bfb6114", state: "running", untagged: false, missing: ["CreatedBy"], empty: ["ProjectCode", "Expires"], planned: [fix("ProjectCode", "Proj007"), fix("CreatedBy", null), fix("Expires", "2027-01-05")] },
+  { instanceId: "i-0fedcba9876543210", vpcId: "vpc-0ab84f3d10bfb6114", state: "stopped", untagged: false, missing: ["ProjectCode", "CreatedBy"], empty: [], planned: [fix("ProjectCode", "Proj007"), fix("CreatedBy", null)] },
 ];
 
 describe("text tables on a terminal", () => {

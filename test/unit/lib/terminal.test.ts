@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FailureError, UsageError, formatError } from "../../../src/lib/errors.js";
 import { createOutput } from "../../../src/lib/output.js";
-import { sanitizeForTerminal, sanitizeKeepingStyle } from "../../../src/lib/terminal.js";
+import { clipValue, sanitizeForTerminal, sanitizeKeepingStyle } from "../../../src/lib/terminal.js";
 import { awsblog } from "../../helpers/in-process.js";
 
 const HOSTILE = [
@@ -25,6 +25,22 @@ describe("sanitizeForTerminal", () => {
     expect(sanitizeForTerminal("abcdef", 4)).toBe("abc…");
     expect(sanitizeForTerminal("abc", 4)).toBe("abc");
     expect(sanitizeForTerminal("😀😀😀😀😀", 3)).toBe("😀😀…");
+  });
+
+  it("removes bidi overrides and zero-width characters that reorder or hide text", () => {
+    expect(sanitizeForTerminal("a\u202eb\u200bc\u2066d\ufeff")).toBe("abcd");
+  });
+
+  it("oneLine folds line breaks and tabs to one space; keepEnd keeps the tail", () => {
+    expect(sanitizeForTerminal(" line1 \r\n  line2\tx ", { oneLine: true })).toBe("line1 line2 x");
+    expect(sanitizeForTerminal(`${"a".repeat(50)}END`, { max: 10, keepEnd: true })).toBe("…aaaaaaEND");
+    expect(sanitizeForTerminal(undefined)).toBe("");
+  });
+
+  it("clipValue shows a quoted value's control characters escaped and caps it", () => {
+    expect(clipValue("\x1b[2Jred\x07 \u202e\nx")).toBe("\\x1b[2Jred\\x07 \\u202e\\x0ax");
+    expect(clipValue("x".repeat(300), 10)).toBe(`${"x".repeat(9)}…`);
+    expect([...clipValue("\x1b".repeat(100), 20)]).toHaveLength(20);
   });
 
   it("the output layer keeps its own colours but not a value's escape sequences", () => {

@@ -58,7 +58,7 @@ describe("parseSamlResponse", () => {
   it("refuses a status other than Success, with the IdP's message", () => {
     const response = samlResponse({ key, now: NOW, status: "urn:oasis:names:tc:SAML:2.0:status:Responder", statusMessage: "no\u001b[31m access" });
     const message = refusal(response);
-    expect(message).toMatch(/status Responder: no\?\[31m access/);
+    expect(message).toContain("status Responder: no\\x1b[31m access");
     expect(message).not.toContain("\u001b");
   });
 

@@ -19,16 +19,16 @@ describe("evaluateInstance", () => {
   it("a missing required key is a violation; a missing optional one is not", () => {
     const f = evaluateInstance(instance({ Name: "web" }), rules, now);
     expect(f).toMatchObject({ untagged: false, missing: ["ProjectCode", "CreatedBy"], empty: [] });
-    expect(f.fixes).toEqual([
-      { tagKey: "ProjectCode", action: "Update", reason: "missing", value: "Proj007" },
-      { tagKey: "CreatedBy", action: "UserLookup", reason: "missing", value: null },
+    expect(f.planned).toEqual([
+      { action: "Update", tagKey: "ProjectCode", value: "Proj007" },
+      { action: "UserLookup", tagKey: "CreatedBy", value: null },
     ]);
   });
 
   it("an empty or blank value is a violation for any rule, and existing values are kept", () => {
     const f = evaluateInstance(instance({ ProjectCode: "P1", CreatedBy: "  ", Expires: "" }), rules, now);
     expect(f).toMatchObject({ missing: [], empty: ["CreatedBy", "Expires"] });
-    expect(f.fixes.map((x) => [x.tagKey, x.value])).toEqual([["CreatedBy", null], ["Expires", "2026-11-26"]]);
+    expect(f.planned.map((x) => [x.tagKey, x.value])).toEqual([["CreatedBy", null], ["Expires", "2026-11-26"]]);
     expect(isViolation(evaluateInstance(instance({ ProjectCode: "P1", CreatedBy: "ana" }), rules, now))).toBe(false);
   });
 
@@ -37,7 +37,7 @@ describe("evaluateInstance", () => {
     expect(isUntagged({ "aws:autoscaling:groupName": "g", "aws:cloudformation:stack-name": "s" })).toBe(true);
     expect(isUntagged({ Name: "" })).toBe(false);
     const f = evaluateInstance(instance({ "aws:autoscaling:groupName": "g" }), rules, now);
-    expect(f).toMatchObject({ untagged: true, missing: ["ProjectCode", "CreatedBy"], fixes: [] });
+    expect(f).toMatchObject({ untagged: true, missing: ["ProjectCode", "CreatedBy"], planned: [] });
     expect(isViolation(f)).toBe(true);
   });
 });

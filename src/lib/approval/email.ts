@@ -1,4 +1,5 @@
 import type { ApprovalLinks } from "./links.js";
+import { cap, ONE_LINE, sanitizeForTerminal } from "../terminal.js";
 import { escapeHtml } from "./html.js";
 
 /** Why a task's approval mail could not even be attempted (its input is unusable). */
@@ -33,8 +34,10 @@ export interface ApprovalEmail {
  */
 export function approvalEmail(input: unknown, links: ApprovalLinks): ApprovalEmail {
   const fields = summaryFields(input);
-  const who = isRecord(input) ? firstString(input, ["employeeName", "name", "title"]) : undefined;
-  const subject = singleLine(who ? `Your approval is needed: ${who}` : "Your approval is needed", 200);
+  // Input values go into a header (Subject) and text lines: one line each, no control characters.
+  const found = isRecord(input) ? firstString(input, ["employeeName", "name", "title"]) : undefined;
+  const who = found === undefined ? undefined : sanitizeForTerminal(found, ONE_LINE) || undefined;
+  const subject = sanitizeForTerminal(who ? `Your approval is needed: ${who}` : "Your approval is needed", { max: 200, oneLine: true });
   const intro = who ? `${who} is waiting for your decision.` : "A workflow is waiting for your decision.";
   const note = "Opening a link shows a confirmation page; nothing is decided until you press its button.";
 
@@ -64,11 +67,11 @@ export function approvalEmail(input: unknown, links: ApprovalLinks): ApprovalEma
 
 /** Top-level scalar fields of the input, shortened, at most 20. */
 function summaryFields(input: unknown): Array<[string, string]> {
-  if (!isRecord(input)) return input === undefined || input === null ? [] : [["input", shorten(JSON.stringify(input))]];
+  if (!isRecord(input)) return input === undefined || input === null ? [] : [["input", cap(JSON.stringify(input), 200)]];
   return Object.entries(input)
     .filter(([, v]) => ["string", "number", "boolean"].includes(typeof v))
     .slice(0, 20)
-    .map(([k, v]) => [shorten(k, 80), shorten(singleLine(String(v), 500))]);
+    .map(([k, v]) => [sanitizeForTerminal(k, { max: 80, oneLine: true }), sanitizeForTerminal(String(v), ONE_LINE)]);
 }
 
 function firstString(record: Record<string, unknown>, keys: string[]): string | undefined {
@@ -77,15 +80,6 @@ function firstString(record: Record<string, unknown>, keys: string[]): string | 
     if (typeof value === "string" && value.trim()) return value.trim();
   }
   return undefined;
-}
-
-function singleLine(text: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
-  return shorten(text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(), max);
-}
-
-function shorten(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,23 +1,31 @@
-import { defineCommand, opt } from "../command.js";
-import { packageProgram } from "./build.js";
-import type { Language } from "./limits.js";
+import { defineCommand, opt, required } from "../../lib/command.js";
+import { packageProgram } from "../../lib/package/build.js";
+import { LANGUAGES, type Language } from "../../lib/package/limits.js";
 
-const LANGUAGE_HELP: Record<Language, { entry: string; runtime: string; example: string; provided: string }> = {
+/**
+ * Not a verb (a leading "_" marks a group's shared file): the one declaration behind
+ * `package php`, `package go` and `package ruby`, which differ only in their help.
+ */
+
+const LANGUAGE_HELP: Record<Language, { entry: string; entryExample: string; runtime: string; example: string; provided: string }> = {
   php: {
     entry: "the PHP script to run",
-    runtime: "compiled PHP tree with bin/php inside (required)",
+    entryExample: "hello.php",
+    runtime: "compiled PHP tree with bin/php inside",
     example: "awsblog package php --entry hello.php --runtime-dir php-7-bin --out php.zip --run-local --event '{\"a\":1}'",
     provided: "awsblog package php --entry handler.php --runtime-dir php-bin --runtime provided.al2023 --out php.zip --run-local --event @events.jsonl --timeout 5",
   },
   go: {
     entry: "the compiled Linux binary (GOOS=linux CGO_ENABLED=0 go build)",
+    entryExample: "app",
     runtime: "optional folder shipped next to the binary",
     example: "GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go build -o app . && awsblog package go --entry app --out go.zip",
     provided: "GOARCH=arm64 go build -o app . && awsblog package go --entry app --runtime provided.al2023 --arch arm64 --out go.zip   # aws-lambda-go: the program is the bootstrap",
   },
   ruby: {
     entry: "the Ruby script to run",
-    runtime: "portable Ruby with bin/ruby inside (required)",
+    entryExample: "hello.rb",
+    runtime: "portable Ruby with bin/ruby inside",
     example: "awsblog package ruby --entry hello.rb --runtime-dir ruby-portable --include lib --out ruby.zip",
     provided: "awsblog package ruby --entry handler.rb --runtime-dir ruby-portable --runtime provided.al2023 --out ruby.zip --run-local --event '{\"a\":1}' --event '{\"b\":2}'",
   },
@@ -26,13 +34,16 @@ const LANGUAGE_HELP: Record<Language, { entry: string; runtime: string; example:
 /** The declaration shared by `package php`, `package go` and `package ruby`. */
 export function packageCommand(language: Language) {
   const help = LANGUAGE_HELP[language];
+  const interpreter = LANGUAGES[language].interpreter;
   const flags = {
-    entry: opt.string("--entry <file>", `${help.entry} (required)`),
-    runtimeDir: opt.string("--runtime-dir <dir>", help.runtime),
+    entry: required(opt.string("--entry <file>", help.entry), `pass the ${language === "go" ? "compiled binary" : `${language} script`} to run, e.g. --entry ${help.entryExample}`),
+    runtimeDir: interpreter
+      ? required(opt.string("--runtime-dir <dir>", help.runtime), `Lambda's Node.js runtime has no ${language}: pass the folder holding your compiled ${interpreter}`)
+      : opt.string("--runtime-dir <dir>", help.runtime),
     include: opt.list("--include <path>", "extra file or folder, relative to the current directory (repeatable)"),
     name: opt.string("--name <wrapper>", `wrapper file name without .js; the handler is <name>.handler (default: ${language})`),
     input: opt.choice("--input <mode>", `how the event reaches the program (default: ${language === "php" ? "stdin" : "argv"})`, ["stdin", "argv"] as const),
-    out: opt.string("--out <file.zip>", "where to write the zip (required)"),
+    out: required(opt.string("--out <file.zip>", "where to write the zip"), "pass where to write the zip, e.g. --out function.zip"),
     runLocal: opt.flag("--run-local", "after building, extract the zip to a temp dir and call the handler; prints its result"),
     event: opt.list("--event <json>", "event for --run-local: JSON, @file (one document, or JSON Lines), or - for stdin; repeatable (default: {})"),
     timeout: opt.int("--timeout <seconds>", "the function's timeout under --run-local: each invocation's deadline (default: 30)", { max: 900 }),

@@ -1,12 +1,20 @@
-import { opt } from "../../lib/command.js";
+import { opt, required } from "../../lib/command.js";
 import { commaList, DEFAULT_ROLE } from "../../lib/tags/org.js";
 
-/** Flags and help text `tags scan`, `tags enforce` (and `tag-audit`) share (contract §3). */
+/**
+ * Not a verb (a leading "_" marks a group's shared file): flags and help text `tags scan`,
+ * `tags enforce` (and `tag-audit`) and `tags schedule` share (contract §3).
+ */
+const policyFlag = opt.string("--policy <source>", "rules: a .json or .yaml file, or dynamodb://TableName (the post's table, read with a paginated Scan)");
+
 export const policyFlags = {
-  policy: opt.string("--policy <source>", "rules: a .json or .yaml file, or dynamodb://TableName (the post's table, read with a paginated Scan)"),
+  policy: required(policyFlag, "pass a rules file (rules.json, rules.yaml) or dynamodb://TableName"),
   vpc: opt.list("--vpc <vpc-id>", "only instances in this VPC (repeatable)"),
   filter: opt.list("--filter <Name=Values>", "EC2 filter, Name=tag:Team,Values=a,b or tag:Team=a,b (repeatable)"),
 };
+
+/** `tags schedule --remove` needs no rules: there --policy is checked only when deploying. */
+export const optionalPolicyFlags = { ...policyFlags, policy: policyFlag };
 
 export const RULES_HELP = `
 Rules (the post's DynamoDB attributes), e.g. rules.yaml:

@@ -1,9 +1,10 @@
-import type { CommandResult, Context } from "../../lib/context.js";
-import type { Spinner } from "../../lib/output.js";
-import { withPipelineHints } from "../../lib/pipeline/errors.js";
-import { retrying } from "../../lib/pipeline/retrying.js";
-import { clean } from "../../lib/pipeline/text.js";
-import { progressLine, watchExecution } from "../../lib/pipeline/watch.js";
+import type { CommandResult, Context } from "../context.js";
+import { ExitCode } from "../errors.js";
+import type { Spinner } from "../output.js";
+import { withPipelineHints } from "./errors.js";
+import { retrying } from "./retrying.js";
+import { ONE_LINE, sanitizeForTerminal } from "../terminal.js";
+import { progressLine, watchExecution } from "./watch.js";
 
 /** What `pipeline start --wait` and `pipeline watch` print: one document at the end. */
 export interface ExecutionResult {
@@ -50,19 +51,19 @@ export async function followExecution(
           now: ctx.now,
           signal: ctx.signal,
           onProgress(status, stages) {
-            line = clean(`${pipeline} ${progressLine(status, stages)}`, 160);
+            line = sanitizeForTerminal(`${pipeline} ${progressLine(status, stages)}`, { max: 160, oneLine: true });
             spinner.update(line);
             if (ctx.out.interactive) return;
             for (const s of stages) {
               if (seen.get(s.stage) === s.status) continue;
               seen.set(s.stage, s.status);
-              ctx.out.info(`${pipeline}: ${clean(s.stage)} ${s.status}`);
+              ctx.out.info(`${pipeline}: ${sanitizeForTerminal(s.stage, ONE_LINE)} ${s.status}`);
             }
           },
           onApproval({ stage, action }) {
             say(
-              `${pipeline} is waiting for approval at ${clean(stage)}/${clean(action)} — ` +
-                `approve with: awsblog approve --pipeline ${pipeline} --stage ${clean(stage)} --action ${clean(action)}`,
+              `${pipeline} is waiting for approval at ${sanitizeForTerminal(stage, ONE_LINE)}/${sanitizeForTerminal(action, ONE_LINE)} — ` +
+                `approve with: awsblog approve --pipeline ${pipeline} --stage ${sanitizeForTerminal(stage, ONE_LINE)} --action ${sanitizeForTerminal(action, ONE_LINE)}`,
             );
           },
         },
@@ -76,19 +77,22 @@ export async function followExecution(
   const text = `${label}: ${outcome.status}`;
   if (outcome.interrupted) {
     ctx.out.info(`stopped watching ${label}; the execution goes on`);
-    return { data, text, exitCode: 130 };
+    return { data, text, exitCode: ExitCode.interrupted };
   }
   if (outcome.timedOut) {
-    ctx.out.error(
-      `awsblog: gave up after ${timeoutS} s waiting for ${label} (still ${outcome.status}) — ` +
-        `it goes on: rerun \`awsblog pipeline watch ${pipeline} --execution-id ${executionId}\` or raise --timeout`,
-    );
-    return { data, text, exitCode: 1 };
+    return {
+      data,
+      text,
+      exitCode: ExitCode.failure,
+      failure: {
+        message: `gave up after ${timeoutS} s waiting for ${label} (still ${outcome.status})`,
+        hint: `it goes on: rerun \`awsblog pipeline watch ${pipeline} --execution-id ${executionId}\` or raise --timeout`,
+      },
+    };
   }
   if (outcome.status !== "Succeeded") {
-    const why = outcome.statusSummary ? `: ${clean(outcome.statusSummary, 200)}` : "";
-    ctx.out.error(`awsblog: ${label} ended ${outcome.status}${why} — see \`awsblog pipeline status ${pipeline}\``);
-    return { data, text, exitCode: 1 };
+    const why = outcome.statusSummary ? `: ${sanitizeForTerminal(outcome.statusSummary, ONE_LINE)}` : "";
+    return { data, text, exitCode: ExitCode.failure, failure: { message: `${label} ended ${outcome.status}${why}`, hint: `see \`awsblog pipeline status ${pipeline}\`` } };
   }
   return { data, text };
 }
