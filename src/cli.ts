@@ -5,7 +5,7 @@ import type { GlobalOptions, Io } from "./lib/context.js";
 import { ExitCode, exitCodeOf } from "./lib/errors.js";
 import { createOutput, OUTPUT_FORMATS, terminalWidth } from "./lib/output.js";
 import { reportError, runCommand } from "./lib/run.js";
-import { commanderErrorLine, endpointUrl, requireSubcommands, seconds } from "./lib/usage.js";
+import { commanderErrorLine, endpointUrl, region, requireSubcommands, seconds, unknownHelpTopic } from "./lib/usage.js";
 import { version } from "./lib/version.js";
 import { wrapHelp } from "./lib/wrap.js";
 
@@ -19,7 +19,7 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
   const program = new Command("awsblog")
     .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging, SAML sign-in and CodePipeline.")
     .version(version(), "-V, --version")
-    .option("--region <region>", "AWS region (default: from AWS_REGION or your profile)")
+    .option("--region <region>", "AWS region (default: from AWS_REGION or your profile)", region)
     .option("--profile <profile>", "named profile from your AWS config files")
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (e.g. a local emulator)", endpointUrl)
     .addOption(new Option("-o, --output <format>", "result format").choices(OUTPUT_FORMATS).default("text"))
@@ -135,6 +135,11 @@ export function readGlobals(command: Command): GlobalOptions {
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = ExitCode.ok;
   const program = buildProgram(io, (exit) => (code = exit));
+  const badTopic = unknownHelpTopic(argv, [...groups, ...commands].map((entry) => entry.path).concat([["help"]]));
+  if (badTopic) {
+    reportError(badTopic, createOutput({ format: "text", quiet: false, color: false, debug: false, stdout: io.stdout, stderr: io.stderr, env: io.env }));
+    return ExitCode.usage;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

@@ -18,9 +18,9 @@ const OUT = "bench/tags/out";
 mkdirSync(OUT, { recursive: true });
 
 // The double is TypeScript (it serves the tests too): compile it next to the results.
-const tsc = spawnSync("npx", ["tsc", "test/helpers/cloudtrail-double.ts", "--outDir", OUT, "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2023", "--types", "node", "--skipLibCheck"], { stdio: "inherit" });
+const tsc = spawnSync("npx", ["tsc", "doubles/cloudtrail.ts", "--outDir", OUT, "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2023", "--types", "node", "--skipLibCheck"], { stdio: "inherit" });
 if (tsc.status !== 0) throw new Error("could not compile the CloudTrail double");
-const { startCloudTrailDouble } = await import(join(process.cwd(), OUT, "cloudtrail-double.js"));
+const { startCloudTrailDouble } = await import(join(process.cwd(), OUT, "cloudtrail.js"));
 
 const moto = await startMoto();
 const results = { n: N, baselineN: BASE_N, node: process.version, awsblog: {}, baseline: {} };

@@ -1,3 +1,4 @@
+import { summarize } from "./redact.js";
 import { cap, capLongRuns, sanitizeForTerminal } from "./terminal.js";
 
 /**
@@ -54,6 +55,12 @@ export class FailureError extends AwsblogError {
   }
 }
 
+/**
+ * A call that got no answer (or no connection) within its limits, retries included (exit 1).
+ * Never retried again on top: that would multiply the wait the limits promise.
+ */
+export class NoAnswerError extends FailureError {}
+
 /** The user pressed Ctrl-C (exit 130). */
 export class InterruptedError extends AwsblogError {
   constructor(message = "interrupted", hint?: string) {
@@ -68,6 +75,25 @@ export function formatError(err: unknown): string {
   }
   const message = err instanceof Error ? err.message : String(err);
   return `awsblog: unexpected error: ${oneLine(message)} — rerun with --debug for details`;
+}
+
+/**
+ * An error's own fields for --debug (name, code, fault, HTTP metadata, message), whatever was
+ * thrown or logged: never "[object Object]". Other objects are shown as redacted JSON.
+ */
+export function describeError(value: unknown): string {
+  if (typeof value !== "object" || value === null) return String(value);
+  const e = value as Record<string, unknown>;
+  const fields: string[] = [];
+  for (const key of ["name", "code", "$fault", "message"]) {
+    const field = e[key];
+    if (typeof field === "string" || typeof field === "number") fields.push(`${key}: ${String(field).split("\n")[0]}`);
+  }
+  if (e.$metadata !== undefined) fields.push(`$metadata: ${summarize(e.$metadata, 300)}`);
+  if (fields.length > 0) return fields.join(", ");
+  // The SDK logs failures as { clientName, commandName, input, error, metadata }.
+  if (typeof e.error === "object" && e.error !== null) return [e.clientName, e.commandName, describeError(e.error)].filter((p) => typeof p === "string").join(" ");
+  return summarize(value);
 }
 
 export function exitCodeOf(err: unknown): number {

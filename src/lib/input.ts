@@ -1,21 +1,75 @@
 import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { UsageError } from "./errors.js";
 
-/** Reads all of stdin as UTF-8 (for `--token -`, `--password-stdin`, `--file -`). */
-export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+/**
+ * Every input we read — stdin, a file, an HTTP body — has a size limit, checked while reading:
+ * an endless stream (`yes | awsblog …`, /dev/zero, an IdP that never stops talking) stops at
+ * the limit instead of growing in memory until the process dies. The limits are the largest
+ * input that can be valid (Step Functions' 256 KiB input, a 2,048-character token) or, where
+ * AWS sets none, far above anything real.
+ */
+export const DEFAULT_INPUT_BYTES = 10 * 1024 * 1024;
+
+/** What to say when an input passes its limit: the caller decides the error class (exit 2 for our own input, 1 for a server's). */
+export type TooLarge = (limit: string) => Error;
+
+/**
+ * The one bounded reader: collects `source` (a Node stream, a web ReadableStream, any async
+ * iterable of bytes or strings) until it ends, or throws `tooLarge` as soon as more than
+ * `maxBytes` arrived. Leaving the loop early closes the source (the stream is destroyed, a
+ * fetch body cancelled), so at most one chunk past the limit is ever held.
+ */
+export async function readBounded(source: AsyncIterable<unknown> | ReadableStream<Uint8Array>, maxBytes: number, tooLarge: TooLarge): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
+  let size = 0;
+  for await (const chunk of "getReader" in source ? webChunks(source) : source) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+    size += bytes.length;
+    if (size > maxBytes) throw tooLarge(formatBytes(maxBytes));
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** A fetch body, piece by piece; leaving early cancels it (the connection is dropped, not drained). */
+async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** 262144 → "256 KiB", 10485760 → "10 MiB", 2000 → "2,000 bytes". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes.toLocaleString("en-US")} bytes`;
+}
+
+/** Reads stdin as UTF-8 for `flag` (`--token -`, `--password-stdin`, `--file -`), at most `maxBytes`. */
+export async function readStdin(stdin: NodeJS.ReadableStream, flag: string, maxBytes = DEFAULT_INPUT_BYTES): Promise<string> {
+  const bytes = await readBounded(stdin, maxBytes, (limit) => new UsageError(`${flag}: stdin holds more than ${limit}, the limit for this input`, `pipe only the ${inputName(flag)}`));
+  return bytes.toString("utf8");
+}
+
+function inputName(flag: string): string {
+  return /password/.test(flag) ? "password (one line per secret)" : /token/.test(flag) ? "token" : "input, or pass a smaller one";
 }
 
 /**
  * A flag value that may be inline text, `@path` (a file), or `-` (stdin). The flag name is
  * used in the error so the user knows which input was wrong.
  */
-export async function readTextArg(value: string, flag: string, stdin?: NodeJS.ReadableStream): Promise<string> {
-  if (value === "-" && stdin) return readStdin(stdin);
-  if (value.startsWith("@")) return readTextFile(value.slice(1), flag);
+export async function readTextArg(value: string, flag: string, stdin?: NodeJS.ReadableStream, maxBytes = DEFAULT_INPUT_BYTES): Promise<string> {
+  if (value === "-" && stdin) return readStdin(stdin, flag, maxBytes);
+  if (value.startsWith("@")) return readTextFile(value.slice(1), flag, maxBytes);
   return value;
 }
 
@@ -24,8 +78,8 @@ export async function readTextArg(value: string, flag: string, stdin?: NodeJS.Re
  * refused before it is read (reading a FIFO blocks until some writer shows up, a device may
  * never end), and so is text that is not valid UTF-8 (it would be misread silently).
  */
-export async function readTextFile(path: string, flag: string): Promise<string> {
-  const bytes = await readRegularFile(path, flag);
+export async function readTextFile(path: string, flag: string, maxBytes = DEFAULT_INPUT_BYTES): Promise<string> {
+  const bytes = await readRegularFile(path, flag, maxBytes);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (error) {
@@ -34,23 +88,27 @@ export async function readTextFile(path: string, flag: string): Promise<string> 
 }
 
 /**
- * The bytes of a regular file. Opened with O_NONBLOCK so that opening a FIFO cannot block,
- * then checked with fstat on the same descriptor (no window for a swap between check and read).
+ * The bytes of a regular file, at most `maxBytes`. Opened with O_NONBLOCK so that opening a
+ * FIFO cannot block, then checked with fstat on the same descriptor (no window for a swap
+ * between check and read); read in pieces so a file that grows while we read still stops at
+ * the limit.
  */
-export async function readRegularFile(path: string, flag: string): Promise<Buffer> {
-  let handle;
+export async function readRegularFile(path: string, flag: string, maxBytes = DEFAULT_INPUT_BYTES): Promise<Buffer> {
+  let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     throw new UsageError(`${flag}: cannot read ${path} (${code})`, "check the path and its permissions", { cause: error });
   }
+  const tooLarge: TooLarge = (limit) => new UsageError(`${flag}: ${path} is larger than ${limit}, the limit for this input`, "pass a smaller file");
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
       throw new UsageError(`${flag}: ${path} is ${kindOf(info)}, not a regular file`, "pass a regular file (or - for stdin where the flag takes it)");
     }
-    return await handle.readFile();
+    if (info.size > maxBytes) throw tooLarge(formatBytes(maxBytes));
+    return await readBounded(fileChunks(handle), maxBytes, tooLarge);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check the path and its permissions", {
@@ -61,7 +119,16 @@ export async function readRegularFile(path: string, flag: string): Promise<Buffe
   }
 }
 
-function kindOf(info: import("node:fs").Stats): string {
+async function* fileChunks(handle: FileHandle, chunkBytes = 64 * 1024): AsyncGenerator<Buffer> {
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+export function kindOf(info: import("node:fs").Stats): string {
   if (info.isDirectory()) return "a directory";
   if (info.isFIFO()) return "a FIFO (named pipe)";
   if (info.isSocket()) return "a socket";

@@ -1,4 +1,4 @@
-import { AwsError, AwsblogError } from "./errors.js";
+import { AwsError, AwsblogError, NoAnswerError } from "./errors.js";
 
 /**
  * Waiting between attempts, shared by every loop that retries on top of the SDK's own
@@ -38,26 +38,68 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-const TRANSIENT_CODES =
-  /^(Throttling|ThrottlingException|ThrottledException|TooManyRequestsException|RequestLimitExceeded|ServiceUnavailable|ServiceUnavailableException|InternalFailure|InternalServerError|InternalError|RequestTimeout|RequestTimeoutException|TimeoutError|EC2ThrottledException|SlowDown)$/;
+/**
+ * The one classifier of failures worth another try, for the SDK's raw errors (the AWS error
+ * code is their `name`) and for our AwsErrors (`code`) alike: the factory's rate limiter and
+ * timeout-retry rule, and every loop that retries on top of the SDK's own retries, use it.
+ */
+const THROTTLING_CODES =
+  /^(Throttling|ThrottlingException|ThrottledException|TooManyRequestsException|RequestLimitExceeded|RequestThrottled|RequestThrottledException|SlowDown|EC2ThrottledException|KMSThrottlingException|ProvisionedThroughputExceededException|PriorRequestNotComplete|BandwidthLimitExceeded)$/;
+/** Answers that say AWS itself failed this time (5xx, or a server-side request timeout). */
+const SERVER_CODES =
+  /^(ServiceUnavailable|ServiceUnavailableException|InternalFailure|InternalServerError|InternalError|InternalServiceError|ServiceException|RequestTimeout|RequestTimeoutException)$/;
 const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|UND_ERR_SOCKET)$/;
 
+export function isThrottlingCode(code: string): boolean {
+  return THROTTLING_CODES.test(code);
+}
+
+type ErrorFields = { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; cause?: unknown };
+
+function awsCodeOf(error: unknown): string | undefined {
+  if (error instanceof AwsError) return error.code;
+  if (error instanceof AwsblogError) return undefined;
+  return (error as ErrorFields | undefined)?.name;
+}
+
+/** AWS asked us to slow down (429 or one of its throttling codes). */
+export function isThrottling(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = awsCodeOf(error);
+  if (code && isThrottlingCode(code)) return true;
+  return !(error instanceof AwsblogError) && (error as ErrorFields).$metadata?.httpStatusCode === 429;
+}
+
 /**
- * Errors worth retrying later: throttling, AWS 5xx, timeouts and network failures. Anything
- * else (access denied, no such resource, bad credentials) will not fix itself.
+ * The HTTP handler gave up waiting (connect, response or socket timeout) — not a reset or a
+ * refused connection, which the SDK also names TimeoutError but which fail fast.
+ */
+export function isTimeout(error: unknown): boolean {
+  const err = error as ErrorFields | undefined;
+  return err?.name === "TimeoutError" && err.code !== "ECONNRESET" && err.code !== "EPIPE" && err.code !== "ECONNREFUSED";
+}
+
+/**
+ * Errors worth retrying later: throttling, AWS 5xx and network failures. Not: access denied,
+ * no such resource, bad credentials (they will not fix themselves), and not a call that got no
+ * answer within its limits (NoAnswerError): the SDK already retried it once, and repeating it
+ * would multiply the wait the limits promise.
  */
 export function isTransient(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
-    const err = current as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-    if (current instanceof AwsError && TRANSIENT_CODES.test(current.code)) return true;
+    if (current instanceof NoAnswerError) return false;
+    if (isThrottling(current)) return true;
+    const code = awsCodeOf(current);
+    if (code && SERVER_CODES.test(code)) return true;
     if (!(current instanceof AwsblogError)) {
-      if (err.name && TRANSIENT_CODES.test(err.name)) return true;
+      const err = current as ErrorFields;
+      if (isTimeout(current)) return true;
       if (err.code && NETWORK_CODES.test(err.code)) return true;
       if ((err.$metadata?.httpStatusCode ?? 0) >= 500) return true;
       if (err.$retryable) return true;
     }
-    current = (current as { cause?: unknown }).cause;
+    current = (current as ErrorFields).cause;
   }
   return false;
 }

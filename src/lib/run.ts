@@ -1,7 +1,7 @@
 import { createAwsClientFactory } from "./aws/factory.js";
 import type { AnyCommandSpec } from "./command.js";
 import type { Context, GlobalOptions, Io } from "./context.js";
-import { ExitCode, exitCodeOf, formatError } from "./errors.js";
+import { describeError, ExitCode, exitCodeOf, formatError } from "./errors.js";
 import { createOutput, type Output } from "./output.js";
 import { createServices } from "./services.js";
 import { version } from "./version.js";
@@ -39,6 +39,8 @@ export async function runCommand(
     },
     env: io.env,
     debug: globals.debug ? (message) => out.debug(message) : undefined,
+    // Ctrl-C abandons reads in flight at once; writes run to their end.
+    interrupt: interrupt.signal,
   });
   const ctx: Context = {
     globals,
@@ -75,10 +77,10 @@ export const INTERRUPTED_NOTE = "interrupted (Ctrl-C): the result above may be i
 export function reportError(error: unknown, out: Pick<Output, "error" | "debug">): void {
   out.error(formatError(error));
   let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    const stack = current.stack ?? String(current);
-    out.debug(stack);
-    current = current.cause;
+  for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    out.debug(describeError(current));
+    if (current instanceof Error && current.stack) out.debug(current.stack);
+    current = (current as { cause?: unknown }).cause;
   }
 }
 

@@ -79,3 +79,32 @@ function distance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/**
+ * `awsblog help <topic…>` for a topic that is no command: commander would print the whole
+ * program help on stderr. Returns the one-line error instead (undefined when the topic exists
+ * or `help` was not asked for). `known` lists every command and group path.
+ */
+export function unknownHelpTopic(argv: string[], known: readonly (readonly string[])[]): UsageError | undefined {
+  if (argv[0] !== "help") return undefined;
+  const words = argv.slice(1).filter((word) => !word.startsWith("-"));
+  for (let depth = 1; depth <= words.length; depth++) {
+    const prefix = words.slice(0, depth);
+    if (known.some((path) => prefix.every((word, i) => path[i] === word))) continue;
+    const here = known.filter((path) => path.length === depth && prefix.slice(0, -1).every((word, i) => path[i] === word)).map((path) => path[depth - 1]!);
+    const given = prefix[depth - 1]!;
+    const close = here.find((name) => distance(name, given) <= Math.max(1, Math.floor(name.length / 3)));
+    const shown = JSON.stringify(capLongRuns(sanitizeForTerminal(given)).slice(0, 80));
+    return new UsageError(`unknown command ${shown}${close ? ` (did you mean ${close}?)` : ""}`, `see awsblog ${prefix.slice(0, -1).concat("--help").join(" ")}`);
+  }
+  return undefined;
+}
+
+/** `--region`: a region name (letters, digits, dashes), or a usage error before any AWS call. */
+export function region(value: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(value)) {
+    const shown = JSON.stringify(capLongRuns(sanitizeForTerminal(value)).slice(0, 80));
+    throw new UsageError(`--region ${shown} is not a region name`, "pass e.g. --region us-east-1 (or set AWS_REGION)");
+  }
+  return value;
+}

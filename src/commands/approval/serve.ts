@@ -37,10 +37,10 @@ async function serve(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
     // Node binds every interface for an empty host: never do that by accident.
     throw new UsageError("--host is empty, which would listen on every interface", "pass --host 127.0.0.1 (this machine only) or --host 0.0.0.0 to mean every interface");
   }
-  const loopback = ["127.0.0.1", "localhost", "::1"].includes(host);
-  if (!loopback) {
-    ctx.out.warn(`listening on ${host}: anyone who can reach it with a link can decide; put it behind HTTPS and your own access control`);
+  if (!/^[A-Za-z0-9._:%-]{1,253}$/.test(host)) {
+    throw new UsageError(`--host "${host.slice(0, 60).replace(/[^\x20-\x7e]/g, "?")}" is not a host name or IP address`, "pass e.g. --host 127.0.0.1 (this machine only) or --host 0.0.0.0");
   }
+  const loopback = ["127.0.0.1", "localhost", "::1"].includes(host);
   // Built before listening, so a missing region or profile fails at start (exit 2), not on
   // the manager's click.
   const sfn = await ctx.services.sfn();
@@ -60,6 +60,10 @@ async function serve(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
   );
 
   await listen(server, host, port);
+  // Said once listening works: a host that is not ours is one error line, not a warning and an error.
+  if (!loopback) {
+    ctx.out.warn(`listening on ${host}: anyone who can reach it with a link can decide; put it behind HTTPS and your own access control`);
+  }
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   hosts.port = actualPort;

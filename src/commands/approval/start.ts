@@ -31,7 +31,7 @@ const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 async function start(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<StartResult>> {
   if (!options.stateMachineArn) throw new UsageError("--state-machine-arn is required", "pass --state-machine-arn arn:aws:states:<region>:<account>:stateMachine:<name>");
   const arn = checkStatesArn(options.stateMachineArn, "--state-machine-arn", "stateMachine");
-  const input = await readTextArg(options.input ?? "{}", "--input", ctx.stdin);
+  const input = await readTextArg(options.input ?? "{}", "--input", ctx.stdin, INPUT_MAX_BYTES);
   parseJsonArg(input, "--input");
   const bytes = Buffer.byteLength(input, "utf8");
   if (bytes > INPUT_MAX_BYTES) {

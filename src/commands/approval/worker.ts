@@ -41,7 +41,8 @@ async function worker(options: OptionsOf<typeof flags>, ctx: Context): Promise<C
   const activity = await ctx.services.activities();
   const mailer = settings.email ? await ctx.services.mailer() : undefined;
 
-  ctx.out.info(`polling ${settings.activityArn} as ${settings.workerName}${settings.once ? " (once)" : ""}`);
+  // A --once run (cron, Lambda) ends with its result or one error line; a long-running worker says what it polls.
+  if (!settings.once) ctx.out.info(`polling ${settings.activityArn} as ${settings.workerName}`);
   const summary = await runWorker(settings, { activity, mailer, out: ctx.out, signal: ctx.signal, sleep: ctx.services.sleep, random: ctx.services.random });
   ctx.out.info(summaryText(summary));
   if (settings.once && summary.failed > 0) {
@@ -55,6 +56,10 @@ function readSettings(options: OptionsOf<typeof flags>, ctx: Context): WorkerSet
   const workerName = options.workerName ?? defaultWorkerName(ctx);
   if (workerName.length < 1 || workerName.length > 80) {
     throw new UsageError(`--worker-name must be 1 to 80 characters, got ${workerName.length}`, "pass a shorter --worker-name, e.g. --worker-name $(hostname)");
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(workerName)) {
+    throw new UsageError("--worker-name has control characters", "use letters, digits and punctuation, e.g. --worker-name $(hostname)");
   }
   if (options.emailToField !== undefined && options.emailToField.trim() === "") {
     throw new UsageError("--email-to-field is empty", "name the task input field that holds the approver's address, e.g. --email-to-field managerEmailAddress");

@@ -1,11 +1,14 @@
 import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
-import { deadline } from "../../lib/cognito/deadline.js";
+import { deadline } from "../../lib/deadline.js";
 import { currentLogin } from "../../lib/cognito/session.js";
 import { checkSelector, clip } from "../../lib/cognito/shared.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
-import { readTextArg } from "../../lib/input.js";
+import { readBounded, readTextArg } from "../../lib/input.js";
+
+/** API Gateway carries at most 10 MB each way: a larger body to send is refused, a larger answer cut off. */
+const API_GATEWAY_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 const flags = {
   request: opt.string("-X, --request <method>", "HTTP method (default GET, or POST with -d)"),
@@ -38,7 +41,7 @@ async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string
   checkSelector(options);
   const url = parseUrl(args[0]);
   const headers = parseHeaders(options.header ?? []);
-  const body = options.data === undefined ? undefined : await readTextArg(options.data, "-d/--data", ctx.stdin);
+  const body = options.data === undefined ? undefined : await readTextArg(options.data, "-d/--data", ctx.stdin, API_GATEWAY_PAYLOAD_BYTES);
   const method = (options.request ?? (body === undefined ? "GET" : "POST")).toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X "${clip(options.request ?? "")}" is not an HTTP method`, "e.g. -X GET, -X POST, -X PUT, -X DELETE");
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
@@ -55,8 +58,9 @@ async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string
   let text: string;
   try {
     response = await ctx.services.fetch(url, { method, headers, body, signal: timer.signal });
-    text = await response.text();
+    text = await readAnswer(response, `${method} ${shown}`);
   } catch (error) {
+    if (error instanceof FailureError) throw error;
     const err = error as Error & { cause?: { code?: string } };
     const reason = timer.expired ? `no answer within ${timeoutS} s` : (err.cause?.code ?? err.message);
     const hint = timer.expired ? "check that the API is up, or allow longer with --timeout <seconds>" : "check the URL and your network";
@@ -70,6 +74,13 @@ async function call(options: OptionsOf<typeof flags>, ctx: Context, args: string
   // The body often says why (authorizer messages); print it, then fail with the status.
   ctx.out.result(data, text);
   throw new FailureError(`${method} ${shown} returned HTTP ${response.status}${response.statusText ? ` ${clip(response.statusText)}` : ""}`, hintFor(response.status));
+}
+
+/** The body as text, stopping at API Gateway's limit: a server that never stops sending cannot fill memory. */
+async function readAnswer(response: Response, what: string): Promise<string> {
+  if (!response.body) return "";
+  const bytes = await readBounded(response.body, API_GATEWAY_PAYLOAD_BYTES, (limit) => new FailureError(`${what}: the answer is larger than ${limit}`, "API Gateway answers at most 10 MB; check the URL"));
+  return bytes.toString("utf8");
 }
 
 function hintFor(status: number): string {

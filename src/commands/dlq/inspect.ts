@@ -72,8 +72,11 @@ async function inspect(options: Options, ctx: Context): Promise<CommandResult<In
   };
 }
 
+/** Saved ReceiveMessage output, SNS events or destination records: a few dozen 1 MiB messages. */
+const SAVED_DATA_BYTES = 64 * 1024 * 1024;
+
 async function readFileRecords(file: string, ctx: Context): Promise<DlqRecord[]> {
-  const text = await readTextArg(file === "-" ? "-" : `@${file}`, "--file", ctx.stdin);
+  const text = await readTextArg(file === "-" ? "-" : `@${file}`, "--file", ctx.stdin, SAVED_DATA_BYTES);
   return parseSavedData(text, file === "-" ? "stdin" : file);
 }
 

@@ -35,7 +35,8 @@ async function worker(options: OptionsOf<typeof flags>, ctx: Context, args: stri
   if (!command) throw new UsageError("no command to run for each job", "put it after --, e.g. -- npm run test:integration");
   const api = await pipelineApi(ctx);
   const type = `${actionType.category}/${actionType.owner}/${actionType.provider}/${actionType.version}`;
-  ctx.out.info(`polling for ${type} jobs${options.once ? " (once)" : ""}; Ctrl-C to stop`);
+  // A --once run (cron, CI) ends with its result or one error line; a long-running worker says what it waits for.
+  if (!options.once) ctx.out.info(`polling for ${type} jobs; Ctrl-C to stop`);
 
   const summary = await runJobWorker(
     { actionType, command, args: commandArgs, once: Boolean(options.once), timeoutMs: options.timeout * 1000 },

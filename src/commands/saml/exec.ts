@@ -3,6 +3,7 @@ import { constants } from "node:os";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
+import { clip } from "../../lib/saml/assertion.js";
 import { credentialsFilePath, readCredentialsFile, readProfile } from "../../lib/saml/credentials-file.js";
 
 const flags = {
@@ -24,13 +25,16 @@ async function exec(options: OptionsOf<typeof flags>, ctx: Context, args: string
   const argv = args[0] === "--" ? args.slice(1) : args;
   if (argv.length === 0) throw new UsageError("no command to run", "put it after --, e.g. awsblog saml exec -- aws sts get-caller-identity");
   const path = credentialsFilePath(ctx.env);
-  const profile = readProfile(await readCredentialsFile(path), options.profileName);
+  const profile = readProfile(await readCredentialsFile(path, ctx.env), options.profileName);
   const loginHint = `log in again: awsblog saml login --write-profile ${options.profileName}`;
   if (!profile?.aws_access_key_id || !profile.aws_secret_access_key) {
     throw new FailureError(`profile ${options.profileName} has no credentials in ${path}`, loginHint);
   }
   const expires = profile.x_security_token_expires ? new Date(profile.x_security_token_expires) : undefined;
-  if (expires && !Number.isNaN(expires.getTime()) && expires.getTime() <= ctx.now().getTime()) {
+  if (expires && Number.isNaN(expires.getTime())) {
+    throw new FailureError(`profile ${options.profileName} in ${path} has an unreadable x_security_token_expires ("${clip(profile.x_security_token_expires!)}")`, loginHint);
+  }
+  if (expires && expires.getTime() <= ctx.now().getTime()) {
     throw new FailureError(`the credentials of profile ${options.profileName} expired at ${expires.toISOString()}`, loginHint);
   }
   const env: NodeJS.ProcessEnv = { ...ctx.env };

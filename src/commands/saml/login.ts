@@ -85,7 +85,7 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
   const path = credentialsFilePath(ctx.env);
   const written = results.map((r) => ({ r, profile: profiles[roles.indexOf(r.role)]! }));
   if (written.length) {
-    await writeProfiles(path, written.map(({ r, profile }) => ({ profile, credentials: r.credentials, principalArn: r.role.principalArn })));
+    await writeProfiles(path, written.map(({ r, profile }) => ({ profile, credentials: r.credentials, principalArn: r.role.principalArn })), ctx.env);
   }
   const data: (LoginResult | FailedRole)[] = written.map(({ r, profile }) => ({
     profile,

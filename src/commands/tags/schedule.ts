@@ -6,6 +6,7 @@ import { loadPolicy } from "../../lib/tags/inventory.js";
 import { checkOrgOptions } from "../../lib/tags/org.js";
 import { UNTAGGED_MODES } from "../../lib/tags/plan.js";
 import { ruleRecord, type ScheduledEvent } from "../../lib/tags/scheduled-run.js";
+import { checkOutputPath } from "../../lib/output-file.js";
 import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, FUNCTION_SETTINGS, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule-deploy.js";
 import { validateTopicArn } from "../../lib/tags/enforce.js";
 import { orgFlags, policyFlags } from "./flags.js";
@@ -61,6 +62,7 @@ async function schedule(options: OptionsOf<typeof flags>, ctx: Context): Promise
   if (options.remove) return remove(name, ctx);
   const expression = checkSchedule(options.schedule);
   const role = checkRoleArn(options.role);
+  if (options.out !== undefined) await checkOutputPath(options.out, "--out");
   checkOrgOptions(options);
   if (options.notify !== undefined) validateTopicArn(options.notify);
   if (!options.enforce && (options.notify !== undefined || options.untagged !== "report")) {

@@ -25,7 +25,7 @@ export const TOKEN_HELP = "task token, an approve/reject link, or - to read stdi
 export async function decideTask(decision: Decision, inputs: DecideInputs, ctx: Context): Promise<CommandResult<DecideResult>> {
   // Everything is checked before the first call: a bad input sends nothing.
   const token = validateToken(normalizeToken(await resolveToken(inputs.token, ctx)));
-  const result = decision === "approve" ? validateResult(await readTextArg(inputs.result ?? DEFAULT_RESULT, "--result")) : "";
+  const result = decision === "approve" ? validateResult(await readTextArg(inputs.result ?? DEFAULT_RESULT, "--result", undefined, LIMITS.resultBytes)) : "";
   const error = validateLength(inputs.error ?? DEFAULT_ERROR, "--error", LIMITS.errorChars);
   const cause = validateLength(inputs.cause ?? DEFAULT_CAUSE, "--cause", LIMITS.causeChars);
 
@@ -46,7 +46,10 @@ const DONE_TEXT: Record<Decision, string> = {
   heartbeat: "heartbeat sent: the task's heartbeat timer was reset",
 };
 
+/** A token is at most 2,048 characters; a pasted approve/reject link, percent-encoded, a few times that. */
+const TOKEN_STDIN_BYTES = 16 * 1024;
+
 async function resolveToken(flag: string | undefined, ctx: Context): Promise<string> {
-  if (flag === "-") return readStdin(ctx.stdin);
+  if (flag === "-") return readStdin(ctx.stdin, "--token -", TOKEN_STDIN_BYTES);
   return flag ?? ctx.env.AWSBLOG_TASK_TOKEN ?? "";
 }

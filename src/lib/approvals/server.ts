@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { StepFunctionsApi } from "../aws/sfn.js";
 import { AwsError, AwsblogError, UsageError, formatError } from "../errors.js";
+import { readBounded } from "../input.js";
 import type { Output } from "../output.js";
 import { type Decision, type Page, confirmationPage, decidedPage, messagePage, staleTokenPage } from "./pages.js";
 import { LIMITS, explainTokenError, validateLength, validateToken } from "./task-token.js";
@@ -178,13 +179,13 @@ function crossSite(req: IncomingMessage, hosts: HostPolicy | undefined): boolean
   }
 }
 
+/** The posted form, or undefined when it is larger than an approval form can be. */
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+  const tooLarge = new Error("too large");
+  try {
+    return (await readBounded(req, MAX_BODY_BYTES, () => tooLarge)).toString("utf8");
+  } catch (error) {
+    if (error === tooLarge) return undefined;
+    throw error;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,6 +1,6 @@
 import type { ActivityTask, ActivityWorkerApi } from "../aws/sfn.js";
 import type { Mailer } from "../aws/ses.js";
-import { AwsError, UsageError, formatError } from "../errors.js";
+import { AwsError, NoAnswerError, UsageError, formatError } from "../errors.js";
 import type { Output } from "../output.js";
 import { backoffMs, isTransient, sleep as realSleep } from "../retry.js";
 import { UndeliverableTaskError, approvalEmail, recipientOf } from "./email.js";
@@ -58,7 +58,9 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
         task = await deps.activity.getActivityTask(settings.activityArn, settings.workerName);
         failures = 0;
       } catch (error) {
-        if (!isTransient(error)) throw error;
+        // A poll that got no answer was already retried once by the client: --once ends there
+        // (within the call's bound); a long-running worker waits and polls again.
+        if (!isTransient(error) && !(error instanceof NoAnswerError && !settings.once)) throw error;
         failures++;
         if (settings.once && failures >= ONCE_MAX_ATTEMPTS) throw error;
         // The n-th failure in a row waits 1–2 s, then up to 4 s, … doubling to a 60 s cap.

@@ -14,14 +14,13 @@ import {
   PutJobSuccessResultCommand,
   StartPipelineExecutionCommand,
 } from "@aws-sdk/client-codepipeline";
-import { withDeadline } from "../pipeline/deadline.js";
 import type { AwsClientFactory } from "./factory.js";
 
 /**
  * The CodePipeline calls awsblog makes, as plain data (no SDK types leak out). The client makes
  * one attempt per call: retries and pacing live in src/lib/pipeline/retrying.ts, where they use
- * the context's sleep and randomness (tests stay instant). Every call has a deadline, so a
- * silent endpoint ends the run with exit 1 instead of hanging.
+ * the context's sleep and randomness (tests stay instant). The factory bounds every call by
+ * --cli-read-timeout, so a silent endpoint ends the run with exit 1 instead of hanging.
  */
 export interface ActionType {
   category: string;
@@ -103,11 +102,7 @@ export interface CodePipelineApi {
 export interface CodePipelineApiOptions {
   /** Ctrl-C: read calls stop at once; calls that report an outcome are never cut short. */
   signal?: AbortSignal;
-  /** Per-call deadline (default 30 s). */
-  timeoutMs?: number;
 }
-
-const SERVICE = "CodePipeline";
 
 const ONE_ATTEMPT = {
   mode: "standard",
@@ -123,9 +118,8 @@ export async function createCodePipelineApi(aws: AwsClientFactory, options: Code
   // The factory's adaptive mode would also add a client-side rate limiter that waits on the
   // wall clock after a throttle; our callers pace themselves, so: exactly one attempt.
   (client.config as unknown as { retryStrategy: () => Promise<unknown> }).retryStrategy = async () => ONE_ATTEMPT;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const read = <T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(SERVICE, operation, timeoutMs, options.signal, send);
-  const write = <T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(SERVICE, operation, timeoutMs, undefined, send);
+  const read = <T>(_operation: string, send: (abortSignal?: AbortSignal) => Promise<T>) => send(options.signal);
+  const write = <T>(_operation: string, send: (abortSignal?: AbortSignal) => Promise<T>) => send(undefined);
 
   return {
     async getPipeline(name) {

@@ -1,7 +1,7 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-import { timeoutMs, withDeadline } from "../saml/deadline.js";
+import { FailureError } from "../errors.js";
 import type { AwsClientFactory } from "./factory.js";
-import { pinNoAuth, type TemporaryCredentials } from "./sts-saml.js";
+import { NOT_AN_AWS_ANSWER, pinNoAuth, type TemporaryCredentials } from "./sts-saml.js";
 
 /**
  * Part I's exchange: a Cognito identity pool trusts the SAML provider; GetId and
@@ -13,15 +13,12 @@ export interface CognitoIdentityApi {
   getCredentialsForIdentity(input: { identityId: string; logins: Record<string, string>; customRoleArn?: string }): Promise<TemporaryCredentials>;
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
-
 /** The pool id names its region (`eu-west-1:…`); an explicit --region wins. */
 export async function createCognitoIdentityApi(aws: AwsClientFactory, run: { signal: AbortSignal; env: NodeJS.ProcessEnv }, poolRegion?: string): Promise<CognitoIdentityApi> {
-  const client = await aws.client(CognitoIdentityClient, { resourceRegion: poolRegion, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  const client = await aws.client(CognitoIdentityClient, { resourceRegion: poolRegion });
   pinNoAuth(client);
-  const hint = "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)";
-  const limit = timeoutMs(run.env);
-  const send = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => withDeadline(`Cognito Identity ${what}`, hint, run.signal, limit, call);
+  // The factory bounds each call (--cli-read-timeout); Ctrl-C abandons it (nothing is written before it answers).
+  const send = <T>(_what: string, call: (abortSignal: AbortSignal) => Promise<T>) => call(run.signal);
   return {
     async getId({ identityPoolId, logins }) {
       const out = await send("GetId", (abortSignal) => client.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }), { abortSignal }));
@@ -34,7 +31,7 @@ export async function createCognitoIdentityApi(aws: AwsClientFactory, run: { sig
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) {
-        throw new Error("Cognito Identity GetCredentialsForIdentity returned no credentials");
+        throw new FailureError("Cognito Identity GetCredentialsForIdentity answered without credentials", NOT_AN_AWS_ANSWER);
       }
       return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
     },

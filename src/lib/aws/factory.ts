@@ -7,8 +7,11 @@ import type {
   InitializeHandlerArguments,
   MetadataBearer,
 } from "@smithy/types";
-import { summarize } from "../redact.js";
-import { toAwsblogError } from "./errors.js";
+import { callBudgetMs, DEFAULT_LIMITS, deadline, longPollMs, type Limits } from "../deadline.js";
+import { describeError } from "../errors.js";
+import { redactError, redactSecrets, secretValues, summarize } from "../redact.js";
+import { isThrottling, isTimeout } from "../retry.js";
+import { badCredentialCharacters, interruptedCall, noAnswer, toAwsblogError } from "./errors.js";
 import { resolveAwsEnvironment, type AwsEnvironment } from "./environment.js";
 import { checkProfileExists } from "./profiles.js";
 
@@ -27,7 +30,12 @@ export interface AwsSettings {
   userAgent: { name: string; version: string };
   debug?: (message: () => string) => void;
   /** `--cli-connect-timeout` / `--cli-read-timeout` in ms; 0 = none. */
-  timeouts?: Partial<Timeouts>;
+  timeouts?: Partial<Limits>;
+  /**
+   * Ctrl-C: read calls (READ_CALL) in flight are abandoned at once and new ones refused;
+   * calls that change something always run to their end.
+   */
+  interrupt?: AbortSignal;
   /**
    * The run's environment map (`ctx.env`): profile, config files, region, credentials and
    * configured endpoints are resolved from it (environment.ts). Default: process.env.
@@ -48,23 +56,29 @@ export interface RequestLimiter {
   done(throttled: boolean): void;
 }
 
-export interface Timeouts {
-  /** Time to open the TCP (and TLS) connection. */
-  connectMs: number;
-  /** Time to wait for the response to start, and for the socket to go quiet after that. */
-  readMs: number;
-}
-
-/** Defaults: the AWS CLI's 60 s read timeout; 10 s to connect (AWS answers a connect in ms). */
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, readMs: 60_000 };
+/**
+ * Long polls: the server holds the response up to this long (SQS ReceiveMessage 20 s,
+ * GetActivityTask 60 s). Their read limit is the hold plus a grace (src/lib/deadline.ts).
+ */
+const LONG_POLLS: Record<string, number> = { "SQS.ReceiveMessage": 20_000, "StepFunctions.GetActivityTask": 60_000 };
+/** Code uploads (zips up to 50 MB on slow links) get at least this read limit. */
+const UPLOADS = new Set(["Lambda.CreateFunction", "Lambda.UpdateFunctionCode", "Lambda.PublishLayerVersion"]);
+const UPLOAD_READ_MS = 300_000;
 
 /**
- * Calls that legitimately take longer than the read timeout: long polls (the server holds
- * the response up to 20 s for SQS, 60 s for GetActivityTask) and code uploads. They get the
- * client's `requestTimeoutMs` override when it is larger; every other call of the same client
- * keeps the read timeout.
+ * Calls that only read: after Ctrl-C they are abandoned at once (nothing is lost). Not
+ * GetActivityTask: AWS may be handing the poll a task, which an abort would lose.
  */
-const LONG_CALLS = new Set(["SQS.ReceiveMessage", "StepFunctions.GetActivityTask", "Lambda.CreateFunction", "Lambda.UpdateFunctionCode", "Lambda.PublishLayerVersion"]);
+const READ_CALL = /^(Get|List|Describe|Lookup|Filter|Search|Query|Scan|BatchGet|Head|Receive)/;
+const NOT_READS = new Set(["StepFunctions.GetActivityTask"]);
+
+/** The read limit of one attempt of this call: long polls and uploads get more. */
+export function attemptReadMs(limits: Limits, key: string): number {
+  const hold = LONG_POLLS[key];
+  if (hold !== undefined) return longPollMs(limits, hold);
+  if (UPLOADS.has(key)) return limits.readMs === 0 ? 0 : Math.max(limits.readMs, UPLOAD_READ_MS);
+  return limits.readMs;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyClient = Client<any, MetadataBearer, any>;
@@ -76,11 +90,6 @@ export interface ClientOverrides {
   region?: string;
   /** The region a resource id names (a Cognito pool id): used unless --region was given. */
   resourceRegion?: string;
-  /**
-   * Read timeout in ms for this client's long calls (LONG_CALLS: long polls, uploads), when
-   * larger than the user's read timeout. GetActivityTask needs > 60 s.
-   */
-  requestTimeoutMs?: number;
   maxAttempts?: number;
 }
 
@@ -112,17 +121,21 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
   // client as configuration, never through process.env.
   const shared: Shared = inherited ?? createShared(settings, env);
   const { environment } = shared;
-  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...settings.timeouts };
+  const limits: Limits = { ...DEFAULT_LIMITS, ...settings.timeouts };
   const clients = new Map<string, AnyClient>();
   const calls = new Map<string, number>();
 
   async function client<C extends AnyClient>(Ctor: ClientClass<C>, overrides: ClientOverrides = {}): Promise<C> {
-    const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.resourceRegion ?? ""}:${overrides.requestTimeoutMs ?? ""}:${overrides.maxAttempts ?? ""}`;
+    const key = `${Ctor.name}:${overrides.region ?? ""}:${overrides.resourceRegion ?? ""}:${overrides.maxAttempts ?? ""}`;
     const existing = clients.get(key);
     if (existing) return existing as C;
-    await (shared.profileChecked ??= checkProfileExists(environment.profile, environment));
+    await (shared.profileChecked ??= checkProfileExists(environment.profile, environment, env));
     const logger = sdkLogger(settings.debug);
-    const longCallMs = longest(timeouts.readMs, overrides.requestTimeoutMs ?? 0);
+    const service = serviceName(Ctor.name);
+    // The socket may stay quiet as long as the longest call of this service waits.
+    const quietMs = Object.keys({ ...LONG_POLLS, ...Object.fromEntries([...UPLOADS].map((k) => [k, 0])) })
+      .filter((k) => k.startsWith(`${service}.`))
+      .reduce((ms, k) => longest(ms, attemptReadMs(limits, k)), limits.readMs);
     const { NodeHttpHandler } = await import("@smithy/node-http-handler");
     const region = overrides.region ?? settings.region ?? overrides.resourceRegion ?? (await environment.region());
     const config: Record<string, unknown> = {
@@ -131,11 +144,11 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
       customUserAgent: [[settings.userAgent.name, settings.userAgent.version]],
       logger,
       requestHandler: new NodeHttpHandler({
-        connectionTimeout: timeouts.connectMs,
-        requestTimeout: timeouts.readMs,
+        connectionTimeout: limits.connectMs,
+        requestTimeout: limits.readMs,
         // Without it a breached requestTimeout is only a logged warning and the call waits on.
         throwOnRequestTimeout: true,
-        socketTimeout: longCallMs,
+        socketTimeout: quietMs,
         logger,
       }),
       region: region ?? regionFromInstanceMetadata(environment),
@@ -150,7 +163,8 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     await resolveRegion(instance);
     instrument(instance, calls, settings.debug, parentCalls);
     if (settings.limiter) limit(instance, settings.limiter);
-    if (longCallMs !== timeouts.readMs) giveLongCallsMoreTime(instance, longCallMs);
+    retryTimeoutsOnce(instance);
+    bound(instance, limits, settings.interrupt, env);
     clients.set(key, instance);
     return instance;
   }
@@ -215,15 +229,99 @@ function longest(a: number, b: number): number {
   return a === 0 ? 0 : Math.max(a, b);
 }
 
-/** Per-call request timeout: LONG_CALLS get `ms`, the rest keep the handler's read timeout. */
-function giveLongCallsMoreTime(client: AnyClient, ms: number): void {
-  const send = client.send.bind(client) as (command: unknown, options?: unknown, cb?: unknown) => unknown;
+/** Why a call's own AbortSignal fired: its total time ran out, or Ctrl-C abandoned a read. */
+class CallBudgetSpent extends Error {}
+class ReadAbandoned extends Error {}
+
+/** Attempts made so far per call, keyed by the call's AbortSignal (the one `bound` passes). */
+const attemptsOf = new WeakMap<AbortSignal, { attempts: number }>();
+
+/**
+ * Every call ends: one total deadline over all its attempts and backoff (callBudgetMs), the
+ * per-attempt read limit of long polls and uploads, and, for reads, Ctrl-C. A call that ran
+ * out of time, or whose last attempt timed out, becomes one NoAnswerError naming the service,
+ * operation, attempts and seconds.
+ */
+function bound(client: AnyClient, limits: Limits, interrupt: AbortSignal | undefined, env: NodeJS.ProcessEnv): void {
+  const send = client.send.bind(client) as (command: unknown, options?: unknown, cb?: unknown) => Promise<unknown>;
   const service = serviceName(client.constructor.name);
-  client.send = ((command: { constructor: { name: string } }, options?: unknown, cb?: unknown) => {
+  client.send = ((command: { constructor: { name: string } }, optionsOrCb?: unknown, cb?: unknown) => {
+    if (typeof optionsOrCb === "function" || typeof cb === "function") return send(command, optionsOrCb, cb); // callback style: unused here
+    const options = (optionsOrCb ?? {}) as { abortSignal?: AbortSignal; requestTimeout?: number };
     const operation = command.constructor.name.replace(/Command$/, "");
-    if (!LONG_CALLS.has(`${service}.${operation}`) || typeof options === "function") return send(command, options, cb);
-    return send(command, { requestTimeout: ms, ...(options as object | undefined) }, cb);
+    const key = `${service}.${operation}`;
+    const readMs = attemptReadMs(limits, key);
+    const read = READ_CALL.test(operation) && !NOT_READS.has(key);
+    const abandon = [options.abortSignal, read ? interrupt : undefined].filter((s): s is AbortSignal => s !== undefined);
+    const call = deadline(callBudgetMs(limits, readMs), undefined, () => new CallBudgetSpent());
+    const onAbandon = () => call.abort(new ReadAbandoned());
+    for (const signal of abandon) {
+      if (signal.aborted) onAbandon();
+      else signal.addEventListener("abort", onAbandon, { once: true });
+    }
+    const counter = { attempts: 0 };
+    attemptsOf.set(call.signal, counter);
+    const extra = readMs !== limits.readMs ? { requestTimeout: readMs } : {};
+    // async: a test double's send may answer without a promise.
+    return (async () => send(command, { ...options, ...extra, abortSignal: call.signal }))()
+      .catch((error: unknown) => {
+        const raw = (error as { cause?: unknown }).cause ?? error;
+        const reason = call.signal.reason as unknown;
+        const attempts = Math.max(counter.attempts, (raw as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 0, 1);
+        if (reason instanceof ReadAbandoned) throw interruptedCall(service, operation, read);
+        // Node refused a header: name the variable of this run's environment that holds it.
+        if ((raw as { code?: string }).code === "ERR_INVALID_CHAR") throw badCredentialCharacters(env, raw);
+        if (reason instanceof CallBudgetSpent || isTimeout(raw)) throw noAnswer(service, operation, { attempts, elapsedMs: call.elapsed(), raw, cause: error });
+        throw error;
+      })
+      .finally(() => {
+        call.dispose();
+        for (const signal of abandon) signal.removeEventListener("abort", onAbandon);
+      });
   }) as typeof client.send;
+  client.middlewareStack.add(
+    (next: DeserializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: DeserializeHandlerArguments<object>) => {
+      const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
+      const counter = signal ? attemptsOf.get(signal) : undefined;
+      if (counter) counter.attempts++;
+      return next(args);
+    },
+    { step: "deserialize", priority: "high", name: "awsblogAttempts" },
+  );
+}
+
+/**
+ * Timeouts are retried once, not up to the attempts throttling and 5xx answers get: a silent
+ * endpoint stays silent, and each retry would cost a full read timeout.
+ */
+function retryTimeoutsOnce(client: AnyClient): void {
+  type Token = object;
+  type Strategy = {
+    acquireInitialRetryToken(scope: string): Promise<Token>;
+    refreshRetryTokenForRetry(token: Token, info: { error?: unknown }): Promise<Token>;
+    recordSuccess(token: Token): void;
+    mode?: string;
+  };
+  const config = client.config as unknown as { retryStrategy: () => Promise<Strategy> };
+  const inner = config.retryStrategy;
+  let wrapped: Promise<Strategy> | undefined;
+  config.retryStrategy = () =>
+    (wrapped ??= inner().then((strategy) => {
+      const timeoutRetries = new WeakMap<Token, number>();
+      return {
+        mode: strategy.mode,
+        acquireInitialRetryToken: (scope) => strategy.acquireInitialRetryToken(scope),
+        async refreshRetryTokenForRetry(token, info) {
+          const before = timeoutRetries.get(token) ?? 0;
+          const timedOut = isTimeout(info.error);
+          if (timedOut && before >= 1) throw info.error;
+          const next = await strategy.refreshRetryTokenForRetry(token, info);
+          timeoutRetries.set(next, before + (timedOut ? 1 : 0));
+          return next;
+        },
+        recordSuccess: (token) => strategy.recordSuccess(token),
+      } satisfies Strategy;
+    }));
 }
 
 /**
@@ -231,7 +329,7 @@ function giveLongCallsMoreTime(client: AnyClient, ms: number): void {
  * the one-line stderr promise: they become --debug lines.
  */
 function sdkLogger(debug: AwsSettings["debug"]) {
-  const log = (level: string) => (...parts: unknown[]) => debug?.(() => `SDK ${level}: ${parts.map(String).join(" ").replace(/\s*\n\s*/g, " ")}`);
+  const log = (level: string) => (...parts: unknown[]) => debug?.(() => `SDK ${level}: ${parts.map(describeError).join(" ").replace(/\s*\n\s*/g, " ")}`);
   return { trace: () => {}, debug: () => {}, info: () => {}, warn: log("warning"), error: log("error") };
 }
 
@@ -258,15 +356,13 @@ function limit(client: AnyClient, limiter: NonNullable<AwsSettings["limiter"]>):
         bucket.done(false);
         return result;
       } catch (error) {
-        bucket.done(THROTTLE_CODES.test(String((error as { name?: string }).name ?? "")));
+        bucket.done(isThrottling(error));
         throw error;
       }
     },
     { step: "deserialize", priority: "low", name: "awsblogLimiter" },
   );
 }
-
-const THROTTLE_CODES = /^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException|RequestThrottled|SlowDown)$/;
 
 function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], parentCalls?: Map<string, number>): void {
   client.middlewareStack.add(
@@ -287,8 +383,10 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
         });
         return result;
       } catch (error) {
-        debug?.(() => `✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`);
-        throw toAwsblogError(error, service, operation);
+        // AWS echoes what it was sent ("Invalid token: …"): the request's secrets never come back in our lines.
+        const secrets = secretValues(args.input);
+        debug?.(() => redactSecrets(`✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`, secrets));
+        throw redactError(toAwsblogError(error, service, operation), secrets);
       }
     },
     { step: "initialize", name: "awsblogInstrument", priority: "high" },

@@ -49,8 +49,8 @@ export interface LambdaDeployApi {
 }
 
 export async function createLambdaDeployApi(aws: AwsClientFactory): Promise<LambdaDeployApi> {
-  // Uploads of up to 50 MB need more than the default socket timeout on slow links.
-  const client = await aws.client(LambdaClient, { requestTimeoutMs: 300_000 });
+  // Uploads of up to 50 MB get a longer read limit from the factory (slow links).
+  const client = await aws.client(LambdaClient);
   return {
     async getFunction(name, signal) {
       try {

@@ -45,16 +45,15 @@ export interface ActivityWorkerApi {
 }
 
 /**
- * AWS holds GetActivityTask open for up to 60 s, so this client's socket timeout is 70 s:
- * a shorter one would drop polls AWS may already have answered with a task, which is then
- * lost until the state's timeout. The poll is never aborted for the same reason.
+ * AWS holds GetActivityTask open for up to 60 s, so the factory gives it a longer read limit
+ * (a shorter one would drop polls AWS may already have answered with a task, which is then
+ * lost until the state's timeout). The poll is not abandoned on Ctrl-C for the same reason.
  */
 export async function createActivityWorkerApi(aws: AwsClientFactory): Promise<ActivityWorkerApi> {
-  const poller = await aws.client(SFNClient, { requestTimeoutMs: 70_000 });
   const client = await aws.client(SFNClient);
   return {
     async getActivityTask(activityArn, workerName) {
-      const out = await call("GetActivityTask", () => poller.send(new GetActivityTaskCommand({ activityArn, workerName })));
+      const out = await call("GetActivityTask", () => client.send(new GetActivityTaskCommand({ activityArn, workerName })));
       return out.taskToken ? { taskToken: out.taskToken, input: out.input ?? "{}" } : undefined;
     },
     async sendTaskFailure(taskToken, error, cause) {

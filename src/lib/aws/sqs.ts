@@ -73,9 +73,6 @@ export interface SqsApi {
   deleteBatch(queueUrl: string, entries: { id: string; receiptHandle: string }[]): Promise<BatchOutcome>;
 }
 
-/** Long polls can take up to 20 s; give the socket more than that. */
-const REQUEST_TIMEOUT_MS = 30_000;
-
 export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
   /**
    * Each queue is called in the region its URL names (the factory builds one client per
@@ -84,7 +81,7 @@ export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
    */
   async function forQueue(queueUrl: string): Promise<{ client: SQSClient; QueueUrl: string }> {
     const { region, url } = locateQueue(queueUrl);
-    return { client: await aws.client(SQSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS, region }), QueueUrl: url };
+    return { client: await aws.client(SQSClient, { region }), QueueUrl: url };
   }
   return {
     async getQueueAttributes(queueUrl, names) {

@@ -1,7 +1,9 @@
 import { AssumeRoleWithSAMLCommand, STSClient } from "@aws-sdk/client-sts";
-import { UsageError } from "../errors.js";
-import { timeoutMs, withDeadline } from "../saml/deadline.js";
+import { FailureError, UsageError } from "../errors.js";
 import type { AwsClientFactory } from "./factory.js";
+
+/** An answer that parsed but holds nothing (an HTML page from a proxy read as empty XML). */
+export const NOT_AN_AWS_ANSWER = "check --endpoint-url and any proxy: what answered is not AWS";
 
 /**
  * STS AssumeRoleWithSAML: the SAML assertion is the credential, so the request is sent
@@ -28,16 +30,15 @@ export interface SamlStsApi {
 
 /** A SAML sign-in has no region of its own; STS answers in every region. */
 export const FALLBACK_REGION = "us-east-1";
-const REQUEST_TIMEOUT_MS = 30_000;
 
+/** The factory bounds the call (--cli-read-timeout) and abandons it on Ctrl-C: nothing is written before it answers. */
 export async function createSamlStsApi(aws: AwsClientFactory, run: { signal: AbortSignal; env: NodeJS.ProcessEnv }): Promise<SamlStsApi> {
-  const deadline = timeoutMs(run.env);
   let client: STSClient;
   try {
-    client = await aws.client(STSClient, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    client = await aws.client(STSClient);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    client = await aws.client(STSClient, { region: FALLBACK_REGION, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    client = await aws.client(STSClient, { region: FALLBACK_REGION });
   }
   pinNoAuth(client);
   return {
@@ -48,12 +49,10 @@ export async function createSamlStsApi(aws: AwsClientFactory, run: { signal: Abo
         SAMLAssertion: input.samlAssertion,
         DurationSeconds: input.durationSeconds,
       });
-      const out = await withDeadline("STS AssumeRoleWithSAML", "check your network and --endpoint-url (AWSBLOG_SAML_TIMEOUT sets the limit)", run.signal, deadline, (abortSignal) =>
-        client.send(command, { abortSignal }),
-      );
+      const out = await client.send(command, { abortSignal: run.signal });
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-        throw new Error("STS AssumeRoleWithSAML returned no credentials");
+        throw new FailureError("STS AssumeRoleWithSAML answered without credentials", NOT_AN_AWS_ANSWER);
       }
       return {
         credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) },

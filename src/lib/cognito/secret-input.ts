@@ -26,12 +26,15 @@ export interface SecretInput {
   code(label: string, flag: string | undefined, flagName: string): Promise<string>;
 }
 
+/** Passwords are one line each (Cognito allows 256 characters); nothing longer is a password. */
+const SECRETS_STDIN_BYTES = 64 * 1024;
+
 const NO_PASSWORD_HINT = "pipe it with --password-stdin or set AWSBLOG_PASSWORD (never put it on the command line)";
 
 export function createSecretInput(options: SecretInputOptions): SecretInput {
   let stdinLines: Promise<string[]> | undefined;
   let nextLine = 0;
-  const lines = () => (stdinLines ??= readStdin(options.stdin).then((text) => text.split(/\r?\n/)));
+  const lines = () => (stdinLines ??= readStdin(options.stdin, "--password-stdin", SECRETS_STDIN_BYTES).then((text) => text.split(/\r?\n/)));
   const takeLine = async (what: string): Promise<string> => {
     const all = await lines();
     const line = all[nextLine++] ?? "";

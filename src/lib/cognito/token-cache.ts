@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
+import { access, chmod, lstat, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { FailureError, UsageError } from "../errors.js";
+import { createFolders } from "../output-file.js";
 import { clip } from "./clip.js";
 import { tryDecodeClaims } from "./jwt.js";
 
@@ -83,21 +84,20 @@ export function createTokenCache(env: NodeJS.ProcessEnv): TokenCache {
   return {
     dir,
     async save(entry) {
-      await checkConfigDir(root, configSource(env));
-      await mkdir(root, { recursive: true, mode: 0o700 });
-      if (!(await checkCacheDir(dir))) {
-        await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== "EEXIST") throw error;
-        });
-        await checkCacheDir(dir);
-      }
-      await chmod(dir, 0o700);
+      await ensureCacheDir();
       const file = entryFile(dir, entry.clientId, entry.username);
       const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-      // wx: never follows or reuses a planted file; rename replaces a symlink, not its target.
-      await writeFile(temp, `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-      await chmod(temp, 0o600);
-      await rename(temp, file);
+      await cacheWrite("write", file, async () => {
+        try {
+          // wx: never follows or reuses a planted file; rename replaces a symlink, not its target.
+          await writeFile(temp, `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+          await chmod(temp, 0o600);
+          await rename(temp, file);
+        } catch (error) {
+          await rm(temp, { force: true }).catch(() => {});
+          throw error;
+        }
+      });
       return file;
     },
     async list() {
@@ -119,16 +119,47 @@ export function createTokenCache(env: NodeJS.ProcessEnv): TokenCache {
       return listing;
     },
     async remove(entry) {
-      if (await checkCacheDir(dir)) await rm(entryFile(dir, entry.clientId, entry.username), { force: true });
+      if (!(await checkCacheDir(dir))) return;
+      const file = entryFile(dir, entry.clientId, entry.username);
+      await cacheWrite("remove", file, () => rm(file, { force: true }));
     },
     async removeFile(file) {
-      await rm(file, { force: true });
+      await cacheWrite("remove", file, () => rm(file, { force: true }));
     },
     async check() {
-      await checkConfigDir(root, configSource(env));
-      await checkCacheDir(dir);
+      // Before login calls Cognito: a home that cannot hold the cache fails now, not after the password was used.
+      await ensureCacheDir();
+      await cacheWrite("write to", dir, () => access(dir, constants.W_OK));
     },
   };
+
+  async function ensureCacheDir(): Promise<void> {
+    await checkConfigDir(root, configSource(env));
+    await cacheWrite("create", root, () => createFolders(root, 0o700));
+    if (!(await checkCacheDir(dir))) {
+      await cacheWrite("create", dir, () =>
+        mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "EEXIST") throw error;
+        }),
+      );
+      await checkCacheDir(dir);
+    }
+    await cacheWrite("make private", dir, () => chmod(dir, 0o700));
+  }
+}
+
+/**
+ * A file-system step on the cache as a one-line error naming the path: a read-only or missing
+ * home (containers, CI runners) is a setting to fix, not a crash.
+ */
+async function cacheWrite<T>(verb: string, path: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof FailureError || error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new FailureError(`cannot ${verb} the token cache ${clip(path)} (${code})`, "make that folder writable, or set AWSBLOG_CONFIG_DIR to a writable directory", { cause: error });
+  }
 }
 
 /** The config directory may be missing (login creates it); a file there is a usage error. */

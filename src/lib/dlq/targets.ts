@@ -1,6 +1,6 @@
 import type { LambdaApi } from "../aws/lambda.js";
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
-import { backoffMs, sleep as realSleep } from "../retry.js";
+import { backoffMs, isTransient, sleep as realSleep } from "../retry.js";
 import { mapLimit } from "./pool.js";
 import { chunkForBatch, isFifoQueueUrl, outgoingFrom } from "./send-entries.js";
 
@@ -32,20 +32,11 @@ export interface TargetOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const RETRIABLE = /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure|ServiceException|KMSThrottling|SlowDown/i;
 const FATAL = /AccessDenied|NonExistentQueue|QueueDoesNotExist|ResourceNotFound|InvalidAddress|KmsAccessDenied|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|NotAuthorized|UnsupportedOperation/i;
 
 function errorCode(error: unknown): string {
   const e = (typeof error === "object" && error !== null ? error : {}) as { code?: string; name?: string };
   return e.code ?? e.name ?? "Error";
-}
-
-/** SDK errors were already retried by the client; a transient code is worth one more round. */
-export function isRetriable(error: unknown): boolean {
-  const code = errorCode(error);
-  // Errors without an AWS code are network failures (FailureError): worth another round.
-  const hasAwsCode = typeof error === "object" && error !== null && "code" in error;
-  return RETRIABLE.test(code) || !hasAwsCode;
 }
 
 export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptions = {}): RedriveTarget {
@@ -72,7 +63,7 @@ export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptio
             }
           } catch (error) {
             // The call may or may not have reached SQS: nothing is deleted, so at worst a duplicate.
-            const transient = isRetriable(error);
+            const transient = isTransient(error);
             if (FATAL.test(errorCode(error))) result.fatal = true;
             for (const message of group) {
               if (transient && !last) retry.push(message);
@@ -102,7 +93,7 @@ export function functionTarget(lambda: LambdaApi, functionName: string, options:
             result.delivered.push(message);
             return;
           } catch (error) {
-            if (isRetriable(error) && attempt < attempts - 1) {
+            if (isTransient(error) && attempt < attempts - 1) {
               await sleep(backoffMs(attempt, { baseMs: 200, capMs: 5_000 }));
               continue;
             }

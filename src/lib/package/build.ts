@@ -10,6 +10,9 @@ import { LAMBDA_LIMITS, humanSize, type InputMode, type Language } from "./limit
 import { inspectZip } from "./verify.js";
 import { writeZip } from "./zip-writer.js";
 
+/** Lambda takes at most 6 MB of event in a synchronous invocation. */
+const LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
+
 export interface PackageOptions {
   entry?: string;
   out?: string;
@@ -27,14 +30,14 @@ export async function packageProgram(language: Language, options: PackageOptions
   if (!options.out) throw new UsageError("--out is required", "pass where to write the zip, e.g. --out function.zip");
   if (options.event !== undefined && !options.runLocal) throw new UsageError("--event only works with --run-local");
   // Read the event first: a bad event should fail before anything is written.
-  const event = options.runLocal ? parseJsonArg(await readTextArg(options.event ?? "{}", "--event", ctx.stdin), "--event") : undefined;
+  const event = options.runLocal ? parseJsonArg(await readTextArg(options.event ?? "{}", "--event", ctx.stdin, LAMBDA_EVENT_BYTES), "--event") : undefined;
 
   const cwd = process.cwd();
   const plan = await planPackage({ language, entry: options.entry, runtimeDir: options.runtimeDir, includes: options.include ?? [], name: options.name, input: options.input, out: options.out, cwd });
   const out = resolve(cwd, options.out);
   const stats = await writeZip(plan.entries, plan.emptyDirs, out);
 
-  const warnings = plan.skipped.map((path) => `${path}: not a regular file or directory, left out`);
+  const warnings: string[] = [];
   if (stats.zippedBytes > LAMBDA_LIMITS.zippedBytes) warnings.push(`${humanSize(stats.zippedBytes)} zipped: above the 50 MB direct-upload limit; deploy it through S3`);
   if (stats.unzippedBytes > LAMBDA_LIMITS.unzippedBytes) warnings.push(`${humanSize(stats.unzippedBytes)} unzipped: above Lambda's 250 MB limit; Lambda will refuse it`);
   if (plan.architecture && !["x86_64", "arm64"].includes(plan.architecture)) warnings.push(`${plan.wrapper.program} is built for ${plan.architecture}; Lambda runs x86_64 or arm64`);

@@ -1,6 +1,8 @@
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
+import type { Stats } from "node:fs";
 import { UsageError } from "../errors.js";
+import { kindOf } from "../input.js";
 
 /**
  * Walks the user's inputs into a flat list of files with their paths inside the zip. Links
@@ -27,7 +29,6 @@ export interface WalkResult {
   files: SourceFile[];
   /** Directories with nothing inside, kept so programs that expect them find them. */
   emptyDirs: string[];
-  skipped: string[];
 }
 
 /** `--include` paths are relative to the working directory and keep that path in the zip. */
@@ -58,12 +59,12 @@ export function isInside(child: string, parent: string): boolean {
 
 /** Collects every file under the roots; `allowed` are the real paths links may point into. */
 export async function walkInputs(roots: InputRoot[], allowed: string[]): Promise<WalkResult> {
-  const result: WalkResult = { files: [], emptyDirs: [], skipped: [] };
+  const result: WalkResult = { files: [], emptyDirs: [] };
   for (const root of roots) {
     const info = await stat(root.realPath);
     if (info.isDirectory()) await walkDir(root.realPath, root.archivePath, [root.realPath], allowed, result);
     else if (info.isFile()) result.files.push({ archivePath: root.archivePath, realPath: root.realPath, size: info.size, diskMode: info.mode });
-    else result.skipped.push(root.archivePath);
+    else throw specialFile(root.archivePath, info);
   }
   return result;
 }
@@ -83,8 +84,16 @@ async function walkDir(dir: string, prefix: string, stack: string[], allowed: st
     const info = link.isSymbolicLink() ? await stat(real) : link;
     if (info.isDirectory()) await walkDir(real, archivePath, [...stack, real], allowed, result);
     else if (info.isFile()) result.files.push({ archivePath, realPath: real, size: info.size, diskMode: info.mode });
-    else result.skipped.push(archivePath);
+    else throw specialFile(archivePath, info);
   }
+}
+
+/**
+ * A FIFO, socket or device among the inputs: a zip cannot hold one, and leaving it out
+ * silently would ship a program missing something it expects (contract §10: exit 2).
+ */
+function specialFile(archivePath: string, info: Stats): UsageError {
+  return new UsageError(`${archivePath} is ${kindOf(info)}, not a regular file or folder`, "remove it from the inputs: a Lambda zip holds only files and folders");
 }
 
 async function followLink(path: string, archivePath: string, allowed: string[]): Promise<string> {

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { checkOutputPath } from "../output-file.js";
 import { classifyHead, isExecutable, readHead, type FileKind } from "./detect.js";
 import { isInside, realpathOrUsage, resolveInclude, walkInputs, type InputRoot } from "./inputs.js";
 import { FILE_MODE, LANGUAGES, type InputMode, type Language } from "./limits.js";
@@ -33,7 +34,6 @@ export interface PackagePlan {
   wrapper: WrapperConfig;
   /** Architecture of the Go binary or the PHP/Ruby interpreter, when it is ELF. */
   architecture?: string;
-  skipped: string[];
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
@@ -63,7 +63,8 @@ export async function planPackage(request: PackageRequest): Promise<PackagePlan>
   if (roots.some((root) => root.realPath !== entryReal && isInside(outReal, root.realPath))) {
     throw new UsageError(`--out ${request.out}: it is inside the inputs and would zip itself`, "write the zip somewhere else");
   }
-  await checkOutPath(request.out, outReal);
+  // Before any work (exit 2, not an ENOENT/EISDIR after zipping, never a rename over a device).
+  await checkOutputPath(request.out, "--out", request.cwd);
 
   const walked = await walkInputs(roots, roots.map((root) => root.realPath));
   const interpreter = LANGUAGES[language].interpreter;
@@ -99,7 +100,6 @@ export async function planPackage(request: PackageRequest): Promise<PackagePlan>
     handler: `${name}.handler`,
     wrapper,
     architecture: programKind.elfMachine,
-    skipped: walked.skipped,
   };
 }
 
@@ -126,12 +126,3 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return results;
 }
 
-/** Refuse an --out that cannot be written before any work (exit 2, not an ENOENT/EISDIR after zipping). */
-async function checkOutPath(out: string, outReal: string): Promise<void> {
-  if ((await stat(outReal).catch(() => undefined))?.isDirectory()) {
-    throw new UsageError(`--out ${out}: is a directory`, "pass a file name, e.g. --out function.zip");
-  }
-  if (!(await stat(dirname(outReal)).catch(() => undefined))?.isDirectory()) {
-    throw new UsageError(`--out ${out}: folder ${dirname(out)} does not exist`, "create it first, or write the zip somewhere else");
-  }
-}

@@ -4,6 +4,7 @@ import { createDeflateRaw, crc32, deflateRaw } from "node:zlib";
 import { once } from "node:events";
 import { promisify } from "node:util";
 import { FailureError, UsageError } from "../errors.js";
+import { checkOutputPath, refuseSpecialFile, writeFailure } from "../output-file.js";
 import { compareBytes, type PlannedEntry } from "./layout.js";
 import { FILE_MODE } from "./limits.js";
 import { centralHeader, endOfCentralDirectory, localHeader } from "./zip-format.js";
@@ -62,7 +63,14 @@ const MAX_ENTRIES = 0xffff;
 
 const deflateRawAsync = promisify(deflateRaw);
 
-export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out: string, tuning: ZipTuning = DEFAULT_TUNING): Promise<ZipStats> {
+/** An error from writing the zip itself (not from reading an input): the file system said no. */
+function onOutput(error: unknown, temp: string, out: string): boolean {
+  const e = error as NodeJS.ErrnoException & { dest?: string };
+  return Boolean(e.code) && (e.syscall === "write" || e.path === temp || e.path === out || e.dest === out);
+}
+
+/** Writes the zip to a temp file beside `out`, then renames it over `out` (never over a device or FIFO). */
+export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out: string, tuning: ZipTuning = DEFAULT_TUNING, flag = "--out"): Promise<ZipStats> {
   const items: ZipItem[] = [
     ...entries.map((entry) => ({ name: Buffer.from(entry.archivePath), mode: entry.mode, size: entry.size, source: entry.source, label: entry.archivePath })),
     ...emptyDirs.map((dir) => ({ name: Buffer.from(`${dir}/`), mode: FILE_MODE.directory, size: 0, label: `${dir}/` })),
@@ -72,19 +80,23 @@ export async function writeZip(entries: PlannedEntry[], emptyDirs: string[], out
     if (item.size > MAX_32) throw new UsageError(`${item.label} is ${item.size} bytes: above 4 GiB, more than a Lambda zip can hold`, "leave it out of the package");
   }
 
+  await checkOutputPath(out, flag);
   const temp = `${out}.${process.pid}.tmp`;
-  const file = await open(temp, "w");
+  const file = await open(temp, "wx").catch((error: unknown) => Promise.reject(writeFailure(out, error)));
   const state = { aborted: false };
   let zippedBytes: number;
   try {
     zippedBytes = await writeItems(file, items, tuning, state);
     await file.close();
+    // Checked again at the last moment: what was a regular file (or nothing) when we started
+    // must not have become a device or FIFO that the rename would replace.
+    await refuseSpecialFile(out, flag);
     await rename(temp, out);
   } catch (error) {
     state.aborted = true;
     await file.close().catch(() => {});
-    await rm(temp, { force: true });
-    throw error;
+    await rm(temp, { force: true }).catch(() => {});
+    throw onOutput(error, temp, out) ? writeFailure(out, error) : error;
   }
   const unzippedBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
   return { entries: items.length, zippedBytes, unzippedBytes, codeSha256: await sha256(out) };

@@ -1,8 +1,7 @@
 import type { CodePipelineApi } from "../aws/codepipeline.js";
 import { attemptsFromEnv } from "../aws/factory.js";
 import type { Context } from "../context.js";
-import { AwsError } from "../errors.js";
-import { backoffMs, isTransient } from "../retry.js";
+import { backoffMs, isThrottling, isTransient } from "../retry.js";
 
 /**
  * Retries on top of CodePipeline's one-attempt client, with the context's sleep and jitter.
@@ -21,10 +20,6 @@ export interface Pacing {
 }
 
 const WRITES = new Set<keyof CodePipelineApi>(["putApprovalResult", "acknowledgeJob", "putJobSuccessResult", "putJobFailureResult"]);
-
-export function isThrottling(error: unknown): boolean {
-  return error instanceof AwsError && /Throttl|TooManyRequests|RequestLimitExceeded/.test(error.code);
-}
 
 export function retrying(api: CodePipelineApi, pacing: Pacing): CodePipelineApi {
   const wrapped = {} as Record<string, unknown>;

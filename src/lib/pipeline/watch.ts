@@ -1,7 +1,6 @@
 import type { ActionExecutionView, CodePipelineApi } from "../aws/codepipeline.js";
-import { isTransient } from "../retry.js";
+import { isThrottling, isTransient } from "../retry.js";
 import { isApprovalExecution } from "./approvals.js";
-import { isThrottling } from "./retrying.js";
 
 /**
  * Following one pipeline execution to its end: GetPipelineExecution for the outcome and

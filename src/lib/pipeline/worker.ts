@@ -1,8 +1,7 @@
 import type { ActionType, CodePipelineApi, JobView } from "../aws/codepipeline.js";
 import { AwsError, formatError } from "../errors.js";
-import { isTransient } from "../retry.js";
+import { isThrottling, isTransient } from "../retry.js";
 import { jobEnvironment } from "./job-env.js";
-import { isThrottling } from "./retrying.js";
 import { runJobCommand, type CommandOutcome } from "./run-command.js";
 import { clean, cleanTail } from "./text.js";
 
@@ -116,8 +115,11 @@ async function handleJob(job: JobView, settings: JobWorkerSettings, hooks: JobWo
     try {
       outputs = await hooks.stackOutputs(stackName);
     } catch (error) {
-      const why = formatError(error).replace(/^awsblog: /, "");
-      await reportFailure(job, `could not read the outputs of stack ${stackName}: ${why}`, hooks);
+      // Ctrl-C abandons the read at once; the job is still reported, never left hanging.
+      const message = hooks.signal.aborted
+        ? "interrupted: the worker was stopped (Ctrl-C) before the command ran"
+        : `could not read the outputs of stack ${stackName}: ${formatError(error).replace(/^awsblog: /, "")}`;
+      await reportFailure(job, message, hooks);
       return report("failed", null);
     }
   }

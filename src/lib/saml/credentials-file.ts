@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, realpath, rename, rm } from "node:fs/promises";
-import { homedir } from "node:os";
+import { chmod, open, realpath, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { FailureError, UsageError } from "../errors.js";
+import { createFolders } from "../output-file.js";
+import { readSharedFile, sharedFilePath } from "../aws/profiles.js";
 import type { TemporaryCredentials } from "../aws/sts-saml.js";
 
 /**
@@ -12,7 +13,7 @@ import type { TemporaryCredentials } from "../aws/sts-saml.js";
  * concurrent reader never sees half a file.
  */
 export function credentialsFilePath(env: NodeJS.ProcessEnv): string {
-  return env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), ".aws", "credentials");
+  return sharedFilePath("AWS_SHARED_CREDENTIALS_FILE", env);
 }
 
 /** What saml2aws writes, so tools that read `x_security_token_expires` keep working. */
@@ -82,24 +83,23 @@ function keyOf(line: string): string | undefined {
   return /^\s*([^=#;\s][^=]*?)\s*=/.exec(line)?.[1]?.toLowerCase();
 }
 
-export async function readCredentialsFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
-    throw new FailureError(`cannot read the credentials file ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check its permissions", { cause: error });
-  }
+/**
+ * The file's text, "" when it does not exist yet. A FIFO or device there (or in
+ * AWS_SHARED_CREDENTIALS_FILE) is refused before reading: a FIFO would block forever.
+ */
+export async function readCredentialsFile(path: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return readSharedFile("AWS_SHARED_CREDENTIALS_FILE", env, path);
 }
 
-export async function writeProfiles(path: string, updates: ProfileUpdate[]): Promise<void> {
+export async function writeProfiles(path: string, updates: ProfileUpdate[], env: NodeJS.ProcessEnv = {}): Promise<void> {
   // Follow a symlinked credentials file (dotfile managers) and replace its target, not the link.
   const target = await realpath(path).catch(() => path);
-  const before = await readCredentialsFile(target);
+  const before = await readCredentialsFile(target, env);
   const after = updateCredentialsText(before, updates);
   const dir = dirname(target);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${randomBytes(6).toString("hex")}.awsblog-tmp`);
   try {
+    await createFolders(dir, 0o700);
     const handle = await open(temp, "wx", 0o600);
     try {
       await handle.writeFile(after, "utf8");
@@ -110,7 +110,7 @@ export async function writeProfiles(path: string, updates: ProfileUpdate[]): Pro
     await chmod(temp, 0o600);
     await rename(temp, target);
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {});
     throw new FailureError(`cannot write the credentials file ${target} (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check the folder exists and is writable, or set AWS_SHARED_CREDENTIALS_FILE", {
       cause: error,
     });

@@ -1,8 +1,10 @@
 import { createSecretInput } from "../cognito/secret-input.js";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { readBounded } from "../input.js";
+import { redactSecrets } from "../redact.js";
 import { clip } from "./assertion.js";
-import { timeoutMs } from "./deadline.js";
+import { deadline, limitsFrom, requestBudgetMs, seconds } from "../deadline.js";
 import { errorText, parseForms, type HtmlForm, type HtmlInput } from "./html-forms.js";
 import type { SourceOptions } from "./source-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
@@ -33,7 +35,9 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
   } finally {
     terminal?.close();
   }
-  const browser = new FormBrowser(ctx);
+  const browser = new FormBrowser(ctx, [password]);
+  // IdP pages echo what was typed ("Password 'x' is not valid"): quoted with the password hidden.
+  const quotedError = (html: string) => browser.quotedError(html);
 
   let page = await browser.request("GET", start);
   let submittedUsername = false;
@@ -45,7 +49,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
     const login = forms.find((f) => f.inputs.some((i) => i.type === "password"));
     if (login) {
       if (submittedCredentials) {
-        const message = errorText(page.html);
+        const message = quotedError(page.html);
         throw new FailureError(
           `the IdP refused the sign-in${message ? `: ${clip(message, 200)}` : ""}`,
           "check the user name (AD FS: DOMAIN\\user or user@domain) and the password",
@@ -64,7 +68,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
     const visible = forms.find((f) => f.inputs.some(isTextInput));
     if (visible && submittedCredentials) {
       // A second factor (code, push approval page) — a person with a browser must do it.
-      const message = errorText(page.html);
+      const message = quotedError(page.html);
       throw new FailureError(
         `the IdP asks for more than a password after sign-in (MFA?)${message ? `: ${clip(message, 200)}` : ""}`,
         "sign in with the browser instead: --listen 127.0.0.1:<port> --open <the same URL>",
@@ -78,10 +82,10 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
       continue;
     }
     if (visible && submittedUsername) {
-      const message = errorText(page.html);
+      const message = quotedError(page.html);
       throw new FailureError(`the IdP did not take the user name${message ? `: ${clip(message, 200)}` : ""}`, "check --username (AD FS: DOMAIN\\user or user@domain)");
     }
-    const message = errorText(page.html);
+    const message = quotedError(page.html);
     throw new FailureError(
       `the IdP's page at ${describeUrl(page.url)} has no sign-in form and no SAMLResponse${message ? ` (${clip(message, 200)})` : ""}`,
       "check --idp-url: for AD FS it is https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices; browser-only sign-ins (MFA, Kerberos) work with --listen --open",
@@ -144,6 +148,15 @@ function submitButton(form: HtmlForm): Record<string, string> {
   return submit ? { [submit.name]: submit.value } : {};
 }
 
+/** A sign-in page is tens of KB; an IdP that keeps sending is cut off here, not buffered. */
+const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
+async function readPage(response: Response, url: URL): Promise<string> {
+  if (!response.body) return "";
+  const bytes = await readBounded(response.body, MAX_PAGE_BYTES, (limit) => new FailureError(`the IdP's page at ${describeUrl(url)} is larger than ${limit}`, "check --idp-url: that is not a sign-in page"));
+  return bytes.toString("utf8");
+}
+
 function describeUrl(url: URL): string {
   return clip(`${url.origin}${url.pathname}`, 120);
 }
@@ -157,7 +170,16 @@ interface Page {
 /** fetch with a cookie jar per host, manual redirects, a timeout per request and Ctrl-C. */
 class FormBrowser {
   private readonly jar = new Map<string, Map<string, string>>();
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly secrets: readonly string[] = [],
+  ) {}
+
+  /** The page's error message, if any, with what we submitted (the password) replaced by ***. */
+  quotedError(html: string): string | undefined {
+    const message = errorText(html);
+    return message === undefined ? undefined : redactSecrets(message, this.secrets);
+  }
 
   submit(base: URL, form: HtmlForm, fields: Record<string, string>): Promise<Page> {
     const target = new URL(form.action || base.href, base);
@@ -178,11 +200,9 @@ class FormBrowser {
     let currentMethod = method;
     let currentBody = body;
     for (let hop = 0; hop < 10; hop++) {
-      const response = await this.fetchOnce(currentMethod, current, currentBody);
+      const { response, html, location } = await this.fetchOnce(currentMethod, current, currentBody);
       this.store(current, response.headers);
-      const location = response.headers.get("location");
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
+      if (location) {
         const next = new URL(location, current);
         if (current.protocol === "https:" && next.protocol !== "https:") {
           throw new FailureError(`the IdP redirected from https to ${describeUrl(next)}`, "check --idp-url; refusing to follow a downgrade");
@@ -194,9 +214,8 @@ class FormBrowser {
         current = next;
         continue;
       }
-      const html = await response.text();
       if (response.status >= 400 && !/<form/i.test(html)) {
-        const message = errorText(html);
+        const message = this.quotedError(html);
         throw new FailureError(`the IdP answered HTTP ${response.status} at ${describeUrl(current)}${message ? `: ${clip(message, 200)}` : ""}`, "check --idp-url, or try the sign-in in a browser");
       }
       return { url: current, status: response.status, html };
@@ -204,32 +223,40 @@ class FormBrowser {
     throw new FailureError("the IdP redirected more than 10 times", "check --idp-url, or sign in with --listen --open");
   }
 
-  private async fetchOnce(method: string, url: URL, body?: string): Promise<Response> {
-    // Our own timer (see deadline.ts): AbortSignal.any with a long AbortSignal.timeout misfires on Node 20.
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    this.ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const limit = timeoutMs(this.ctx.env);
-    const timer = setTimeout(() => controller.abort(new Error("timeout")), limit);
+  /**
+   * One request and its whole answer under one total deadline: an IdP that drips its page a
+   * byte at a time must not hold the sign-in past the limit (a per-read timeout restarts with
+   * every byte).
+   */
+  private async fetchOnce(method: string, url: URL, body?: string): Promise<{ response: Response; html: string; location?: string }> {
+    const limit = idpRequestMs(this.ctx);
+    const timer = deadline(limit, this.ctx.signal);
     const started = Date.now();
     try {
       const headers: Record<string, string> = { "user-agent": "awsblog (SAML forms sign-in)", accept: "text/html,application/xhtml+xml" };
       const cookie = this.cookieHeader(url);
       if (cookie) headers.cookie = cookie;
       if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
-      const response = await this.ctx.services.fetch(url, { method, headers, body, redirect: "manual", signal: controller.signal });
+      const response = await this.ctx.services.fetch(url, { method, headers, body, redirect: "manual", signal: timer.signal });
+      const location = response.status >= 300 && response.status < 400 ? (response.headers.get("location") ?? undefined) : undefined;
+      let html = "";
+      if (location) await response.body?.cancel();
+      else html = await readPage(response, url);
       this.ctx.out.debug(() => `→ IdP ${method} ${describeUrl(url)} ${response.status} in ${Date.now() - started} ms`);
-      return response;
+      return { response, html, location };
     } catch (error) {
       if (this.ctx.signal.aborted) throw new InterruptedError("interrupted during the IdP sign-in");
-      if (controller.signal.aborted) {
-        throw new FailureError(`the IdP did not answer within ${limit / 1000} s (${describeUrl(url)})`, "check --idp-url and your network (VPN?); AWSBLOG_SAML_TIMEOUT sets the limit");
+      if (error instanceof FailureError) throw error; // a page past its size limit
+      if (timer.expired) {
+        throw new FailureError(
+          `the IdP did not answer within ${seconds(limit)} (${describeUrl(url)})`,
+          "check --idp-url and your network (VPN?); --cli-read-timeout (or AWSBLOG_SAML_TIMEOUT) sets the limit",
+        );
       }
       const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       throw new FailureError(`could not reach the IdP at ${describeUrl(url)} (${clip(String(code), 40)})`, "check --idp-url and your network (VPN?)", { cause: error });
     } finally {
-      clearTimeout(timer);
-      this.ctx.signal.removeEventListener("abort", onAbort);
+      timer.dispose();
     }
   }
 
@@ -254,4 +281,14 @@ class FormBrowser {
     const jar = this.jar.get(url.host);
     return jar ? [...jar].map(([k, v]) => `${k}=${v}`).join("; ") : "";
   }
+}
+
+/**
+ * The total time one IdP request may take, its page included: connect + read from the flags;
+ * AWSBLOG_SAML_TIMEOUT (seconds, 1–600) sets it when --cli-read-timeout is not given.
+ */
+export function idpRequestMs(ctx: Pick<Context, "globals" | "env">): number {
+  const raw = ctx.env.AWSBLOG_SAML_TIMEOUT?.trim();
+  const override = raw !== undefined && /^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 600 ? Number(raw) * 1000 : undefined;
+  return requestBudgetMs(limitsFrom(ctx.globals), { readFlagGiven: ctx.globals.readTimeout !== undefined, overrideMs: override });
 }

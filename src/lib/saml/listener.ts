@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { readBounded } from "../input.js";
 import { clip, normalizeSamlResponse } from "./assertion.js";
 import type { SourceOptions } from "./source-options.js";
 
@@ -77,30 +78,22 @@ export async function receiveAtListener(options: SourceOptions, ctx: Context): P
       if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
       const type = String(req.headers["content-type"] ?? "");
       if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
-      let body = "";
-      let tooLarge = false;
-      req.setEncoding("utf8");
-      req.on("data", (chunk: string) => {
-        if (tooLarge) return;
-        body += chunk;
-        if (body.length > MAX_BODY) {
-          tooLarge = true;
-          answer(res, 413, "Too large", "The posted form is too large.");
-          req.destroy();
-        }
-      });
-      req.on("end", () => {
-        if (tooLarge) return;
-        const value = new URLSearchParams(body).get("SAMLResponse");
-        if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
-        try {
-          normalizeSamlResponse(value);
-        } catch {
-          return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
-        }
-        answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
-        finish(undefined, value);
-      });
+      readBounded(req, MAX_BODY, () => new Error("too large")).then(
+        (body) => received(body.toString("utf8"), res),
+        () => answer(res, 413, "Too large", "The posted form is too large."),
+      );
+    }
+
+    function received(body: string, res: ServerResponse): void {
+      const value = new URLSearchParams(body).get("SAMLResponse");
+      if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
+      try {
+        normalizeSamlResponse(value);
+      } catch {
+        return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
+      }
+      answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
+      finish(undefined, value);
     }
   });
 }

@@ -10,6 +10,9 @@ export type { SourceOptions } from "./source-options.js";
  * sign-in to the IdP, or a local `/saml` endpoint the browser posts to. Each backend returns
  * the form value as posted (base64); parsing and checks are the same for all.
  */
+/** A SAMLResponse with dozens of roles and a signing certificate is tens of KB; 1 MiB is far above any real one. */
+export const SAML_RESPONSE_BYTES = 1024 * 1024;
+
 export type SourceKind = "saml-response" | "idp-url" | "listen";
 
 export function pickSource(options: SourceOptions): SourceKind {
@@ -33,7 +36,7 @@ export function pickSource(options: SourceOptions): SourceKind {
 export async function obtainSamlResponse(options: SourceOptions, ctx: Context): Promise<string> {
   switch (pickSource(options)) {
     case "saml-response":
-      return readTextArg(options.samlResponse!, "--saml-response", ctx.stdin);
+      return readTextArg(options.samlResponse!, "--saml-response", ctx.stdin, SAML_RESPONSE_BYTES);
     case "idp-url": {
       const { signInWithForms } = await import("./idp-forms.js");
       return signInWithForms(options, ctx);

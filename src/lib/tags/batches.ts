@@ -1,5 +1,5 @@
 import { AwsError } from "../errors.js";
-import { backoffMs } from "../retry.js";
+import { backoffMs, isThrottling } from "../retry.js";
 import type { Clock } from "./pacer.js";
 
 /** EC2 accepts up to 1,000 resource ids per CreateTags / StopInstances / TerminateInstances. */
@@ -32,13 +32,8 @@ export function chunk<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-const THROTTLED = /^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException|RequestThrottled)$/;
 // Errors that say nothing about a particular instance: splitting the batch would only repeat them.
 const WHOLE_CALL = /^(UnauthorizedOperation|AccessDenied.*|AuthFailure|InvalidClientTokenId|ExpiredToken.*|SignatureDoesNotMatch|DryRunOperation)$/;
-
-export function isThrottle(error: unknown): boolean {
-  return error instanceof AwsError && THROTTLED.test(error.code);
-}
 
 export interface BackoffOptions {
   clock: Clock;
@@ -62,7 +57,7 @@ export async function withBackoff<T>(call: () => Promise<T>, options: BackoffOpt
     try {
       return await call();
     } catch (error) {
-      if (!isThrottle(error) || attempt >= retries || options.signal?.aborted) throw error;
+      if (!isThrottling(error) || attempt >= retries || options.signal?.aborted) throw error;
       await options.clock.sleep(backoffMs(attempt, { baseMs: base, capMs: 20_000, random }), options.signal);
     }
   }
@@ -100,5 +95,5 @@ export async function runSplitting(
 }
 
 function splittable(error: Error): boolean {
-  return error instanceof AwsError && !THROTTLED.test(error.code) && !WHOLE_CALL.test(error.code);
+  return error instanceof AwsError && !isThrottling(error) && !WHOLE_CALL.test(error.code);
 }

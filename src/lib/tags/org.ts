@@ -62,7 +62,9 @@ export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "se
   let accounts: string[];
   if (options.org) {
     const listed = await (await ctx.services.organizations()).listAccounts(ctx.signal);
-    accounts = listed.filter((a) => a.status === "ACTIVE").map((a) => a.id);
+    // The caller's own account is always a target (contract §9), even where the listing
+    // leaves it out: a delegated administrator, or an organization not answering fully.
+    accounts = [...new Set([caller.account, ...listed.filter((a) => a.status === "ACTIVE").map((a) => a.id)])];
   } else accounts = options.accounts?.length ? [...new Set(options.accounts)] : [caller.account];
   let regions: string[];
   if (options.regions?.includes("all")) regions = await (await ctx.services.ec2Regions()).enabledRegions(ctx.signal);

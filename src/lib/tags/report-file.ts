@@ -1,6 +1,7 @@
-import { stat, open, type FileHandle } from "node:fs/promises";
-import { dirname, extname } from "node:path";
+import { open, type FileHandle } from "node:fs/promises";
+import { extname } from "node:path";
 import { UsageError } from "../errors.js";
+import { checkOutputPath, writeFailure } from "../output-file.js";
 import type { ScanViolation } from "./engine.js";
 
 /**
@@ -37,37 +38,42 @@ export function violationRow(at: { accountId: string; region: string }, v: ScanV
 export async function checkReportPath(path: string): Promise<"csv" | "json"> {
   const ext = extname(path).toLowerCase();
   if (ext !== ".csv" && ext !== ".json") throw new UsageError(`--report ${path}: the file name must end in .csv or .json`, "e.g. --report tags.csv");
-  const folder = dirname(path);
-  const info = await stat(folder).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`--report ${path}: folder ${folder} does not exist`, "create it first or pick another path");
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`--report ${path} is a directory`, "pass a file name ending in .csv or .json");
+  await checkOutputPath(path, "--report");
   return ext === ".csv" ? "csv" : "json";
 }
 
 export async function openReport(path: string, columns: readonly string[]): Promise<ReportFile> {
   const format = await checkReportPath(path);
-  const file: FileHandle = await open(path, "w");
+  // A full disk or a file system gone read-only mid-run is one line naming the report.
+  const failed = (error: unknown) => Promise.reject(writeFailure(path, error));
+  const file: FileHandle = await open(path, "w").catch(failed);
   let first = true;
-  await file.write(format === "csv" ? `${columns.join(",")}\n` : "[");
+  await file.write(format === "csv" ? `${columns.join(",")}\n` : "[").catch(failed);
   return {
-    async write(rows) {
-      if (rows.length === 0) return;
-      let text = "";
-      for (const row of rows) {
-        if (format === "csv") text += `${columns.map((c) => csvCell(row[c])).join(",")}\n`;
-        else {
-          text += `${first ? "\n" : ",\n"}${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}`;
-          first = false;
-        }
+    write: (rows) => writeRows(rows).catch(failed),
+    close: async () => {
+      try {
+        if (format === "json") await file.write(first ? "]\n" : "\n]\n");
+      } catch (error) {
+        await file.close().catch(() => {});
+        return failed(error);
       }
-      await file.write(text);
-    },
-    async close() {
-      if (format === "json") await file.write(first ? "]\n" : "\n]\n");
-      await file.close();
+      await file.close().catch(failed);
     },
   };
+
+  async function writeRows(rows: ReportRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    let text = "";
+    for (const row of rows) {
+      if (format === "csv") text += `${columns.map((c) => csvCell(row[c])).join(",")}\n`;
+      else {
+        text += `${first ? "\n" : ",\n"}${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}`;
+        first = false;
+      }
+    }
+    await file.write(text);
+  }
 }
 
 function csvCell(value: string | number | boolean | null | undefined): string {

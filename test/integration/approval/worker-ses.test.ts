@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, testEnv } from "../../helpers/cli.js";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
-import { startActivityDouble, type ActivityDouble } from "./activity-double.js";
+import { startActivityDouble, type ActivityDouble } from "../../../doubles/sfn-activities.js";
 
 const ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:ManualStep";
 const INPUT = { employeeName: "Jim", managerEmailAddress: "manager@example.com" };

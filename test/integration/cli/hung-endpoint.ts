@@ -10,6 +10,8 @@ export interface HungEndpoint {
   readonly connections: number;
   /** Bytes received so far: proves requests were really sent here. */
   readonly received: string;
+  /** Resolves when the next connection arrives (a request is in flight). */
+  nextConnection(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -17,8 +19,10 @@ export async function startHungEndpoint(): Promise<HungEndpoint> {
   const sockets = new Set<Socket>();
   let connections = 0;
   let received = "";
+  const waiting: (() => void)[] = [];
   const server: Server = createServer((socket) => {
     connections++;
+    waiting.splice(0).forEach((resolve) => resolve());
     sockets.add(socket);
     socket.on("data", (chunk) => (received += chunk.toString("latin1")));
     socket.on("error", () => {});
@@ -35,6 +39,7 @@ export async function startHungEndpoint(): Promise<HungEndpoint> {
     get received() {
       return received;
     },
+    nextConnection: () => new Promise<void>((resolve) => waiting.push(resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

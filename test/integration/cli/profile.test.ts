@@ -30,7 +30,7 @@ describe("--profile", () => {
     const before = hung.received.length;
     const run = await awsblog(["approve", "--token", "t", "--profile", "emu", "--cli-read-timeout", "0.2"], { env: env() });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^awsblog: StepFunctions SendTaskSuccess timed out/);
+    expect(run.stderr).toMatch(/^awsblog: no answer from StepFunctions SendTaskSuccess after/);
     const sent = hung.received.slice(before);
     expect(sent).toMatch(/Credential=AKIDEMU\/\d{8}\/eu-west-3\/states\//);
   }, 20_000);

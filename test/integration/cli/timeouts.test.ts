@@ -59,23 +59,66 @@ const CASES: [string[], RegExp][] = [
 
 describe("a never-answering endpoint: every AWS command ends within its timeouts", () => {
   for (const [args, names] of CASES) {
-    it(`${args.slice(0, 2).join(" ")} → exit 1 naming ${names.source}`, async () => {
+    // CodePipeline's client makes one attempt (its callers pace and retry, but not a call
+    // that got no answer); every other client retries a timeout once, not five times.
+    const attempts = names.source.startsWith("CodePipeline") ? 1 : 2;
+    it(`${args.slice(0, 2).join(" ")} → exit 1 naming ${names.source}, after ${attempts} attempt(s)`, async () => {
       const argv = args.map((arg) => (arg === "QUEUE" ? queue() : arg === "QUEUE2" ? `${queue()}2` : arg));
       const before = hung.received.length;
+      const connections = hung.connections;
       const started = Date.now();
-      const run = await awsblog([...argv, "--endpoint-url", hung.url, "--cli-read-timeout", "0.2", "--cli-connect-timeout", "1"], {
-        // Two attempts: a retry after a timeout is still exercised, at a fraction of the time of five.
-        env: { AWSBLOG_CONFIG_DIR: dir, AWSBLOG_PASSWORD: "pw", AWS_MAX_ATTEMPTS: "2" },
+      const run = await awsblog([...argv, "--endpoint-url", hung.url, "--cli-read-timeout", "0.2", "--cli-connect-timeout", "5"], {
+        env: { AWSBLOG_CONFIG_DIR: dir, AWSBLOG_PASSWORD: "pw" },
       });
       const took = Date.now() - started;
       expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^awsblog: ${names.source} timed out: the endpoint did not answer within 0.2 s — .*--cli-read-timeout.*\\n$`));
+      const plural = attempts === 1 ? "attempt" : "attempts";
+      expect(run.stderr).toMatch(new RegExp(`^awsblog: no answer from ${names.source} after ${attempts} ${plural}, [0-9.]+ s — .*--cli-read-timeout.*\\n$`));
       expect(hung.received.length).toBeGreaterThan(before); // the request really went there
-      // 2 attempts × 0.2 s plus backoff and start-up (more on a busy machine, or where a command
-      // retries on its own): far from "forever".
-      expect(took).toBeLessThan(20_000);
-    }, 30_000);
+      // Each attempt opens its own connection (a timed-out one is closed): the listener counts them.
+      expect(hung.connections - connections).toBe(attempts);
+      // 2 attempts × 0.2 s plus backoff and start-up (much more on a busy machine): far from "forever".
+      expect(took).toBeLessThan(60_000);
+    }, 90_000);
   }
+
+  it("the call's total bound cuts the retry short: read 1 s, connect 0.1 s → ends at 1.6 s (connect + read + read/2)", async () => {
+    const connections = hung.connections;
+    const run = await awsblog(["approve", "--token", "t", "--endpoint-url", hung.url, "--cli-read-timeout", "1", "--cli-connect-timeout", "0.1"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^awsblog: no answer from StepFunctions SendTaskSuccess after 2 attempts, (1\.[5-9]|[2-4](\.\d)?) s — /); // 1.6 s, later on a busy machine
+    expect(hung.connections - connections).toBe(2);
+  }, 20_000);
+
+  it("AWS_MAX_ATTEMPTS still sets the attempts for throttling and 5xx answers (timeouts stay at two)", async () => {
+    const { createServer } = await import("node:http");
+    let requests = 0;
+    let answer = { status: 500, type: "InternalServerError" };
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      res.writeHead(answer.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": answer.type });
+      res.end(JSON.stringify({ __type: answer.type, message: "try again" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const serverError = await awsblog(["approve", "--token", "t", "--endpoint-url", url], { env: { AWS_MAX_ATTEMPTS: "4" } });
+      expect(serverError.code).toBe(1);
+      expect(serverError.stderr).toMatch(/^awsblog: StepFunctions SendTaskSuccess failed: InternalServerError/);
+      expect(requests).toBe(4);
+
+      requests = 0;
+      answer = { status: 400, type: "ThrottlingException" };
+      const throttled = await awsblog(["approve", "--token", "t", "--endpoint-url", url], { env: { AWS_MAX_ATTEMPTS: "3" } });
+      expect(throttled.code).toBe(1);
+      expect(throttled.stderr).toMatch(/^awsblog: StepFunctions SendTaskSuccess failed: ThrottlingException/);
+      expect(requests).toBe(3);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 30_000);
 
   it("the SDK's own 'exceeded requestTimeout' warning is not printed: it is an error now", async () => {
     const run = await awsblog(["approve", "--token", "t", "--endpoint-url", hung.url, "--cli-read-timeout", "0.2"]);
@@ -92,7 +135,7 @@ describe("a never-answering endpoint: every AWS command ends within its timeouts
         env: { AWS_MAX_ATTEMPTS: "2" },
       });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/^awsblog: StepFunctions SendTaskHeartbeat timed out: no connection to the endpoint within 0\.3 s — .*--cli-connect-timeout\n$/);
+      expect(run.stderr).toMatch(/^awsblog: no connection to the endpoint of StepFunctions SendTaskHeartbeat after 2 attempts, [0-9.]+ s — .*--cli-connect-timeout\n$/);
       expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       holder.stdin.end();
@@ -150,7 +193,7 @@ describe("long polls are excepted by design", () => {
       const started = Date.now();
       const held = await awsblog(args, { env: { AWS_MAX_ATTEMPTS: "1" } });
       expect(held.code).toBe(1);
-      expect(held.stderr).toMatch(/^awsblog: SQS GetQueueAttributes timed out: the endpoint did not answer within 0\.3 s/);
+      expect(held.stderr).toMatch(/^awsblog: no answer from SQS GetQueueAttributes after 1 attempt, 0\.[3-9] s — /);
       expect(Date.now() - started).toBeLessThan(1_500);
     } finally {
       server.closeAllConnections();

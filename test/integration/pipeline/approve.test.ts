@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
-import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { startCodePipelineDouble, type CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { approvalPipeline, cli, postPipeline } from "./world.js";
 
 let double: CodePipelineDouble;

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onTerminal } from "../../helpers/pty.js";
-import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { startCodePipelineDouble, type CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { approvalPipeline } from "./world.js";
 
 /**

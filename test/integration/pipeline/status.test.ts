@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { AwsError } from "../../../src/lib/errors.js";
-import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { startCodePipelineDouble, type CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { approvalPipeline, cli, postPipeline } from "./world.js";
 
 let double: CodePipelineDouble;

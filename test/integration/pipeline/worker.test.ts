@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import { ARTIFACT_SECRET, ARTIFACT_SESSION, startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { ARTIFACT_SECRET, ARTIFACT_SESSION, startCodePipelineDouble, type CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { interrupts } from "../../helpers/in-process.js";

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, testEnv } from "../../helpers/cli.js";
-import { startTestIdp, type TestIdp } from "../../helpers/saml-idp.js";
-import { makeSigningKey, PROVIDER_ARN, roleArn } from "../../helpers/saml-signer.js";
-import { startStsDouble, type StsDouble } from "../../helpers/saml-sts-double.js";
+import { startTestIdp, type TestIdp } from "../../../doubles/saml/idp.js";
+import { makeSigningKey, PROVIDER_ARN, roleArn } from "../../../doubles/saml/signer.js";
+import { startStsDouble, type StsDouble } from "../../../doubles/saml/sts.js";
 
 /**
  * As a credential_process: stdin is not the terminal and the SDK captures stdout and stderr,

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createServer } from "node:net";
 import { awsblog, interrupts } from "../../helpers/in-process.js";
-import { startTestIdp, type TestIdp } from "../../helpers/saml-idp.js";
+import { startTestIdp, type TestIdp } from "../../../doubles/saml/idp.js";
 import { lemonLdapRoot, LLNG_PROVIDER_ARN, LLNG_ROLES, startLemonLdap, type LemonLdap } from "../../helpers/saml-lemonldap.js";
-import { makeSigningKey, PROVIDER_ARN, roleArn } from "../../helpers/saml-signer.js";
-import { startStsDouble, type StsDouble } from "../../helpers/saml-sts-double.js";
+import { makeSigningKey, PROVIDER_ARN, roleArn } from "../../../doubles/saml/signer.js";
+import { startStsDouble, type StsDouble } from "../../../doubles/saml/sts.js";
 
 /** --idp-url forms sign-in against an AD FS-like test IdP, then STS (the checking double). */
 const key = makeSigningKey();

@@ -6,9 +6,9 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { awsblog, interrupts } from "../../helpers/in-process.js";
 import { freePort } from "../../helpers/moto.js";
-import { startTestIdp, type TestIdp } from "../../helpers/saml-idp.js";
-import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../helpers/saml-signer.js";
-import { startStsDouble, type StsDouble } from "../../helpers/saml-sts-double.js";
+import { startTestIdp, type TestIdp } from "../../../doubles/saml/idp.js";
+import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../../doubles/saml/signer.js";
+import { startStsDouble, type StsDouble } from "../../../doubles/saml/sts.js";
 
 /**
  * --listen: the IdP's auto-posting form delivers the SAMLResponse to this machine's /saml.

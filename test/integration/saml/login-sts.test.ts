@@ -4,8 +4,8 @@ import { Readable } from "node:stream";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
-import { makeSigningKey, PROVIDER_ARN, providerArn, roleArn, samlResponse } from "../../helpers/saml-signer.js";
-import { startStsDouble, type StsDouble } from "../../helpers/saml-sts-double.js";
+import { makeSigningKey, PROVIDER_ARN, providerArn, roleArn, samlResponse } from "../../../doubles/saml/signer.js";
+import { startStsDouble, type StsDouble } from "../../../doubles/saml/sts.js";
 
 /**
  * `saml login` and `saml roles` through the real SDK against an STS double that checks the

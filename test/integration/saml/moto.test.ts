@@ -5,7 +5,7 @@ import { CognitoIdentityClient, CreateIdentityPoolCommand } from "@aws-sdk/clien
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
-import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../helpers/saml-signer.js";
+import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../../doubles/saml/signer.js";
 
 /**
  * The wire path against moto 5.2.1: STS AssumeRoleWithSAML (moto accepts any assertion, so

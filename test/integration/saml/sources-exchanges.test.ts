@@ -5,9 +5,9 @@ import { CognitoIdentityClient, CreateIdentityPoolCommand } from "@aws-sdk/clien
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, freePort, motoClientConfig } from "../../helpers/moto.js";
-import { startTestIdp, type TestIdp } from "../../helpers/saml-idp.js";
-import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../helpers/saml-signer.js";
-import { startStsDouble, type StsDouble } from "../../helpers/saml-sts-double.js";
+import { startTestIdp, type TestIdp } from "../../../doubles/saml/idp.js";
+import { makeSigningKey, PROVIDER_ARN, roleArn, samlResponse } from "../../../doubles/saml/signer.js";
+import { startStsDouble, type StsDouble } from "../../../doubles/saml/sts.js";
 
 /**
  * Every source × exchange, as a user runs them one after another into one credentials file:

@@ -2,7 +2,7 @@ import { CreateSubnetCommand, CreateVpcCommand, RunInstancesCommand } from "@aws
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { startCloudTrailDouble, type CloudTrailDouble } from "../../helpers/cloudtrail-double.js";
+import { startCloudTrailDouble, type CloudTrailDouble } from "../../../doubles/cloudtrail.js";
 import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { buildWorld, ROLE_ARN, snapshot, type World } from "./world.js";

@@ -13,7 +13,7 @@ import {
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { motoClientConfig } from "../../helpers/moto.js";
-import type { FakeRunInstances } from "../../helpers/cloudtrail-double.js";
+import type { FakeRunInstances } from "../../../doubles/cloudtrail.js";
 
 /**
  * EC2 in moto with every kind of violation, in two VPCs in scope and one out of scope, plus

@@ -124,6 +124,16 @@ describe("approval worker without email: one JSON line per task", () => {
     expect(waits).toEqual([1000, 1000, 1000]);
   });
 
+  it("--once against a silent endpoint: the poll's no-answer ends the run, not 4 more rounds of it (the client already retried it once)", async () => {
+    sfn.on(GetActivityTaskCommand).rejects(Object.assign(new Error("socket timed out"), { name: "TimeoutError", code: "ETIMEDOUT" }));
+    const { waits, sleep } = recordingSleep();
+    const f = await run(base, { services: { sleep } });
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/^awsblog: no answer from StepFunctions GetActivityTask after 1 attempt, [0-9.]+ s — .*--cli-read-timeout/m);
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
   it("stops at once on an error that will not fix itself", async () => {
     sfn.on(GetActivityTaskCommand).rejects(awsError("ActivityDoesNotExist", 400));
     const { waits, sleep } = recordingSleep();

@@ -73,7 +73,7 @@ describe("planPackage", () => {
     ["a bad --name", { name: "../evil" }, /--name/],
     ["an --out inside the inputs", { out: "rt/out.zip" }, /would zip itself/],
     ["an --out in a folder that does not exist", { out: "missing/out.zip" }, /folder missing does not exist/],
-    ["an --out that is a directory", { out: "src" }, /--out src: is a directory/],
+    ["an --out that is a directory", { out: "src" }, /--out src is a directory, not a regular file/],
     ["a Go entry that is not ELF", { language: "go", entry: "hello.php", runtimeDir: undefined }, /not a Linux \(ELF\) binary/],
   ] as const)("refuses %s (exit 2)", async (_label, extra, message) => {
     const error = await usageError(planPackage(request(extra as Partial<PackageRequest>)));

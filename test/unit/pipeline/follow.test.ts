@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { followExecution } from "../../../src/commands/pipeline/follow.js";
 import { createCodePipelineApi } from "../../../src/lib/aws/codepipeline.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
-import { startCodePipelineDouble, type CodePipelineDouble } from "../../helpers/codepipeline-double.js";
+import { startCodePipelineDouble, type CodePipelineDouble } from "../../../doubles/codepipeline/index.js";
 import { testContext } from "../../helpers/context.js";
 
 let double: CodePipelineDouble;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/lib/errors.js";
 import { parseSamlResponse } from "../../../src/lib/saml/assertion.js";
 import { chooseRoles, profileName } from "../../../src/lib/saml/roles.js";
-import { buildSamlResponse, makeSigningKey, PROVIDER_ARN, roleArn, samlResponse, verifySignedAssertion } from "../../helpers/saml-signer.js";
+import { buildSamlResponse, makeSigningKey, PROVIDER_ARN, roleArn, samlResponse, verifySignedAssertion } from "../../../doubles/saml/signer.js";
 
 const key = makeSigningKey();
 const NOW = new Date("2026-12-02T04:00:00Z");

@@ -1,12 +1,10 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enforce } from "../../../src/lib/tags/enforce.js";
 import { createCloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import type { Ec2Api } from "../../../src/lib/aws/ec2.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { AwsError, formatError } from "../../../src/lib/errors.js";
-import { testContext } from "../../helpers/context.js";
-import { options } from "./options.js";
+import { awsblog } from "../../helpers/in-process.js";
 
 /** An outage page in front of CloudTrail: HTTP 503 with an HTML body, as a load balancer or proxy answers. */
 describe("CloudTrail answering a non-JSON 5xx body", () => {
@@ -37,12 +35,12 @@ describe("CloudTrail answering a non-JSON 5xx body", () => {
     expect(error).toBeInstanceOf(AwsError);
     expect((error as AwsError).code).toBe("HTTP 503");
     const line = formatError(error);
-    expect(line).toBe("awsblog: CloudTrail LookupEvents failed: HTTP 503 (the endpoint answered with a body that is not an AWS response) — AWS had an internal error; retry");
+    expect(line).toBe("awsblog: CloudTrail LookupEvents failed: HTTP 503 (the endpoint answered with a body that is not an AWS response) — the endpoint or a proxy in front of it failed; check --endpoint-url, then retry");
     expect(line).not.toMatch(/SyntaxError|Unexpected token/);
     expect(requests).toBe(2); // retried like any 5xx
   });
 
-  it("tags enforce carries on, leaves CreatedBy unset (deferred) and warns with that line", async () => {
+  it("tags enforce carries on, leaves CreatedBy for the next run and warns with that line", async () => {
     const cloudtrail = await api();
     const tagged: string[] = [];
     const ec2: Ec2Api = {
@@ -53,13 +51,13 @@ describe("CloudTrail answering a non-JSON 5xx body", () => {
       stopInstances: async () => {},
       terminateInstances: async () => {},
     };
-    const t = testContext({ now: () => new Date("2026-11-25T12:00:00Z"), services: { ec2: async () => ec2, cloudtrail: async () => cloudtrail, sleep: async () => {} } });
-    const res = await enforce(options({}), t.ctx);
-    expect(res.exitCode).toBe(0);
-    expect(tagged.some((tag) => tag.startsWith("CreatedBy="))).toBe(false);
-    expect(tagged.length).toBeGreaterThan(0); // the other rules' tags
-    expect(res.data).toMatchObject({ deferred: 1 });
-    expect(t.stderr()).toMatch(/CloudTrail lookup failed.*HTTP 503/);
-    expect(t.stderr()).not.toMatch(/SyntaxError/);
+    const run = await awsblog(["tags", "enforce", "--policy", "test/fixtures/tags/rules.yaml"], {
+      now: () => new Date("2026-11-25T12:00:00Z"),
+      services: { ec2: async () => ec2, cloudtrail: async () => cloudtrail, sleep: async () => {} },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(tagged).toEqual(["ProjectCode=Proj007"]); // CreatedBy deferred, not written as Undefined
+    expect(run.stderr).toMatch(/CloudTrail lookup failed.*HTTP 503/);
+    expect(run.stderr).not.toMatch(/SyntaxError/);
   });
 });

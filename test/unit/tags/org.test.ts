@@ -132,6 +132,16 @@ describe("resolveTargets", () => {
     ]);
   });
 
+  it("--org when Organizations lists no ACTIVE account (or not the caller's): the caller's own account is still a target", async () => {
+    const base = services(fakeSts(1, () => 0).api);
+    for (const listed of [[], [{ id: "222222222222", name: "web", status: "ACTIVE" }]]) {
+      const { ctx } = testContext({ services: { ...base, organizations: async () => ({ listAccounts: async () => listed }) } });
+      const { targets } = await resolveTargets({ org: true }, ctx);
+      expect(targets[0]).toEqual({ accountId: "111111111111", region: "us-east-1" });
+      expect(targets).toHaveLength(listed.length + 1);
+    }
+  });
+
   it("no --accounts/--org: the caller's account; no --regions: the run's region; duplicates dropped", async () => {
     const { ctx } = testContext({ services: services(fakeSts(1, () => 0).api) });
     expect((await resolveTargets({ regions: ["eu-west-1", "eu-west-1"] }, ctx)).targets).toEqual([{ accountId: "111111111111", region: "eu-west-1" }]);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as xpath from "xpath";
-import { verifySignedAssertion } from "./saml-signer.js";
+import { verifySignedAssertion } from "./signer.js";
 
 /**
  * STS AssumeRoleWithSAML as AWS answers it, for the checks moto skips: the assertion's

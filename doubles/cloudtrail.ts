@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import { awsJsonError, readBody } from "./aws-json-double.js";
+import { awsJsonError, listenLoopback, readBody, slidingWindow } from "./aws-json.js";
 
 /**
  * A small stand-in for CloudTrail's LookupEvents (moto lacks it): speaks the awsJson1_1
@@ -41,11 +41,9 @@ export async function startCloudTrailDouble(
     toleranceMs?: number;
   } = {},
 ): Promise<CloudTrailDouble> {
-  const rate = options.ratePerSecond ?? 2;
-  const window = 1000 - (options.toleranceMs ?? 0);
+  const limit = slidingWindow(options.ratePerSecond ?? 2, 1000 - (options.toleranceMs ?? 0));
   const pageSize = options.pageSize ?? 50;
   let events = sortNewestFirst(options.events ?? []);
-  const accepted: number[] = [];
   const double = {
     url: "",
     requests: [] as CloudTrailDouble["requests"],
@@ -60,12 +58,10 @@ export async function startCloudTrailDouble(
     const at = Date.now(); // arrival: before the body is read
     void readBody(req).then((text) => {
       if (!TARGETS.includes(String(req.headers["x-amz-target"]))) return awsJsonError(res, "UnknownOperationException", `unsupported target ${String(req.headers["x-amz-target"])}`);
-      while (accepted.length && accepted[0]! <= at - window) accepted.shift();
-      if (accepted.length >= rate) {
+      if (!limit.admit(at)) {
         double.throttled++;
         return awsJsonError(res, "ThrottlingException", "Rate exceeded");
       }
-      accepted.push(at);
       const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
       double.requests.push({ at, body });
       const max = Math.min(Number(body.MaxResults ?? pageSize), pageSize);
@@ -78,11 +74,9 @@ export async function startCloudTrailDouble(
       res.end(JSON.stringify({ Events: page.map(toWire), ...(next ? { NextToken: next } : {}) }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  double.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  double.stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  server.keepAliveTimeout = 1000;
+  const listening = await listenLoopback(server);
+  double.url = listening.url;
+  double.stop = listening.stop;
   return double;
 }
 

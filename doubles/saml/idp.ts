@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { samlResponse, type SigningKey } from "./saml-signer.js";
+import { samlResponse, type SigningKey } from "./signer.js";
 
 /**
  * A test IdP that signs in the way AD FS 3/4 forms sign-in does, on loopback:
