@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { commands, groups, type CommandEntry } from "./commands/index.js";
-import type { AnyCommandSpec } from "./lib/command.js";
+import { completionValues, type AnyCommandSpec } from "./lib/command.js";
 import type { GlobalOptions, Io } from "./lib/context.js";
 import { ExitCode, exitCodeOf } from "./lib/errors.js";
 import { createOutput, OUTPUT_FORMATS, terminalWidth } from "./lib/output.js";
@@ -17,7 +17,7 @@ import { wrapHelp } from "./lib/wrap.js";
 export function buildProgram(io: Io, onExit: (code: number) => void): Command {
   const helpWidth = terminalWidth(io.stdout, io.env) ?? 80;
   const program = new Command("awsblog")
-    .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging.")
+    .description("Run the AWS serverless blog workflows from the terminal: approvals, tag policy, Cognito, Lambda DLQs, packaging, SAML sign-in and CodePipeline.")
     .version(version(), "-V, --version")
     .option("--region <region>", "AWS region (default: from AWS_REGION or your profile)", region)
     .option("--profile <profile>", "named profile from your AWS config files")
@@ -94,10 +94,14 @@ export function declare(command: Command, spec: AnyCommandSpec, io: Io, onExit: 
     if (declared.choices) option.choices(declared.choices);
     if (declared.defaultValue !== undefined) option.default(declared.defaultValue, declared.defaultDescription);
     if (declared.hidden) option.hideHelp();
+    if (declared.values) completionValues.set(option, declared.values);
     if (option.attributeName() !== key) throw new Error(`option ${declared.flags} is declared as "${key}", commander calls it "${option.attributeName()}"`);
     command.addOption(option);
   }
-  for (const arg of spec.args ?? []) command.argument(arg.name, arg.description);
+  for (const arg of spec.args ?? []) {
+    command.argument(arg.name, arg.description);
+    if (arg.values) completionValues.set(command.registeredArguments[command.registeredArguments.length - 1]!, arg.values);
+  }
   if (spec.passThrough) command.allowUnknownOption().allowExcessArguments();
   const examples = spec.examples.map((line) => `  $ ${line}`).join("\n");
   const after = `${spec.help ? `\n${spec.help.replace(/^\n+|\n+$/g, "")}\n` : ""}\nExample${spec.examples.length > 1 ? "s" : ""}:\n${examples}`;

@@ -1,5 +1,5 @@
 import type { Command, Option } from "commander";
-import { defineCommand, type OptionsOf } from "../lib/command.js";
+import { completionValues, defineCommand, type OptionsOf } from "../lib/command.js";
 import type { CommandResult, Context } from "../lib/context.js";
 import { completionScript, SHELLS, type CompletionNode, type Shell } from "../lib/completion.js";
 import { UsageError } from "../lib/errors.js";
@@ -8,7 +8,7 @@ const flags = {};
 
 export default defineCommand({
   options: flags,
-  args: [{ name: "<shell>", description: `bash, zsh or fish` }],
+  args: [{ name: "<shell>", description: `bash, zsh or fish`, values: SHELLS }],
   help: `
 Prints a completion script for the shell, generated from the command tree (every command,
 its options and their choices). Load it from your shell's start-up file:
@@ -53,6 +53,7 @@ function toNode(command: Command): CompletionNode {
     name: command.name(),
     description: command.description(),
     options: [...command.options.filter(visible).map(toOption), { names: ["--help", "-h"], description: "display help", takesValue: false }],
+    argValues: command.registeredArguments.flatMap((arg) => completionValues.get(arg) ?? []),
     subcommands: command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map(toNode),
   };
 }
@@ -62,6 +63,6 @@ function toOption(option: Option) {
     names: [option.short, option.long].filter((name): name is string => Boolean(name)),
     description: option.description,
     takesValue: option.required || option.optional,
-    choices: option.argChoices,
+    choices: option.argChoices ?? completionValues.get(option),
   };
 }

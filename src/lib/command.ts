@@ -15,6 +15,11 @@ export interface OptionSpec<T> {
   /** How --help shows the default when it is not the value itself. */
   defaultDescription?: string;
   choices?: readonly string[];
+  /**
+   * What shell completion offers for the value when commander must not enforce a closed list
+   * itself (comma-separated lists, a handler's own error message); the handler checks.
+   */
+  values?: readonly string[];
   /** Kept out of --help (still accepted). */
   hidden?: boolean;
   /** Phantom: carries T for type inference only. */
@@ -39,6 +44,8 @@ export interface ArgSpec {
   /** `<zip>`, `[pipeline]`, `<command...>`. */
   name: string;
   description: string;
+  /** What shell completion offers for it (the handler checks the value). */
+  values?: readonly string[];
 }
 
 export interface CommandSpec<S extends OptionSpecs> {
@@ -59,7 +66,7 @@ export function defineCommand<S extends OptionSpecs>(spec: CommandSpec<S>): Comm
   return spec;
 }
 
-type Extra<T> = Pick<OptionSpec<T>, "defaultDescription" | "hidden" | "choices">;
+type Extra<T> = Pick<OptionSpec<T>, "defaultDescription" | "hidden" | "choices" | "values">;
 
 /** Option builders: `opt.string("--queue-url <url>", "…")` is a `string | undefined`. */
 export const opt = {
@@ -82,8 +89,8 @@ export const opt = {
     return { flags, description, parse: positiveInt(name, range), defaultValue: range.defaultValue as never };
   },
   /** Repeatable: `--vpc a --vpc b` → ["a", "b"]. */
-  list(flags: string, description: string): OptionSpec<string[] | undefined> {
-    return { flags, description, parse: collect as (value: string, previous: string[] | undefined) => string[] };
+  list(flags: string, description: string, extra: Pick<OptionSpec<string[]>, "values"> = {}): OptionSpec<string[] | undefined> {
+    return { flags, description, parse: collect as (value: string, previous: string[] | undefined) => string[], ...extra };
   },
   choice<const C extends string, D extends C | undefined = undefined>(
     flags: string,
@@ -108,3 +115,6 @@ export const opt = {
 export function longFlag(flags: string): string {
   return /--[\w-]+/.exec(flags)?.[0] ?? flags;
 }
+
+/** Completion values declared with `values` (options) or on an ArgSpec, keyed by commander's objects. */
+export const completionValues = new WeakMap<object, readonly string[]>();

@@ -1,7 +1,8 @@
 /**
  * Shell completion scripts generated from the command tree: subcommands at each level, the
  * options of the command being typed (global ones everywhere), the choices of an option that
- * has them, and file names for other option values.
+ * has them (commander's choices or the declared completion values), the values of positional
+ * arguments that have them, and file names for other option values.
  */
 export interface CompletionOption {
   /** `-o`, `--output` */
@@ -16,6 +17,8 @@ export interface CompletionNode {
   description: string;
   options: CompletionOption[];
   subcommands: CompletionNode[];
+  /** Values offered for the command's positional arguments (e.g. `completion <shell>`). */
+  argValues?: readonly string[];
 }
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
@@ -45,7 +48,7 @@ function bash(root: CompletionNode): string {
   const globals = root.options.filter((o) => !o.names.includes("--version") && !o.names.includes("--help"));
   const words = all.map(({ path, node }) => {
     const options = [...node.options, ...(path.length > 0 ? globals : [])].flatMap((o) => o.names);
-    const list = [...node.subcommands.map((s) => s.name), ...new Set(options)].join(" ");
+    const list = [...(node.argValues ?? []), ...node.subcommands.map((s) => s.name), ...new Set(options)].join(" ");
     return `    ${shellWord(path.join(" "))}) words=${shellWord(list)} ;;`;
   });
   const valued = new Map<string, string>();
@@ -133,6 +136,7 @@ function fish(root: CompletionNode): string {
   for (const { path, node } of all) {
     const when = `-n ${shellWord(`test (__awsblog_path) = ${shellWord(path.join(" "))}`)}`;
     for (const sub of node.subcommands) lines.push(`complete -c awsblog ${when} -a ${shellWord(sub.name)} -d ${shellWord(firstLine(sub.description))}`);
+    if (node.argValues?.length) lines.push(`complete -c awsblog ${when} -a ${shellWord(node.argValues.join(" "))}`);
     for (const option of node.options) lines.push(fishOption(option, path.length === 0 ? "" : when));
   }
   return `${lines.join("\n")}\n`;

@@ -44,8 +44,8 @@ export interface Spinner {
 export interface ProgressBoard {
   /** Shows or updates the running item's line. */
   set(label: string, text: string): void;
-  /** The item is finished: its line leaves the board and `message` is printed above it. */
-  done(label: string, message: string): void;
+  /** The item is finished: its line leaves the board and `message` (if any) is printed above it. */
+  done(label: string, message: string | undefined): void;
   /** A message above the board. */
   info(message: string): void;
   /** Clears the board (call once, when the work is over). */
@@ -98,6 +98,7 @@ export function createOutput(options: OutputOptions): Output {
   const err = (enabled: boolean, style: Parameters<typeof styleText>[0]) => paint(enabled, style);
 
   const width = terminalWidth(options.stdout, env);
+  const warnings: string[] = [];
   let query: ((data: unknown) => unknown) | undefined;
   let yaml: ((data: unknown) => string) | undefined;
   const shaped = (data: unknown) => (query ? query(data) : data);
@@ -131,7 +132,11 @@ export function createOutput(options: OutputOptions): Output {
     result(data, text) {
       if (format === "text" && (text === undefined || text === "")) return;
       const rendered = format === "text" ? sanitizeKeepingStyle(text!.endsWith("\n") ? text! : `${text}\n`) : structured(data, false);
-      if ((format === "text" || format === "table") && page(rendered, options.stdout, env)) return;
+      if ((format === "text" || format === "table") && page(rendered, options.stdout, env)) {
+        // The pager's screen hid what was said before it opened: say it again below the result.
+        for (const line of warnings) options.stderr.write(line);
+        return;
+      }
       options.stdout.write(rendered);
     },
     line(data, text) {
@@ -144,7 +149,9 @@ export function createOutput(options: OutputOptions): Output {
       if (!options.quiet) options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
     },
     warn(message) {
-      options.stderr.write(`${err(interactive, "yellow")("warning:")} ${sanitizeKeepingStyle(message)}\n`);
+      const line = `${err(interactive, "yellow")("warning:")} ${sanitizeKeepingStyle(message)}\n`;
+      warnings.push(line);
+      options.stderr.write(line);
     },
     error(message) {
       options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
@@ -164,7 +171,7 @@ export function createOutput(options: OutputOptions): Output {
       const info = (message: string) => {
         if (!options.quiet) options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
       };
-      return interactive ? createBoard(options.stderr) : { set() {}, done: (_label, message) => info(message), info, close() {} };
+      return interactive ? createBoard(options.stderr) : { set() {}, done: (_label, message) => message !== undefined && info(message), info, close() {} };
     },
   };
 }
@@ -194,7 +201,8 @@ function createBoard(stream: OutputStream): ProgressBoard {
     },
     done(label, message) {
       lines.delete(label);
-      above(message);
+      if (message !== undefined) above(message);
+      else draw();
     },
     info: above,
     close() {
@@ -216,7 +224,8 @@ export function terminalWidth(stdout: OutputStream, env: NodeJS.ProcessEnv): num
 /**
  * Long text on a terminal goes through a pager: AWSBLOG_PAGER, else PAGER, else `less -FRX`
  * (quits at once when the text fits on one screen). Never when stdout is not the process's
- * own terminal, or the pager is set to "" or "cat". Returns true when the pager showed it.
+ * own terminal, or the pager is set to "" or "cat". Returns true when the pager showed it;
+ * warnings printed before are then repeated after it (the pager's screen covered them).
  */
 function page(text: string, stdout: OutputStream, env: NodeJS.ProcessEnv): boolean {
   const terminal = stdout as OutputStream & { fd?: number; rows?: number };
@@ -230,8 +239,9 @@ function page(text: string, stdout: OutputStream, env: NodeJS.ProcessEnv): boole
     shell: true,
     input: text,
     stdio: ["pipe", "inherit", "inherit"],
-    // less needs to know we already send colour codes; -R is in the default command.
-    env: { LESS: "FRX", ...env },
+    // less needs to know we already send colour codes (-R is in the default command), and
+    // that the text is UTF-8 even with no locale set (else "—" shows as <E2><80><94>).
+    env: { LESS: "FRX", ...env, LESSCHARSET: env.LESSCHARSET || "utf-8" },
   });
   // A pager that could not start leaves the text to us.
   return !run.error && run.status !== 127;

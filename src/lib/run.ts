@@ -56,7 +56,9 @@ export async function runCommand(
   try {
     const result = await spec.run(options as never, ctx, args);
     if (result) {
-      out.result(result.data, result.text);
+      // Cut short by Ctrl-C: the last line of a text result says so (JSON has exit code 130).
+      const cut = interrupt.signal.aborted && result.text ? `${result.text.replace(/\n+$/, "")}\n${INTERRUPTED_NOTE}` : result.text;
+      out.result(result.data, cut);
       code = result.exitCode ?? ExitCode.ok;
     }
   } catch (error) {
@@ -68,6 +70,8 @@ export async function runCommand(
   }
   return interrupt.signal.aborted ? ExitCode.interrupted : code;
 }
+
+export const INTERRUPTED_NOTE = "interrupted (Ctrl-C): the result above may be incomplete";
 
 /** The contract's one error line, and under --debug the stack and its causes. */
 export function reportError(error: unknown, out: Pick<Output, "error" | "debug">): void {

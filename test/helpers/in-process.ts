@@ -9,7 +9,8 @@ import { testEnv, type CliRun } from "./cli.js";
  * Runs the real CLI in this process, as wrangler's runWrangler does: argv through commander,
  * the command's handler, the output layer, the exit code — with captured streams, a clean
  * environment, optional fake services and a pinned clock. Use `runCli` (a child process)
- * only where the process itself is under test: signals, the packaged wrapper, a browser.
+ * only where the process itself is under test: signals, the packaged wrapper, a browser;
+ * `onTerminal` (./pty.ts) for a real pseudo-terminal. See test/README.md.
  */
 export interface InProcessOptions {
   env?: Record<string, string | undefined>;

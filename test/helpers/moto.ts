@@ -48,7 +48,8 @@ export function describeWithMoto(name: string, body: (moto: () => Moto) => void)
  * the files that worker runs (one file at a time). Each file starts from an empty server:
  * `describeWithMoto` resets it before the file's first test, and a test that needs a clean
  * slate mid-file calls `moto().reset()` (Step Functions tests do, before every execution).
- * Starting moto costs about two seconds of CPU; a reset costs milliseconds.
+ * Starting moto costs about a second of CPU (seconds of wall on a loaded machine) plus its
+ * first use of each service; a reset costs milliseconds.
  */
 let shared: Promise<Moto> | undefined;
 

@@ -43,8 +43,16 @@ export const havePython = spawnSync("python3", ["--version"], { stdio: "ignore" 
 
 /** Runs `awsblog <args>` (the built bin/awsblog.js) on a pseudo-terminal of rows × cols. */
 export function onTerminal(args: string[], options: TerminalOptions = {}): Promise<TerminalRun> {
+  return runOnTerminal([process.execPath, BIN, ...args], options);
+}
+
+/**
+ * Runs any program on the pseudo-terminal (it is the controlling terminal, /dev/tty), e.g.
+ * `sh -c "awsblog … </dev/null >out"` for a command whose own streams are not the terminal.
+ */
+export function runOnTerminal(argv: string[], options: TerminalOptions = {}): Promise<TerminalRun> {
   const spec = {
-    argv: [process.execPath, BIN, ...args],
+    argv,
     env: testEnv({ TERM: "xterm-256color", ...options.env }),
     steps: options.steps ?? [],
     timeout: options.timeout ?? 20,

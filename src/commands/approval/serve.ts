@@ -18,8 +18,9 @@ export default defineCommand({
 Routes: GET|HEAD /succeed?taskToken=… and /fail?taskToken=… (confirmation page, changes nothing),
 POST /succeed and /fail (form body taskToken=…; SendTaskSuccess {"approved":true} / SendTaskFailure
 error Rejected), GET /healthz. Requests naming another host (DNS rebinding) get 421: the Host must
-be an IP address of this server, localhost (when bound to loopback) or --public-url's host. Output is JSON Lines on stdout: {"event":"listening","url"} then one
-{"event":"decided","action","ok"} per decision. Ctrl-C stops after decisions in flight (exit 130).`,
+be an IP address of this server, localhost (when bound to loopback) or --public-url's host.
+Output: one line per event on stdout; with -o json, JSON Lines: {"event":"listening","url"} then one {"event":"decided","action","ok"} per decision.
+Ctrl-C stops after decisions in flight (exit 130).`,
   examples: ["awsblog approval serve --port 8080", "awsblog approval serve --host 0.0.0.0 --public-url https://approvals.example.com --trust-proxy"],
   run: serve,
 });

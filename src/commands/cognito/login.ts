@@ -13,10 +13,10 @@ const flags = {
   clientId: clientIdFlag(),
   username: usernameFlag(),
   userPoolId: opt.string("--user-pool-id <id>", "user pool id, e.g. us-east-1_AbC123 (needed for SRP; its prefix gives the region)"),
-  flow: opt.stringWithDefault("--flow <flow>", "srp (USER_SRP_AUTH) or password (USER_PASSWORD_AUTH)", "srp"),
+  flow: opt.stringWithDefault("--flow <flow>", "srp (USER_SRP_AUTH) or password (USER_PASSWORD_AUTH)", "srp", { values: ["srp", "password"] }),
   mfaCode: opt.string("--mfa-code <c>", "SMS or authenticator code, if Cognito asks (else a prompt)"),
   clientSecret: clientSecretFlag(),
-  print: opt.string("--print <token>", "print only this token: id, access or refresh"),
+  print: opt.string("--print <token>", "print only this token: id, access or refresh", { values: ["id", "access", "refresh"] }),
   passwordStdin: opt.flag("--password-stdin", PASSWORD_HELP),
   newPasswordStdin: opt.flag(
     "--new-password-stdin",

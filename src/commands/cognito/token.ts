@@ -6,7 +6,7 @@ import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 
 const flags = {
-  print: opt.string("--print <token>", "print only this token: id or access (text output prints the ID token by default)"),
+  print: opt.string("--print <token>", "print only this token: id or access (text output prints the ID token by default)", { values: ["id", "access"] }),
   ...selectFlags(),
   clientSecret: clientSecretFlag("the app client's secret, if the cached login cannot refresh without it"),
   refresh: opt.flag("--refresh", "refresh now even if the tokens are still valid"),

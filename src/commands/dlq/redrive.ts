@@ -13,7 +13,7 @@ const flags = {
   queueUrl: opt.string("--queue-url <url>", "the dead-letter queue to drain"),
   to: opt.string("--to <queue-url>", "send to this queue (body, attributes, FIFO group/dedup ids kept)"),
   invoke: opt.string("--invoke <function>", "replay each body into this function (asynchronous Invoke)"),
-  class: opt.list("--class <class>", "only messages of this class (repeatable or comma-separated)"),
+  class: opt.list("--class <class>", "only messages of this class (repeatable or comma-separated)", { values: FAILURE_CLASSES }),
   max: opt.int("--max <n>", "move at most n messages"),
   dryRun: opt.flag("--dry-run", "read and classify, release everything, move nothing"),
   concurrency: opt.int("--concurrency <n>", "batches of 10 in flight", { max: 20, defaultValue: 4 }),

@@ -18,8 +18,8 @@ const flags = {
 export default defineCommand({
   options: flags,
   help: `${RULES_HELP}
-Update writes Default; UserLookup writes who ran RunInstances (one paced CloudTrail sweep), or
-"Undefined" (also when CloudTrail is denied or unreachable: a warning says so, the run goes on);
+Update writes Default; UserLookup writes who ran RunInstances (one paced CloudTrail sweep), or "Undefined" when CloudTrail has no creator for it.
+When CloudTrail is denied or unreachable the creator is left unset for the next run: a warning says so, the action's result is "deferred" and JSON counts them in "deferred"; the other fixes go on.
 Function writes today() / today(+Nd) as a UTC date. Existing values are kept.
 Auto Scaling members are never stopped or terminated. Exit 0 all done, 4 some failed.
 ${ORG_HELP}`,

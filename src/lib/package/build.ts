@@ -6,7 +6,8 @@ import { parseJsonArg, readTextArg } from "../input.js";
 import { formatPackage, type PackageResult } from "./format.js";
 import { invokeZipLocally } from "./invoke-local.js";
 import { planPackage } from "./layout.js";
-import { LAMBDA_LIMITS, mb, type InputMode, type Language } from "./limits.js";
+import { LAMBDA_LIMITS, humanSize, type InputMode, type Language } from "./limits.js";
+import { inspectZip } from "./verify.js";
 import { writeZip } from "./zip-writer.js";
 
 /** Lambda takes at most 6 MB of event in a synchronous invocation. */
@@ -37,9 +38,13 @@ export async function packageProgram(language: Language, options: PackageOptions
   const stats = await writeZip(plan.entries, plan.emptyDirs, out);
 
   const warnings: string[] = [];
-  if (stats.zippedBytes > LAMBDA_LIMITS.zippedBytes) warnings.push(`${mb(stats.zippedBytes)} zipped: above the 50 MB direct-upload limit; deploy it through S3`);
-  if (stats.unzippedBytes > LAMBDA_LIMITS.unzippedBytes) warnings.push(`${mb(stats.unzippedBytes)} unzipped: above Lambda's 250 MB limit; Lambda will refuse it`);
+  if (stats.zippedBytes > LAMBDA_LIMITS.zippedBytes) warnings.push(`${humanSize(stats.zippedBytes)} zipped: above the 50 MB direct-upload limit; deploy it through S3`);
+  if (stats.unzippedBytes > LAMBDA_LIMITS.unzippedBytes) warnings.push(`${humanSize(stats.unzippedBytes)} unzipped: above Lambda's 250 MB limit; Lambda will refuse it`);
   if (plan.architecture && !["x86_64", "arm64"].includes(plan.architecture)) warnings.push(`${plan.wrapper.program} is built for ${plan.architecture}; Lambda runs x86_64 or arm64`);
+  // The check `package verify` and `deploy` refuse a zip for, run on the zip just written:
+  // a library Lambda's image lacks is better heard of now than at the first invocation.
+  const { report } = await inspectZip(out);
+  for (const f of report.findings) if (f.code === "missing-shared-library") warnings.push(`${f.path}: ${f.message}`);
   for (const warning of warnings) ctx.out.warn(warning);
 
   const data: PackageResult = {

@@ -4,7 +4,7 @@ import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../aws/la
 import type { CommandResult, Context } from "../context.js";
 import { AwsError, FailureError, InterruptedError, UsageError } from "../errors.js";
 import { changedSettings, DEFAULT_RUNTIME, formatDeploy, validateDeployOptions, type DeployOptions, type ValidDeployOptions, type DeployResult } from "./deploy-settings.js";
-import { LAMBDA_LIMITS, mb } from "./limits.js";
+import { LAMBDA_LIMITS, humanSize } from "./limits.js";
 import { handlerFileMissing, inspectZip, wrapperHandler, type Finding, type VerifyReport } from "./verify.js";
 
 /** How long to wait for Lambda to finish an update. */
@@ -16,7 +16,7 @@ export async function deploy(given: DeployOptions, ctx: Context): Promise<Comman
   const options: ValidDeployOptions = given;
   const size = await stat(options.zip).then((s) => s.size, () => -1);
   if (size < 0) throw new UsageError(`--zip ${options.zip}: not found`, "build one with awsblog package");
-  if (size > LAMBDA_LIMITS.zippedBytes) throw new UsageError(`--zip ${options.zip} is ${mb(size)}: above the 50 MB direct-upload limit`, "shrink the package or deploy it from S3");
+  if (size > LAMBDA_LIMITS.zippedBytes) throw new UsageError(`--zip ${options.zip} is ${humanSize(size)}: above the 50 MB direct-upload limit`, "shrink the package or deploy it from S3");
   const { report, paths } = await inspectZip(options.zip);
 
   const lambda = await ctx.services.lambdaDeploy();

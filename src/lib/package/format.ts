@@ -1,4 +1,4 @@
-import { mb, type InputMode, type Language } from "./limits.js";
+import { humanSize, type InputMode, type Language } from "./limits.js";
 import type { VerifyReport } from "./verify.js";
 
 export interface PackageResult {
@@ -21,14 +21,14 @@ export interface PackageResult {
 
 export function formatPackage(result: PackageResult): string {
   return [
-    `wrote ${result.zip}: ${result.entries} entries, ${mb(result.zippedBytes)} zipped, ${mb(result.unzippedBytes)} unzipped`,
+    `wrote ${result.zip}: ${result.entries} entries, ${humanSize(result.zippedBytes)} zipped, ${humanSize(result.unzippedBytes)} unzipped`,
     `handler: ${result.handler} (runs ${result.program}${result.architecture ? `, ${result.architecture}` : ""}; event on ${result.input})`,
     `codeSha256: ${result.codeSha256}`,
   ].join("\n");
 }
 
 export function formatVerify(report: VerifyReport): string {
-  const lines = [`${report.zip}: ${report.entries} entries, ${mb(report.zippedBytes)} zipped, ${mb(report.unzippedBytes)} unzipped`];
+  const lines = [`${report.zip}: ${report.entries} entries, ${humanSize(report.zippedBytes)} zipped, ${humanSize(report.unzippedBytes)} unzipped`];
   if (report.wrapper) lines.push(`wrapper: ${report.wrapper.file} runs ${[report.wrapper.program, ...report.wrapper.args].join(" ")} (event on ${report.wrapper.input})`);
   else if (report.handlerFiles.length > 0) lines.push(`handler files: ${report.handlerFiles.join(", ")}`);
   if (report.findings.length === 0) lines.push("ok: no findings");

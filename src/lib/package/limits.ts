@@ -6,8 +6,13 @@ export const LAMBDA_LIMITS = {
   unzippedBytes: 250 * 1024 * 1024,
 } as const;
 
-/** Sizes in messages: one decimal, binary megabytes (as Lambda's limits are given). */
-export function mb(bytes: number): string {
+/**
+ * Sizes in messages, in binary units as Lambda's limits are given: bytes below 1 KB, then KB
+ * and MB with one decimal (a 600-byte zip is "600 B", not "0.0 MB").
+ */
+export function humanSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 

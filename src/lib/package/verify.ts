@@ -1,6 +1,6 @@
 import { classifyHead, HEAD_BYTES } from "./detect.js";
 import { LAMBDA_BASE_LIBRARIES, neededLibraries } from "./elf.js";
-import { LAMBDA_LIMITS, mb } from "./limits.js";
+import { LAMBDA_LIMITS, humanSize } from "./limits.js";
 import { WRAPPER_MARKER, type WrapperConfig } from "./wrapper.js";
 import { EntryReader, openZip, readEntryChecked, type ZipEntryInfo } from "./zip-reader.js";
 
@@ -163,10 +163,10 @@ function hex(value: number): string {
 
 function checkSizes(report: VerifyReport): void {
   if (report.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
-    report.findings.push({ code: "zipped-too-large", message: `${mb(report.zippedBytes)} zipped: above the 50 MB direct-upload limit (upload through S3)` });
+    report.findings.push({ code: "zipped-too-large", message: `${humanSize(report.zippedBytes)} zipped: above the 50 MB direct-upload limit (upload through S3)` });
   }
   if (report.unzippedBytes > LAMBDA_LIMITS.unzippedBytes) {
-    report.findings.push({ code: "unzipped-too-large", message: `${mb(report.unzippedBytes)} unzipped: above Lambda's 250 MB limit` });
+    report.findings.push({ code: "unzipped-too-large", message: `${humanSize(report.unzippedBytes)} unzipped: above Lambda's 250 MB limit` });
   }
 }
 

@@ -41,6 +41,6 @@ export async function decideByForm(
     }
     return decidePipelineApproval(decision, options as FormOptions & { pipeline: string }, ctx);
   }
-  if (pipelineFlags.length > 0) throw new UsageError(`${pipelineFlags.join(", ")} need --pipeline`, "pass --pipeline <name>, or drop them for the --token form");
+  if (pipelineFlags.length > 0) throw new UsageError(`${pipelineFlags.join(", ")} ${pipelineFlags.length === 1 ? "needs" : "need"} --pipeline`, "pass --pipeline <name>, or drop them for the --token form");
   return tokenForm();
 }

@@ -4,7 +4,7 @@ import { enforceTarget, type EnforceTargetResult } from "./engine.js";
 import { loadPolicy, type PolicyOptions } from "./inventory.js";
 import { checkOrgOptions, isOrgRun, type OrgOptions } from "./org.js";
 import { enforceOrg, type OrgEnforceResult } from "./org-run.js";
-import type { UntaggedMode } from "./plan.js";
+import type { EnforceAction, UntaggedMode } from "./plan.js";
 import { enforceText, notificationMessage, orgEnforceText, REPORT_SUBJECT } from "./render.js";
 import { checkReportPath, ENFORCE_COLUMNS, openReport } from "./report-file.js";
 
@@ -23,11 +23,15 @@ export interface EnforceOptions extends PolicyOptions, OrgOptions {
 }
 
 export interface EnforceResult extends Omit<EnforceTargetResult, "violations"> {
+  /** Tag values left unset because CloudTrail could not be read (actions with result "deferred"). */
+  deferred: number;
   notified: boolean;
   notifyError?: string;
 }
 
-export type OrgEnforceOutput = OrgEnforceResult & { notified: boolean; notifyError?: string };
+export type OrgEnforceOutput = OrgEnforceResult & { deferred: number; notified: boolean; notifyError?: string };
+
+const deferredIn = (actions: EnforceAction[]) => actions.filter((a) => a.result === "deferred").length;
 
 /**
  * `tags enforce`: fixes tags per the rules in batches; untagged instances follow --untagged;
@@ -44,14 +48,14 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
   const plan = { mode, dryRun, lookbackDays: options.lookbackDays, creatorLookup: options.creatorLookup !== false };
   if (isOrgRun(options)) {
     const result = await enforceOrg(policy, plan, options, ctx);
-    const data: OrgEnforceOutput = { ...result, notified: false };
+    const data: OrgEnforceOutput = { ...result, deferred: deferredIn(result.actions), notified: false };
     await notify(options, ctx, data, dryRun);
     const failed = data.targets.some((t) => t.status === "failed") || data.actions.some((a) => a.result === "failed") || data.notifyError !== undefined;
     return { data, text: orgEnforceText(data, dryRun), exitCode: failed ? ExitCode.partial : ExitCode.ok };
   }
   const result = await enforceTarget(policy, plan, ctx);
   const { actions, untagged, scanned } = result;
-  const data: EnforceResult = { scanned, actions, notified: false, untagged, creatorLookup: result.creatorLookup };
+  const data: EnforceResult = { scanned, actions, deferred: deferredIn(actions), notified: false, untagged, creatorLookup: result.creatorLookup };
   await notify(options, ctx, data, dryRun);
   if (options.report) {
     const sts = await ctx.services.callerSts();

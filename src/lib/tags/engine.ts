@@ -89,6 +89,7 @@ export async function enforceTarget(policy: Policy, plan: EnforcePlan, ctx: Targ
   const wanted = creatorsWanted(findings, instances);
   const lookup: CreatorLookup = { pages: 0, events: 0, wanted: wanted.size, found: 0 };
   let creators = new Map<string, string>();
+  let creatorsUnknown = false;
   if (wanted.size > 0 && plan.creatorLookup === false) {
     lookup.error = "skipped (--no-creator-lookup)";
   } else if (wanted.size > 0 && !ctx.signal.aborted) {
@@ -103,17 +104,19 @@ export async function enforceTarget(policy: Policy, plan: EnforcePlan, ctx: Targ
       ctx.out.info(`CloudTrail: ${lookup.pages} page(s), ${lookup.events} RunInstances event(s), creator found for ${lookup.found} of ${wanted.size} instance(s)`);
     } catch (error) {
       if (ctx.signal.aborted || !(error instanceof AwsError || error instanceof FailureError)) throw error;
-      // Tags can still be fixed without CloudTrail: the post's convention for an unknown creator.
+      // The other tags are still fixed; a creator that cannot be known now is not written as
+      // "Undefined" for good: it is left unset (deferred) for the next run to fill in.
       lookup.error = error.message;
+      creatorsUnknown = true;
       ctx.out.warn(
-        `CloudTrail lookup failed, writing "Undefined" for ${wanted.size} creator(s): ${error.message} (pass --no-creator-lookup to skip the lookup on purpose)`,
+        `CloudTrail lookup failed, leaving the creator unset for ${wanted.size} instance(s) until the next run: ${error.message} (--no-creator-lookup writes "Undefined" instead)`,
       );
     } finally {
       spinner.stop();
     }
   }
 
-  const { actions, untagged } = planActions(findings, instances, creators, plan.mode);
+  const { actions, untagged } = planActions(findings, instances, creators, plan.mode, creatorsUnknown);
   if (!plan.dryRun && !ctx.signal.aborted) {
     const ec2 = await ctx.services.ec2();
     const spinner = ctx.out.spinner(`applying ${actions.length} action(s)…`);

@@ -17,6 +17,8 @@ export interface PolicyOptions {
 export interface Policy {
   rules: TagRule[];
   filters: Ec2Filter[];
+  /** The scope flags given ("--vpc", "--filter", "--vpc/--filter"; "" for none), for messages. */
+  scopeFlags?: string;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface Policy {
  * and the scheduled Lambda pass one per target.
  */
 export interface TargetContext {
+  /** One target of an org run: empty targets are summed up by the run, not warned about each. */
+  oneOfMany?: boolean;
   services: Pick<Services, "ec2" | "cloudtrail" | "sleep" | "monotonicNow">;
   now: () => Date;
   signal: AbortSignal;
@@ -39,10 +43,16 @@ export interface Inventory {
 /** Validates flags and rules (exit 2 before any call that matters). `inline` are rules the Lambda event carries. */
 export async function loadPolicy(options: PolicyOptions & { inlineRules?: unknown }, ctx: Pick<Context, "services" | "signal">): Promise<Policy> {
   const filters = buildScope(options);
-  if (options.inlineRules !== undefined) return { rules: validateRules(options.inlineRules, options.policy ?? "event.rules"), filters };
+  const scopeFlags = [options.vpc?.length ? "--vpc" : "", options.filter?.length ? "--filter" : ""].filter(Boolean).join("/");
+  if (options.inlineRules !== undefined) return { rules: validateRules(options.inlineRules, options.policy ?? "event.rules"), filters, scopeFlags };
   const source = parsePolicySource(options.policy);
   const rules = await loadRules(source, { signal: ctx.signal, dynamo: () => ctx.services.dynamodb() });
-  return { rules, filters };
+  return { rules, filters, scopeFlags };
+}
+
+/** "no … instance matched --vpc" naming only the scope flags that were given. */
+export function noInstanceText(policy: Pick<Policy, "scopeFlags">): string {
+  return `no pending, running, stopping or stopped instance${policy.scopeFlags ? ` matched ${policy.scopeFlags}` : ""}`;
 }
 
 /** Lists the instances in scope in one target and checks each against the rules. */
@@ -58,7 +68,8 @@ export async function takeInventory(policy: Policy, ctx: TargetContext): Promise
   } finally {
     spinner.stop();
   }
-  if (instances.size === 0) ctx.out.warn("no pending, running, stopping or stopped instance matched --vpc/--filter in this region");
+  // An org run sums its empty targets up in one line (summarizeEmptyTargets); one target says it here.
+  if (instances.size === 0 && !ctx.oneOfMany) ctx.out.warn(`${noInstanceText(policy)} in this region`);
   const now = ctx.now();
   const findings = [...instances.values()].map((i) => evaluateInstance(i, policy.rules, now));
   return { instances, findings };

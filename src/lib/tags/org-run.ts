@@ -1,7 +1,7 @@
 import type { Context } from "../context.js";
 import { AwsblogError } from "../errors.js";
 import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan, type ScanViolation } from "./engine.js";
-import type { Policy } from "./inventory.js";
+import { noInstanceText, type Policy } from "./inventory.js";
 import { createTargetProgress, credentialsPerAccount, forEachTarget, resolveTargets, targetContext, DEFAULT_ROLE, type OrgOptions, type Target } from "./org.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
 import { ENFORCE_COLUMNS, openReport, SCAN_COLUMNS, violationRow, type ReportFile, type ReportRow } from "./report-file.js";
@@ -50,6 +50,7 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
   const report: ReportFile | undefined = options.report ? await openReport(options.report, shape.columns) : undefined;
   const progress = createTargetProgress(ctx);
   const reports: TargetReport[] = [];
+  const empty: Target[] = [];
   try {
     const { caller, targets } = await resolveTargets(options, ctx);
     const credentials = credentialsPerAccount(caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts());
@@ -60,7 +61,10 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
       try {
         const result = await shape.run(policy, targetContext(ctx, target, credentials.providerFor(target.accountId), progress));
         kept = shape.keep(target, result);
-        progress.done(label, `scanned ${kept.report.scanned}, ${kept.report.violations} in violation`);
+        if (kept.report.scanned === 0) {
+          empty.push(target);
+          progress.done(label, undefined);
+        } else progress.done(label, `scanned ${kept.report.scanned}, ${kept.report.violations} in violation`);
       } catch (error) {
         if (!(error instanceof AwsblogError)) throw error;
         const message = error.hint ? `${error.message} — ${error.hint}` : error.message;
@@ -74,7 +78,19 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
     progress.close();
     await report?.close();
   }
+  if (empty.length > 0) ctx.out.info(emptyTargetsLine(empty, reports.length, policy));
   return reports.sort(byTarget);
+}
+
+/**
+ * Regions with nothing to do, in one line rather than two per target:
+ * "no … instance in 42 of 44 target(s): 111111111111 us-east-2 us-west-1 …; 222222222222 …".
+ */
+export function emptyTargetsLine(empty: Target[], total: number, policy: Pick<Policy, "scopeFlags">): string {
+  const byAccount = new Map<string, string[]>();
+  for (const t of [...empty].sort(byTarget)) byAccount.set(t.accountId, [...(byAccount.get(t.accountId) ?? []), t.region]);
+  const list = [...byAccount].map(([account, regions]) => `${account} ${regions.join(" ")}`).join("; ");
+  return `${noInstanceText(policy)} in ${empty.length} of ${total} target(s): ${list}`;
 }
 
 /** Targets finish in any order; the output lists them, and their findings, by account then region. */

@@ -117,6 +117,7 @@ export function targetContext(ctx: Pick<Context, "services" | "now" | "signal" |
   const services = ctx.services.forTarget({ accountId: target.accountId, region: target.region, credentials, limiter: targetLimiter(pacingClock(ctx.services)) });
   const label = `${target.accountId}/${target.region}`;
   return {
+    oneOfMany: true,
     services,
     now: ctx.now,
     signal: ctx.signal,
@@ -141,7 +142,8 @@ export async function forEachTarget<T>(targets: T[], concurrency: number, signal
 export interface TargetProgress {
   line(label: string, text: string): Spinner;
   info(message: string): void;
-  done(label: string, summary: string): void;
+  /** The target finished; `summary` undefined: say nothing (an empty target, summed up later). */
+  done(label: string, summary: string | undefined): void;
   close(): void;
 }
 
@@ -153,7 +155,7 @@ export function createTargetProgress(ctx: Pick<Context, "out">): TargetProgress 
       return { update: (next) => board.set(label, next), stop: () => {} };
     },
     info: (message) => board.info(message),
-    done: (label, summary) => board.done(label, `${label}: ${summary}`),
+    done: (label, summary) => board.done(label, summary === undefined ? undefined : `${label}: ${summary}`),
     close: () => board.close(),
   };
 }

@@ -13,7 +13,8 @@ export interface EnforceAction {
   value?: string;
   /** Why: the tag was missing or empty, or the instance had no tags at all. */
   reason: "missing" | "empty" | "untagged";
-  result: "done" | "failed" | "planned";
+  /** "deferred": a UserLookup value CloudTrail could not give now; left unset for the next run. */
+  result: "done" | "failed" | "planned" | "deferred";
   error?: string;
 }
 
@@ -28,7 +29,9 @@ const STOPPED_OR_STOPPING = new Set(["stopped", "stopping"]);
 
 /**
  * Turns findings into the actions enforce takes. Tag fixes get their UserLookup value from
- * the CloudTrail sweep (or "Undefined"). Untagged instances follow --untagged; Auto Scaling
+ * the CloudTrail sweep, "Undefined" when CloudTrail answered without a creator (or the lookup
+ * was skipped on purpose); when CloudTrail could not be read (`creatorsUnknown`) the tag is
+ * left unset — result "deferred" — for the next run to fill in. Untagged instances follow --untagged; Auto Scaling
  * members are never stopped or terminated (the group would just replace them), so their
  * action is recorded as failed with the reason instead.
  */
@@ -37,11 +40,16 @@ export function planActions(
   instances: Map<string, Ec2Instance>,
   creators: Map<string, string>,
   mode: UntaggedMode,
+  creatorsUnknown = false,
 ): { actions: EnforceAction[]; untagged: UntaggedInstance[] } {
   const actions: EnforceAction[] = [];
   const untagged: UntaggedInstance[] = [];
   for (const f of findings) {
     for (const fix of f.fixes) {
+      if (fix.value === null && creatorsUnknown && !creators.has(f.instanceId)) {
+        actions.push({ instanceId: f.instanceId, action: "tag", tagKey: fix.tagKey, reason: fix.reason, result: "deferred" });
+        continue;
+      }
       const value = fix.value ?? creators.get(f.instanceId) ?? UNDEFINED_CREATOR;
       actions.push({ instanceId: f.instanceId, action: "tag", tagKey: fix.tagKey, value, reason: fix.reason, result: "planned" });
     }

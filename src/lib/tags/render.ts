@@ -45,7 +45,9 @@ export function leftOut(dropped: string[]): string {
 /** One line per action, in the spirit of the post's mail ("Instance i-… missing tag …"). */
 export function actionLine(a: EnforceAction): string {
   const what =
-    a.action === "tag"
+    a.result === "deferred"
+      ? `Instance ${a.instanceId} ${a.reason} tag ${a.tagKey}: left unset until CloudTrail can be read`
+      : a.action === "tag"
       ? `Instance ${a.instanceId} ${a.reason} tag ${a.tagKey}: set to "${a.value}"`
       : `Instance ${a.instanceId} has no tags: ${a.action === "stop" ? "stop" : "terminate"}`;
   const outcome = a.result === "failed" ? `FAILED (${a.error ?? "unknown error"})` : a.result;
@@ -59,7 +61,8 @@ export function untaggedLine(u: UntaggedInstance): string {
 export function enforceSummary(scanned: number, actions: EnforceAction[], dryRun: boolean): string {
   const count = (r: EnforceAction["result"]) => actions.filter((a) => a.result === r).length;
   const head = dryRun ? "dry run: nothing was changed" : `${count("done")} done, ${count("failed")} failed`;
-  return `scanned ${scanned} instance(s), ${actions.length} action(s): ${head}${dryRun && count("failed") ? `, ${count("failed")} would fail` : ""}`;
+  const deferred = count("deferred") ? `, ${count("deferred")} deferred to the next run` : "";
+  return `scanned ${scanned} instance(s), ${actions.length} action(s): ${head}${dryRun && count("failed") ? `, ${count("failed")} would fail` : ""}${deferred}`;
 }
 
 export function enforceText(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[], dryRun: boolean): string {

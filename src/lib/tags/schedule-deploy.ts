@@ -35,7 +35,8 @@ export function checkSchedule(expression: string | undefined): string {
 }
 
 export function checkRoleArn(arn: string | undefined): string {
-  if (!arn || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(arn)) {
+  if (arn === undefined) throw new UsageError("--role is required", "pass the function's execution role, arn:aws:iam::<account>:role/<name> (docs/tags.md lists its policy)");
+  if ( !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(arn)) {
     throw new UsageError(`--role ${JSON.stringify(arn ?? "")} is not an IAM role ARN`, "pass the function's execution role, arn:aws:iam::<account>:role/<name> (docs/tags.md lists its policy)");
   }
   return arn;

@@ -47,6 +47,33 @@ describe("awsblog completion", () => {
     expect(complete("awsblog", "tags", "scan", "--policy", "rul")).toEqual(["rules.yaml"]);
   });
 
+  it("bash: values for options whose handler checks a closed list, and for `completion <shell>`, not files", () => {
+    writeFileSync(join(dir, "timeout-notes.txt"), "");
+    expect(complete("awsblog", "dlq", "redrive", "--class", "")).toEqual(["timeout", "crash", "misconfig", "handler-error", "unknown"]);
+    expect(complete("awsblog", "dlq", "redrive", "--class", "ti")).toEqual(["timeout"]);
+    expect(complete("awsblog", "cognito", "login", "--print", "")).toEqual(["id", "access", "refresh"]);
+    expect(complete("awsblog", "cognito", "login", "--flow", "")).toEqual(["srp", "password"]);
+    expect(complete("awsblog", "cognito", "token", "--print", "")).toEqual(["id", "access"]);
+    expect(complete("awsblog", "completion", "")).toEqual(expect.arrayContaining(["bash", "zsh", "fish"]));
+    expect(complete("awsblog", "completion", "f")).toEqual(["fish"]);
+  });
+
+  it("every declared option with choices or completion values offers exactly them", async () => {
+    const { commands } = await import("../../../src/commands/index.js");
+    let checked = 0;
+    for (const entry of commands) {
+      const spec = (await entry.load()).default;
+      for (const option of Object.values(spec.options)) {
+        const listed = option.choices ?? option.values;
+        if (!listed) continue;
+        const long = /--[\w-]+/.exec(option.flags)![0];
+        expect(complete("awsblog", ...entry.path, long, ""), `${entry.path.join(" ")} ${long}`).toEqual([...listed]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(9);
+  });
+
   it("zsh reuses the bash function through bashcompinit; fish gets complete lines per command path", async () => {
     const zsh = await awsblog(["completion", "zsh"]);
     expect(zsh.stdout).toMatch(/^#compdef awsblog\nautoload -U \+X bashcompinit && bashcompinit\n/);
@@ -54,6 +81,8 @@ describe("awsblog completion", () => {
     expect(fish.code).toBe(0);
     expect(fish.stdout).toContain("complete -c awsblog -n 'test (__awsblog_path) = '\\''dlq inspect'\\''' -l queue-url -r -F");
     expect(fish.stdout).toContain("-l output -x -a 'text json yaml table'");
+    expect(fish.stdout).toContain("-l class -x -a 'timeout crash misconfig handler-error unknown'");
+    expect(fish.stdout).toContain(`complete -c awsblog -n 'test (__awsblog_path) = '\\''completion'\\''' -a 'bash zsh fish'`);
   });
 
   it("an unknown or missing shell is a usage error (exit 2)", async () => {

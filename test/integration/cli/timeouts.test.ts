@@ -86,7 +86,7 @@ describe("a never-answering endpoint: every AWS command ends within its timeouts
     const connections = hung.connections;
     const run = await awsblog(["approve", "--token", "t", "--endpoint-url", hung.url, "--cli-read-timeout", "1", "--cli-connect-timeout", "0.1"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^awsblog: no answer from StepFunctions SendTaskSuccess after 2 attempts, 1\.[5-9] s — /);
+    expect(run.stderr).toMatch(/^awsblog: no answer from StepFunctions SendTaskSuccess after 2 attempts, (1\.[5-9]|[2-4](\.\d)?) s — /); // 1.6 s, later on a busy machine
     expect(hung.connections - connections).toBe(2);
   }, 20_000);
 

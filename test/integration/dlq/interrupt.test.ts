@@ -58,6 +58,16 @@ describe("dlq commands on Ctrl-C (in-process)", () => {
     expect(run.stderr).toMatch(/interrupted/);
   });
 
+  it("inspect's text says in its last line that Ctrl-C cut the listing short", async () => {
+    const ctrlC = interrupts();
+    const { sqs } = queuePressingCtrlC(50, () => ctrlC.interrupt());
+    const run = await awsblog(["dlq", "inspect", "--queue-url", DLQ, "--concurrency", "1"], { services: { sqs: async () => sqs }, interrupts: ctrlC });
+    expect(run.code).toBe(130);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^10 message\(s\) from /);
+    expect(lines[lines.length - 1]).toBe("interrupted (Ctrl-C): the result above may be incomplete");
+  });
+
   it("redrive finishes the batch in hand, takes no new one, reports the counts and exits 130", async () => {
     const ctrlC = interrupts();
     const { sqs, calls } = queuePressingCtrlC(50, () => ctrlC.interrupt());

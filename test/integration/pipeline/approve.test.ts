@@ -142,7 +142,8 @@ describe("approve / reject --pipeline", () => {
       [["approve", "--pipeline", "bad name!"], /--pipeline "bad name!" is not a CodePipeline name — /],
       [["approve", "--pipeline", "p", "--summary", "x".repeat(513)], /--summary is 513 characters; CodePipeline accepts at most 512 — /],
       [["approve", "--pipeline", "p", "--token", "t"], /--pipeline cannot be combined with --token — /],
-      [["reject", "--stage", "Prod"], /--stage need --pipeline — /],
+      [["reject", "--stage", "Prod"], /--stage needs --pipeline — /],
+      [["reject", "--stage", "Prod", "--action", "Gate"], /--stage, --action need --pipeline — /],
       [["approve", "--pipeline", "p", "--stage", "\u001b[31mred"], /--stage "red" is not a CodePipeline name/],
       [["approve", "--pipeline", "p", "--summary", ""], /--summary is empty — /],
     ];

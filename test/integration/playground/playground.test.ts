@@ -42,7 +42,7 @@ suite("npm run playground", () => {
         .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
     );
     // The bound allows for a machine shared with other work; the playground reports its own start-up time.
-  }, 120_000);
+  }, 180_000);
 
   afterAll(() => {
     if (playground.exitCode === null && playground.signalCode === null) playground.kill("SIGKILL");

@@ -1,3 +1,4 @@
+import { CreateSubnetCommand, CreateVpcCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
@@ -126,5 +127,42 @@ describeWithMoto("tags enforce against moto and the CloudTrail double", (moto) =
     expect(run.calls()["CloudTrail.LookupEvents"] ?? 0).toBe(0);
     const scan = await cli(["tag-audit", ...scope(), "-o", "json"]);
     expect(scan.code).toBe(3); // the two untagged instances remain violations
+  });
+
+  it("CloudTrail failing: CreatedBy is left unset (deferred), not written as Undefined; the next run fills it in", async () => {
+    const vpc = (await world.ec2.send(new CreateVpcCommand({ CidrBlock: "10.40.0.0/16" }))).Vpc!.VpcId!;
+    const subnet = (await world.ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.40.1.0/24" }))).Subnet!.SubnetId!;
+    const launched = await world.ec2.send(
+      new RunInstancesCommand({ ImageId: "ami-12345678", MinCount: 1, MaxCount: 1, SubnetId: subnet, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "late" }] }] }),
+    );
+    const id = launched.Instances![0]!.InstanceId!;
+    const enforceVpc = (trailUrl: string) =>
+      awsblog(["tags", "enforce", "--policy", RULES, "--vpc", vpc, "-o", "json"], {
+        env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_CLOUDTRAIL: trailUrl, AWS_MAX_ATTEMPTS: "2" },
+        now: () => NOW,
+      });
+
+    // Every LookupEvents answered ThrottlingException: CloudTrail cannot tell now.
+    const failing = await startCloudTrailDouble({ events: world.events, ratePerSecond: 0 });
+    try {
+      const first = await enforceVpc(failing.url);
+      expect(first.code, first.stderr).toBe(0);
+      const out = first.json<EnforceJson & { deferred: number }>();
+      expect(out.deferred).toBe(1);
+      expect(out.actions).toContainEqual({ instanceId: id, action: "tag", tagKey: "CreatedBy", reason: "missing", result: "deferred" });
+      expect(first.stderr).toMatch(/warning: CloudTrail lookup failed, leaving the creator unset for 1 instance\(s\) until the next run/);
+      expect(failing.throttled).toBeGreaterThan(0);
+    } finally {
+      await failing.stop();
+    }
+    const afterFirst = (await snapshot(world.ec2)).get(id)!.tags;
+    expect(afterFirst.ProjectCode).toBe("Proj007"); // the other rules were applied
+    expect(afterFirst).not.toHaveProperty("CreatedBy");
+
+    trail.setEvents([...world.events, { instanceIds: [id], eventTime: new Date(NOW.getTime() - 60_000), userIdentity: { type: "IAMUser", userName: "frank" }, username: "frank" }]);
+    const second = await enforceVpc(trail.url);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json<{ deferred: number }>().deferred).toBe(0);
+    expect((await snapshot(world.ec2)).get(id)!.tags.CreatedBy).toBe("frank");
   });
 });

@@ -74,6 +74,20 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
     expect(run.stdout).toMatch(/4 of 4 target\(s\) ok\nscanned 12 instance\(s\) in 4 target\(s\): 4 compliant, 8 in violation\n$/);
   });
 
+  it("regions with nothing in scope are one summary line, naming no --vpc/--filter that was not passed", async () => {
+    const empty = ["ap-south-1", "ca-central-1", "sa-east-1"];
+    const run = await cli(["tags", "scan", "--policy", RULES, "--accounts", world.members.join(","), "--regions", [...REGIONS, ...empty].join(",")]);
+    expect(run.code, run.stderr).toBe(3);
+    const total = world.members.length * (REGIONS.length + empty.length);
+    const lines = run.stderr.trimEnd().split("\n");
+    const summary = lines.filter((line) => line.includes("no pending, running, stopping or stopped instance"));
+    const list = world.members.map((account) => `${account} ${empty.join(" ")}`).join("; ");
+    expect(summary).toEqual([`no pending, running, stopping or stopped instance in ${world.members.length * empty.length} of ${total} target(s): ${list}`]);
+    expect(run.stderr).not.toMatch(/--vpc|--filter|scanned 0/);
+    // The targets with instances still get their line each.
+    expect(lines.filter((line) => / scanned 3, 2 in violation$/.test(line))).toHaveLength(world.members.length * REGIONS.length);
+  });
+
   it("enforce --accounts: tags each member account in each region, leaves the denied account untouched, reports it, --report csv", async () => {
     const deniedBefore = await Promise.all(REGIONS.map((r) => tagsIn(world, world.denied, r)));
     const before = sts.assumed.length;

@@ -166,6 +166,7 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
       [[...base, "--schedule", "every day"], /is not an EventBridge schedule expression/],
       [[...base, "--schedule", "rate(1 days)"], /is not an EventBridge schedule expression/],
       [["tags", "schedule", "--name", "x", "--policy", RULES, "--schedule", "rate(1 day)", "--role", "admin"], /--role "admin" is not an IAM role ARN/],
+      [["tags", "schedule", "--name", "x", "--policy", RULES, "--schedule", "rate(1 day)"], /^awsblog: --role is required — pass the function's execution role/],
       [["tags", "schedule", "--name", "bad name", "--remove"], /--name "bad name" is not a valid function and rule name/],
       [[...base, "--schedule", "rate(1 day)", "--notify", "arn:aws:sns:us-east-1:123456789012:t"], /--notify and --untagged apply to --enforce runs/],
     ];

@@ -51,7 +51,7 @@ const PENDING: Record<string, string[]> = {
     // s2-declare: commands/completion.ts reads the command tree without importing cli.ts.
     "cli.ts ↔ commands/completion.ts ↔ commands/index.ts",
   ],
-  // r1-deadlines moved every deadline into src/lib/deadline.ts: nothing pending.
+  // r1-deadlines landed one deadline helper in src/lib/deadline.ts: lib/aws imports no domain.
   awsLayerImportsNoDomain: [],
 };
 

@@ -130,4 +130,27 @@ describe("package verify and shared libraries (DT_NEEDED)", () => {
     const ok = await verify(join(dir, "php2.zip"));
     expect(ok.code, ok.stdout).toBe(0);
   });
+
+  it("package php warns at packaging time about a library Lambda's image lacks (the same check verify and deploy use)", async () => {
+    const pkg = tempDir("awsblog-pkg-libs-");
+    try {
+      mkdirSync(join(pkg.dir, "rt/bin"), { recursive: true });
+      copyFileSync("/usr/bin/zip", join(pkg.dir, "rt/bin/php"));
+      chmodSync(join(pkg.dir, "rt/bin/php"), 0o755);
+      writeFileSync(join(pkg.dir, "main.php"), "<?php echo 1;\n");
+      const args = ["package", "php", "--entry", join(pkg.dir, "main.php"), "--runtime-dir", join(pkg.dir, "rt"), "--out", join(pkg.dir, "php.zip"), "-o", "json"];
+      const run = await awsblog(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/^warning: rt\/bin\/php: needs libbz2\.so\.1\.0, in neither the zip nor Lambda's base image/m);
+      expect(run.json<{ warnings: string[] }>().warnings).toEqual([expect.stringMatching(/^rt\/bin\/php: needs libbz2\.so\.1\.0/)]);
+      // Shipped in <runtime>/lib: no warning.
+      mkdirSync(join(pkg.dir, "rt/lib"));
+      writeFileSync(join(pkg.dir, "rt/lib/libbz2.so.1.0"), "stand-in");
+      const shipped = await awsblog(args);
+      expect(shipped.code).toBe(0);
+      expect(shipped.stderr).toBe("");
+    } finally {
+      pkg.cleanup();
+    }
+  });
 });

@@ -35,12 +35,12 @@ describe("CloudTrail answering a non-JSON 5xx body", () => {
     expect(error).toBeInstanceOf(AwsError);
     expect((error as AwsError).code).toBe("HTTP 503");
     const line = formatError(error);
-    expect(line).toBe("awsblog: CloudTrail LookupEvents failed: HTTP 503 (the endpoint answered with a body that is not an AWS response) — AWS had an internal error; retry");
+    expect(line).toBe("awsblog: CloudTrail LookupEvents failed: HTTP 503 (the endpoint answered with a body that is not an AWS response) — the endpoint or a proxy in front of it failed; check --endpoint-url, then retry");
     expect(line).not.toMatch(/SyntaxError|Unexpected token/);
     expect(requests).toBe(2); // retried like any 5xx
   });
 
-  it("tags enforce carries on with Undefined and warns with that line", async () => {
+  it("tags enforce carries on, leaves CreatedBy for the next run and warns with that line", async () => {
     const cloudtrail = await api();
     const tagged: string[] = [];
     const ec2: Ec2Api = {
@@ -56,7 +56,7 @@ describe("CloudTrail answering a non-JSON 5xx body", () => {
       services: { ec2: async () => ec2, cloudtrail: async () => cloudtrail, sleep: async () => {} },
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(tagged).toContain("CreatedBy=Undefined");
+    expect(tagged).toEqual(["ProjectCode=Proj007"]); // CreatedBy deferred, not written as Undefined
     expect(run.stderr).toMatch(/CloudTrail lookup failed.*HTTP 503/);
     expect(run.stderr).not.toMatch(/SyntaxError/);
   });

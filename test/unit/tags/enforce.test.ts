@@ -47,6 +47,7 @@ interface Action {
 interface EnforceJson {
   actions: Action[];
   creatorLookup: { pages: number; events: number; wanted: number; found: number; error?: string };
+  deferred: number;
   notified?: boolean;
   notifyError?: string;
 }
@@ -131,15 +132,24 @@ describe("enforce (with fakes)", () => {
     ["denied", new AwsError("CloudTrail", "LookupEvents", "AccessDeniedException", "User is not authorized to perform: cloudtrail:LookupEvents", "check the IAM permissions")],
     ["unreachable", new FailureError("CloudTrail LookupEvents: could not reach the AWS endpoint (ECONNREFUSED)", "check your network")],
   ] as const) {
-    it(`CloudTrail ${label}: UserLookup writes "Undefined" with a warning, even with --dry-run, and the run goes on`, async () => {
+    it(`CloudTrail ${label}: the creator is left unset (deferred) with a warning, even with --dry-run, and the other fixes go on`, async () => {
       for (const dryRun of [true, false]) {
         const ec2 = fakeEc2([inst("i-1", { Name: "a" })]);
         const trail: CloudTrailApi = { lookupRunInstances: async () => { throw failure; } };
         const res = await run(dryRun ? ["--dry-run"] : [], { ec2: async () => ec2.api, cloudtrail: async () => trail });
         expect(res.code).toBe(0);
-        expect(res.data.actions).toContainEqual(expect.objectContaining({ instanceId: "i-1", tagKey: "CreatedBy", value: "Undefined", result: dryRun ? "planned" : "done" }));
+        const createdBy = res.data.actions.filter((a) => a.tagKey === "CreatedBy");
+        expect(createdBy).toEqual([{ instanceId: "i-1", action: "tag", tagKey: "CreatedBy", reason: "missing", result: "deferred" }]);
+        expect(res.data.deferred).toBe(1);
+        expect(ec2.log.some((line) => line.includes("CreatedBy"))).toBe(false);
+        if (!dryRun) expect(ec2.log.length).toBeGreaterThan(0); // the other rules' tags were written
         expect(res.data.creatorLookup.error).toBe(failure.message);
-        expect(res.stderr).toMatch(/warning: CloudTrail lookup failed, writing "Undefined" for 1 creator\(s\).*--no-creator-lookup/);
+        expect(res.stderr).toMatch(/warning: CloudTrail lookup failed, leaving the creator unset for 1 instance\(s\) until the next run/);
+        const text = await awsblog(["tags", "enforce", "--policy", "test/fixtures/tags/rules.yaml", ...(dryRun ? ["--dry-run"] : [])], {
+          now: () => NOW,
+          services: { ec2: async () => fakeEc2([inst("i-1", { Name: "a" })]).api, cloudtrail: async () => trail, sleep: async () => {} },
+        });
+        expect(text.stdout).toMatch(/1 deferred to the next run/);
       }
     });
   }

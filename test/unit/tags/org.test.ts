@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { AssumedCredentials, CallerStsApi } from "../../../src/lib/aws/sts-caller.js";
 import { createAdaptiveBucket } from "../../../src/lib/tags/pacer.js";
 import { targetLimiter } from "../../../src/lib/tags/limits.js";
+import { noInstanceText } from "../../../src/lib/tags/inventory.js";
+import { emptyTargetsLine } from "../../../src/lib/tags/org-run.js";
 import { checkOrgOptions, credentialsPerAccount, forEachTarget, resolveTargets } from "../../../src/lib/tags/org.js";
 import { testContext } from "../../helpers/context.js";
 import { fakeClock } from "./fake-clock.js";
@@ -144,5 +146,20 @@ describe("resolveTargets", () => {
     const { ctx } = testContext({ services: services(fakeSts(1, () => 0).api) });
     expect((await resolveTargets({ regions: ["eu-west-1", "eu-west-1"] }, ctx)).targets).toEqual([{ accountId: "111111111111", region: "eu-west-1" }]);
     expect((await resolveTargets({ accounts: ["222222222222", "222222222222"] }, ctx)).targets).toEqual([{ accountId: "222222222222", region: "us-east-1" }]);
+  });
+});
+
+describe("targets with nothing in scope", () => {
+  it("name only the scope flags that were passed, and sum up in one line per run", () => {
+    expect(noInstanceText({ scopeFlags: "" })).toBe("no pending, running, stopping or stopped instance");
+    expect(noInstanceText({ scopeFlags: "--vpc" })).toBe("no pending, running, stopping or stopped instance matched --vpc");
+    const empty = [
+      { accountId: "222222222222", region: "us-west-2" },
+      { accountId: "111111111111", region: "us-east-2" },
+      { accountId: "111111111111", region: "ap-south-1" },
+    ];
+    expect(emptyTargetsLine(empty, 10, { scopeFlags: "--vpc/--filter" })).toBe(
+      "no pending, running, stopping or stopped instance matched --vpc/--filter in 3 of 10 target(s): 111111111111 ap-south-1 us-east-2; 222222222222 us-west-2",
+    );
   });
 });

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Each command group's doc lists the IAM actions for every AWS operation its lib/aws module
+ * sends: a new SDK command in the code without its permission in the doc fails here.
+ */
+const read = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), "utf8");
+
+/** SDK command → IAM action, where the names differ. */
+const ACTION: Record<string, string> = {
+  "sqs:SendMessageBatch": "sqs:SendMessage",
+  "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
+  "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+  "lambda:Invoke": "lambda:InvokeFunction",
+};
+
+/** Operations a module defines that no command calls (none today would need a permission). */
+const UNUSED = new Set(["states:DescribeExecution"]);
+
+function actionsSent(module: string, prefix: string): string[] {
+  const names = [...read(module).matchAll(/new (\w+)Command\(/g)].map((m) => `${prefix}:${m[1]}`);
+  return [...new Set(names)].map((name) => ACTION[name] ?? name).filter((name) => !UNUSED.has(name));
+}
+
+const DOCS: [doc: string, modules: [string, string][]][] = [
+  ["docs/approval.md", [["src/lib/aws/sfn.ts", "states"], ["src/lib/aws/ses.ts", "ses"]]],
+  ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"]]],
+  ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"]]],
+];
+
+describe("IAM permissions in the docs", () => {
+  it.each(DOCS)("%s lists every action its commands' AWS modules send", (doc, modules) => {
+    const text = read(doc);
+    const section = text.slice(text.indexOf("IAM permissions"));
+    expect(text).toContain("IAM permissions");
+    const actions = modules.flatMap(([module, prefix]) => actionsSent(module, prefix));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => !section.includes(action))).toEqual([]);
+  });
+
+  it("deploy's CreateFunction names iam:PassRole", () => {
+    expect(read("docs/package.md")).toMatch(/iam:PassRole/);
+  });
+});
