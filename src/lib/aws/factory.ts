@@ -163,7 +163,7 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     const instance = new Ctor(config);
     if (!settings.endpointUrl) configureEndpoint(instance, environment);
     await resolveRegion(instance);
-    instrument(instance, calls, settings.debug, parentCalls, inFlight);
+    instrument(instance, calls, settings.debug, env, parentCalls, inFlight);
     if (settings.limiter) limit(instance, settings.limiter);
     retryTimeoutsOnce(instance);
     bound(instance, limits, settings.interrupt, env);
@@ -367,7 +367,7 @@ function limit(client: AnyClient, limiter: NonNullable<AwsSettings["limiter"]>):
   );
 }
 
-function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], parentCalls?: Map<string, number>, inFlight = new Set<string>()): void {
+function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], env: NodeJS.ProcessEnv, parentCalls?: Map<string, number>, inFlight = new Set<string>()): void {
   client.middlewareStack.add(
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
       async (args: InitializeHandlerArguments<object>) => {
@@ -390,7 +390,7 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
         return result;
       } catch (error) {
         debug?.(() => redactSecrets(`✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`, secrets));
-        throw redactError(toAwsblogError(error, service, operation), secrets);
+        throw redactError(toAwsblogError(error, service, operation, env), secrets);
       } finally {
         for (const secret of secrets) inFlight.delete(secret);
       }
