@@ -22,7 +22,7 @@ export const groups: GroupEntry[] = [
   { path: ["cognito"], summary: "Cognito user pools: sign up, confirm, log in (SRP, MFA), cached tokens, authorized API calls" },
   { path: ["dlq"], summary: "Lambda dead-letter queues: inspect without losing messages, classify, fetch logs, redrive safely" },
   { path: ["pipeline"], summary: "CodePipeline: status, start and watch a run from CI, list approvals waiting, run a custom-action test worker" },
-  { path: ["package"], summary: "zip a PHP, Go or Ruby program with a safe Node.js wrapper for Lambda; verify; run locally" },
+  { path: ["package"], summary: "zip a PHP, Go or Ruby program for Lambda (Node.js wrapper or provided.al2023 bootstrap); verify; run locally; migrate go1.x" },
   { path: ["tags"], summary: "scan and enforce EC2 tag rules from a file or the post's DynamoDB table" },
 ];
 
@@ -56,6 +56,7 @@ export const commands: CommandEntry[] = [
   { path: ["package", "php"], summary: "build a Lambda zip: a php script and its runtime plus a Node.js wrapper (php.js)", load: () => import("./package/php.js") },
   { path: ["package", "go"], summary: "build a Lambda zip: a Go binary plus a Node.js wrapper (go.js)", load: () => import("./package/go.js") },
   { path: ["package", "ruby"], summary: "build a Lambda zip: a ruby script and its runtime plus a Node.js wrapper (ruby.js)", load: () => import("./package/ruby.js") },
+  { path: ["package", "migrate"], summary: "turn a go1.x function (or zip) into a provided.al2023 zip with the program as bootstrap; --deploy switches it", load: () => import("./package/migrate.js") },
   { path: ["package", "verify"], summary: "check a zip for Lambda: handler file, exec bits, CRLF shebangs, shared libraries, sizes (exit 3 with findings)", load: () => import("./package/verify.js") },
   { path: ["deploy"], summary: "create or update a Lambda function from a zip and wait until Lambda has applied it", load: () => import("./deploy/deploy.js") },
   { path: ["tags", "scan"], summary: "report instances that break the tag rules (read-only; exit 3 on violations)", load: () => import("./tags/scan.js") },

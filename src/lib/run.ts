@@ -1,4 +1,4 @@
-import { createAwsClientFactory } from "./aws/factory.js";
+import { createAwsClientFactory, type AwsClientFactory } from "./aws/factory.js";
 import type { AnyCommandSpec } from "./command.js";
 import type { Context, GlobalOptions, Io } from "./context.js";
 import { describeError, ExitCode, exitCodeOf, FailureError, formatError } from "./errors.js";
@@ -43,17 +43,7 @@ export async function runCommand(
     // Ctrl-C abandons reads in flight at once; writes run to their end.
     interrupt: interrupt.signal,
   });
-  const ctx: Context = {
-    globals,
-    out,
-    signal: interrupt.signal,
-    services: createServices({ aws, signal: interrupt.signal, env: io.env }, io.services),
-    env: io.env,
-    stdin: io.stdin,
-    stderr: io.stderr,
-    now: io.now ?? (() => new Date()),
-    commandTree: cli.commandTree,
-  };
+  const ctx = createContext({ globals, out, aws, signal: interrupt.signal, io, commandTree: cli.commandTree });
   let code: number = ExitCode.ok;
   try {
     const result = await spec.run(options as never, ctx, args);
@@ -72,6 +62,33 @@ export async function runCommand(
     io.onCalls?.(aws.calls);
   }
   return interrupt.signal.aborted ? ExitCode.interrupted : code;
+}
+
+/**
+ * A run's Context: the services over this run's client factory (the only holder of it), with
+ * `io`'s fakes on top, and `io`'s env, stdin, stderr and clock. The CLI and the scheduled
+ * Lambda both build theirs here.
+ */
+export function createContext(parts: {
+  globals: GlobalOptions;
+  out: Output;
+  aws: AwsClientFactory;
+  signal: AbortSignal;
+  io: Pick<Io, "env" | "stdin" | "stderr" | "now" | "services">;
+  commandTree?: Context["commandTree"];
+}): Context {
+  const { globals, out, aws, signal, io, commandTree } = parts;
+  return {
+    globals,
+    out,
+    signal,
+    services: createServices({ aws, signal, env: io.env }, io.services),
+    env: io.env,
+    stdin: io.stdin,
+    stderr: io.stderr,
+    now: io.now ?? (() => new Date()),
+    commandTree,
+  };
 }
 
 export const INTERRUPTED_NOTE = "interrupted (Ctrl-C): the result above may be incomplete";

@@ -6,14 +6,15 @@ import { verifyZip, type VerifyReport } from "../../lib/package/verify.js";
 
 const flags = {
   handler: opt.string("--handler <handler>", "also check that this handler's file exists, e.g. php.handler"),
+  arch: opt.choice("--arch <arch>", "the function's architecture: a bootstrap built for the other one is a finding", ["x86_64", "arm64"] as const),
 };
 const args = { zip: arg("<zip>", "the zip to check, made by awsblog or anything else") };
 
 export default defineCommand({
   options: flags,
   args,
-  help: "Exit 3 when there are findings (CI can stop a bad deploy), 2 when the file is not a readable zip.",
-  examples: ["awsblog package verify function.zip -o json"],
+  help: "Understands both layouts: the Node.js wrapper (a handler file at the root) and provided.al2023\n(an executable bootstrap at the root: ELF or #!, what it starts present, the right architecture,\nshared libraries in the zip or Lambda's base image).\nExit 3 when there are findings (CI can stop a bad deploy), 2 when the file is not a readable zip.",
+  examples: ["awsblog package verify function.zip -o json", "awsblog package verify go-bootstrap.zip --arch arm64"],
   run: verifyCommand,
 });
 

@@ -7,7 +7,7 @@ import { checkOrgOptions } from "../../lib/tags/org.js";
 import { UNTAGGED_MODES } from "../../lib/tags/plan.js";
 import { ruleRecord, type ScheduledEvent } from "../../lib/tags/scheduled-run.js";
 import { checkOutputPath } from "../../lib/output-file.js";
-import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, FUNCTION_SETTINGS, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule-deploy.js";
+import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, functionSettings, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule-deploy.js";
 import { validateTopicArn } from "../../lib/tags/enforce.js";
 import { optionalPolicyFlags, orgFlags } from "./_shared.js";
 
@@ -31,7 +31,7 @@ const flags = {
 export default defineCommand({
   options: flags,
   help: `
-Deploys the post's architecture: a Lambda function <name> (${FUNCTION_SETTINGS.runtime}) holding this tool's tag
+Deploys the post's architecture: a Lambda function <name> (the newest Node.js runtime Lambda supports) holding this tool's tag
 engine (built into dist/lambda at npm run build, zipped as index.mjs), an EventBridge rule <name> on
 --schedule whose target passes the run's options as the event (the rules themselves when --policy
 is a file), and the permission for events.amazonaws.com to invoke it. Rerunning updates all three
@@ -75,22 +75,29 @@ async function schedule(options: OptionsOf<typeof flags>, ctx: Context): Promise
   }
 
   const { zip, codeSha256 } = await buildZip(options.out);
+  const settings = functionSettings(ctx.now());
   const lambda = await ctx.services.lambdaDeploy();
   let fn = await lambda.getFunction(name, ctx.signal);
   if (!fn) {
     ctx.out.info(`creating function ${name}…`);
-    fn = await lambda.createFunction(name, zip, { ...FUNCTION_SETTINGS, role }, ctx.signal);
+    fn = await lambda.createFunction(name, zip, { ...settings, role }, ctx.signal);
   } else {
     fn = await waitUntilReady(lambda, name, ctx.services.sleep, ctx.signal);
+    // A function left on an older runtime moves first: Lambda refuses code uploads once that runtime's updates are blocked.
+    if (fn.runtime !== settings.runtime) {
+      ctx.out.info(`function ${name}: runtime ${fn.runtime ?? "none"} → ${settings.runtime}`);
+      await lambda.updateConfiguration(name, { ...settings, role }, ctx.signal);
+      fn = await waitUntilReady(lambda, name, ctx.services.sleep, ctx.signal);
+    }
     if (fn.codeSha256 === codeSha256) ctx.out.info(`function ${name}: code unchanged (CodeSha256 ${codeSha256}), not uploaded`);
     else {
       ctx.out.info(`function ${name}: uploading new code…`);
       fn = await lambda.updateCode(name, zip, undefined, ctx.signal);
     }
-    const drift = fn.role !== role || fn.runtime !== FUNCTION_SETTINGS.runtime || fn.handler !== FUNCTION_SETTINGS.handler || fn.timeout !== FUNCTION_SETTINGS.timeout || fn.memorySize !== FUNCTION_SETTINGS.memorySize;
+    const drift = fn.role !== role || fn.runtime !== settings.runtime || fn.handler !== settings.handler || fn.timeout !== settings.timeout || fn.memorySize !== settings.memorySize;
     if (drift) {
       await waitUntilReady(lambda, name, ctx.services.sleep, ctx.signal);
-      fn = await lambda.updateConfiguration(name, { ...FUNCTION_SETTINGS, role }, ctx.signal);
+      fn = await lambda.updateConfiguration(name, { ...settings, role }, ctx.signal);
     }
   }
   const functionArn = fn.functionArn;

@@ -6,8 +6,9 @@ import { isThrottlingCode, isTimeout } from "../retry.js";
  * Turns whatever the SDK threw into an error with the contract's shape and exit code:
  * region and credential problems are usage errors (2); service errors name the service,
  * operation and AWS error code (1); network failures say what could not be reached (1).
+ * `env` is the run's environment map (the factory's), where credentials from AWS_* came from.
  */
-export function toAwsblogError(error: unknown, service: string, operation: string): AwsblogError {
+export function toAwsblogError(error: unknown, service: string, operation: string, env: NodeJS.ProcessEnv = {}): AwsblogError {
   if (error instanceof AwsblogError) return error;
   const err = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = err?.name ?? "Error";
@@ -28,7 +29,7 @@ export function toAwsblogError(error: unknown, service: string, operation: strin
       { cause: error },
     );
   }
-  if (err?.code === "ERR_INVALID_CHAR") return badCredentialCharacters(process.env, error);
+  if (err?.code === "ERR_INVALID_CHAR") return badCredentialCharacters(env, error);
   if (typeof err?.code === "string" && err.code.startsWith("HPE_")) {
     // Node's HTTP parser: the endpoint answered, but not in HTTP (another protocol on that port, TLS on http:).
     return new FailureError(`${target}: the endpoint did not answer in HTTP (${firstSentence(message)})`, "check --endpoint-url: the scheme (http/https), host and port of an AWS endpoint", { cause: error });

@@ -161,7 +161,7 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     const instance = new Ctor(config);
     if (!settings.endpointUrl) configureEndpoint(instance, environment);
     await resolveRegion(instance);
-    instrument(instance, calls, settings.debug, parentCalls);
+    instrument(instance, calls, settings.debug, env, parentCalls);
     if (settings.limiter) limit(instance, settings.limiter);
     retryTimeoutsOnce(instance);
     bound(instance, limits, settings.interrupt, env);
@@ -364,7 +364,7 @@ function limit(client: AnyClient, limiter: NonNullable<AwsSettings["limiter"]>):
   );
 }
 
-function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], parentCalls?: Map<string, number>): void {
+function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], env: NodeJS.ProcessEnv, parentCalls?: Map<string, number>): void {
   client.middlewareStack.add(
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
       async (args: InitializeHandlerArguments<object>) => {
@@ -386,7 +386,7 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
         // AWS echoes what it was sent ("Invalid token: …"): the request's secrets never come back in our lines.
         const secrets = secretValues(args.input);
         debug?.(() => redactSecrets(`✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`, secrets));
-        throw redactError(toAwsblogError(error, service, operation), secrets);
+        throw redactError(toAwsblogError(error, service, operation, env), secrets);
       }
     },
     { step: "initialize", name: "awsblogInstrument", priority: "high" },

@@ -1,5 +1,6 @@
 import {
   CreateFunctionCommand,
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
   UpdateFunctionCodeCommand,
@@ -46,6 +47,8 @@ export interface LambdaDeployApi {
   /** The architecture travels with the code: a binary for the other one would not start. */
   updateCode(name: string, zip: Uint8Array, architecture?: "x86_64" | "arm64", signal?: AbortSignal): Promise<FunctionState>;
   updateConfiguration(name: string, settings: FunctionSettings, signal?: AbortSignal): Promise<FunctionState>;
+  /** The function's settings and a presigned URL of its deployed zip (GetFunction); undefined when it does not exist. */
+  getCode(name: string, signal?: AbortSignal): Promise<(FunctionState & { codeLocation?: string }) | undefined>;
 }
 
 export async function createLambdaDeployApi(aws: AwsClientFactory): Promise<LambdaDeployApi> {
@@ -80,6 +83,15 @@ export async function createLambdaDeployApi(aws: AwsClientFactory): Promise<Lamb
     async updateCode(name, zip, architecture, signal) {
       const input = { FunctionName: name, ZipFile: zip, Architectures: architecture ? [architecture] : undefined };
       return toState(await client.send(new UpdateFunctionCodeCommand(input), { abortSignal: signal }));
+    },
+    async getCode(name, signal) {
+      try {
+        const out = await client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: signal });
+        return { ...toState(out.Configuration ?? {}), codeLocation: out.Code?.Location };
+      } catch (error) {
+        if (error instanceof AwsError && error.code === "ResourceNotFoundException") return undefined;
+        throw error;
+      }
     },
     async updateConfiguration(name, settings, signal) {
       const out = await client.send(

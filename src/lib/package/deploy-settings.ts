@@ -1,5 +1,6 @@
 import type { FunctionSettings, FunctionState } from "../aws/lambda-deploy.js";
 import { UsageError } from "../errors.js";
+import { findRuntime, LAMBDA_RUNTIMES } from "./runtimes.js";
 
 export interface DeployOptions {
   zip: string;
@@ -27,8 +28,6 @@ export interface DeployResult {
   lastUpdateStatus?: string;
 }
 
-export const DEFAULT_RUNTIME = "nodejs20.x";
-
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
@@ -45,10 +44,14 @@ export function validateDeployOptions(options: DeployOptions): asserts options i
   if (options.role !== undefined && !ROLE_ARN.test(options.role)) {
     throw new UsageError(`--role ${options.role}: not an IAM role ARN`, "pass arn:aws:iam::<account>:role/<name>");
   }
-  if (options.runtime !== undefined && !/^nodejs\d+\.x$/.test(options.runtime)) {
-    throw new UsageError(`--runtime ${options.runtime}: the wrapper needs a Node.js runtime`, "pass e.g. --runtime nodejs20.x");
+  const runtime = options.runtime === undefined ? undefined : findRuntime(options.runtime);
+  if (options.runtime !== undefined && runtime?.family !== "nodejs" && runtime?.family !== "provided") {
+    const known = LAMBDA_RUNTIMES.filter((r) => r.family === "nodejs" || r.family === "provided").map((r) => r.id).join(", ");
+    throw new UsageError(`--runtime ${options.runtime}: awsblog deploys the Node.js wrapper or a provided.al2023 bootstrap (it knows ${known})`, "pass e.g. --runtime nodejs24.x, or leave it out for the newest Lambda supports");
   }
-  if (options.handler !== undefined && !HANDLER.test(options.handler)) {
+  // provided runtimes hand the string to the bootstrap as _HANDLER: Lambda only asks for no spaces.
+  const providedHandler = options.handler !== undefined && /^[^\s]{1,128}$/.test(options.handler) && (runtime?.family === "provided" || options.handler === "bootstrap");
+  if (options.handler !== undefined && !HANDLER.test(options.handler) && !providedHandler) {
     throw new UsageError(`--handler ${options.handler}: expected <file>.<export>, e.g. php.handler`);
   }
 }

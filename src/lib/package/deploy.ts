@@ -3,8 +3,9 @@ import { readFile, stat } from "node:fs/promises";
 import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../aws/lambda-deploy.js";
 import type { CommandResult, Context } from "../context.js";
 import { AwsError, FailureError, InterruptedError, UsageError } from "../errors.js";
-import { changedSettings, DEFAULT_RUNTIME, formatDeploy, validateDeployOptions, type DeployOptions, type ValidDeployOptions, type DeployResult } from "./deploy-settings.js";
+import { changedSettings, formatDeploy, validateDeployOptions, type DeployOptions, type ValidDeployOptions, type DeployResult } from "./deploy-settings.js";
 import { LAMBDA_LIMITS, humanSize } from "./limits.js";
+import { defaultNodeRuntime, judgeRuntime, newestRuntime, type RuntimeVerdict } from "./runtimes.js";
 import { handlerFileMissing, inspectZip, wrapperHandler, type Finding, type VerifyReport } from "./verify.js";
 
 /** How long to wait for Lambda to finish an update. */
@@ -18,48 +19,66 @@ export async function deploy(given: DeployOptions, ctx: Context): Promise<Comman
   if (size < 0) throw new UsageError(`--zip ${options.zip}: not found`, "build one with awsblog package");
   if (size > LAMBDA_LIMITS.zippedBytes) throw new UsageError(`--zip ${options.zip} is ${humanSize(size)}: above the 50 MB direct-upload limit`, "shrink the package or deploy it from S3");
   const { report, paths } = await inspectZip(options.zip);
+  const layout = report.bootstrap && !report.wrapper ? "provided" : "nodejs";
 
+  const now = ctx.now();
+  if (options.runtime && !options.runtime.startsWith(layout)) {
+    throw new UsageError(`--runtime ${options.runtime}: the zip ${layout === "nodejs" ? "holds the Node.js wrapper" : "has a bootstrap (provided.al2023 layout)"}`, `pass --runtime ${defaultRuntime(layout, now)}, or leave it out`);
+  }
+  // A runtime asked for is judged before any AWS call: creating on it, or switching to it.
+  if (options.runtime) refuseOrWarn(judgeRuntime(options.runtime, "create", now), `--runtime ${options.runtime}`, ctx);
   const lambda = await ctx.services.lambdaDeploy();
   const wait = (name: string) => waitUntilSettled(lambda, name, ctx);
   const existing = await lambda.getFunction(options.functionName, ctx.signal);
-  // The zip's own wrapper names the handler; an explicit --handler wins.
-  const handler = options.handler ?? wrapperHandler(report) ?? existing?.handler;
-  refuseBrokenZip(options, report, handler ? handlerFileMissing(handler, paths) : undefined);
-  const architecture = report.wrapper?.architecture;
+  // The zip's own wrapper names the handler (a bootstrap zip: "bootstrap"); an explicit --handler wins.
+  const handler = options.handler ?? wrapperHandler(report) ?? (report.bootstrap ? "bootstrap" : undefined) ?? existing?.handler;
+  refuseBrokenZip(options, report, handler && !report.bootstrap ? handlerFileMissing(handler, paths) : undefined);
+  const architecture = report.wrapper?.architecture ?? report.bootstrap?.architecture;
   const zip = await readFile(options.zip);
   const localSha = createHash("sha256").update(zip).digest("base64");
 
-  let final: FunctionState;
+  let final!: FunctionState;
   let changed: string[] = [];
   if (!existing) {
     if (!options.role) throw new UsageError(`function ${options.functionName} does not exist and --role was not given`, "pass --role <execution-role-arn> to create it");
     if (!handler) throw new UsageError("--handler is needed: the zip has no awsblog wrapper to take it from", "pass --handler <file>.<export>");
 
-    ctx.out.info(`creating ${options.functionName} (${options.runtime ?? DEFAULT_RUNTIME}, ${handler})`);
-    const settings = { runtime: options.runtime ?? DEFAULT_RUNTIME, handler, role: options.role, memorySize: options.memory, timeout: options.timeout, architecture };
+    const runtime = options.runtime ?? defaultRuntime(layout, now);
+    ctx.out.info(`creating ${options.functionName} (${runtime}, ${handler})`);
+    const settings = { runtime, handler, role: options.role, memorySize: options.memory, timeout: options.timeout, architecture };
     const created = await lambda.createFunction(options.functionName, zip, settings, ctx.signal);
     final = await wait(created.functionName || options.functionName);
   } else {
     if (existing.packageType === "Image") throw new UsageError(`function ${options.functionName} is a container image function`, "deploy zips to a Zip function, or create a new one");
     const wanted: FunctionSettings = { runtime: options.runtime, handler, role: options.role, memorySize: options.memory, timeout: options.timeout };
     const runtime = options.runtime ?? existing.runtime;
-    if (runtime && !runtime.startsWith("nodejs") && report.wrapper) {
-      throw new UsageError(`function ${options.functionName} runs ${runtime}, but the awsblog wrapper needs Node.js`, `pass --runtime ${DEFAULT_RUNTIME}`);
+    if (runtime && !runtime.startsWith(layout)) {
+      const needs = layout === "nodejs" ? "the awsblog wrapper needs Node.js" : "a bootstrap zip needs an OS-only runtime";
+      throw new UsageError(`function ${options.functionName} runs ${runtime}, but ${needs}`, `pass --runtime ${defaultRuntime(layout, now)}${layout === "provided" ? " (runtime, handler and architecture switch in this deploy)" : ""}`);
     }
+    checkExistingRuntime(options, existing, now, ctx);
     const { settings, names } = changedSettings(existing, wanted);
     changed = names;
     await wait(options.functionName);
     // Lambda defaults to x86_64; an arm64 binary on it fails with "exec format error".
     const switchArchitecture = architecture && architecture !== (existing.architecture ?? "x86_64") ? architecture : undefined;
-    if (switchArchitecture) changed = ["architecture", ...changed];
-    ctx.out.info(`updating code of ${options.functionName}${switchArchitecture ? ` (architecture ${switchArchitecture})` : ""}`);
-    await retryOnConflict(() => lambda.updateCode(options.functionName, zip, switchArchitecture, ctx.signal), () => wait(options.functionName));
-    final = await wait(options.functionName);
-    if (names.length > 0) {
+    const updateCode = async () => {
+      ctx.out.info(`updating code of ${options.functionName}${switchArchitecture ? ` (architecture ${switchArchitecture})` : ""}`);
+      await retryOnConflict(() => lambda.updateCode(options.functionName, zip, switchArchitecture, ctx.signal), () => wait(options.functionName));
+      final = await wait(options.functionName);
+    };
+    const updateConfiguration = async () => {
+      if (names.length === 0) return;
       ctx.out.info(`updating configuration: ${names.join(", ")}`);
       await retryOnConflict(() => lambda.updateConfiguration(options.functionName, settings, ctx.signal), () => wait(options.functionName));
       final = await wait(options.functionName);
-    }
+    };
+    // A new runtime goes first: Lambda refuses a code update while the function is still on a
+    // runtime whose updates are blocked, and the new runtime is what the code is meant for.
+    if (names.includes("runtime")) await updateConfiguration();
+    await updateCode();
+    if (!names.includes("runtime")) await updateConfiguration();
+    if (switchArchitecture) changed = ["architecture", ...changed];
   }
   if (final.codeSha256 && final.codeSha256 !== localSha) {
     ctx.out.warn(`Lambda reports CodeSha256 ${final.codeSha256}, the zip's is ${localSha}: another deploy may have raced this one`);
@@ -77,6 +96,22 @@ export async function deploy(given: DeployOptions, ctx: Context): Promise<Comman
     lastUpdateStatus: final.lastUpdateStatus,
   };
   return { data, text: formatDeploy(data) };
+}
+
+function defaultRuntime(layout: "nodejs" | "provided", now: Date): string {
+  return layout === "nodejs" ? defaultNodeRuntime(now) : (newestRuntime("provided", now)?.id ?? "provided.al2023");
+}
+
+/** The function stays on its runtime unless --runtime moves it: warn when deprecated, refuse when blocked. */
+function checkExistingRuntime(options: ValidDeployOptions, existing: FunctionState, now: Date, ctx: Context): void {
+  if (!existing.runtime || (options.runtime && options.runtime !== existing.runtime)) return;
+  refuseOrWarn(judgeRuntime(existing.runtime, "update", now), `function ${options.functionName} runs ${existing.runtime}`, ctx);
+}
+
+function refuseOrWarn(verdict: RuntimeVerdict | undefined, subject: string, ctx: Context): void {
+  if (!verdict) return;
+  if (verdict.blocked) throw new UsageError(`${subject}: ${verdict.message}`, `${verdict.instead ?? "pass a supported runtime"} (nothing was changed)`);
+  if (verdict.warning) ctx.out.warn(`${subject}: ${verdict.warning}`);
 }
 
 /** Someone else's update may start between our wait and our call: wait again, retry twice. */

@@ -1,6 +1,9 @@
 import { classifyHead, HEAD_BYTES } from "./detect.js";
 import { LAMBDA_BASE_LIBRARIES, neededLibraries } from "./elf.js";
 import { LAMBDA_LIMITS, humanSize } from "./limits.js";
+import { BOOTSTRAP_CONFIG_FILE, type BootstrapConfig } from "./layout-bootstrap.js";
+import { checkBootstrap, parseBootstrapConfig, type BootstrapReport } from "./verify-bootstrap.js";
+import type { FileKind } from "./detect.js";
 import { WRAPPER_MARKER, type WrapperConfig } from "./wrapper.js";
 import { EntryReader, openZip, readEntryChecked, type ZipEntryInfo } from "./zip-reader.js";
 
@@ -20,7 +23,10 @@ export interface Finding {
     | "corrupt-entry"
     | "crc-mismatch"
     | "encrypted"
-    | "unsupported-method";
+    | "unsupported-method"
+    | "bootstrap-not-runnable"
+    | "bootstrap-program-missing"
+    | "wrong-architecture";
   path?: string;
   message: string;
 }
@@ -33,6 +39,8 @@ export interface VerifyReport {
   /** .js/.mjs/.cjs files at the zip root: what a Node.js handler string can name. */
   handlerFiles: string[];
   wrapper?: WrapperConfig & { file: string; /** Lambda architecture of the program, when it is an ELF binary. */ architecture?: "x86_64" | "arm64" };
+  /** provided.al2023 layout: `bootstrap` at the zip root. */
+  bootstrap?: BootstrapReport;
   findings: Finding[];
 }
 
@@ -40,17 +48,25 @@ const HANDLER_FILE = /^[^/]+\.(c|m)?js$/;
 const WRAPPER_MAX_BYTES = 64 * 1024;
 const SHARED_LIBRARY = /\.so(\.\d+)*$/;
 
-export async function verifyZip(path: string, options: { handler?: string } = {}): Promise<VerifyReport> {
+export interface VerifyOptions {
+  handler?: string;
+  /** The architecture the function will have (provided.al2023 zips are checked against it). */
+  arch?: string;
+}
+
+export async function verifyZip(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   return (await inspectZip(path, options)).report;
 }
 
 /** The report plus every file path in the zip, for callers that check more (deploy). */
-export async function inspectZip(path: string, options: { handler?: string } = {}): Promise<{ report: VerifyReport; paths: Set<string> }> {
+export async function inspectZip(path: string, options: VerifyOptions = {}): Promise<{ report: VerifyReport; paths: Set<string> }> {
   const zip = await openZip(path);
   const findings: Finding[] = [];
   const files = new Map<string, ZipEntryInfo>();
   const machines = new Map<string, string>();
   const needs = new Map<string, string[]>();
+  let bootstrapKind: FileKind | undefined;
+  let bootstrapConfig: BootstrapConfig | undefined;
   const report: VerifyReport = { zip: path, entries: 0, zippedBytes: zip.fileSize, unzippedBytes: 0, handlerFiles: [], findings };
   try {
     await zip.forEach(async (entry, read) => {
@@ -65,7 +81,7 @@ export async function inspectZip(path: string, options: { handler?: string } = {
       if (problem) return void findings.push(problem);
       let head: Buffer;
       try {
-        const whole = await readEntryChecked(read, entry.path.endsWith(".js") ? WRAPPER_MAX_BYTES : HEAD_BYTES);
+        const whole = await readEntryChecked(read, entry.path.endsWith(".js") || entry.path === BOOTSTRAP_CONFIG_FILE ? WRAPPER_MAX_BYTES : HEAD_BYTES);
         if (whole.crc32 !== entry.crc32 >>> 0) {
           return void findings.push({ code: "crc-mismatch", path: entry.path, message: `CRC-32 of the data is ${hex(whole.crc32)}, the zip says ${hex(entry.crc32)}: the entry is corrupt and Lambda cannot unzip it` });
         }
@@ -74,6 +90,8 @@ export async function inspectZip(path: string, options: { handler?: string } = {
         return void findings.push({ code: "corrupt-entry", path: entry.path, message: `cannot be read: ${(error as Error).message}; Lambda cannot unzip it` });
       }
       const kind = classifyHead(head.subarray(0, HEAD_BYTES));
+      if (entry.path === "bootstrap") bootstrapKind = kind;
+      if (entry.path === BOOTSTRAP_CONFIG_FILE) bootstrapConfig = parseBootstrapConfig(head.toString("utf8"));
       if (kind.elfMachine) machines.set(entry.path, kind.elfMachine);
       if (kind.elf) {
         const reader = new EntryReader(read);
@@ -100,7 +118,10 @@ export async function inspectZip(path: string, options: { handler?: string } = {
   }
   const machine = report.wrapper && machines.get(report.wrapper.program);
   if (report.wrapper && (machine === "x86_64" || machine === "arm64")) report.wrapper.architecture = machine;
-  checkHandler(report, files, options.handler);
+  checkHandler(report, files, options.handler, bootstrapKind !== undefined);
+  const bootstrap = checkBootstrap(new Set(files.keys()), bootstrapKind, bootstrapConfig, machines, options.arch);
+  if (bootstrap.bootstrap) report.bootstrap = bootstrap.bootstrap;
+  findings.push(...bootstrap.findings);
   checkLibraries(report, files, needs);
   checkSizes(report);
   return { report, paths: new Set(files.keys()) };
@@ -118,11 +139,12 @@ export function wrapperHandler(report: VerifyReport): string | undefined {
   return report.wrapper ? `${report.wrapper.file.replace(/\.(c|m)?js$/, "")}.handler` : undefined;
 }
 
-function checkHandler(report: VerifyReport, files: Map<string, ZipEntryInfo>, handler: string | undefined): void {
-  const missing = handler ? handlerFileMissing(handler, new Set(files.keys())) : undefined;
+function checkHandler(report: VerifyReport, files: Map<string, ZipEntryInfo>, handler: string | undefined, hasBootstrap: boolean): void {
+  // provided.al2023 starts `bootstrap` and hands it the handler string: no file to look for.
+  const missing = handler && !hasBootstrap ? handlerFileMissing(handler, new Set(files.keys())) : undefined;
   if (missing) report.findings.push(missing);
-  else if (!handler && report.handlerFiles.length === 0) {
-    report.findings.push({ code: "no-handler-file", message: "no .js/.mjs/.cjs file at the zip root: a Node.js runtime has no handler to load" });
+  else if (!handler && report.handlerFiles.length === 0 && !hasBootstrap) {
+    report.findings.push({ code: "no-handler-file", message: "no .js/.mjs/.cjs file and no bootstrap at the zip root: neither a Node.js runtime nor provided.al2023 has anything to start" });
   }
   const wrapper = report.wrapper;
   if (!wrapper) return;

@@ -6,10 +6,12 @@ import { fileURLToPath } from "node:url";
 import type { FunctionState, LambdaDeployApi } from "../aws/lambda-deploy.js";
 import { FailureError, UsageError } from "../errors.js";
 import { FILE_MODE } from "../package/limits.js";
+import { defaultNodeRuntime } from "../package/runtimes.js";
 import { writeZip } from "../package/zip-writer.js";
 
-/** How `tags schedule` deploys the function (docs/tags.md says why). */
-export const FUNCTION_SETTINGS = { runtime: "nodejs20.x", handler: "index.handler", memorySize: 512, timeout: 900 } as const;
+/** How `tags schedule` deploys the function (docs/tags.md says why); the runtime comes from the runtime table. */
+export const FUNCTION_SETTINGS = { handler: "index.handler", memorySize: 512, timeout: 900 } as const;
+export const functionSettings = (now: Date) => ({ ...FUNCTION_SETTINGS, runtime: defaultNodeRuntime(now) });
 /** The EventBridge target id and the Lambda permission's statement id. */
 export const TARGET_ID = "awsblog-tags";
 export const statementId = (name: string) => `awsblog-tags-${name}`;

@@ -1,8 +1,8 @@
 import { createAwsClientFactory } from "../aws/factory.js";
-import type { Context } from "../context.js";
 import { FailureError, UsageError } from "../errors.js";
 import { createOutput, type OutputStream } from "../output.js";
-import { createServices, type Services } from "../services.js";
+import { createContext } from "../run.js";
+import type { Services } from "../services.js";
 import { enforce } from "./enforce.js";
 import { DEFAULT_ROLE } from "./org.js";
 import { scan } from "./scan.js";
@@ -55,16 +55,7 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
   const out = createOutput({ ...globals, format: "json", stdout: { write: () => true }, stderr: host.stderr, env: {} });
   const controller = new AbortController();
   const aws = createAwsClientFactory({ region: globals.region, env: host.env, userAgent: { name: "awsblog-tags-lambda", version: "1" } });
-  const ctx: Context = {
-    globals,
-    out,
-    signal: controller.signal,
-    services: createServices({ aws, signal: controller.signal, env: host.env }, host.services),
-    env: host.env,
-    stdin: process.stdin,
-    stderr: host.stderr,
-    now: host.now ?? (() => new Date()),
-  };
+  const ctx = createContext({ globals, out, aws, signal: controller.signal, io: { ...host, stdin: process.stdin } });
   const common = {
     policy: event.policy,
     inlineRules: event.rules,

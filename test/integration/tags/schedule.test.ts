@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EventBridgeClient, DescribeRuleCommand, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { GetFunctionCommand, GetPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetFunctionCommand, GetPolicyCommand, LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
@@ -15,6 +15,8 @@ const RULES = "test/fixtures/tags/rules.yaml";
 const BUNDLE = "dist/lambda/tags-handler.mjs";
 const dir = mkdtempSync(join(tmpdir(), "awsblog-schedule-"));
 const ROLE = `arn:aws:iam::${CALLER}:role/awsblog-tags`;
+/** The command's clock: Node.js 20 is past end of life, nodejs24.x the newest runtime. */
+const TODAY = new Date("2026-12-06T09:00:00Z");
 
 interface Scheduled { functionArn: string; ruleArn: string; schedule: string; codeSha256: string }
 type Handler = (event: unknown) => Promise<unknown>;
@@ -46,9 +48,9 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
   let world: OrgWorld;
   let sts: StsProxy;
   const env = () => ({ AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_STS: sts.url });
-  const cli = async (args: string[]) => {
+  const cli = async (args: string[], now = TODAY) => {
     let made: Record<string, number> = {};
-    const run = await awsblog(args, { env: env(), onCalls: (calls) => (made = Object.fromEntries(calls)) });
+    const run = await awsblog(args, { env: env(), now: () => now, onCalls: (calls) => (made = Object.fromEntries(calls)) });
     return { ...run, calls: () => made };
   };
   const lambda = () => new LambdaClient(motoClientConfig(moto().url));
@@ -76,7 +78,7 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
     expect(out.schedule).toBe("rate(1 day)");
     expect(out.codeSha256).toBe(createHash("sha256").update(readFileSync(zip)).digest("base64"));
     const fn = await lambda().send(new GetFunctionCommand({ FunctionName: "tag-policy" }));
-    expect(fn.Configuration).toMatchObject({ FunctionArn: out.functionArn, CodeSha256: out.codeSha256, Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Timeout: 900 });
+    expect(fn.Configuration).toMatchObject({ FunctionArn: out.functionArn, CodeSha256: out.codeSha256, Runtime: "nodejs24.x", Handler: "index.handler", Role: ROLE, Timeout: 900 });
     const rule = await events().send(new DescribeRuleCommand({ Name: "tag-policy" }));
     expect(rule).toMatchObject({ Arn: out.ruleArn, ScheduleExpression: "rate(1 day)", State: "ENABLED" });
     const targets = await events().send(new ListTargetsByRuleCommand({ Rule: "tag-policy" }));
@@ -92,8 +94,12 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
     const policy = JSON.parse((await lambda().send(new GetPolicyCommand({ FunctionName: "tag-policy" }))).Policy!) as { Statement: { Sid: string; Principal: { Service: string }; Condition: { ArnLike: Record<string, string> } }[] };
     expect(policy.Statement).toEqual([expect.objectContaining({ Sid: "awsblog-tags-tag-policy", Principal: { Service: "events.amazonaws.com" }, Condition: { ArnLike: { "AWS:SourceArn": out.ruleArn } } })]);
 
+    // A function left on a runtime Lambda no longer updates is moved before anything else.
+    await lambda().send(new UpdateFunctionConfigurationCommand({ FunctionName: "tag-policy", Runtime: "nodejs20.x" }));
     const again = await cli(args.filter((a) => a !== "--out" && a !== zip));
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("function tag-policy: runtime nodejs20.x → nodejs24.x");
+    expect((await lambda().send(new GetFunctionCommand({ FunctionName: "tag-policy" }))).Configuration?.Runtime).toBe("nodejs24.x");
     expect(again.json<Scheduled>().codeSha256).toBe(out.codeSha256);
     expect(again.stderr).toMatch(/code unchanged \(CodeSha256 .*\), not uploaded/);
     expect(again.calls()["Lambda.UpdateFunctionCode"] ?? 0).toBe(0);
