@@ -151,7 +151,7 @@ async function commandTree(): Promise<CompletionNode> {
     if (command) declare(command, (await entry.load()).default, io, () => {});
   }
   const { completionTree } = await import("./lib/completion.js");
-  return completionTree(program);
+  return completionTree(program, (declared) => completionValues.get(declared));
 }
 
 function camelCase(name: string): string {

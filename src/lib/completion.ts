@@ -1,5 +1,4 @@
 import type { Command, Option } from "commander";
-import { completionValues } from "./command.js";
 
 /**
  * Shell completion scripts generated from the command tree: subcommands at each level, the
@@ -24,24 +23,27 @@ export interface CompletionNode {
   argValues?: readonly string[];
 }
 
-/** A commander program (with every command declared) as the tree the scripts are made from. */
-export function completionTree(command: Command): CompletionNode {
+/**
+ * A commander program (with every command declared) as the tree the scripts are made from;
+ * `valuesOf` gives the completion values declared for an option or argument (`values`).
+ */
+export function completionTree(command: Command, valuesOf: (declared: object) => readonly string[] | undefined): CompletionNode {
   const visible = (option: Option) => !option.hidden;
   return {
     name: command.name(),
     description: command.description(),
-    options: [...command.options.filter(visible).map(completionOption), { names: ["--help", "-h"], description: "display help", takesValue: false }],
-    argValues: command.registeredArguments.flatMap((arg) => completionValues.get(arg) ?? []),
-    subcommands: command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map(completionTree),
+    options: [...command.options.filter(visible).map((option) => completionOption(option, valuesOf)), { names: ["--help", "-h"], description: "display help", takesValue: false }],
+    argValues: command.registeredArguments.flatMap((arg) => valuesOf(arg) ?? []),
+    subcommands: command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map((sub) => completionTree(sub, valuesOf)),
   };
 }
 
-function completionOption(option: Option): CompletionOption {
+function completionOption(option: Option, valuesOf: (declared: object) => readonly string[] | undefined): CompletionOption {
   return {
     names: [option.short, option.long].filter((name): name is string => Boolean(name)),
     description: option.description,
     takesValue: option.required || option.optional,
-    choices: option.argChoices ?? completionValues.get(option),
+    choices: option.argChoices ?? valuesOf(option),
   };
 }
 
