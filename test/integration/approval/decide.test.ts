@@ -87,7 +87,7 @@ describe("approve / reject / heartbeat input checks (nothing is sent)", () => {
   it.each([
     ["a 2049-char token", ["approve", "--token", "x".repeat(2049)], /task token is 2049 characters/],
     ["a result that is not JSON", ["approve", "--token", "t", "--result", "{nope"], /--result is not valid JSON/],
-    ["a result over 256 KiB", ["approve", "--token", "t", "--result", `@${bigResult}`], /--result is 262145 bytes/],
+    ["a result over 256 KiB", ["approve", "--token", "t", "--result", `@${bigResult}`], /--result: .*result.json is larger than 256 KiB/],
     ["a result file that does not exist", ["approve", "--token", "t", "--result", "@/nonexistent.json"], /--result: cannot read/],
     ["a 257-char error", ["reject", "--token", "t", "--error", "e".repeat(257)], /--error is 257 characters/],
     ["a 32,769-char cause", ["reject", "--token", "t", "--cause", "c".repeat(32_769)], /--cause is 32769 characters/],
