@@ -81,7 +81,7 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
     const total = world.members.length * (REGIONS.length + empty.length);
     const lines = run.stderr.trimEnd().split("\n");
     const summary = lines.filter((line) => line.includes("no pending, running, stopping or stopped instance"));
-    const list = world.members.map((account) => `${account} ${empty.join(" ")}`).join("; ");
+    const list = [...world.members].sort().map((account) => `${account} ${empty.join(" ")}`).join("; ");
     expect(summary).toEqual([`no pending, running, stopping or stopped instance in ${world.members.length * empty.length} of ${total} target(s): ${list}`]);
     expect(run.stderr).not.toMatch(/--vpc|--filter|scanned 0/);
     // The targets with instances still get their line each.
