@@ -27,6 +27,9 @@ export async function startMoto(): Promise<Moto> {
   const watch = `trap '' INT; exec 3<&0; "$0" "$@" 3<&- & server=$!; (cat <&3 >/dev/null; kill -9 $server 2>/dev/null) & exec 3<&-; wait $server`;
   const child: ChildProcess = spawn("sh", ["-c", watch, MOTO_BIN, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["pipe", "ignore", "pipe"],
+    // Check authenticator (TOTP) codes as Cognito does: moto accepts any code without this, and
+    // a worker's one shared server must behave the same whichever test file started it.
+    env: { ...process.env, MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: "true" },
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

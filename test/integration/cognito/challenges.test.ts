@@ -14,8 +14,8 @@ import { awsblog } from "../../helpers/in-process.js";
 import { describeWithMoto } from "../../helpers/moto.js";
 import { adminConfirm, cachedEntries, createPool, expireAll, sdk, tempConfigDir, totp } from "./world.js";
 
-// moto checks authenticator codes only with this set; it must be in place before moto starts.
-process.env.MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP = "true";
+// moto checks authenticator codes (doubles/moto-server.ts starts every server with
+// MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true), so a wrong code is a CodeMismatchException.
 
 const PASSWORD = "Str0ng-Passw0rd!";
 
