@@ -3,6 +3,7 @@ import type { LogsApi } from "../../../src/lib/aws/logs.js";
 import type { QueueMessage, SqsApi } from "../../../src/lib/aws/sqs.js";
 import { sanitizeForTerminal } from "../../../src/lib/terminal.js";
 import { awsblog } from "../../helpers/in-process.js";
+import { fakeApi } from "../../helpers/fake-api.js";
 
 const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
 const WORK = "https://sqs.us-east-1.amazonaws.com/123456789012/work";
@@ -33,7 +34,7 @@ function message(n: number): QueueMessage {
 function fakeSqs(sendError?: string): SqsApi {
   let given = false;
   const ok = (entries: { id: string }[]) => ({ succeeded: entries.map((e) => e.id), failed: [] });
-  return {
+  return fakeApi<SqsApi>("sqs", {
     async getQueueAttributes() {
       return {};
     },
@@ -52,7 +53,7 @@ function fakeSqs(sendError?: string): SqsApi {
     async deleteBatch(_url, entries) {
       return ok(entries);
     },
-  };
+  });
 }
 
 const logs: LogsApi = {

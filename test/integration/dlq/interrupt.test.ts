@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QueueMessage, SqsApi } from "../../../src/lib/aws/sqs.js";
 import { awsblog, interrupts } from "../../helpers/in-process.js";
+import { fakeApi } from "../../helpers/fake-api.js";
 
 const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
 const WORK = "https://sqs.us-east-1.amazonaws.com/123456789012/work";
@@ -20,7 +21,7 @@ const message = (n: number): QueueMessage => ({
 function queuePressingCtrlC(count: number, press: () => void) {
   const waiting = Array.from({ length: count }, (_, n) => message(n));
   const calls = { receives: 0, released: [] as string[], sent: [] as string[], deleted: [] as string[] };
-  const sqs: SqsApi = {
+  const sqs = fakeApi<SqsApi>("sqs", {
     async getQueueAttributes() {
       return { ApproximateNumberOfMessages: String(count) };
     },
@@ -41,7 +42,7 @@ function queuePressingCtrlC(count: number, press: () => void) {
       calls.deleted.push(...entries.map((e) => e.receiptHandle));
       return { succeeded: entries.map((e) => e.id), failed: [] };
     },
-  };
+  });
   return { sqs, calls };
 }
 

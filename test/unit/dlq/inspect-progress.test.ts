@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { QueueMessage, SqsApi } from "../../../src/lib/aws/sqs.js";
 import { peekProgressText } from "../../../src/lib/dlq/peek.js";
 import { awsblog } from "../../helpers/in-process.js";
+import { fakeApi } from "../../helpers/fake-api.js";
 
 const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
 
@@ -12,7 +13,7 @@ const DLQ = "https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq";
 function queueOf(count: number, approximate: string | undefined, frameDrawn: () => Promise<void>): SqsApi {
   const waiting = Array.from({ length: count }, (_, n): QueueMessage => ({ messageId: `m${n}`, receiptHandle: `h${n}`, body: "{}", attributes: {}, messageAttributes: {} }));
   const ok = (entries: { id: string }[]) => ({ succeeded: entries.map((e) => e.id), failed: [] });
-  return {
+  return fakeApi<SqsApi>("sqs", {
     async getQueueAttributes(): Promise<Record<string, string>> {
       return approximate === undefined ? {} : { ApproximateNumberOfMessages: approximate };
     },
@@ -27,7 +28,7 @@ function queueOf(count: number, approximate: string | undefined, frameDrawn: () 
     deleteBatch: async () => {
       throw new Error("inspect must never delete");
     },
-  };
+  });
 }
 
 /** Runs `dlq inspect` on a (pretend) terminal and returns the progress texts its spinner drew, in order. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { QueueMessage, SqsApi } from "../../../src/lib/aws/sqs.js";
 import { AwsError } from "../../../src/lib/errors.js";
 import { peekQueue, peekVisibilityTimeout } from "../../../src/lib/dlq/peek.js";
+import { fakeApi } from "../../helpers/fake-api.js";
 
 const msg = (n: number, handle = `h${n}`): QueueMessage => ({ messageId: `m${n}`, receiptHandle: handle, body: "{}", attributes: {}, messageAttributes: {} });
 
@@ -9,7 +10,7 @@ const msg = (n: number, handle = `h${n}`): QueueMessage => ({ messageId: `m${n}`
 function fakeSqs(batches: (QueueMessage[] | Error)[]) {
   const released: string[] = [];
   const receives: { maxMessages: number; visibilityTimeout: number }[] = [];
-  const api: SqsApi = {
+  const api = fakeApi<SqsApi>("sqs", {
     async getQueueAttributes() {
       return {};
     },
@@ -32,7 +33,7 @@ function fakeSqs(batches: (QueueMessage[] | Error)[]) {
     async deleteBatch() {
       throw new Error("inspect must never delete");
     },
-  };
+  });
   return { api, released, receives };
 }
 
