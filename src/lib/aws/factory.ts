@@ -130,7 +130,9 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     const existing = clients.get(key);
     if (existing) return existing as C;
     await (shared.profileChecked ??= checkProfileExists(environment.profile, environment, env));
-    const logger = sdkLogger(settings.debug);
+    // The SDK logs a failed call (its message may echo a token) before our middleware sees it.
+    const inFlight = new Set<string>();
+    const logger = sdkLogger(settings.debug, inFlight);
     const service = serviceName(Ctor.name);
     // The socket may stay quiet as long as the longest call of this service waits.
     const quietMs = Object.keys({ ...LONG_POLLS, ...Object.fromEntries([...UPLOADS].map((k) => [k, 0])) })
@@ -161,7 +163,7 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     const instance = new Ctor(config);
     if (!settings.endpointUrl) configureEndpoint(instance, environment);
     await resolveRegion(instance);
-    instrument(instance, calls, settings.debug, env, parentCalls);
+    instrument(instance, calls, settings.debug, env, parentCalls, inFlight);
     if (settings.limiter) limit(instance, settings.limiter);
     retryTimeoutsOnce(instance);
     bound(instance, limits, settings.interrupt, env);
@@ -328,8 +330,9 @@ function retryTimeoutsOnce(client: AnyClient): void {
  * The SDK's own log lines (a multi-line credential-source warning, socket notices) would break
  * the one-line stderr promise: they become --debug lines.
  */
-function sdkLogger(debug: AwsSettings["debug"]) {
-  const log = (level: string) => (...parts: unknown[]) => debug?.(() => `SDK ${level}: ${parts.map(describeError).join(" ").replace(/\s*\n\s*/g, " ")}`);
+function sdkLogger(debug: AwsSettings["debug"], secrets: ReadonlySet<string> = new Set()) {
+  const log = (level: string) => (...parts: unknown[]) =>
+    debug?.(() => redactSecrets(`SDK ${level}: ${parts.map(describeError).join(" ").replace(/\s*\n\s*/g, " ")}`, [...secrets]));
   return { trace: () => {}, debug: () => {}, info: () => {}, warn: log("warning"), error: log("error") };
 }
 
@@ -364,7 +367,7 @@ function limit(client: AnyClient, limiter: NonNullable<AwsSettings["limiter"]>):
   );
 }
 
-function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], env: NodeJS.ProcessEnv, parentCalls?: Map<string, number>): void {
+function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSettings["debug"], env: NodeJS.ProcessEnv, parentCalls?: Map<string, number>, inFlight = new Set<string>()): void {
   client.middlewareStack.add(
     (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
       async (args: InitializeHandlerArguments<object>) => {
@@ -375,6 +378,9 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
       if (parentCalls) parentCalls.set(key, (parentCalls.get(key) ?? 0) + 1);
       const started = Date.now();
       debug?.(() => `→ ${key} ${summarize(args.input)}`);
+      // AWS echoes what it was sent ("Invalid token: …"): the request's secrets never come back in our lines.
+      const secrets = secretValues(args.input);
+      for (const secret of secrets) inFlight.add(secret);
       try {
         const result = await next(args);
         debug?.(() => {
@@ -383,10 +389,10 @@ function instrument(client: AnyClient, calls: Map<string, number>, debug: AwsSet
         });
         return result;
       } catch (error) {
-        // AWS echoes what it was sent ("Invalid token: …"): the request's secrets never come back in our lines.
-        const secrets = secretValues(args.input);
         debug?.(() => redactSecrets(`✗ ${key} after ${Date.now() - started} ms: ${(error as Error).name}: ${(error as Error).message}`, secrets));
         throw redactError(toAwsblogError(error, service, operation, env), secrets);
+      } finally {
+        for (const secret of secrets) inFlight.delete(secret);
       }
     },
     { step: "initialize", name: "awsblogInstrument", priority: "high" },

@@ -280,8 +280,8 @@ function verdict(c: Case, outcome: Outcome): string | undefined {
   if (![1, 2, 3, 4].includes(run.code)) return `exit ${run.code}`;
   if (/unexpected error/i.test(run.stderr)) return `unexpected: ${run.stderr.slice(0, 200)}`;
   if (/\n\s+at .+:\d+:\d+/.test(run.stderr)) return "stack trace";
-  // The SDK's or Node's own words where ours belong (#19: "Error (Parse Error: …)", "TypeError (…)", "[object Object]").
-  if (/\b(TypeError|RangeError|SyntaxError|Parse Error|XML parse error)\b|\[object Object\]|failed: Error \(/.test(run.stderr)) return `raw error: ${run.stderr.slice(0, 200)}`;
+  // The SDK's or Node's own error where ours belongs (#19: "failed: Error (Parse Error: …)", "TypeError (…)", "[object Object]").
+  if (/failed: (Error|TypeError|RangeError|SyntaxError) \(|\bTypeError\b|XML parse error|\[object Object\]/.test(run.stderr)) return `raw error: ${run.stderr.slice(0, 200)}`;
   const lines = run.stderr.replace(/\n$/, "").split("\n");
   if (lines.length !== 1) return `${lines.length} stderr lines: ${run.stderr.slice(0, 300)}`;
   if (!/^awsblog: .+ — .+$/.test(lines[0]!)) return `not "awsblog: … — …": ${lines[0]!.slice(0, 200)}`;
