@@ -46,6 +46,10 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
   let failures = 0;
   const onAbort = () =>
     out.info("waiting for the current poll to return (up to 60 s): AWS may already be handing it a task, which would otherwise be lost");
+  // A --once run (cron) checks the activity with an ordinary call first: a poll is held 60 s
+  // by design, so only a call with the usual read limit tells a dead endpoint (or a wrong ARN)
+  // within seconds instead of after the poll's 70 s and its retry.
+  if (settings.once) await deps.activity.describeActivity(settings.activityArn);
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     while (!signal.aborted) {
