@@ -113,6 +113,13 @@ export async function startActivityDouble(options: { holdMs?: number; longPollMs
       const arn = double.addActivity(String(body.name));
       return { activityArn: arn, creationDate: Date.now() / 1000 };
     },
+    // Tasks are handed out for any activity, so any well-formed activity ARN is described.
+    DescribeActivity(body) {
+      const arn = String(body.activityArn ?? "");
+      const name = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:activity:(.+)$/.exec(arn)?.[1];
+      if (!name) throw new AwsJsonFault("InvalidArn", `Invalid Arn: '${arn}'`);
+      return { activityArn: arn, name, creationDate: Date.now() / 1000 };
+    },
     CreateStateMachine(body) {
       const arn = double.addStateMachine(String(body.name), JSON.parse(String(body.definition)) as object);
       return { stateMachineArn: arn, creationDate: Date.now() / 1000 };

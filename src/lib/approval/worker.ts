@@ -37,8 +37,6 @@ export interface WorkerSummary {
 
 /** The error name a task gets when its mail could not be sent; a state machine can Retry on it. */
 export const EMAIL_NOT_SENT = "EmailNotSent";
-/** In --once mode (cron), give up after this many transient failures in a row. */
-export const ONCE_MAX_ATTEMPTS = 4;
 const MIN_EMPTY_POLL_MS = 1_000;
 
 export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Promise<WorkerSummary> {
@@ -48,6 +46,10 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
   let failures = 0;
   const onAbort = () =>
     out.info("waiting for the current poll to return (up to 60 s): AWS may already be handing it a task, which would otherwise be lost");
+  // A --once run (cron) checks the activity with an ordinary call first: a poll is held 60 s
+  // by design, so only a call with the usual read limit tells a dead endpoint (or a wrong ARN)
+  // within seconds instead of after the poll's 70 s and its retry.
+  if (settings.once) await deps.activity.describeActivity(settings.activityArn);
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     while (!signal.aborted) {
@@ -58,11 +60,12 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
         task = await deps.activity.getActivityTask(settings.activityArn, settings.workerName);
         failures = 0;
       } catch (error) {
-        // A poll that got no answer was already retried once by the client: --once ends there
-        // (within the call's bound); a long-running worker waits and polls again.
-        if (!isTransient(error) && !(error instanceof NoAnswerError && !settings.once)) throw error;
+        // The client already retried the call (throttling and 5xx keep their attempts, a
+        // no-answer is retried once): --once ends there with one error line, within the call's
+        // bound; a long-running worker waits and polls again.
+        if (settings.once) throw error;
+        if (!isTransient(error) && !(error instanceof NoAnswerError)) throw error;
         failures++;
-        if (settings.once && failures >= ONCE_MAX_ATTEMPTS) throw error;
         // The n-th failure in a row waits 1–2 s, then up to 4 s, … doubling to a 60 s cap.
         const delay = backoffMs(failures - 1, { baseMs: 1_000, capMs: 60_000, minMs: 1_000, random: deps.random });
         out.warn(`${formatError(error).replace(/^awsblog: /, "")}; retrying in ${(delay / 1000).toFixed(1)} s`);

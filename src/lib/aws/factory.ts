@@ -166,6 +166,7 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     instrument(instance, calls, settings.debug, env, parentCalls, inFlight);
     if (settings.limiter) limit(instance, settings.limiter);
     retryTimeoutsOnce(instance);
+    refuseWebPages(instance);
     bound(instance, limits, settings.interrupt, env);
     clients.set(key, instance);
     return instance;
@@ -290,6 +291,45 @@ function bound(client: AnyClient, limits: Limits, interrupt: AbortSignal | undef
     },
     { step: "deserialize", priority: "high", name: "awsblogAttempts" },
   );
+}
+
+/**
+ * A web page answered with 200 (a captive portal, a proxy's login page, a wrong
+ * --endpoint-url) is not an AWS answer: the query/XML parsers would read it as an empty
+ * result (no instances, no queues) and the command would report success. Every client gets
+ * this check before its parser: a 2xx answer labelled HTML whose body starts as an HTML
+ * document fails the call, classified like any other non-AWS body (errors.ts).
+ */
+function refuseWebPages(client: AnyClient): void {
+  const collect = (client.config as unknown as { streamCollector: (body: unknown) => Promise<Uint8Array> }).streamCollector;
+  client.middlewareStack.add(
+    (next: DeserializeHandler<object, MetadataBearer>) => async (args: DeserializeHandlerArguments<object>) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; headers?: Record<string, string>; body?: unknown };
+      const status = response.statusCode ?? 0;
+      const type = Object.entries(response.headers ?? {}).find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
+      if (status < 200 || status >= 300 || !/html/i.test(type) || response.body === undefined) return result;
+      // Some emulators label XML answers text/html: look at the body before calling it a page.
+      const bytes = await collect(response.body);
+      response.body = bytes;
+      if (isHtmlDocument(bytes)) {
+        throw Object.assign(new Error("the endpoint answered with an HTML page"), {
+          name: "Unknown",
+          $metadata: { httpStatusCode: status },
+          $response: response,
+        });
+      }
+      return result;
+    },
+    // Below the deserializer (normal priority): sees the raw answer before it is parsed.
+    { step: "deserialize", priority: "low", name: "awsblogRefuseWebPages" },
+  );
+}
+
+/** The body opens as an HTML document (a doctype or an <html> tag), after any BOM and blanks. */
+export function isHtmlDocument(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 512)).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+  return /^(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html[\s>])/i.test(head);
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  DescribeActivityCommand,
   DescribeExecutionCommand,
   GetActivityTaskCommand,
   SFNClient,
@@ -40,6 +41,11 @@ export interface ActivityTask {
 
 /** The activity worker's calls: the long poll, and failing a task it could not deliver. */
 export interface ActivityWorkerApi {
+  /**
+   * An ordinary (not long-polled) read of the activity: ActivityDoesNotExist for a wrong ARN,
+   * and within the usual read limit a dead endpoint shows itself (a poll waits 60 s by design).
+   */
+  describeActivity(activityArn: string): Promise<void>;
   getActivityTask(activityArn: string, workerName: string): Promise<ActivityTask | undefined>;
   sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
 }
@@ -52,6 +58,9 @@ export interface ActivityWorkerApi {
 export async function createActivityWorkerApi(aws: AwsClientFactory): Promise<ActivityWorkerApi> {
   const client = await aws.client(SFNClient);
   return {
+    async describeActivity(activityArn) {
+      await call("DescribeActivity", () => client.send(new DescribeActivityCommand({ activityArn })));
+    },
     async getActivityTask(activityArn, workerName) {
       const out = await call("GetActivityTask", () => client.send(new GetActivityTaskCommand({ activityArn, workerName })));
       return out.taskToken ? { taskToken: out.taskToken, input: out.input ?? "{}" } : undefined;

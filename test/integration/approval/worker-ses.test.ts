@@ -44,7 +44,10 @@ describeWithMoto("approval worker mails links through SES (moto)", (moto) => {
     const stats = await deliveries();
     expect(stats.DeliveryAttempts).toBeGreaterThanOrEqual(1);
     expect(stats.Rejects).toBe(0);
-    expect(sfn.requests).toEqual([{ target: "GetActivityTask", body: { activityArn: ACTIVITY, workerName: "cron-1" } }]);
+    expect(sfn.requests).toEqual([
+      { target: "DescribeActivity", body: { activityArn: ACTIVITY } }, // --once checks the activity before the 60 s poll
+      { target: "GetActivityTask", body: { activityArn: ACTIVITY, workerName: "cron-1" } },
+    ]);
   });
 
   it("an unverified sender: SES rejects, the task is failed with EmailNotSent, exit 1", async () => {

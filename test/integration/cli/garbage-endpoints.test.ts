@@ -27,7 +27,7 @@ const sockets = new Set<Socket>();
 function reply(socket: Socket): void {
   if (answer === "not-http") return void socket.end("SSH-2.0-OpenSSH_9.6\r\n\r\n");
   const [status, type, body] =
-    answer === "html-200" ? [200, "text/html", "<html><body><h1>Sign in</h1><p>Corporate proxy</body></html>"]
+    answer === "html-200" ? [200, "text/html", "<!doctype html><html><head><title>Sign in</title></head><body><h1>Corporate proxy</h1><p>Sign in first.</p></body></html>"]
     : answer === "html-500" ? [500, "text/html", "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"]
     : answer === "bad-json" ? [200, "application/x-amz-json-1.1", "{not json"]
     : [200, "application/x-amz-json-1.1", JSON.stringify({ pipelines: [{ name: "p", created: "yesterday", version: "x" }] })];
@@ -59,6 +59,8 @@ const COMMANDS: [string, () => string[], string][] = [
 const CASES: [Answer, (target: string) => RegExp][] = [
   ["not-http", (t) => new RegExp(`^awsblog: ${t}: the endpoint did not answer in HTTP \\(Parse Error: Expected HTTP/.*\\) — check --endpoint-url: the scheme`)],
   ["html-500", (t) => new RegExp(`^awsblog: ${t} failed: HTTP 500 \\(the endpoint answered with a body that is not an AWS response\\) — the endpoint or a proxy in front of it failed`)],
+  // A captive portal or proxy login page answering 200: the query/XML parsers (EC2, STS) would read it as an empty answer.
+  ["html-200", (t) => new RegExp(`^awsblog: ${t} failed: HTTP 200 \\(the endpoint answered with a body that is not an AWS response\\) — check --endpoint-url and any proxy in between`)],
   ["bad-json", (t) => new RegExp(`^awsblog: ${t} failed: HTTP 200 \\(the endpoint answered with a body that is not an AWS response\\) — check --endpoint-url and any proxy in between`)],
 ];
 

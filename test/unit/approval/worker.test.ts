@@ -98,30 +98,35 @@ describe("approval worker without email: one JSON line per task", () => {
     expect(f.stderr).toContain("waiting for the current poll to return");
   });
 
-  it("backs off on throttling, 5xx and network errors, then carries on", async () => {
+  it("without --once, backs off on throttling, 5xx and network errors, then carries on", async () => {
+    const keys = interrupts();
     sfn
       .on(GetActivityTaskCommand)
       .rejectsOnce(awsError("ThrottlingException", 400))
       .rejectsOnce(awsError("InternalServerError", 500))
       .rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
-      .resolves({ taskToken: "T", input: "{}" });
+      .callsFake(async () => {
+        keys.interrupt(); // Ctrl-C while the fourth poll is open; it still hands out its task
+        return { taskToken: "T", input: "{}" };
+      });
     const { waits, sleep } = recordingSleep();
-    const f = await run(base, { services: { sleep, random: () => 1 } });
-    expect(f.code, f.stderr).toBe(0);
+    const f = await run(polling, { interrupts: keys, services: { sleep, random: () => 1 } });
+    expect(f.code, f.stderr).toBe(130);
     expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
     expect(waits).toEqual([1000, 2000, 4000]); // full jitter at its ceiling: 1 s, 2 s, 4 s
     expect(f.lines()).toHaveLength(1);
     expect(f.stderr).toMatch(/GetActivityTask failed: ThrottlingException.*retrying in 1\.0 s/);
   });
 
-  it("--once gives up after 4 transient failures in a row with exit 1", async () => {
+  it("--once ends at the first failed poll (the client already retried it) with one error line and exit 1", async () => {
     sfn.on(GetActivityTaskCommand).rejects(awsError("ServiceUnavailable", 503));
     const { waits, sleep } = recordingSleep();
     const f = await run(base, { services: { sleep, random: () => 0 } });
     expect(f.code).toBe(1);
-    expect(f.stderr).toMatch(/^awsblog: .*ServiceUnavailable/m);
-    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(4);
-    expect(waits).toEqual([1000, 1000, 1000]);
+    expect(f.stderr).toMatch(/^awsblog: .*ServiceUnavailable.* — .+\n$/);
+    expect(f.stderr.split("\n")).toHaveLength(2); // one line, no "retrying" warnings before it
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 
   it("--once against a silent endpoint: the poll's no-answer ends the run, not 4 more rounds of it (the client already retried it once)", async () => {
