@@ -67,9 +67,11 @@ const UPLOAD_READ_MS = 300_000;
 
 /**
  * Calls that only read: after Ctrl-C they are abandoned at once (nothing is lost). Not
- * GetActivityTask: AWS may be handing the poll a task, which an abort would lose.
+ * GetActivityTask: AWS may be handing the poll a task, which an abort would lose. Not SQS
+ * ReceiveMessage: it hides what it returns for the visibility timeout, so an abandoned receive
+ * leaves messages hidden that the command would have made visible again (dlq inspect/redrive).
  */
-const READ_CALL = /^(Get|List|Describe|Lookup|Filter|Search|Query|Scan|BatchGet|Head|Receive)/;
+const READ_CALL = /^(Get|List|Describe|Lookup|Filter|Search|Query|Scan|BatchGet|Head)/;
 const NOT_READS = new Set(["StepFunctions.GetActivityTask"]);
 
 /** The read limit of one attempt of this call: long polls and uploads get more. */
