@@ -1,6 +1,7 @@
 /**
- * Sweep cases that fail today for reasons other helpers of #19 own. The sweep asserts this
- * list exactly: remove an entry once its case passes (after merging that work).
+ * Sweep cases that fail for a known reason, each with why: `"<command> <case>": "<reason>"`.
+ * The sweep asserts this list exactly: remove an entry once its case passes. Empty: every
+ * case passes.
  */
 export const KNOWN_FAILURES: Record<string, string> = {
 };
