@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { CLEAN_AWS_ENV } from "./test/helpers/clean-env.js";
 
 export default defineConfig({
   test: {
@@ -20,12 +21,7 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       // Clients a test builds itself (createAwsClientFactory without `env`) read process.env:
       // the same clean settings as testEnv() in test/helpers/cli.ts, nothing from the shell.
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_REGION: "us-east-1",
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_EC2_METADATA_DISABLED: "true",
+      ...CLEAN_AWS_ENV,
     },
   },
 });

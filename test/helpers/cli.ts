@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { CLEAN_AWS_ENV } from "./clean-env.js";
 
 /** Runs the built CLI as a user would: a child process, argv, stdin, env, exit code. */
 export interface CliRun {
@@ -25,12 +26,7 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_REGION: "us-east-1",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_EC2_METADATA_DISABLED: "true",
+    ...CLEAN_AWS_ENV,
   };
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
