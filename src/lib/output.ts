@@ -163,8 +163,9 @@ export function createOutput(options: OutputOptions): Output {
     },
     spinner(text) {
       // A terminal that reports 0 columns (a pty opened without a size) sends ora into an
-      // endless loop of line clearing: no spinner there.
-      if (!interactive || options.stderr.columns === 0) return NO_SPINNER;
+      // endless loop of line clearing: no spinner there. Nor under CI, judged by the run's own
+      // env map (ora would look at process.env instead; it is told the decision is made).
+      if (!interactive || options.stderr.columns === 0 || "CI" in env) return NO_SPINNER;
       return createSpinner(text, options.stderr);
     },
     board() {
@@ -259,7 +260,7 @@ function createSpinner(text: string, stream: OutputStream): Spinner {
   let instance: { text: string; stop(): void } | undefined;
   void import("ora").then(({ default: ora }) => {
     if (stopped) return;
-    instance = ora({ text: current, stream: stream as NodeJS.WritableStream, discardStdin: false, hideCursor: false }).start();
+    instance = ora({ text: current, stream: stream as NodeJS.WritableStream, isEnabled: true, discardStdin: false, hideCursor: false }).start();
   });
   return {
     update(next) {
