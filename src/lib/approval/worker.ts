@@ -49,7 +49,7 @@ export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Pro
   // A --once run (cron) checks the activity with an ordinary call first: a poll is held 60 s
   // by design, so only a call with the usual read limit tells a dead endpoint (or a wrong ARN)
   // within seconds instead of after the poll's 70 s and its retry.
-  if (settings.once) await deps.activity.describeActivity(settings.activityArn);
+  if (settings.once) await checkActivity(deps.activity, settings.activityArn);
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     while (!signal.aborted) {
@@ -158,5 +158,19 @@ function parseInput(raw: string): unknown {
     return JSON.parse(raw);
   } catch {
     return raw;
+  }
+}
+
+/**
+ * The --once check above. A role that may poll but not describe (the post's policy grants
+ * states:GetActivityTask, not states:DescribeActivity) keeps working: AccessDenied skips the
+ * check, and the poll itself says whether the activity is there.
+ */
+async function checkActivity(activity: Pick<ActivityWorkerApi, "describeActivity">, activityArn: string): Promise<void> {
+  try {
+    await activity.describeActivity(activityArn);
+  } catch (error) {
+    if (error instanceof AwsError && /AccessDenied|UnauthorizedOperation/.test(error.code)) return;
+    throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
-import { GetActivityTaskCommand, SFNClient, SendTaskFailureCommand } from "@aws-sdk/client-sfn";
+import { DescribeActivityCommand, GetActivityTaskCommand, SFNClient, SendTaskFailureCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { awsblog, interrupts, type InProcessOptions } from "../../helpers/in-process.js";
@@ -67,6 +67,23 @@ describe("approval worker without email: one JSON line per task", () => {
       },
     ]);
     expect(new URL(lines[0]!.approveUrl as string).searchParams.get("taskToken")).toBe(TOKEN);
+  });
+
+  it("--once without states:DescribeActivity still polls and hands out the task (the post's IAM policy)", async () => {
+    sfn.on(DescribeActivityCommand).rejects(awsError("AccessDeniedException", 400));
+    sfn.on(GetActivityTaskCommand).resolves({ taskToken: TOKEN, input: JSON.stringify(INPUT) });
+    const f = await run(base);
+    expect(f.code, f.stderr).toBe(0);
+    expect(sfn.commandCalls(DescribeActivityCommand)).toHaveLength(1);
+    expect(f.lines()[0]).toMatchObject({ taskToken: TOKEN });
+  });
+
+  it("--once with an activity that does not exist ends before the 60 s poll", async () => {
+    sfn.on(DescribeActivityCommand).rejects(awsError("ActivityDoesNotExist", 400));
+    const f = await run(base);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/ActivityDoesNotExist/);
+    expect(sfn.commandCalls(GetActivityTaskCommand)).toHaveLength(0);
   });
 
   it("an empty 60 s poll with --once prints nothing and exits 0 after one call", async () => {
