@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 /**
  * A loopback endpoint that accepts every connection, reads what is sent and never answers:
@@ -46,4 +50,24 @@ export async function startHungEndpoint(): Promise<HungEndpoint> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** This test file's hung endpoint: started before its tests, closed after them. */
+export function useHungEndpoint(): () => HungEndpoint {
+  let hung: HungEndpoint | undefined;
+  beforeAll(async () => {
+    hung = await startHungEndpoint();
+  });
+  afterAll(() => hung?.close());
+  return () => {
+    if (!hung) throw new Error("the hung endpoint did not start");
+    return hung;
+  };
+}
+
+/** A one-rule tags policy (Team=web) in a temp folder, so `tags scan` gets as far as EC2. */
+export function oneRulePolicy(): string {
+  const rules = join(mkdtempSync(join(tmpdir(), "awsblog-hung-")), "rules.json");
+  writeFileSync(rules, JSON.stringify([{ RuleId: 1, TagKey: "Team", Action: "Update", Required: "Y", Default: "web" }]));
+  return rules;
 }

@@ -1,29 +1,19 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { onTerminal } from "../../helpers/pty.js";
-import { startHungEndpoint, type HungEndpoint } from "./hung-endpoint.js";
+import { oneRulePolicy, useHungEndpoint } from "./hung-endpoint.js";
 
 /**
  * Ctrl-C while a spinner shows, typed on a real pseudo-terminal (needs `npm run build`).
  * ora's default discardStdin put the terminal in raw mode, so Ctrl-C was a plain byte and
  * never became SIGINT: the command ran on. Now it exits 130, and the cursor is visible.
  */
-const dir = mkdtempSync(join(tmpdir(), "awsblog-pty-"));
-const rules = join(dir, "rules.json");
-writeFileSync(rules, JSON.stringify([{ RuleId: 1, TagKey: "Team", Action: "Update", Required: "Y", Default: "web" }]));
-
-let hung: HungEndpoint;
-beforeAll(async () => {
-  hung = await startHungEndpoint();
-});
-afterAll(() => hung?.close());
+const rules = oneRulePolicy();
+const hung = useHungEndpoint();
 
 describe("Ctrl-C under a spinner, on a terminal", () => {
   it("tags scan waiting on a silent endpoint: Ctrl-C reaches the CLI, which abandons the read at once with 130", async () => {
     // (The silent endpoint lives in this process: onTerminal runs the terminal asynchronously.)
-    const run = await onTerminal(["tags", "scan", "--policy", rules, "--endpoint-url", hung.url], {
+    const run = await onTerminal(["tags", "scan", "--policy", rules, "--endpoint-url", hung().url], {
       steps: [{ after: "listing instances", keys: "\x03" }],
     });
     expect(run.output).toContain("listing instances");
