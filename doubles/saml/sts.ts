@@ -29,6 +29,15 @@ export interface StsRequest {
   params: Record<string, string>;
   /** The error code answered, or "ok". */
   outcome: string;
+  /** What an "ok" answer issued (for the federation double and credential checks). */
+  issued?: IssuedCredentials;
+}
+
+export interface IssuedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: string;
 }
 
 export interface StsDouble {
@@ -57,7 +66,8 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
       requests.push(record);
       const requestId = randomUUID();
       try {
-        const result = assume(params, options);
+        const { xml: result, issued } = assume(params, options);
+        record.issued = issued;
         res.writeHead(200, { "content-type": "text/xml", "x-amzn-requestid": requestId });
         res.end(
           `<AssumeRoleWithSAMLResponse xmlns="${XMLNS}"><AssumeRoleWithSAMLResult>${result}</AssumeRoleWithSAMLResult>` +
@@ -83,7 +93,7 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
   };
 }
 
-function assume(params: Record<string, string>, options: StsDoubleOptions): string {
+function assume(params: Record<string, string>, options: StsDoubleOptions): { xml: string; issued: IssuedCredentials } {
   if (params.Action !== "AssumeRoleWithSAML") throw new StsFault("InvalidAction", `Could not find operation ${params.Action ?? ""} for version 2011-06-15`);
   const { RoleArn: roleArn, PrincipalArn: principalArn, SAMLAssertion: assertion } = params;
   if (!roleArn || !principalArn || !assertion) throw new StsFault("MissingParameter", "The request must contain RoleArn, PrincipalArn and SAMLAssertion");
@@ -121,14 +131,20 @@ function assume(params: Record<string, string>, options: StsDoubleOptions): stri
   const roleName = roleArn.split("/").pop()!;
   const account = roleArn.split(":")[4]!;
   const expiration = new Date(now.getTime() + duration * 1000).toISOString();
-  return (
+  const issued = {
+    accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString("base64"),
+    sessionToken: `FwoGZXIvYXdzE${randomBytes(90).toString("base64")}`,
+    expiration,
+  };
+  const xml =
     `<Issuer>${escape(value("//*[local-name()='Issuer']"))}</Issuer>` +
     `<AssumedRoleUser><Arn>arn:aws:sts::${account}:assumed-role/${roleName}/${escape(subject)}</Arn><AssumedRoleId>AROA${randomBytes(8).toString("hex").toUpperCase()}:${escape(subject)}</AssumedRoleId></AssumedRoleUser>` +
-    `<Credentials><AccessKeyId>ASIA${randomBytes(8).toString("hex").toUpperCase()}</AccessKeyId><SecretAccessKey>${randomBytes(30).toString("base64")}</SecretAccessKey>` +
-    `<SessionToken>FwoGZXIvYXdzE${randomBytes(90).toString("base64")}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+    `<Credentials><AccessKeyId>${issued.accessKeyId}</AccessKeyId><SecretAccessKey>${issued.secretAccessKey}</SecretAccessKey>` +
+    `<SessionToken>${issued.sessionToken}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
     `<Audience>https://signin.aws.amazon.com/saml</Audience><SubjectType>transient</SubjectType><NameQualifier>${randomBytes(20).toString("base64")}</NameQualifier>` +
-    `<Subject>${escape(subject)}</Subject><PackedPolicySize>6</PackedPolicySize>`
-  );
+    `<Subject>${escape(subject)}</Subject><PackedPolicySize>6</PackedPolicySize>`;
+  return { xml, issued };
 }
 
 function escape(value: string): string {

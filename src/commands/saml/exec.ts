@@ -3,7 +3,7 @@ import { constants } from "node:os";
 import { arg, defineCommand, opt, type ArgsOf, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
-import { credentialsFilePath, readCredentialsFile, readProfile } from "../../lib/saml/credentials-file.js";
+import { credentialVariables, loadProfileCredentials } from "../../lib/saml/profile-credentials.js";
 import { clipValue } from "../../lib/terminal.js";
 
 const flags = {
@@ -25,28 +25,12 @@ have expired ("log in again"); 2 when no command is given or it cannot be found.
 async function exec(options: OptionsOf<typeof flags>, ctx: Context, { command }: ArgsOf<typeof args>): Promise<CommandResult<{ exitCode: number }> | void> {
   const argv = command[0] === "--" ? command.slice(1) : command;
   if (argv.length === 0) throw new UsageError("no command to run", "put it after --, e.g. awsblog saml exec -- aws sts get-caller-identity");
-  const path = credentialsFilePath(ctx.env);
-  const profile = readProfile(await readCredentialsFile(path, ctx.env), options.profileName);
-  const loginHint = `log in again: awsblog saml login --write-profile ${options.profileName}`;
-  if (!profile?.aws_access_key_id || !profile.aws_secret_access_key) {
-    throw new FailureError(`profile ${options.profileName} has no credentials in ${path}`, loginHint);
-  }
-  const expires = profile.x_security_token_expires ? new Date(profile.x_security_token_expires) : undefined;
-  if (expires && Number.isNaN(expires.getTime())) {
-    throw new FailureError(`profile ${options.profileName} in ${path} has an unreadable x_security_token_expires ("${clipValue(profile.x_security_token_expires!, 120)}")`, loginHint);
-  }
-  if (expires && expires.getTime() <= ctx.now().getTime()) {
-    throw new FailureError(`the credentials of profile ${options.profileName} expired at ${expires.toISOString()}`, loginHint);
-  }
+  const credentials = await loadProfileCredentials(options.profileName, ctx);
   const env: NodeJS.ProcessEnv = { ...ctx.env };
   // The profile's keys must win over whatever profile the shell had selected.
-  delete env.AWS_PROFILE;
-  delete env.AWS_DEFAULT_PROFILE;
-  delete env.AWS_SESSION_TOKEN;
-  env.AWS_ACCESS_KEY_ID = profile.aws_access_key_id;
-  env.AWS_SECRET_ACCESS_KEY = profile.aws_secret_access_key;
-  if (profile.aws_session_token) env.AWS_SESSION_TOKEN = profile.aws_session_token;
-  if (expires) env.AWS_CREDENTIAL_EXPIRATION = expires.toISOString();
+  const variables = credentialVariables(credentials);
+  for (const name of variables.unset) delete env[name];
+  Object.assign(env, variables.set);
 
   const code = await run(argv, env);
   return { data: { exitCode: code }, text: "", exitCode: code };

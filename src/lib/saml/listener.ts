@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { readBounded } from "../input.js";
 import { normalizeSamlResponse } from "./assertion.js";
+import { openBrowser } from "./browser.js";
 import type { SourceOptions } from "./source-options.js";
 import { clipValue } from "../terminal.js";
 
@@ -69,7 +69,7 @@ export async function receiveAtListener(options: SourceOptions, ctx: Context): P
     });
     server.listen(address.port, address.host, () => {
       ctx.out.info(`Waiting for the IdP to post the SAMLResponse to ${display} (Ctrl-C to stop)`);
-      if (openUrl) openBrowser(openUrl, ctx);
+      if (openUrl) openBrowser(openUrl.href, ctx);
     });
 
     function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -131,17 +131,4 @@ function checkOpenUrl(value: string): URL {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--open needs an http(s) URL, got ${clipValue(url.protocol, 20)}`, "pass the IdP's https:// sign-on page");
   return url;
-}
-
-/** $BROWSER if set, else the platform's opener; never through a shell. */
-function openBrowser(url: URL, ctx: Context): void {
-  const opener = ctx.env.BROWSER || (process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer.exe" : "xdg-open");
-  try {
-    const child = spawn(opener, [url.href], { stdio: "ignore", detached: true, shell: false });
-    child.on("error", () => ctx.out.warn(`could not start ${clipValue(opener, 40)}; open ${clipValue(url.href, 200)} yourself`));
-    child.unref();
-    ctx.out.info(`Opening ${clipValue(url.href, 200)}`);
-  } catch {
-    ctx.out.warn(`could not open a browser; open ${clipValue(url.href, 200)} yourself`);
-  }
 }
