@@ -8,5 +8,6 @@ export const sourceFlags = {
   passwordStdin: opt.flag("--password-stdin", "read the IdP password from stdin's first line (else AWSBLOG_PASSWORD, else a no-echo prompt)"),
   listen: opt.string("--listen <host:port>", "receive the IdP's POST at http://<host:port>/saml on this machine (host default 127.0.0.1)"),
   open: opt.string("--open <url>", "with --listen: open this IdP sign-on page in the browser"),
+  idpOrigin: opt.list("--idp-origin <origin>", "with --listen: the IdP's origin (repeatable; --open's counts): posts from other pages are refused"),
   listenTimeout: opt.int("--listen-timeout <s>", "with --listen: seconds to wait for the sign-in", { min: 1, max: 3600, defaultValue: 300 }),
 };

@@ -5,7 +5,7 @@ import { parseSamlResponse, type SamlAssertion } from "../../lib/saml/assertion.
 import { checkProfileName, credentialsFilePath, writeProfiles } from "../../lib/saml/credentials-file.js";
 import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoolRegion, type Exchanged } from "../../lib/saml/exchange.js";
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
-import { obtainSamlResponse } from "../../lib/saml/sources.js";
+import { obtainSaml } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
 import { sourceFlags } from "./_shared.js";
 import { clipValue } from "../../lib/terminal.js";
@@ -52,9 +52,11 @@ export interface LoginResult {
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<unknown>> {
   checkChoiceFlags(options);
   const poolRegion = options.identityPoolId !== undefined ? identityPoolRegion(options.identityPoolId) : undefined;
-  const response = await obtainSamlResponse({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess) }, ctx);
-  const assertion = parseSamlResponse(response, ctx.now());
-  const roles = await pickRoles(assertion, options, ctx);
+  const noChoice = options.roleArn === undefined && !options.role?.length && !options.allRoles;
+  const obtained = await obtainSaml({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess), offerRoleChoice: noChoice }, ctx);
+  const assertion = parseSamlResponse(obtained.value, ctx.now());
+  // A role picked on the listener's confirmation page counts as --role-arn.
+  const roles = await pickRoles(assertion, obtained.roleArn ? { ...options, roleArn: obtained.roleArn } : options, ctx);
   const profiles = options.credentialProcess ? roles.map(() => null) : profileNames(options.writeProfile, roles);
 
   // Several roles are a batch: one refused role must not cost the others their profiles.

@@ -2,7 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { readBounded } from "../input.js";
-import { normalizeSamlResponse } from "./assertion.js";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { escapeHtml, htmlDocument } from "../approval/html.js";
+import { normalizeSamlResponse, parseSamlResponse } from "./assertion.js";
+import type { SamlRole } from "./roles.js";
 import { openBrowser } from "./browser.js";
 import type { SourceOptions } from "./source-options.js";
 import { clipValue } from "../terminal.js";
@@ -30,18 +33,37 @@ export function parseListen(value: string): ListenAddress {
   return { host, port };
 }
 
-export async function receiveAtListener(options: SourceOptions, ctx: Context): Promise<string> {
+/** What the listener hands back: the form value, and the role the user picked on the confirmation page. */
+export interface ListenerResult {
+  value: string;
+  roleArn?: string;
+}
+
+/** Posts waiting for the user's click; a page that posts over and over cannot grow this without bound. */
+const MAX_PENDING = 20;
+
+interface Pending {
+  value: string;
+  roles: SamlRole[];
+}
+
+export async function receiveAtListener(options: SourceOptions, ctx: Context): Promise<ListenerResult> {
   const address = parseListen(options.listen!);
   const openUrl = options.open !== undefined ? checkOpenUrl(options.open) : undefined;
+  // The IdP's origins: a SAMLResponse posted from any other page is refused (login CSRF).
+  const idpOrigins = new Set([...(openUrl ? [openUrl.origin] : []), ...(options.idpOrigin ?? []).map(checkIdpOrigin)]);
   const loopback = LOOPBACK.includes(address.host);
   if (!loopback) ctx.out.warn(`listening on ${address.host}: anyone who can reach it can post a SAMLResponse; prefer 127.0.0.1`);
   const timeoutSeconds = options.listenTimeout ?? 300;
   const display = `http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}/saml`;
+  // The confirmation form's secret: only a page this listener served can carry it.
+  const secret = ctx.services.randomBytes(32).toString("base64url");
+  const pending = new Map<string, Pending>();
 
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<ListenerResult>((resolve, reject) => {
     let settled = false;
     const server = createServer((req, res) => handle(req, res));
-    const finish = (error: Error | undefined, value?: string) => {
+    const finish = (error: Error | undefined, value?: ListenerResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -75,28 +97,107 @@ export async function receiveAtListener(options: SourceOptions, ctx: Context): P
     function handle(req: IncomingMessage, res: ServerResponse): void {
       const url = new URL(req.url ?? "/", "http://listener");
       if (!hostAllowed(req.headers.host, address)) return answer(res, 421, "Wrong host", "This endpoint only answers on its own address.");
-      if (url.pathname !== "/saml") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
+      if (url.pathname !== "/saml" && url.pathname !== "/saml/confirm") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
       if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
       const type = String(req.headers["content-type"] ?? "");
       if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
       readBounded(req, MAX_BODY, () => new Error("too large")).then(
-        (body) => received(body.toString("utf8"), res),
+        (body) => {
+          const form = new URLSearchParams(body.toString("utf8"));
+          if (url.pathname === "/saml") received(form, req, res);
+          else confirmed(form, req, res);
+        },
         () => answer(res, 413, "Too large", "The posted form is too large."),
       );
     }
 
-    function received(body: string, res: ServerResponse): void {
-      const value = new URLSearchParams(body).get("SAMLResponse");
+    function received(form: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+      const value = form.get("SAMLResponse");
       if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
       try {
         normalizeSamlResponse(value);
       } catch {
         return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
       }
+      const origin = req.headers.origin;
+      const known = origin !== undefined && origin !== "null";
+      if (known && idpOrigins.has(origin)) {
+        answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
+        return finish(undefined, { value });
+      }
+      if (known && idpOrigins.size > 0) {
+        ctx.out.warn(`refused a SAMLResponse posted from ${clipValue(origin, 100)}, not from the IdP (${[...idpOrigins].join(", ")}); still waiting`);
+        return answer(res, 403, "Refused", `This sign-in was posted from ${origin}, not from your IdP. awsblog did not use it. If ${origin} is your IdP, run again with --idp-origin ${origin}.`);
+      }
+      // No IdP known, or a browser that hid the origin: the user confirms what it grants.
+      let roles: SamlRole[];
+      try {
+        roles = parseSamlResponse(value, ctx.now()).roles;
+      } catch (error) {
+        return answer(res, 400, "Not usable", `${error instanceof Error ? error.message : "The SAMLResponse cannot be used"}. Sign in again.`);
+      }
+      const id = ctx.services.randomBytes(12).toString("base64url");
+      pending.set(id, { value, roles });
+      if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!);
+      ctx.out.info(`A SAMLResponse arrived from ${known ? clipValue(origin, 100) : "a page that did not say where it came from"}: confirm it in the browser`);
+      send(res, 200, confirmationPage({ id, secret, roles, origin: known ? origin : undefined, choose: Boolean(options.offerRoleChoice) && roles.length > 1 }));
+    }
+
+    function confirmed(form: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+      const ownOrigin = `http://${req.headers.host}`;
+      const site = req.headers["sec-fetch-site"];
+      if (req.headers.origin !== ownOrigin || (site !== undefined && site !== "same-origin") || !sameSecret(form.get("secret") ?? "", secret)) {
+        ctx.out.warn("refused a confirmation that did not come from the listener's own page; still waiting");
+        return answer(res, 403, "Refused", "This confirmation did not come from awsblog's own page. Nothing was used.");
+      }
+      const entry = pending.get(form.get("pending") ?? "");
+      if (!entry) return answer(res, 410, "Expired", "This sign-in is no longer waiting; sign in again.");
+      const roleArn = form.get("role") ?? undefined;
+      if (roleArn !== undefined && !entry.roles.some((r) => r.roleArn === roleArn)) return answer(res, 400, "Unknown role", "Choose one of the listed roles.");
       answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
-      finish(undefined, value);
+      finish(undefined, { value: entry.value, ...(roleArn ? { roleArn } : {}) });
     }
   });
+}
+
+/** Equal-time comparison: the secret's bytes do not leak through how long a refusal takes. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function checkIdpOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--idp-origin "${clipValue(value, 80)}" is not an origin`, "pass scheme://host[:port], e.g. https://adfs.example.com");
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin === "null") {
+    throw new UsageError(`--idp-origin "${clipValue(value, 80)}" is not an http(s) origin`, "pass scheme://host[:port], e.g. https://adfs.example.com");
+  }
+  return url.origin;
+}
+
+function confirmationPage(p: { id: string; secret: string; roles: SamlRole[]; origin?: string; choose: boolean }): string {
+  const from = p.origin ? `from <code>${escapeHtml(p.origin)}</code>` : "from a page that did not say where it came from";
+  const rows = p.roles
+    .map((r, i) => {
+      const pick = p.choose ? `<td><input type="radio" name="role" id="role${i}" value="${escapeHtml(r.roleArn)}" required></td>` : "";
+      return `<tr>${pick}<td><label for="role${i}">${escapeHtml(r.accountId)}</label></td><td><label for="role${i}">${escapeHtml(r.roleName)}</label></td></tr>`;
+    })
+    .join("");
+  const body = `<h1>Use this sign-in?</h1>
+<p>A SAML sign-in was posted to awsblog ${from}. It grants:</p>
+<table id="roles">${rows}</table>
+<p>Continue only if you just started <code>awsblog saml</code> on this computer and signed in at your IdP. A page you did not start could be trying to sign your tools in to someone else's account.</p>
+<form method="post" action="/saml/confirm">
+<input type="hidden" name="pending" value="${escapeHtml(p.id)}">
+<input type="hidden" name="secret" value="${escapeHtml(p.secret)}">
+<button type="submit" class="approve" id="confirm">Use this sign-in</button>
+</form>`;
+  return htmlDocument("Use this sign-in?", body);
 }
 
 const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
@@ -112,14 +213,21 @@ function hostAllowed(host: string | undefined, address: ListenAddress): boolean 
 }
 
 function answer(res: ServerResponse, status: number, title: string, message: string): void {
+  send(res, status, htmlDocument(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
+}
+
+function send(res: ServerResponse, status: number, html: string): void {
   if (res.headersSent) return;
   res.writeHead(status, {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",
-    "content-security-policy": "default-src 'none'",
-    "referrer-policy": "no-referrer",
+    // No scripts; forms only back to this listener; never inside another site's frame (clickjacking).
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" even to this page's own form.
+    "referrer-policy": "same-origin",
   });
-  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`);
+  res.end(html);
 }
 
 function checkOpenUrl(value: string): URL {

@@ -10,6 +10,10 @@ export interface SourceOptions {
   passwordStdin?: boolean;
   listen?: string;
   open?: string;
+  /** --listen: origins whose posts are taken without a confirmation click (with --open's origin). */
+  idpOrigin?: string[];
+  /** --listen: the confirmation page lets the user pick one of several roles. */
+  offerRoleChoice?: boolean;
   /** Seconds to wait for the browser at --listen. */
   listenTimeout?: number;
   /** Prompt on /dev/tty when stdin is not a terminal (credential_process captures the rest). */

@@ -27,6 +27,7 @@ export function pickSource(options: SourceOptions): SourceKind {
     );
   }
   if (options.open !== undefined && given[0] !== "listen") throw new UsageError("--open works with --listen", "add --listen 127.0.0.1:<port>");
+  if (options.idpOrigin?.length && given[0] !== "listen") throw new UsageError("--idp-origin works with --listen", "add --listen 127.0.0.1:<port>, or drop --idp-origin");
   if ((options.username !== undefined || options.passwordStdin) && given[0] !== "idp-url") {
     throw new UsageError("--username and --password-stdin are for --idp-url sign-in", "drop them, or sign in with --idp-url <url>");
   }
@@ -34,12 +35,22 @@ export function pickSource(options: SourceOptions): SourceKind {
 }
 
 export async function obtainSamlResponse(options: SourceOptions, ctx: Context): Promise<string> {
+  return (await obtainSaml(options, ctx)).value;
+}
+
+/** The form value, and the role the user picked on the listener's confirmation page (if any). */
+export interface ObtainedSaml {
+  value: string;
+  roleArn?: string;
+}
+
+export async function obtainSaml(options: SourceOptions, ctx: Context): Promise<ObtainedSaml> {
   switch (pickSource(options)) {
     case "saml-response":
-      return readTextArg(options.samlResponse!, "--saml-response", ctx.stdin, SAML_RESPONSE_BYTES);
+      return { value: await readTextArg(options.samlResponse!, "--saml-response", ctx.stdin, SAML_RESPONSE_BYTES) };
     case "idp-url": {
       const { signInWithForms } = await import("./idp-forms.js");
-      return signInWithForms(options, ctx);
+      return { value: await signInWithForms(options, ctx) };
     }
     case "listen": {
       const { receiveAtListener } = await import("./listener.js");

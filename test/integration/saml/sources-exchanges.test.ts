@@ -71,7 +71,7 @@ describeWithMoto("saml sources × exchanges", (moto) => {
 
     it(`--listen → ${exchange}`, async () => {
       const port = await freePort();
-      const running = awsblog(["saml", "login", ...flags(), "--listen", `127.0.0.1:${port}`, "--write-profile", `listen-${exchange}`, "-o", "json"], { env: env() });
+      const running = awsblog(["saml", "login", ...flags(), "--listen", `127.0.0.1:${port}`, "--idp-origin", "https://adfs.example.com", "--write-profile", `listen-${exchange}`, "-o", "json"], { env: env() });
       for (;;) {
         const up = await fetch(`http://127.0.0.1:${port}/saml`).then((r) => r.ok, () => false);
         if (up) break;
@@ -79,7 +79,8 @@ describeWithMoto("saml sources × exchanges", (moto) => {
       }
       const answer = await fetch(`http://127.0.0.1:${port}/saml`, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
+        // What a browser sends when the IdP's page posts the form (posts from other origins are refused).
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://adfs.example.com" },
         body: new URLSearchParams({ SAMLResponse: samlResponse({ key, now: new Date() }) }).toString(),
       });
       expect(answer.status).toBe(200);
