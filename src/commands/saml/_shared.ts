@@ -11,3 +11,9 @@ export const sourceFlags = {
   idpOrigin: opt.list("--idp-origin <origin>", "with --listen: the IdP's origin (repeatable; --open's counts): posts from other pages are refused"),
   listenTimeout: opt.int("--listen-timeout <s>", "with --listen: seconds to wait for the sign-in", { min: 1, max: 3600, defaultValue: 300 }),
 };
+
+/** Which role: `saml exec --refresh` (login declares its own, with --all-roles). */
+export const roleChoiceFlags = {
+  roleArn: opt.string("--role-arn <arn>", "the role to assume (must be in the assertion)"),
+  role: opt.string("--role <name>", "the role by its exact name"),
+};
