@@ -17,3 +17,8 @@ export const roleChoiceFlags = {
   roleArn: opt.string("--role-arn <arn>", "the role to assume (must be in the assertion)"),
   role: opt.string("--role <name>", "the role by its exact name"),
 };
+
+/** Narrows the assertion's roles to one account (login, roles, exec --refresh). */
+export const accountFlag = {
+  account: opt.string("--account <id|name>", "only roles in this account: its 12-digit id or its name under [saml-accounts] in ~/.aws/config"),
+};

@@ -5,7 +5,7 @@ import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 import { credentialVariables, loadProfileCredentials } from "../../lib/saml/profile-credentials.js";
 import { clipValue } from "../../lib/terminal.js";
-import { roleChoiceFlags, sourceFlags } from "./_shared.js";
+import { accountFlag, roleChoiceFlags, sourceFlags } from "./_shared.js";
 
 const flags = {
   profileName: opt.stringWithDefault("--profile-name <name>", "the profile `saml login --write-profile` wrote (not with --refresh)", "saml"),
@@ -14,6 +14,7 @@ const flags = {
   username: sourceFlags.username,
   passwordStdin: sourceFlags.passwordStdin,
   ...roleChoiceFlags,
+  ...accountFlag,
   duration: opt.int("--duration <s>", "with --refresh: session length in seconds (default: the assertion's SessionDuration, else 3600)", { min: 900, max: 43_200 }),
 };
 
@@ -55,9 +56,9 @@ credentials run out. Inherited AWS_ACCESS_KEY_ID, AWS_PROFILE and the like are r
 async function exec(options: OptionsOf<typeof flags>, ctx: Context, { command }: ArgsOf<typeof args>): Promise<CommandResult<{ exitCode: number }> | void> {
   const argv = command[0] === "--" ? command.slice(1) : command;
   if (argv.length === 0) throw new UsageError("no command to run", "put it after --, e.g. awsblog saml exec -- aws sts get-caller-identity");
-  const signInFlags = [options.idpUrl, options.username, options.passwordStdin, options.roleArn, options.role, options.duration].some((v) => v !== undefined);
+  const signInFlags = [options.idpUrl, options.username, options.passwordStdin, options.roleArn, options.role, options.account, options.duration].some((v) => v !== undefined);
   if (options.refresh) return execRefreshing(argv, options, ctx);
-  if (signInFlags) throw new UsageError("--idp-url, --username, --password-stdin, --role-arn, --role and --duration work with --refresh", "add --refresh, or drop them to use the profile");
+  if (signInFlags) throw new UsageError("--idp-url, --username, --password-stdin, --role-arn, --role, --account and --duration work with --refresh", "add --refresh, or drop them to use the profile");
   const credentials = await loadProfileCredentials(options.profileName, ctx);
   const env: NodeJS.ProcessEnv = { ...ctx.env };
   // The profile's keys must win over whatever profile the shell had selected.
@@ -72,10 +73,12 @@ async function exec(options: OptionsOf<typeof flags>, ctx: Context, { command }:
 async function execRefreshing(argv: string[], options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<{ exitCode: number }>> {
   if (options.idpUrl === undefined) throw new UsageError("--refresh signs in again at the IdP and needs --idp-url", "pass --idp-url <sign-on page> (and --username, --role)");
   if (options.roleArn !== undefined && options.role !== undefined) throw new UsageError("--role-arn and --role exclude each other", "pick the role one way");
+  const { accountChoice } = await import("../../lib/saml/accounts.js");
+  const accounts = await accountChoice(options.account, ctx.env);
   const { startRepeatableSignIn } = await import("../../lib/saml/sign-in.js");
   const { startCredentialsEndpoint } = await import("../../lib/saml/credentials-endpoint.js");
   const { signIn, first } = await startRepeatableSignIn(
-    { idpUrl: options.idpUrl, username: options.username, passwordStdin: options.passwordStdin, roleArn: options.roleArn, roles: options.role ? [options.role] : undefined, duration: options.duration },
+    { idpUrl: options.idpUrl, username: options.username, passwordStdin: options.passwordStdin, roleArn: options.roleArn, roles: options.role ? [options.role] : undefined, duration: options.duration, accountId: accounts.accountId, aliases: accounts.aliases },
     ctx,
   );
   const endpoint = await startCredentialsEndpoint(first, () => signIn.renew(), ctx);

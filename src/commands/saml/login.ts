@@ -7,11 +7,13 @@ import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoo
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
 import { obtainSaml } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
-import { sourceFlags } from "./_shared.js";
+import { accountFlag, sourceFlags } from "./_shared.js";
+import { accountChoice, narrowToAccount } from "../../lib/saml/accounts.js";
 import { clipValue } from "../../lib/terminal.js";
 
 const flags = {
   ...sourceFlags,
+  ...accountFlag,
   roleArn: opt.string("--role-arn <arn>", "the role to assume (must be in the assertion)"),
   role: opt.list("--role <name>", "a role by its exact name; repeat for several profiles"),
   allRoles: opt.flag("--all-roles", "assume every role in the assertion (with --write-profile '{account}-{role}')"),
@@ -52,9 +54,11 @@ export interface LoginResult {
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<unknown>> {
   checkChoiceFlags(options);
   const poolRegion = options.identityPoolId !== undefined ? identityPoolRegion(options.identityPoolId) : undefined;
+  // A bad --account fails before any password is asked for.
+  const accounts = await accountChoice(options.account, ctx.env);
   const noChoice = options.roleArn === undefined && !options.role?.length && !options.allRoles;
   const obtained = await obtainSaml({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess), offerRoleChoice: noChoice }, ctx);
-  const assertion = parseSamlResponse(obtained.value, ctx.now());
+  const assertion = narrowToAccount(parseSamlResponse(obtained.value, ctx.now()), accounts.accountId, accounts.aliases);
   // A role picked on the listener's confirmation page counts as --role-arn.
   const roles = await pickRoles(assertion, obtained.roleArn ? { ...options, roleArn: obtained.roleArn } : options, ctx);
   const profiles = options.credentialProcess ? roles.map(() => null) : profileNames(options.writeProfile, roles);

@@ -3,6 +3,7 @@ import { createSecretInput } from "../cognito/secret-input.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parseSamlResponse } from "./assertion.js";
+import { narrowToAccount } from "./accounts.js";
 import { assumeWithSaml, DEFAULT_DURATION } from "./exchange.js";
 import { chooseRoles, severalRolesError, type RoleChoice, type SamlRole } from "./roles.js";
 import { obtainSamlResponse, type SourceOptions } from "./sources.js";
@@ -24,6 +25,9 @@ export interface RepeatableOptions extends RoleChoice {
   username?: string;
   passwordStdin?: boolean;
   duration?: number;
+  /** --account, resolved: only that account's roles count. */
+  accountId?: string;
+  aliases?: Map<string, string>;
 }
 
 export async function startRepeatableSignIn(options: RepeatableOptions, ctx: Context): Promise<{ signIn: RepeatableSignIn; first: TemporaryCredentials }> {
@@ -46,7 +50,7 @@ export async function startRepeatableSignIn(options: RepeatableOptions, ctx: Con
   const signInCtx: Context = { ...ctx, env: { ...ctx.env, AWSBLOG_PASSWORD: password } };
   const source: SourceOptions = { idpUrl: options.idpUrl, username };
 
-  const assertionFor = async () => parseSamlResponse(await obtainSamlResponse(source, signInCtx), ctx.now());
+  const assertionFor = async () => narrowToAccount(parseSamlResponse(await obtainSamlResponse(source, signInCtx), ctx.now()), options.accountId, options.aliases ?? new Map());
   const firstAssertion = await assertionFor();
   const chosen = chooseRoles(firstAssertion.roles, options);
   if (!chosen) throw severalRolesError(firstAssertion.roles);
