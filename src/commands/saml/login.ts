@@ -29,12 +29,15 @@ export default defineCommand({
     "awsblog saml login --saml-response @response.b64 --role ADFS-Dev",
     `awsblog saml login --idp-url "$ADFS_URL" --username 'EXAMPLE\\jane' --all-roles --write-profile '{account}-{role}'`,
     `awsblog saml login --listen 127.0.0.1:4567 --open "$ADFS_URL"`,
+    `awsblog saml login --idp-url "$ADFS_URL" --account payments --role ADFS-Dev --write-profile payments-dev`,
   ],
   help: `$ADFS_URL in the examples: the IdP's sign-on page; for AD FS:
 https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices
 Sends STS AssumeRoleWithSAML unsigned: no AWS credentials are needed, stale ones are ignored.
 JSON: {"profile","roleArn","principalArn","accountId","subject","expiration","durationSeconds"} (an array of them for several roles); never the keys.
 --credential-process prints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process in ~/.aws/config.
+--listen takes a post from the IdP's origin (--open's, or --idp-origin) and refuses other origins; with none known,
+the browser page shows the accounts and roles and waits for one click (a role chooser when several).
 Exit 2 when the assertion is malformed, not Success, expired, or lacks the chosen role (nothing is sent).`,
   run: login,
 });

@@ -246,8 +246,8 @@ describe("saml roles", () => {
       notOnOrAfter: "2026-12-02T04:05:00.000Z",
       sessionDuration: 7200,
       roles: [
-        { roleArn: roleArn("ADFS-Dev"), principalArn: PROVIDER_ARN, accountId: "123456789012", roleName: "ADFS-Dev" },
-        { roleArn: roleArn("ADFS-Prod", OTHER), principalArn: providerArn(OTHER), accountId: OTHER, roleName: "ADFS-Prod" },
+        { roleArn: roleArn("ADFS-Dev"), principalArn: PROVIDER_ARN, accountId: "123456789012", roleName: "ADFS-Dev", accountAlias: null },
+        { roleArn: roleArn("ADFS-Prod", OTHER), principalArn: providerArn(OTHER), accountId: OTHER, roleName: "ADFS-Prod", accountAlias: null },
       ],
     });
     const text = await run(["saml", "roles", "--saml-response", response]);
