@@ -131,6 +131,55 @@ describe("saml exec --refresh", () => {
     expect(result.stderr).not.toContain(PASSWORD);
   }, 120_000);
 
+  it("a failed renewal keeps serving the held session while it lasts (with a warning), then answers 503 and the SDK reports it", async () => {
+    const users = { "EXAMPLE\\jane": PASSWORD };
+    const strict = await startTestIdp({ key, users, roles: [`${roleArn("ADFS-Dev")},${PROVIDER_ARN}`], now: () => clock });
+    const script = String.raw`
+import json, socket, sys
+import boto3
+conn = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+io = conn.makefile("rw")
+while True:
+    try:
+        line = {"key": boto3.Session().get_credentials().get_frozen_credentials().access_key}
+    except Exception as e:
+        line = {"error": type(e).__name__}
+    io.write(json.dumps(line) + "\n")
+    io.flush()
+    if io.readline().strip() != "next":
+        break
+`;
+    const child = await coordinator();
+    try {
+      const running = awsblog(["--endpoint-url", sts.url, "saml", "exec", "--refresh", "--idp-url", strict.adfsUrl, "--username", "EXAMPLE\\jane", "--duration", "900", "--", "python3", "-c", script, String(child.port)], {
+        now: () => clock,
+        env: { AWSBLOG_PASSWORD: PASSWORD },
+      });
+      const ended = running.then((r) => Promise.reject(new Error(`awsblog ended early (${r.code}): ${r.stderr}`)));
+      const first = (await Promise.race([child.steps.next(), ended])).value as unknown as { key: string };
+      // The password changed at the IdP: the next sign-in is refused.
+      users["EXAMPLE\\jane"] = "rotated";
+      clock = new Date(clock.getTime() + 8 * 60_000);
+      child.send("next");
+      const held = (await Promise.race([child.steps.next(), ended])).value as unknown as { key: string };
+      clock = new Date(clock.getTime() + 8 * 60_000); // past the held session's end
+      child.send("next");
+      const after = (await Promise.race([child.steps.next(), ended])).value as unknown as { error?: string };
+      child.send("done");
+      const result = await running;
+      expect(result.code).toBe(0);
+      expect(held.key).toBe(first.key);
+      expect(after.error).toBeDefined();
+      expect(sts.requests).toHaveLength(1);
+      expect(result.stderr).toMatch(/could not sign in again \(the IdP refused the sign-in/);
+      expect(result.stderr).not.toContain("rotated");
+      expect(result.stderr).not.toContain(PASSWORD);
+    } finally {
+      child.close();
+      await strict.stop();
+    }
+  }, 120_000);
+
   it("the endpoint wants the run's token, compared in constant time; other paths and hosts are refused", async () => {
     const script = String.raw`
 import os, urllib.request, urllib.error, json
