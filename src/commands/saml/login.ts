@@ -8,7 +8,7 @@ import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../.
 import { obtainSaml } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
 import { accountFlag, sourceFlags } from "./_shared.js";
-import { accountChoice, narrowToAccount } from "../../lib/saml/accounts.js";
+import { accountChoice, named, narrowToAccount } from "../../lib/saml/accounts.js";
 import { clipValue } from "../../lib/terminal.js";
 
 const flags = {
@@ -63,7 +63,7 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
   const obtained = await obtainSaml({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess), offerRoleChoice: noChoice }, ctx);
   const assertion = narrowToAccount(parseSamlResponse(obtained.value, ctx.now()), accounts.accountId, accounts.aliases);
   // A role picked on the listener's confirmation page counts as --role-arn.
-  const roles = await pickRoles(assertion, obtained.roleArn ? { ...options, roleArn: obtained.roleArn } : options, ctx);
+  const roles = await pickRoles(assertion, obtained.roleArn ? { ...options, roleArn: obtained.roleArn } : options, ctx, accounts.aliases);
   const profiles = options.credentialProcess ? roles.map(() => null) : profileNames(options.writeProfile, roles);
 
   // Several roles are a batch: one refused role must not cost the others their profiles.
@@ -139,14 +139,14 @@ function checkChoiceFlags(options: OptionsOf<typeof flags>): void {
   }
 }
 
-async function pickRoles(assertion: SamlAssertion, options: OptionsOf<typeof flags>, ctx: Context): Promise<SamlRole[]> {
+async function pickRoles(assertion: SamlAssertion, options: OptionsOf<typeof flags>, ctx: Context, aliases: Map<string, string>): Promise<SamlRole[]> {
   const chosen = chooseRoles(assertion.roles, { roleArn: options.roleArn, roles: options.role, allRoles: options.allRoles });
   if (chosen) return chosen;
   const terminal = options.samlResponse === "-" || options.passwordStdin ? undefined : openTerminal(ctx, Boolean(options.credentialProcess));
   if (!terminal) throw severalRolesError(assertion.roles);
   let answer: string;
   try {
-    const menu = assertion.roles.map((r, i) => `  ${i + 1}) ${r.accountId}  ${r.roleName}  (${r.roleArn})`).join("\n");
+    const menu = assertion.roles.map((r, i) => `  ${i + 1}) ${named(r.accountId, aliases)}  ${r.roleName}  (${r.roleArn})`).join("\n");
     terminal.output.write(`The assertion grants ${assertion.roles.length} roles:\n${menu}\n`);
     answer = (await ctx.services.prompt(`Role [1-${assertion.roles.length}]: `, { input: terminal.input, output: terminal.output, hidden: false })).trim();
   } finally {

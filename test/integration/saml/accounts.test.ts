@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { awsblog } from "../../helpers/in-process.js";
 import { makeSigningKey, PROVIDER_ARN, providerArn, roleArn, samlResponse } from "../../../doubles/saml/signer.js";
@@ -62,6 +63,20 @@ describe("--account and [saml-accounts]", () => {
     expect(only.code, only.stderr).toBe(0);
     expect(only.json()).toMatchObject({ roleArn: roleArn("ADFS-Dev") });
     expect(sts.requests.map((r) => r.params.RoleArn)).toEqual([roleArn("ADFS-Dev", SHOP), roleArn("ADFS-Dev")]);
+  });
+
+  it("the role prompt on a terminal names the accounts", async () => {
+    const keys = Object.assign(Readable.from(["3\r"]), { setRawMode: () => undefined });
+    const result = await awsblog(["--endpoint-url", sts.url, "saml", "login", "--saml-response", response(), "-o", "json"], {
+      now: () => NOW,
+      tty: true,
+      input: keys,
+      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("  1) 123456789012 (payments)  ADFS-Dev");
+    expect(result.stderr).toContain(`  3) ${SHOP} (shop)  ADFS-Prod`);
+    expect(result.json()).toMatchObject({ roleArn: roleArn("ADFS-Prod", SHOP) });
   });
 
   it("an unknown name, or an account the assertion does not cover: exit 2 on one line, nothing sent", async () => {
