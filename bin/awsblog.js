@@ -3,6 +3,18 @@
 // The only place that exits the process.
 import { writeFileSync } from "node:fs";
 
+// `saml login … --credential-process` with fresh cached credentials: answered without loading
+// the CLI (src/lib/saml/fast-credential-process.ts); anything else, or a miss, runs the CLI.
+const argv = process.argv.slice(2);
+if (argv.includes("--credential-process") && !argv.includes("--force")) {
+  const fast = await import("../dist/fast-credential-process.js").catch(() => undefined);
+  const doc = await fast?.answer(argv, process.env, new Date());
+  if (doc !== undefined) {
+    await new Promise((resolve) => process.stdout.write(doc, resolve));
+    process.exit(0);
+  }
+}
+
 const cli = await import("../dist/cli.js").catch((err) => {
   if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist")) {
     process.stderr.write("awsblog: the CLI is not built — run `npm ci` or `npm run build` in the checkout\n");
@@ -25,7 +37,7 @@ for (const stream of [process.stdout, process.stderr]) {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const statsFile = process.env.AWSBLOG_STATS_FILE;
-const code = await cli.main(process.argv.slice(2), {
+const code = await cli.main(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

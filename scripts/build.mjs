@@ -15,7 +15,9 @@ const external = Object.keys(pkg.dependencies ?? {})
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: ["src/cli.ts"],
+  // The credential_process fast path (bin/awsblog.js tries it first): node built-ins and the
+  // credentials cache only, so a cached answer costs little more than starting node.
+  entryPoints: { cli: "src/cli.ts", "fast-credential-process": "src/lib/saml/fast-credential-process.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -45,6 +45,7 @@ export const commands: CommandEntry[] = [
   { path: ["saml", "login"], summary: "exchange a SAMLResponse for AWS credentials (STS AssumeRoleWithSAML or a Cognito identity pool) and write a profile", load: () => import("./saml/login.js") },
   { path: ["saml", "roles"], summary: "show the subject, expiry and roles a SAMLResponse grants, without calling AWS", load: () => import("./saml/roles.js") },
   { path: ["saml", "exec"], summary: "run a command with a SAML profile's credentials in its environment", load: () => import("./saml/exec.js") },
+  { path: ["saml", "logout"], summary: "forget the cached SAML credentials and IdP sessions (the next sign-in asks for the password)", load: () => import("./saml/logout.js") },
   { path: ["dlq", "inspect"], summary: "read a DLQ (or saved messages), classify each failure; never deletes, makes every message visible again", load: () => import("./dlq/inspect.js") },
   { path: ["dlq", "redrive"], summary: "move DLQ messages to a queue or replay them into a function, at least once: delete only after a confirmed send", load: () => import("./dlq/redrive.js") },
   { path: ["dlq", "configure"], summary: "set or remove a function's dead-letter queue (UpdateFunctionConfiguration DeadLetterConfig)", load: () => import("./dlq/configure.js") },

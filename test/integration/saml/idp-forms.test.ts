@@ -36,7 +36,7 @@ function run(args: string[], options: { input?: string; env?: Record<string, str
   return awsblog(["--endpoint-url", sts.url, ...args], {
     now: () => NOW,
     input: options.input,
-    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), ...options.env },
+    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWSBLOG_CONFIG_DIR: join(dir, "config"), ...options.env },
   });
 }
 
@@ -141,7 +141,7 @@ describe("saml login --idp-url (AD FS forms)", () => {
     const port = (silent.address() as import("node:net").AddressInfo).port;
     const ctrlC = interrupts();
     const running = awsblog(["saml", "login", "--idp-url", `http://127.0.0.1:${port}/adfs/ls/`, "--username", "x"], {
-      env: { AWSBLOG_PASSWORD: "p", AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") },
+      env: { AWSBLOG_PASSWORD: "p", AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWSBLOG_CONFIG_DIR: join(dir, "config") },
       interrupts: ctrlC,
     });
     await accepted;
@@ -186,7 +186,7 @@ if (root) {
       await sts?.stop();
       if (llngDir) rmSync(llngDir, { recursive: true, force: true });
     });
-    const env = () => ({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(llngDir, "credentials"), AWSBLOG_SAML_USERNAME: "dwho" });
+    const env = () => ({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(llngDir, "credentials"), AWSBLOG_CONFIG_DIR: join(llngDir, "config"), AWSBLOG_SAML_USERNAME: "dwho" });
 
     it("signs in through the portal's form, reads both roles, and STS accepts LemonLDAP's signature", async () => {
       const roles = await awsblog(["saml", "roles", "--idp-url", llng.ssoUrl, "-o", "json"], { env: { ...env(), AWSBLOG_PASSWORD: "dwho" } });
