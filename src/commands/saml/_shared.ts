@@ -8,5 +8,7 @@ export const sourceFlags = {
   passwordStdin: opt.flag("--password-stdin", "read the IdP password from stdin's first line (else AWSBLOG_PASSWORD, else a no-echo prompt)"),
   listen: opt.string("--listen <host:port>", "receive the IdP's POST at http://<host:port>/saml on this machine (host default 127.0.0.1)"),
   open: opt.string("--open <url>", "with --listen: open this IdP sign-on page in the browser"),
+  mfaCode: opt.string("--mfa-code <code|->", "with --idp-url: the one-time code if the IdP asks for one (- reads it from stdin; else AWSBLOG_MFA_CODE, else a prompt)"),
+  mfaTimeout: opt.int("--mfa-timeout <s>", "with --idp-url: seconds to wait for a push approval on the phone", { min: 1, max: 3600, defaultValue: 120 }),
   listenTimeout: opt.int("--listen-timeout <s>", "with --listen: seconds to wait for the sign-in", { min: 1, max: 3600, defaultValue: 300 }),
 };

@@ -24,6 +24,8 @@ export interface SecretInput {
   newPassword(): Promise<string>;
   /** A one-time code (MFA): `flag` if given, else a visible prompt. */
   code(label: string, flag: string | undefined, flagName: string): Promise<string>;
+  /** stdin's next line (after the password's when --password-stdin read one). */
+  line(what: string): Promise<string>;
 }
 
 /** Passwords are one line each (Cognito allows 256 characters); nothing longer is a password. */
@@ -75,6 +77,7 @@ export function createSecretInput(options: SecretInputOptions): SecretInput {
       }
       return askTwice("New password");
     },
+    line: (what) => takeLine(what),
     async code(label, flag, flagName) {
       if (flag) return flag.trim();
       if (!interactive()) throw new UsageError(`Cognito asked for ${label} and stdin is not a terminal`, `pass ${flagName} <code>`);
