@@ -160,11 +160,15 @@ describe("saml login --idp-url (AD FS forms)", () => {
  * assertion with Lasso; awsblog signs in through its login form (the generic strategy: CSRF
  * token, cookies, IdP-initiated SSO), and the STS double verifies LemonLDAP's signature.
  * Runs when LemonLDAP::NG is installed or unpacked (AWSBLOG_LLNG_ROOT, see
- * test/helpers/saml-lemonldap-fetch.sh); otherwise it is not registered (not a skip: CI counts
- * skips as holes, and CI has no LemonLDAP) and says so.
+ * test/helpers/saml-lemonldap-fetch.sh; .ci/run fetches it). Elsewhere it is not registered and
+ * says so; under AWSBLOG_REQUIRE_MOTO=1 (CI) a missing LemonLDAP::NG is a failure, not a hole.
  */
 const root = lemonLdapRoot();
-if (!root) {
+if (!root && process.env.AWSBLOG_REQUIRE_MOTO === "1") {
+  it("LemonLDAP::NG is available (AWSBLOG_REQUIRE_MOTO=1)", () => {
+    throw new Error("LemonLDAP::NG not found: run test/helpers/saml-lemonldap-fetch.sh <dir> and set AWSBLOG_LLNG_ROOT=<dir> (.ci/run does)");
+  });
+} else if (!root) {
   console.warn("[awsblog tests] LemonLDAP::NG not found: the real-IdP test is not run (test/helpers/saml-lemonldap-fetch.sh <dir>, then AWSBLOG_LLNG_ROOT=<dir>)");
 }
 
@@ -203,9 +207,18 @@ if (root) {
       expect(readFileSync(join(llngDir, "credentials"), "utf8")).toMatch(/\[llng-LLNG-Dev\][\s\S]*\[llng-LLNG-Ops\]/);
     }, 60_000);
 
+    it("a second sign-in reuses LemonLDAP's session: no password needed", async () => {
+      const again = await awsblog(["saml", "roles", "--idp-url", llng.ssoUrl, "-o", "json"], { env: { ...env(), AWSBLOG_PASSWORD: undefined } });
+      expect(again.stderr, llng.log()).toBe("");
+      expect(again.json()).toMatchObject({ issuer: `${llng.url}/saml/metadata`, roles: [{ roleArn: LLNG_ROLES[0] }, { roleArn: LLNG_ROLES[1] }] });
+    }, 60_000);
+
     it("a wrong password is refused by the IdP: exit 1, nothing sent to AWS", async () => {
       sts.requests.length = 0;
-      const result = await awsblog(["--endpoint-url", sts.url, "saml", "login", "--idp-url", llng.ssoUrl], { env: { ...env(), AWSBLOG_PASSWORD: "wrong" } });
+      // A fresh config dir: no IdP session from the tests above.
+      const result = await awsblog(["--endpoint-url", sts.url, "saml", "login", "--idp-url", llng.ssoUrl], {
+        env: { ...env(), AWSBLOG_CONFIG_DIR: join(llngDir, "fresh-config"), AWSBLOG_PASSWORD: "wrong" },
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^awsblog: the IdP refused the sign-in/);
       expect(sts.requests).toHaveLength(0);
