@@ -165,7 +165,8 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
           res.writeHead(302, {
             location: `${ADFS_PATH}?loginToRp=urn:amazon:webservices`,
             "set-cookie": [
-              `MSISAuth=${id}; path=/adfs; expires=${new Date(expires).toUTCString()}; HttpOnly`,
+              // Max-Age, not Expires: a browser counts it from its own clock, the CLI from its (pinned) one.
+              `MSISAuth=${id}; path=/adfs; Max-Age=${lifetime / 1000}; HttpOnly`,
               "MSISSamlRequest=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/adfs",
               "MSISContext=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/adfs",
             ],

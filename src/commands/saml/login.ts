@@ -7,7 +7,7 @@ import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoo
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
 import { credentialProcessDocument, DEFAULT_MIN_REMAINING_MS, parseSpan, samlCacheKey } from "../../lib/saml/cache-key.js";
 import { cachedRole, cachedSignIn, toCached } from "../../lib/saml/cached-sign-in.js";
-import { obtainSamlResponse } from "../../lib/saml/sources.js";
+import { obtainSamlResponse, pickSource } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
 import { sourceFlags } from "./_shared.js";
 import { clipValue } from "../../lib/terminal.js";
@@ -37,12 +37,18 @@ export default defineCommand({
     "awsblog saml login --saml-response @response.b64 --role ADFS-Dev",
     `awsblog saml login --idp-url "$ADFS_URL" --username 'EXAMPLE\\jane' --all-roles --write-profile '{account}-{role}'`,
     `awsblog saml login --listen 127.0.0.1:4567 --open "$ADFS_URL"`,
+    `awsblog saml login --idp-url "$ADFS_URL" --username jane@example.com --role ADFS-Dev --credential-process`,
+    `AWSBLOG_MFA_CODE=123456 awsblog saml login --idp-url "$ADFS_URL" --username jane@example.com --role ADFS-Dev --force`,
   ],
   help: `$ADFS_URL in the examples: the IdP's sign-on page; for AD FS:
 https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices
 Sends STS AssumeRoleWithSAML unsigned: no AWS credentials are needed, stale ones are ignored.
-JSON: {"profile","roleArn","principalArn","accountId","subject","expiration","durationSeconds"} (an array of them for several roles); never the keys.
+JSON: {"profile","roleArn","principalArn","accountId","subject","expiration","durationSeconds","cached"} (an array of them for several roles); never the keys.
 --credential-process prints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process in ~/.aws/config.
+With --idp-url or --listen, credentials are cached (<config dir>/credentials/, 0600): --credential-process and --write-profile
+answer from the cache while more than --min-remaining is left, and concurrent calls share one sign-in; the IdP's session
+is kept too (<config dir>/saml-sessions/). --force signs in anyway; awsblog saml logout forgets both. "cached" in JSON says which.
+After the password, a code page takes --mfa-code / AWSBLOG_MFA_CODE / a prompt; a push page is polled up to --mfa-timeout.
 Exit 2 when the assertion is malformed, not Success, expired, or lacks the chosen role (nothing is sent).`,
   run: login,
 });
@@ -63,6 +69,7 @@ export interface LoginResult {
 
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<unknown>> {
   checkChoiceFlags(options);
+  pickSource(options); // a bad source combination is a usage error before the cache or its lock
   const poolRegion = options.identityPoolId !== undefined ? identityPoolRegion(options.identityPoolId) : undefined;
   const key = samlCacheKey({ ...options, username: options.username ?? ctx.env.AWSBLOG_SAML_USERNAME, endpointUrl: ctx.globals.endpointUrl, region: ctx.globals.region });
   const use = key ? { key, force: Boolean(options.force), minRemainingMs: options.minRemaining ?? DEFAULT_MIN_REMAINING_MS } : undefined;

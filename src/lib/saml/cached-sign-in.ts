@@ -46,7 +46,7 @@ export async function cachedSignIn(ctx: Context, use: CacheUse | undefined, sign
     now: ctx.now,
     waitMs: LOCK_WAIT_MS,
     staleMs: LOCK_STALE_MS,
-    onWait: (holder) => ctx.out.info(`waiting for another awsblog sign-in (pid ${holder.pid}, since ${holder.since})…`),
+    onWait: (holder) => ctx.out.debug(`waiting for another awsblog sign-in (pid ${holder.pid}, since ${holder.since})`),
   });
   try {
     const again = await look();
