@@ -1,11 +1,13 @@
 // SAML credential_process benchmark (#20). Run from the repo root after `npm run build`:
-//   node scripts/run-ts.mjs bench/saml/run.ts [hyperfine-runs=60]
+//   node scripts/run-ts.mjs bench/saml/run.ts [hyperfine-runs=60] [--instructions]
 // Starts the AD FS-like IdP double and the STS double on loopback, then:
 //  1. 50 sequential `awsblog saml login … --credential-process` calls within one credentials
 //     lifetime: counts IdP sign-ins (password POSTs) and STS AssumeRoleWithSAML calls;
 //  2. wall time of one cached call vs `node -e 0` with hyperfine (interleaved is not possible
 //     with hyperfine; it runs each command's runs back to back after warm-up);
-//  3. 20 concurrent calls on an empty cache: counts sign-ins and STS calls.
+//  3. 20 concurrent calls on an empty cache: counts sign-ins and STS calls;
+//  --instructions: also instructions of a cached call vs `node -e 0` under valgrind's callgrind
+//     (independent of the machine's load; slow).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +16,8 @@ import { startTestIdp } from "../../doubles/saml/idp.js";
 import { makeSigningKey, PROVIDER_ARN, roleArn } from "../../doubles/saml/signer.js";
 import { startStsDouble } from "../../doubles/saml/sts.js";
 
-const runs = Number(process.argv[2] ?? 60);
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 60);
+const countInstructions = process.argv.includes("--instructions");
 const key = makeSigningKey();
 const PASSWORD = "bench-Pa55";
 const now = () => new Date();
@@ -65,6 +68,21 @@ try {
   console.log("|---|---|---|---|");
   console.log(`| \`node -e 0\` | ${(floor.median * 1000).toFixed(1)} | ${(floor.min * 1000).toFixed(1)} | 1.00× |`);
   console.log(`| cached \`saml login --credential-process\` | ${(cached.median * 1000).toFixed(1)} | ${(cached.min * 1000).toFixed(1)} | ${(cached.median / floor.median).toFixed(2)}× |`);
+
+  if (countInstructions) {
+    const count = async (args: string[]) => {
+      const run = await exec("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", ...args], envFor(sequential));
+      const match = /Collected : (\d+)/.exec(run.stderr);
+      if (!match) throw new Error(`callgrind gave no count: ${run.stderr.slice(-500)}`);
+      return Number(match[1]);
+    };
+    const base = await count([node, "-e", "0"]);
+    const call = await count([node, ...argv]);
+    console.log(`\n| command | instructions (callgrind) | ratio vs node -e 0 |`);
+    console.log("|---|---|---|");
+    console.log(`| \`node -e 0\` | ${(base / 1e6).toFixed(0)} M | 1.00× |`);
+    console.log(`| cached \`saml login --credential-process\` | ${(call / 1e6).toFixed(0)} M | ${(call / base).toFixed(2)}× |`);
+  }
 
   // 3. 20 concurrent calls on an empty cache.
   const concurrent = join(dir, "concurrent");
