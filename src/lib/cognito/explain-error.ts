@@ -42,17 +42,27 @@ function hintFor(code: string, detail: string, { flow, username, hasSecret }: Er
     case "NotAuthorizedException":
       if (/refresh token/i.test(detail)) return "the login has expired or was signed out: log in again with awsblog cognito login";
       if (/disabled/i.test(detail)) return "the user is disabled: ask an administrator to enable it";
+      if (/access token/i.test(detail)) return "the cached login was signed out or revoked: log in again with awsblog cognito login";
+      if (flow === "change") return "the current password is wrong";
       return hasSecret === false
         ? "wrong username or password, or the app client has a secret: pass --client-secret <s>"
         : "wrong username or password (or the user does not exist)";
     case "UserNotFoundException":
       return "wrong username or password (or the user does not exist)";
     case "PasswordResetRequiredException":
-      return "an administrator requires a password reset: use the forgot-password flow of your app";
+      return `an administrator requires a password reset: awsblog cognito password forgot --client-id <id> --username ${user}`;
     case "CodeMismatchException":
+      if (flow === "mfa-setup") return "the authenticator code is wrong: check the app's clock and enter the current code (run the setup again for a new secret)";
+      if (flow === "forgot") return "the code is wrong: check it, or get a new one with awsblog cognito password forgot";
       return "the code is wrong: check it, or get a new one with awsblog cognito resend-code";
     case "ExpiredCodeException":
+      if (flow === "forgot") return "the code has expired or was replaced: get a new one with awsblog cognito password forgot";
       return "the code has expired: get a new one with awsblog cognito resend-code";
+    case "EnableSoftwareTokenMFAException":
+      return "the authenticator app is not verified yet: run awsblog cognito mfa setup";
+    case "InvalidSmsRoleAccessPolicyException":
+    case "InvalidSmsRoleTrustRelationshipException":
+      return "the user pool cannot send SMS: fix its SMS role, or use an authenticator app (awsblog cognito mfa setup)";
     case "UsernameExistsException":
       return "that username is taken: pick another, or log in";
     case "InvalidPasswordException":
