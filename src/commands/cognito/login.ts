@@ -1,6 +1,9 @@
 import { clientIdFlag, clientSecretFlag, PASSWORD_HELP, usernameFlag } from "../../lib/cognito/flags.js";
 import { tryDecodeClaims } from "../../lib/cognito/jwt.js";
 import { runLogin, type LoginFlow } from "../../lib/cognito/login-flow.js";
+import { explainCognitoError } from "../../lib/cognito/explain-error.js";
+import { enrolTotp, preferenceFor } from "../../lib/cognito/mfa.js";
+import { totpCodeReader, totpPresenter } from "../../lib/cognito/mfa-terminal.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
 import { checkPrint, checkValue, clientSecretOf, cognitoApi, explained, regionOfPool, secretInput, tokenCache } from "../../lib/cognito/shared.js";
 import type { CachedLogin } from "../../lib/cognito/token-cache.js";
@@ -56,6 +59,16 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
   const secrets = secretInput(ctx, options);
   const password = await secrets.password();
   const api = await cognitoApi(ctx, region);
+  const issuer = options.userPoolId ?? "AWSCognito";
+  // MFA_SETUP: on a terminal the login goes on into enrolling an authenticator app.
+  const setupTotp = ctx.stdin.isTTY
+    ? async (session: string | undefined, challengeUser: string) =>
+        (
+          await enrolTotp(api, { session, issuer, account: username, present: totpPresenter(ctx), code: totpCodeReader(ctx, false) }).catch((error: unknown) => {
+            throw explainCognitoError(error, { flow: "mfa-setup", username: challengeUser });
+          })
+        ).session
+    : undefined;
 
   const outcome = await explained(
     () =>
@@ -69,9 +82,15 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
         mfaCode: options.mfaCode,
         secrets,
         srp: { randomBytes: (size) => ctx.services.randomBytes(size), now: ctx.now },
+        setupTotp,
+        mfaSetupCommand: loginCommand(clientId, username, options.userPoolId, flow),
       }),
     { flow, username, hasSecret: Boolean(clientSecret) },
   );
+  if (outcome.challenges.includes("MFA_SETUP")) {
+    // The app was verified during the login: make it the MFA the next logins ask for.
+    await explained(() => api.setUserMfaPreference({ accessToken: outcome.tokens.accessToken, ...preferenceFor("totp") }), { username });
+  }
   const claims = tryDecodeClaims(outcome.tokens.idToken);
   const cognitoUsername = typeof claims?.["cognito:username"] === "string" ? claims["cognito:username"] : outcome.challengeUsername;
   const now = ctx.now();
@@ -103,6 +122,13 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
     data: tokenOutput(entry, true),
     text: `logged in as ${username}; tokens valid until ${entry.expiresAt}, cached in ${cache.dir}\nprint one with: awsblog cognito token --print id`,
   };
+}
+
+/** The same login, as the user would type it again on a terminal. */
+function loginCommand(clientId: string, username: string, userPoolId: string | undefined, flow: LoginFlow): string {
+  const quote = (value: string) => (/^[\w@.+=:,/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+  const pool = userPoolId ? ` --user-pool-id ${quote(userPoolId)}` : "";
+  return `awsblog cognito login --client-id ${quote(clientId)} --username ${quote(username)}${pool}${flow === "password" ? " --flow password" : ""}`;
 }
 
 /** The region of the pool that issued the token (for refreshing later). */

@@ -15,15 +15,20 @@ export interface ErrorContext {
   hasSecret?: boolean;
 }
 
+/** Errors already explained (an inner step's hint, e.g. MFA setup inside a login, is the better one). */
+const explainedErrors = new WeakSet<object>();
+
 export function explainCognitoError(error: unknown, context: ErrorContext = {}): unknown {
-  if (!(error instanceof AwsError)) return error;
+  if (!(error instanceof AwsError) || explainedErrors.has(error)) return error;
   const full = ((error.cause as Error | undefined)?.message ?? "").split("\n")[0] ?? "";
   // Cognito's validation messages echo the value sent ("Value '…' at 'clientId' failed …").
   const detail = clipValue(full, DETAIL_MAX);
   const hint = hintFor(error.code, full, context);
   // Cognito's NotAuthorizedException is about the user, not IAM: our hint replaces the generic one.
   if (!hint && detail === full) return error;
-  return new AwsError(error.service, error.operation, error.code, detail, hint ?? error.hint, { cause: error.cause ?? error });
+  const explained = new AwsError(error.service, error.operation, error.code, detail, hint ?? error.hint, { cause: error.cause ?? error });
+  explainedErrors.add(explained);
+  return explained;
 }
 
 function hintFor(code: string, detail: string, { flow, username, hasSecret }: ErrorContext): string | undefined {
@@ -74,6 +79,8 @@ function hintFor(code: string, detail: string, { flow, username, hasSecret }: Er
     case "ResourceNotFoundException":
       return "check --client-id (and --user-pool-id/--region: a pool lives in one region)";
     case "InvalidParameterException":
+      if (/not verified software token|software token mfa/i.test(detail)) return "set up the authenticator app first: awsblog cognito mfa setup";
+      if (/phone/i.test(detail)) return "SMS MFA needs a verified phone number on the user";
       return "check the flags against the user pool's settings (required attributes, username format)";
     default:
       return undefined;
