@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { answerPage as answer, hostAllowed, LOOPBACK, openBrowser, parseListen } from "../loopback.js";
 import { readBounded } from "../input.js";
 import { normalizeSamlResponse } from "./assertion.js";
 import type { SourceOptions } from "./source-options.js";
@@ -13,22 +13,6 @@ import { clipValue } from "../terminal.js";
  * SAMLResponse here, so sign-ins only a browser can do (MFA, Kerberos, smart cards) work.
  */
 const MAX_BODY = 1_000_000;
-
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
-export function parseListen(value: string): ListenAddress {
-  const match = /^(?:(\[[0-9a-f:]+\]|[^:[\]\s]*):)?(\d{1,5})$/i.exec(value.trim());
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65_535) {
-    throw new UsageError(`--listen "${clipValue(value, 60)}" is not host:port`, "e.g. --listen 127.0.0.1:4567 (the IdP's AWS relying party posts to http://127.0.0.1:4567/saml)");
-  }
-  const host = match[1] === undefined ? "127.0.0.1" : match[1].replace(/^\[|\]$/g, "");
-  if (host === "") throw new UsageError("--listen has an empty host, which would listen on every interface", "use --listen 127.0.0.1:<port>");
-  return { host, port };
-}
 
 export async function receiveAtListener(options: SourceOptions, ctx: Context): Promise<string> {
   const address = parseListen(options.listen!);
@@ -99,29 +83,6 @@ export async function receiveAtListener(options: SourceOptions, ctx: Context): P
   });
 }
 
-const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
-
-/** DNS rebinding: only requests addressed to the bound address (or loopback names) count. */
-function hostAllowed(host: string | undefined, address: ListenAddress): boolean {
-  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host ?? "");
-  if (!match || match[2] !== String(address.port)) return false;
-  const name = match[1]!.replace(/^\[|\]$/g, "").toLowerCase();
-  if (address.host === "0.0.0.0" || address.host === "::") return true;
-  if (LOOPBACK.includes(address.host)) return LOOPBACK.includes(name);
-  return name === address.host.toLowerCase();
-}
-
-function answer(res: ServerResponse, status: number, title: string, message: string): void {
-  if (res.headersSent) return;
-  res.writeHead(status, {
-    "content-type": "text/html; charset=utf-8",
-    "cache-control": "no-store",
-    "content-security-policy": "default-src 'none'",
-    "referrer-policy": "no-referrer",
-  });
-  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`);
-}
-
 function checkOpenUrl(value: string): URL {
   let url: URL;
   try {
@@ -131,17 +92,4 @@ function checkOpenUrl(value: string): URL {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--open needs an http(s) URL, got ${clipValue(url.protocol, 20)}`, "pass the IdP's https:// sign-on page");
   return url;
-}
-
-/** $BROWSER if set, else the platform's opener; never through a shell. */
-function openBrowser(url: URL, ctx: Context): void {
-  const opener = ctx.env.BROWSER || (process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer.exe" : "xdg-open");
-  try {
-    const child = spawn(opener, [url.href], { stdio: "ignore", detached: true, shell: false });
-    child.on("error", () => ctx.out.warn(`could not start ${clipValue(opener, 40)}; open ${clipValue(url.href, 200)} yourself`));
-    child.unref();
-    ctx.out.info(`Opening ${clipValue(url.href, 200)}`);
-  } catch {
-    ctx.out.warn(`could not open a browser; open ${clipValue(url.href, 200)} yourself`);
-  }
 }
