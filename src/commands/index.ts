@@ -49,6 +49,7 @@ export const commands: CommandEntry[] = [
   { path: ["cognito", "mfa", "setup"], summary: "enrol an authenticator app: key URI and QR code, first code, VerifySoftwareToken, then preferred", load: () => import("./cognito/mfa/setup.js") },
   { path: ["cognito", "mfa", "off"], summary: "turn MFA off for the cached login (SetUserMFAPreference)", load: () => import("./cognito/mfa/off.js") },
   { path: ["cognito", "mfa", "prefer"], summary: "make totp or sms the MFA logins ask for (SetUserMFAPreference)", load: () => import("./cognito/mfa/prefer.js") },
+  { path: ["cognito", "credentials"], summary: "AWS credentials for the cached login from an identity pool (GetId + GetCredentialsForIdentity): a profile or credential_process", load: () => import("./cognito/credentials.js") },
   { path: ["cognito", "call"], summary: "HTTP request with the cached ID token in Authorization (API Gateway Cognito authorizer); prints the body", load: () => import("./cognito/call.js") },
   { path: ["saml", "login"], summary: "exchange a SAMLResponse for AWS credentials (STS AssumeRoleWithSAML or a Cognito identity pool) and write a profile", load: () => import("./saml/login.js") },
   { path: ["saml", "roles"], summary: "show the subject, expiry and roles a SAMLResponse grants, without calling AWS", load: () => import("./saml/roles.js") },
