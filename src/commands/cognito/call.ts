@@ -18,7 +18,11 @@ const flags = {
   ...selectFlags(),
   clientSecret: clientSecretFlag("the app client's secret, if an expired login must be refreshed"),
   timeout: opt.int("--timeout <seconds>", "give up after this many seconds", { max: 3600, defaultValue: 60 }),
-  token: opt.choice("--token <kind>", "which cached token to send: id (a Cognito user pool authorizer) or access (OAuth scopes, JWT authorizers)", ["id", "access"], "id"),
+  // Not opt.choice: its error echoes the value, and a token pasted here by mistake must not be printed back.
+  token: {
+    ...opt.custom("--token <kind>", "which cached token to send: id (a Cognito user pool authorizer) or access (OAuth scopes, JWT authorizers)", parseTokenKind, "id"),
+    values: ["id", "access"],
+  },
   authScheme: opt.choice("--auth-scheme <scheme>", "raw (Authorization: <token>) or bearer (Authorization: Bearer <token>)", ["raw", "bearer"], "raw"),
 };
 const args = { url: arg("<url>", "http(s) URL of the API", parseUrl) };
@@ -100,6 +104,11 @@ function hintFor(status: number): string {
   if (status === 403) return "the API refused this user or method: check the authorizer, the resource policy and the URL";
   if (status >= 500) return "the API or its backend failed: see its logs";
   return "check the URL, method and body";
+}
+
+function parseTokenKind(value: string): "id" | "access" {
+  if (value === "id" || value === "access") return value;
+  throw new UsageError("--token names which cached token to send: id or access", "e.g. --token access (the token itself is never passed on the command line)");
 }
 
 function parseUrl(value: string): URL {
