@@ -1,6 +1,6 @@
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from "@aws-sdk/client-cognito-identity";
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, expect, it } from "vitest";
@@ -92,7 +92,7 @@ describeWithMoto("cognito credentials from an identity pool", (moto) => {
   });
 
   it("--write-profile writes a profile boto3 reads and calls STS with", async () => {
-    const credentials = join(config, "credentials");
+    const credentials = join(config, "aws-credentials");
     await writeFile(credentials, "# mine\n[default]\naws_access_key_id = AKIAKEEPME\naws_secret_access_key = keep\n", { mode: 0o600 });
     const out = await cli(["cognito", "credentials", "--identity-pool-id", identityPoolId, "--write-profile", "blog-user", "-o", "json"], { env: { AWS_SHARED_CREDENTIALS_FILE: credentials } });
     expect(out.code, out.stderr).toBe(0);
@@ -111,6 +111,33 @@ describeWithMoto("cognito credentials from an identity pool", (moto) => {
     const env = testEnv({ AWS_CONFIG_FILE: awsConfig, AWSBLOG_CONFIG_DIR: config, AWS_ENDPOINT_URL: moto().url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
     const { stdout } = await run("python3", ["-c", BOTO, "cognito"], { env });
     expect(JSON.parse(stdout)).toEqual({ accessKey: "TESTACCESSKEY12345", secretKey: "ABCSECRETKEY", token: "ABC12345", account: "123456789012" });
+  });
+
+  it("answers from the credentials cache while --min-remaining is left (no AWS call), --force asks again, logout drops it", async () => {
+    const base = ["cognito", "credentials", "--identity-pool-id", identityPoolId, "--credential-process"];
+    const first = recordingIdentity(moto().url);
+    // moto's credentials last 90 s: with the default 15 minutes nothing would ever be reused.
+    const fetched = await cli([...base, "--min-remaining", "30s", "--force"], { services: first.services });
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(first.calls.map((c) => c.name)).toEqual(["getId", "getCredentialsForIdentity"]);
+    const cachedFiles = await readdir(join(config, "credentials"));
+    expect(cachedFiles.filter((n) => n.startsWith("cognito-"))).toHaveLength(1);
+
+    const again = recordingIdentity(moto().url);
+    const cached = await cli([...base, "--min-remaining", "30s"], { services: again.services });
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(cached.stdout).toBe(fetched.stdout);
+    expect(again.calls).toEqual([]);
+
+    const tooShort = await cli([...base, "--min-remaining", "5m"], { services: again.services });
+    expect(tooShort.code, tooShort.stderr).toBe(0);
+    expect(again.calls.map((c) => c.name)).toEqual(["getId", "getCredentialsForIdentity"]);
+
+    const logout = await cli(["cognito", "logout"]);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect((await readdir(join(config, "credentials"))).filter((n) => n.startsWith("cognito-"))).toEqual([]);
+    const bad = await cli([...base, "--min-remaining", "forever"]);
+    expect(bad.code).toBe(2);
   });
 
   it("refuses a malformed pool id, both outputs at once, and a bad role ARN before any call", async () => {
