@@ -185,8 +185,10 @@ export function readStdinLine(stdin: NodeJS.ReadableStream, flag: string, maxByt
       const end = text.indexOf("\n");
       if (end >= 0) {
         const rest = text.slice(end + 1);
+        finish(undefined, text.slice(0, end).replace(/\r$/, ""));
+        // What came after the line stays for the next reader (once ours is detached and paused).
         if (rest && "unshift" in stdin) (stdin as NodeJS.ReadableStream & { unshift(chunk: string): void }).unshift(rest);
-        return finish(undefined, text.slice(0, end).replace(/\r$/, ""));
+        return;
       }
       if (Buffer.byteLength(text) > maxBytes) finish(new UsageError(`${flag}: the line on stdin is longer than ${formatBytes(maxBytes)}`, "send the value alone on one line"));
     };

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import type { ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Context } from "./context.js";
-import { UsageError } from "./errors.js";
+import { FailureError, UsageError } from "./errors.js";
 import { clipValue } from "./terminal.js";
 
 /**
@@ -66,4 +66,65 @@ export function openBrowser(url: URL, ctx: Context): void {
   } catch {
     ctx.out.warn(`could not open a browser; open ${clipValue(url.href, 200)} yourself`);
   }
+}
+
+export interface CallbackWait<T> {
+  address: ListenAddress;
+  /** What to bind when it differs from the address users see ("localhost" → 127.0.0.1). */
+  bindHost?: string;
+  timeoutSeconds: number;
+  timedOut(bound: ListenAddress): Error;
+  interrupted(): Error;
+  /** The hint when the address cannot be bound (in use, not ours). */
+  listenHint: string;
+  /** Listening now on `bound` (its real port when 0 was asked). */
+  onListening(bound: ListenAddress): void;
+  /** One request addressed to us (the Host is checked already); `done` ends the wait. */
+  handle(req: IncomingMessage, res: ServerResponse, done: (error: Error | undefined, value?: T) => void): void;
+}
+
+/**
+ * Waits on a loopback listener for the one request a browser brings back (a SAML post, an
+ * OAuth redirect): until `handle` says done, Ctrl-C, or the timeout. The listener stops at
+ * once; the last page still goes out before the connections are closed.
+ */
+export function waitForCallback<T>(ctx: Pick<Context, "signal">, wait: CallbackWait<T>): Promise<T> {
+  const { address } = wait;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let bound = address;
+    const server = createServer((req, res) => {
+      if (!hostAllowed(req.headers.host, bound)) return answerPage(res, 421, "Wrong host", "This endpoint only answers on its own address.");
+      wait.handle(req, res, finish);
+    });
+    function finish(error: Error | undefined, value?: T): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", onAbort);
+      // Let the "you can close this window" page go out, then stop listening.
+      server.close();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+      if (error) reject(error);
+      else resolve(value as T);
+    }
+    const onAbort = () => finish(wait.interrupted());
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => finish(wait.timedOut(bound)), wait.timeoutSeconds * 1000);
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.on("error", (error: NodeJS.ErrnoException) => {
+      const where = `${address.host}:${address.port}`;
+      finish(
+        error.code === "EADDRINUSE" || error.code === "EACCES" || error.code === "EADDRNOTAVAIL"
+          ? new UsageError(`cannot listen on ${where} (${error.code})`, wait.listenHint)
+          : new FailureError(`cannot listen on ${where} (${error.code ?? error.message})`, "pick another address"),
+      );
+    });
+    server.listen(address.port, wait.bindHost ?? address.host, () => {
+      const info = server.address();
+      bound = { host: address.host, port: typeof info === "object" && info ? info.port : address.port };
+      wait.onListening(bound);
+    });
+  });
 }

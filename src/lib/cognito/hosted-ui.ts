@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Context } from "../context.js";
 import { deadline } from "../deadline.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { readBounded } from "../input.js";
-import { answerPage, hostAllowed, LOOPBACK, openBrowser, type ListenAddress } from "../loopback.js";
+import { answerPage, LOOPBACK, openBrowser, waitForCallback, type ListenAddress } from "../loopback.js";
 import { clipValue } from "../terminal.js";
 
 /**
@@ -79,73 +78,47 @@ function authorizeUrl(request: HostedUiLogin, redirectUri: string, state: string
 function receiveCode(request: HostedUiLogin, ctx: Context, state: string, challenge: string): Promise<{ code: string; redirectUri: string }> {
   const { listen } = request;
   if (!LOOPBACK.includes(listen.host)) ctx.out.warn(`listening on ${listen.host}: prefer localhost (Cognito accepts http:// callback URLs only for localhost)`);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let redirectUri = "";
-    let bound: ListenAddress = listen;
-    const server = createServer((req, res) => handle(req, res));
-    const finish = (error: Error | undefined, code?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", onAbort);
-      server.close();
-      setTimeout(() => server.closeAllConnections(), 1000).unref();
-      if (error) reject(error);
-      else resolve({ code: code!, redirectUri });
-    };
-    const onAbort = () => finish(new InterruptedError("interrupted while waiting for the hosted UI sign-in", "nothing was cached; run the login again"));
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(
-      () => finish(new FailureError(`no sign-in came back to ${redirectUri || "the callback"} within ${request.timeoutSeconds} s`, "finish the sign-in in the browser sooner, or raise --listen-timeout")),
-      request.timeoutSeconds * 1000,
-    );
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    server.on("error", (error: NodeJS.ErrnoException) => {
-      finish(
-        ["EADDRINUSE", "EACCES", "EADDRNOTAVAIL"].includes(error.code ?? "")
-          ? new UsageError(`cannot listen on ${listen.host}:${listen.port} (${error.code})`, "pick another port with --listen localhost:<port> (and add its callback URL to the app client)")
-          : new FailureError(`cannot listen on ${listen.host}:${listen.port} (${error.code ?? error.message})`, "pick another address"),
-      );
-    });
+  let redirectUri = "";
+  return waitForCallback<{ code: string; redirectUri: string }>(ctx, {
+    address: listen,
     // "localhost" is what Cognito allows over http; listen on its IPv4 address.
-    server.listen(listen.port, listen.host === "localhost" ? "127.0.0.1" : listen.host, () => {
-      const address = server.address();
-      bound = { host: listen.host, port: typeof address === "object" && address ? address.port : listen.port };
+    bindHost: listen.host === "localhost" ? "127.0.0.1" : undefined,
+    timeoutSeconds: request.timeoutSeconds,
+    timedOut: () => new FailureError(`no sign-in came back to ${redirectUri || "the callback"} within ${request.timeoutSeconds} s`, "finish the sign-in in the browser sooner, or raise --listen-timeout"),
+    interrupted: () => new InterruptedError("interrupted while waiting for the hosted UI sign-in", "nothing was cached; run the login again"),
+    listenHint: "pick another port with --listen localhost:<port> (and add its callback URL to the app client)",
+    onListening: (bound) => {
       const host = bound.host.includes(":") ? `[${bound.host}]` : bound.host;
       redirectUri = `http://${host}:${bound.port}/callback`;
       const url = authorizeUrl(request, redirectUri, state, challenge);
       // Like a prompt: the URL is the way to go on, so it is shown even with --quiet.
       ctx.stderr.write(`Sign in at: ${url.href}\nWaiting for the browser to come back to ${redirectUri} (Ctrl-C to stop)\n`);
       if (request.open) openBrowser(url, ctx);
-    });
-
-    function handle(req: IncomingMessage, res: ServerResponse): void {
+    },
+    handle: (req, res, done) => {
       req.resume();
       const url = new URL(req.url ?? "/", "http://listener");
-      if (!hostAllowed(req.headers.host, bound)) return answerPage(res, 421, "Wrong host", "This endpoint only answers on its own address.");
       if (url.pathname !== "/callback") return answerPage(res, 404, "Not found", "awsblog waits for the sign-in at /callback.");
       if (req.method !== "GET") return answerPage(res, 405, "Method not allowed", "The hosted UI comes back with a GET.");
       const params = url.searchParams;
       if (params.get("state") !== state) {
         answerPage(res, 400, "Sign-in refused", "This answer does not belong to the sign-in awsblog started. Start it again.");
-        return finish(new FailureError("the sign-in came back with a state that does not match (a request awsblog did not start)", "run the login again; if it repeats, something else is calling the callback"));
+        return done(new FailureError("the sign-in came back with a state that does not match (a request awsblog did not start)", "run the login again; if it repeats, something else is calling the callback"));
       }
       const error = params.get("error");
       if (error) {
         answerPage(res, 400, "Sign-in failed", "The hosted UI reported an error; see the terminal.");
         const description = params.get("error_description");
-        return finish(new FailureError(`the hosted UI refused the sign-in: ${clipValue(error, 60)}${description ? ` (${clipValue(description, 200)})` : ""}`, hintForAuthorizeError(error)));
+        return done(new FailureError(`the hosted UI refused the sign-in: ${clipValue(error, 60)}${description ? ` (${clipValue(description, 200)})` : ""}`, hintForAuthorizeError(error)));
       }
       const code = params.get("code");
       if (!code) {
         answerPage(res, 400, "No code", "The answer carried no authorization code; sign in again.");
-        return finish(new FailureError("the hosted UI came back without an authorization code", "run the login again"));
+        return done(new FailureError("the hosted UI came back without an authorization code", "run the login again"));
       }
       answerPage(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
-      finish(undefined, code);
-    }
+      done(undefined, { code, redirectUri });
+    },
   });
 }
 

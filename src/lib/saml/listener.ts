@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
-import { answerPage as answer, hostAllowed, LOOPBACK, openBrowser, parseListen } from "../loopback.js";
+import { answerPage as answer, LOOPBACK, openBrowser, parseListen, waitForCallback } from "../loopback.js";
 import { readBounded } from "../input.js";
 import { normalizeSamlResponse } from "./assertion.js";
 import type { SourceOptions } from "./source-options.js";
@@ -22,65 +22,41 @@ export async function receiveAtListener(options: SourceOptions, ctx: Context): P
   const timeoutSeconds = options.listenTimeout ?? 300;
   const display = `http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}/saml`;
 
-  return new Promise<string>((resolve, reject) => {
-    let settled = false;
-    const server = createServer((req, res) => handle(req, res));
-    const finish = (error: Error | undefined, value?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", onAbort);
-      // Let the "you can close this window" page go out, then stop listening.
-      server.close();
-      setTimeout(() => server.closeAllConnections(), 1000).unref();
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const onAbort = () => finish(new InterruptedError("interrupted while waiting for the IdP"));
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(
-      () => finish(new FailureError(`no SAMLResponse arrived at ${display} within ${timeoutSeconds} s`, "check the IdP's AWS relying party posts to this address, or raise --listen-timeout")),
-      timeoutSeconds * 1000,
-    );
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    server.on("error", (error: NodeJS.ErrnoException) => {
-      finish(
-        error.code === "EADDRINUSE" || error.code === "EACCES" || error.code === "EADDRNOTAVAIL"
-          ? new UsageError(`cannot listen on ${address.host}:${address.port} (${error.code})`, "pick another port with --listen 127.0.0.1:<port>")
-          : new FailureError(`cannot listen on ${address.host}:${address.port} (${error.code ?? error.message})`, "pick another address"),
-      );
-    });
-    server.listen(address.port, address.host, () => {
+  return waitForCallback<string>(ctx, {
+    address,
+    timeoutSeconds,
+    timedOut: () => new FailureError(`no SAMLResponse arrived at ${display} within ${timeoutSeconds} s`, "check the IdP's AWS relying party posts to this address, or raise --listen-timeout"),
+    interrupted: () => new InterruptedError("interrupted while waiting for the IdP"),
+    listenHint: "pick another port with --listen 127.0.0.1:<port>",
+    onListening: () => {
       ctx.out.info(`Waiting for the IdP to post the SAMLResponse to ${display} (Ctrl-C to stop)`);
       if (openUrl) openBrowser(openUrl, ctx);
-    });
-
-    function handle(req: IncomingMessage, res: ServerResponse): void {
-      const url = new URL(req.url ?? "/", "http://listener");
-      if (!hostAllowed(req.headers.host, address)) return answer(res, 421, "Wrong host", "This endpoint only answers on its own address.");
-      if (url.pathname !== "/saml") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
-      if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
-      const type = String(req.headers["content-type"] ?? "");
-      if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
-      readBounded(req, MAX_BODY, () => new Error("too large")).then(
-        (body) => received(body.toString("utf8"), res),
-        () => answer(res, 413, "Too large", "The posted form is too large."),
-      );
-    }
-
-    function received(body: string, res: ServerResponse): void {
-      const value = new URLSearchParams(body).get("SAMLResponse");
-      if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
-      try {
-        normalizeSamlResponse(value);
-      } catch {
-        return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
-      }
-      answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
-      finish(undefined, value);
-    }
+    },
+    handle,
   });
+
+  function handle(req: IncomingMessage, res: ServerResponse, done: (error: Error | undefined, value?: string) => void): void {
+    const url = new URL(req.url ?? "/", "http://listener");
+    if (url.pathname !== "/saml") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
+    if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
+    const type = String(req.headers["content-type"] ?? "");
+    if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
+    readBounded(req, MAX_BODY, () => new Error("too large")).then(
+      (body) => received(body.toString("utf8"), res, done),
+      () => answer(res, 413, "Too large", "The posted form is too large."),
+    );
+  }
+  function received(body: string, res: ServerResponse, done: (error: Error | undefined, value?: string) => void): void {
+    const value = new URLSearchParams(body).get("SAMLResponse");
+    if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
+    try {
+      normalizeSamlResponse(value);
+    } catch {
+      return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
+    }
+    answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
+    done(undefined, value);
+  }
 }
 
 function checkOpenUrl(value: string): URL {
