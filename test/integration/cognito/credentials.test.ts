@@ -140,6 +140,19 @@ describeWithMoto("cognito credentials from an identity pool", (moto) => {
     expect(bad.code).toBe(2);
   });
 
+  it("five credential_process runs at once share one exchange (the lock), and all print the same credentials", async () => {
+    // The test before logged out.
+    const login = await cli(["cognito", "login", "--client-id", pool.clientId, "--username", "ivy", "--user-pool-id", pool.poolId, "--flow", "password"], { env: { AWSBLOG_PASSWORD: PASSWORD } });
+    expect(login.code, login.stderr).toBe(0);
+    const identity = recordingIdentity(moto().url);
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => cli(["cognito", "credentials", "--identity-pool-id", identityPoolId, "--credential-process", "--min-remaining", "30s"], { services: identity.services })),
+    );
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
+    expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+    expect(identity.calls.map((c) => c.name)).toEqual(["getId", "getCredentialsForIdentity"]);
+  });
+
   it("refuses a malformed pool id, both outputs at once, and a bad role ARN before any call", async () => {
     const identity = recordingIdentity(moto().url);
     for (const [args, message] of [
