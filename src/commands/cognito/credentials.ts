@@ -23,14 +23,11 @@ const flags = {
 
 export default defineCommand({
   options: flags,
-  help: `AWS credentials for the cached login from an identity pool: GetId and GetCredentialsForIdentity
-with Logins {cognito-idp.<region>.amazonaws.com/<user pool id>: <ID token>} (refreshed first when expired).
-Sent unsigned: no AWS credentials are needed. Without --write-profile or --credential-process it
-prints {identityId, identityPoolId, accessKeyId, expiration, username} — never the secret key or token.
+  help: `AWS credentials for the cached login from an identity pool: GetId and GetCredentialsForIdentity with Logins {cognito-idp.<region>.amazonaws.com/<user pool id>: <ID token>} (refreshed first when expired). Sent unsigned: no AWS credentials are needed.
+Without --write-profile or --credential-process it prints {identityId, identityPoolId, accessKeyId, expiration, username} — never the secret key or token.
 --write-profile: {profile, identityId, identityPoolId, expiration, username}, the file kept as saml login keeps it.
 --credential-process: {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"}.
-Credentials are cached (files 0600 in <config dir>/credentials/) per identity pool, login and role,
-and reused while more than --min-remaining is left; concurrent runs share one exchange.
+Credentials are cached (files 0600 in <config dir>/credentials/) per identity pool, login and role, and reused while more than --min-remaining is left; concurrent runs share one exchange.
 \`awsblog cognito logout\` drops them.`,
   examples: [
     "awsblog cognito credentials --identity-pool-id us-east-1:0c4e2f3a-1111-2222-3333-444455556666 --write-profile blog-user",

@@ -40,10 +40,8 @@ export default defineCommand({
   options: flags,
   help: `Tokens are cached (files 0600) in $AWSBLOG_CONFIG_DIR, else $XDG_CONFIG_HOME/awsblog, else ~/.config/awsblog.
 -o json prints {idToken, accessToken, refreshToken, expiresAt, username}.
-A pool that requires MFA and a user without it (MFA_SETUP): on a terminal the login enrols an
-authenticator app (QR code, first code); elsewhere it exits 1 with the command to run on one.
---hosted-ui: add http://localhost:8765/callback (or your --listen) to the app client's callback
-URLs, allow the code grant; the sign-in URL is printed on stderr (--open opens it).`,
+A pool that requires MFA and a user without it (MFA_SETUP): on a terminal the login enrols an authenticator app (QR code, first code); elsewhere it exits 1 with the command to run on one.
+--hosted-ui: add http://localhost:8765/callback (or your --listen) to the app client's callback URLs and allow the code grant; the sign-in URL is printed on stderr (--open opens it).`,
   examples: [
     `awsblog cognito login --client-id "$CLIENT_ID" --hosted-ui myapp.auth.us-east-1.amazoncognito.com --open`,
     `awsblog cognito login --client-id "$CLIENT_ID" --username jdoe --user-pool-id us-east-1_AbC123`,

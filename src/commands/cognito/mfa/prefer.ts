@@ -16,8 +16,7 @@ const args = { kind: arg("<kind>", "totp (the authenticator app) or sms", parseK
 export default defineCommand({
   options: flags,
   args,
-  help: `SetUserMFAPreference: enables that kind and makes it the one logins ask for.
-totp needs an enrolled app (awsblog cognito mfa setup); sms a verified phone number.
+  help: `SetUserMFAPreference: enables that kind and makes it the one logins ask for. totp needs an enrolled app (awsblog cognito mfa setup); sms a verified phone number.
 JSON: {username, clientId, mfa: "totp"|"sms", preferred: true}.`,
   examples: ["awsblog cognito mfa prefer totp", "awsblog cognito mfa prefer sms --username jdoe"],
   run: prefer,

@@ -18,9 +18,7 @@ const flags = {
 
 export default defineCommand({
   options: flags,
-  help: `Enrols an authenticator app for the cached login: AssociateSoftwareToken, then the key URI
-(otpauth://totp/…, on stderr; a QR code too on a terminal), then the app's first code,
-VerifySoftwareToken, and SetUserMFAPreference (authenticator enabled and preferred).
+  help: `Enrols an authenticator app for the cached login: AssociateSoftwareToken, then the key URI (otpauth://totp/…, on stderr; a QR code too on a terminal), then the app's first code, VerifySoftwareToken, and SetUserMFAPreference (authenticator enabled and preferred).
 Needs a terminal for the code, or --code-stdin. JSON: {username, clientId, mfa: "totp", preferred: true}.
 A pool that requires MFA asks for this during \`awsblog cognito login\` (MFA_SETUP): run login on a terminal.`,
   examples: ["awsblog cognito mfa setup", "awsblog cognito mfa setup --issuer 'Example Blog' --device-name phone"],

@@ -9,8 +9,7 @@ const flags = clientUserFlags();
 
 export default defineCommand({
   options: flags,
-  help: `Cognito mails or texts a code (the pool's account recovery setting picks which); set the new
-password with \`awsblog cognito password confirm\`. JSON: {username, codeDelivery}.`,
+  help: `Cognito mails or texts a code (the pool's account recovery setting picks which); set the new password with \`awsblog cognito password confirm\`. JSON: {username, codeDelivery}.`,
   examples: [`awsblog cognito password forgot --client-id "$CLIENT_ID" --username jdoe`],
   run: forgot,
 });
