@@ -54,6 +54,13 @@ A pool that requires MFA and a user without it (MFA_SETUP): on a terminal the lo
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<TokenOutput | string>> {
   const clientId = checkValue(options.clientId, "--client-id");
   if (options.hostedUi !== undefined) return hostedUiLogin(options, ctx, clientId);
+  for (const [given, flag] of [
+    [options.open, "--open"],
+    [options.scope, "--scope"],
+    [options.identityProvider, "--identity-provider"],
+  ] as const) {
+    if (given !== undefined) throw new UsageError(`${flag} applies only to --hosted-ui`, "add --hosted-ui <domain>, or drop it");
+  }
   if (options.username === undefined) throw new UsageError("--username is required", "pass the username: --username <u> (or sign in in a browser with --hosted-ui <domain>)");
   const username = checkValue(options.username, "--username");
   const flow = (options.flow ?? "srp") as LoginFlow;

@@ -155,6 +155,7 @@ describe("cognito login --hosted-ui", () => {
       [["--hosted-ui", "auth.example.com", "--username", "u"], /--username does not apply to --hosted-ui/],
       [["--hosted-ui", "auth.example.com", "--listen", ":80"], /empty host/],
       [["--hosted-ui", "auth.example.com", "--scope", "open id"], /not an OAuth scope/],
+      [["--username", "u", "--open"], /--open applies only to --hosted-ui/],
     ] as const) {
       const run = await awsblog(["cognito", "login", "--client-id", "abc", ...args], { env: { AWSBLOG_CONFIG_DIR: config } });
       expect(run.code, args.join(" ")).toBe(2);
