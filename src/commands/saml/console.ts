@@ -1,6 +1,6 @@
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { openBrowser } from "../../lib/saml/browser.js";
+import { openBrowser } from "../../lib/loopback.js";
 import { checkFederationEndpoint, consoleLoginUrl, destinationUrl, getSigninToken, partitionFor } from "../../lib/saml/console.js";
 import { loadProfileCredentials } from "../../lib/saml/profile-credentials.js";
 

@@ -1,12 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { answerPage as answer, LOOPBACK, openBrowser, parseListen, waitForCallback } from "../loopback.js";
 import { readBounded } from "../input.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { escapeHtml, htmlDocument } from "../approval/html.js";
 import { normalizeSamlResponse, parseSamlResponse } from "./assertion.js";
 import type { SamlRole } from "./roles.js";
-import { openBrowser } from "./browser.js";
 import type { SourceOptions } from "./source-options.js";
 import { clipValue } from "../terminal.js";
 
@@ -16,22 +16,6 @@ import { clipValue } from "../terminal.js";
  * SAMLResponse here, so sign-ins only a browser can do (MFA, Kerberos, smart cards) work.
  */
 const MAX_BODY = 1_000_000;
-
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
-export function parseListen(value: string): ListenAddress {
-  const match = /^(?:(\[[0-9a-f:]+\]|[^:[\]\s]*):)?(\d{1,5})$/i.exec(value.trim());
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65_535) {
-    throw new UsageError(`--listen "${clipValue(value, 60)}" is not host:port`, "e.g. --listen 127.0.0.1:4567 (the IdP's AWS relying party posts to http://127.0.0.1:4567/saml)");
-  }
-  const host = match[1] === undefined ? "127.0.0.1" : match[1].replace(/^\[|\]$/g, "");
-  if (host === "") throw new UsageError("--listen has an empty host, which would listen on every interface", "use --listen 127.0.0.1:<port>");
-  return { host, port };
-}
 
 /** What the listener hands back: the form value, and the role the user picked on the confirmation page. */
 export interface ListenerResult {
@@ -47,6 +31,8 @@ interface Pending {
   roles: SamlRole[];
 }
 
+type Done = (error: Error | undefined, value?: ListenerResult) => void;
+
 export async function receiveAtListener(options: SourceOptions, ctx: Context): Promise<ListenerResult> {
   const address = parseListen(options.listen!);
   const openUrl = options.open !== undefined ? checkOpenUrl(options.open) : undefined;
@@ -60,111 +46,86 @@ export async function receiveAtListener(options: SourceOptions, ctx: Context): P
   const secret = ctx.services.randomBytes(32).toString("base64url");
   const pending = new Map<string, Pending>();
 
-  return new Promise<ListenerResult>((resolve, reject) => {
-    let settled = false;
-    const server = createServer((req, res) => handle(req, res));
-    const finish = (error: Error | undefined, value?: ListenerResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", onAbort);
-      // Let the "you can close this window" page go out, then stop listening.
-      server.close();
-      setTimeout(() => server.closeAllConnections(), 1000).unref();
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const onAbort = () => finish(new InterruptedError("interrupted while waiting for the IdP"));
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(
-      () => finish(new FailureError(`no SAMLResponse arrived at ${display} within ${timeoutSeconds} s`, "check the IdP's AWS relying party posts to this address, or raise --listen-timeout")),
-      timeoutSeconds * 1000,
-    );
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    server.on("error", (error: NodeJS.ErrnoException) => {
-      finish(
-        error.code === "EADDRINUSE" || error.code === "EACCES" || error.code === "EADDRNOTAVAIL"
-          ? new UsageError(`cannot listen on ${address.host}:${address.port} (${error.code})`, "pick another port with --listen 127.0.0.1:<port>")
-          : new FailureError(`cannot listen on ${address.host}:${address.port} (${error.code ?? error.message})`, "pick another address"),
-      );
-    });
-    server.listen(address.port, address.host, () => {
+  return waitForCallback<ListenerResult>(ctx, {
+    address,
+    timeoutSeconds,
+    timedOut: () => new FailureError(`no SAMLResponse arrived at ${display} within ${timeoutSeconds} s`, "check the IdP's AWS relying party posts to this address, or raise --listen-timeout"),
+    interrupted: () => new InterruptedError("interrupted while waiting for the IdP"),
+    listenHint: "pick another port with --listen 127.0.0.1:<port>",
+    onListening: () => {
       ctx.out.info(`Waiting for the IdP to post the SAMLResponse to ${display} (Ctrl-C to stop)`);
-      if (openUrl) openBrowser(openUrl.href, ctx);
-    });
-
-    function handle(req: IncomingMessage, res: ServerResponse): void {
-      const url = new URL(req.url ?? "/", "http://listener");
-      if (!hostAllowed(req.headers.host, address)) return answer(res, 421, "Wrong host", "This endpoint only answers on its own address.");
-      if (url.pathname !== "/saml" && url.pathname !== "/saml/confirm") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
-      if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
-      const type = String(req.headers["content-type"] ?? "");
-      if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
-      readBounded(req, MAX_BODY, () => new Error("too large")).then(
-        (body) => {
-          const form = new URLSearchParams(body.toString("utf8"));
-          if (url.pathname === "/saml") received(form, req, res);
-          else confirmed(form, req, res);
-        },
-        () => answer(res, 413, "Too large", "The posted form is too large."),
-      );
-    }
-
-    function received(form: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
-      const value = form.get("SAMLResponse");
-      if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
-      try {
-        normalizeSamlResponse(value);
-      } catch {
-        return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
-      }
-      const origin = req.headers.origin;
-      const known = origin !== undefined && origin !== "null";
-      if (known && idpOrigins.has(origin)) {
-        answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
-        return finish(undefined, { value });
-      }
-      if (known && idpOrigins.size > 0) {
-        ctx.out.warn(`refused a SAMLResponse posted from ${clipValue(origin, 100)}, not from the IdP (${[...idpOrigins].join(", ")}); still waiting`);
-        return answer(res, 403, "Refused", `This sign-in was posted from ${origin}, not from your IdP. awsblog did not use it. If ${origin} is your IdP, run again with --idp-origin ${origin}.`);
-      }
-      // No IdP known, or a browser that hid the origin: the user confirms what it grants.
-      let roles: SamlRole[];
-      try {
-        roles = parseSamlResponse(value, ctx.now()).roles;
-      } catch (error) {
-        return answer(res, 400, "Not usable", `${error instanceof Error ? error.message : "The SAMLResponse cannot be used"}. Sign in again.`);
-      }
-      const id = ctx.services.randomBytes(12).toString("base64url");
-      pending.set(id, { value, roles });
-      if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!);
-      ctx.out.info(`A SAMLResponse arrived from ${known ? clipValue(origin, 100) : "a page that did not say where it came from"}: confirm it in the browser`);
-      send(res, 200, confirmationPage({ id, secret, roles, origin: known ? origin : undefined, choose: Boolean(options.offerRoleChoice) && roles.length > 1 }));
-    }
-
-    function confirmed(form: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
-      const ownOrigin = `http://${req.headers.host}`;
-      const site = req.headers["sec-fetch-site"];
-      if (req.headers.origin !== ownOrigin || (site !== undefined && site !== "same-origin") || !sameSecret(form.get("secret") ?? "", secret)) {
-        ctx.out.warn("refused a confirmation that did not come from the listener's own page; still waiting");
-        return answer(res, 403, "Refused", "This confirmation did not come from awsblog's own page. Nothing was used.");
-      }
-      const entry = pending.get(form.get("pending") ?? "");
-      if (!entry) return answer(res, 410, "Expired", "This sign-in is no longer waiting; sign in again.");
-      const roleArn = form.get("role") ?? undefined;
-      if (roleArn !== undefined && !entry.roles.some((r) => r.roleArn === roleArn)) return answer(res, 400, "Unknown role", "Choose one of the listed roles.");
-      answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
-      finish(undefined, { value: entry.value, ...(roleArn ? { roleArn } : {}) });
-    }
+      if (openUrl) openBrowser(openUrl, ctx);
+    },
+    handle,
   });
+
+  function handle(req: IncomingMessage, res: ServerResponse, done: Done): void {
+    const url = new URL(req.url ?? "/", "http://listener");
+    if (url.pathname !== "/saml" && url.pathname !== "/saml/confirm") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
+    if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
+    const type = String(req.headers["content-type"] ?? "");
+    if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
+    readBounded(req, MAX_BODY, () => new Error("too large")).then(
+      (body) => {
+        const form = new URLSearchParams(body.toString("utf8"));
+        if (url.pathname === "/saml") received(form, req, res, done);
+        else confirmed(form, req, res, done);
+      },
+      () => answer(res, 413, "Too large", "The posted form is too large."),
+    );
+  }
+
+  function received(form: URLSearchParams, req: IncomingMessage, res: ServerResponse, done: Done): void {
+    const value = form.get("SAMLResponse");
+    if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
+    try {
+      normalizeSamlResponse(value);
+    } catch {
+      return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
+    }
+    const origin = req.headers.origin;
+    const known = origin !== undefined && origin !== "null";
+    if (known && idpOrigins.has(origin)) {
+      answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
+      return done(undefined, { value });
+    }
+    if (known && idpOrigins.size > 0) {
+      ctx.out.warn(`refused a SAMLResponse posted from ${clipValue(origin, 100)}, not from the IdP (${[...idpOrigins].join(", ")}); still waiting`);
+      return send(res, 403, htmlDocument("Refused", `<h1>Refused</h1><p>This sign-in was posted from <code>${escapeHtml(origin)}</code>, not from your IdP. awsblog did not use it. If that is your IdP, run again with <code>--idp-origin ${escapeHtml(origin)}</code>.</p>`));
+    }
+    // No IdP known, or a browser that hid the origin: the user confirms what it grants.
+    let roles: SamlRole[];
+    try {
+      roles = parseSamlResponse(value, ctx.now()).roles;
+    } catch (error) {
+      return send(res, 400, htmlDocument("Not usable", `<h1>Not usable</h1><p>${escapeHtml(error instanceof Error ? error.message : "The SAMLResponse cannot be used")}. Sign in again.</p>`));
+    }
+    const id = ctx.services.randomBytes(12).toString("base64url");
+    pending.set(id, { value, roles });
+    if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!);
+    ctx.out.info(`A SAMLResponse arrived from ${known ? clipValue(origin, 100) : "a page that did not say where it came from"}: confirm it in the browser`);
+    send(res, 200, confirmationPage({ id, secret, roles, origin: known ? origin : undefined, choose: Boolean(options.offerRoleChoice) && roles.length > 1 }));
+  }
+
+  function confirmed(form: URLSearchParams, req: IncomingMessage, res: ServerResponse, done: Done): void {
+    const ownOrigin = `http://${req.headers.host}`;
+    const site = req.headers["sec-fetch-site"];
+    if (req.headers.origin !== ownOrigin || (site !== undefined && site !== "same-origin") || !sameSecret(form.get("secret") ?? "", secret)) {
+      ctx.out.warn("refused a confirmation that did not come from the listener's own page; still waiting");
+      return answer(res, 403, "Refused", "This confirmation did not come from awsblog's own page. Nothing was used.");
+    }
+    const entry = pending.get(form.get("pending") ?? "");
+    if (!entry) return answer(res, 410, "Expired", "This sign-in is no longer waiting; sign in again.");
+    const roleArn = form.get("role") ?? undefined;
+    if (roleArn !== undefined && !entry.roles.some((r) => r.roleArn === roleArn)) return answer(res, 400, "Unknown role", "Choose one of the listed roles.");
+    answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
+    done(undefined, { value: entry.value, ...(roleArn ? { roleArn } : {}) });
+  }
 }
 
 /** Equal-time comparison: the secret's bytes do not leak through how long a refusal takes. */
 function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(createHash("sha256").update(given).digest(), createHash("sha256").update(expected).digest());
 }
 
 function checkIdpOrigin(value: string): string {
@@ -188,7 +149,9 @@ function confirmationPage(p: { id: string; secret: string; roles: SamlRole[]; or
       return `<tr>${pick}<td><label for="role${i}">${escapeHtml(r.accountId)}</label></td><td><label for="role${i}">${escapeHtml(r.roleName)}</label></td></tr>`;
     })
     .join("");
-  const body = `<h1>Use this sign-in?</h1>
+  return htmlDocument(
+    "Use this sign-in?",
+    `<h1>Use this sign-in?</h1>
 <p>A SAML sign-in was posted to awsblog ${from}. It grants:</p>
 <table id="roles">${rows}</table>
 <p>Continue only if you just started <code>awsblog saml</code> on this computer and signed in at your IdP. A page you did not start could be trying to sign your tools in to someone else's account.</p>
@@ -196,36 +159,21 @@ function confirmationPage(p: { id: string; secret: string; roles: SamlRole[]; or
 <input type="hidden" name="pending" value="${escapeHtml(p.id)}">
 <input type="hidden" name="secret" value="${escapeHtml(p.secret)}">
 <button type="submit" class="approve" id="confirm">Use this sign-in</button>
-</form>`;
-  return htmlDocument("Use this sign-in?", body);
+</form>`,
+  );
 }
 
-const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
-
-/** DNS rebinding: only requests addressed to the bound address (or loopback names) count. */
-function hostAllowed(host: string | undefined, address: ListenAddress): boolean {
-  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host ?? "");
-  if (!match || match[2] !== String(address.port)) return false;
-  const name = match[1]!.replace(/^\[|\]$/g, "").toLowerCase();
-  if (address.host === "0.0.0.0" || address.host === "::") return true;
-  if (LOOPBACK.includes(address.host)) return LOOPBACK.includes(name);
-  return name === address.host.toLowerCase();
-}
-
-function answer(res: ServerResponse, status: number, title: string, message: string): void {
-  send(res, status, htmlDocument(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
-}
-
+/** The binding's pages: never framed (clickjacking), forms only back here, and an Origin on the confirmation post. */
 function send(res: ServerResponse, status: number, html: string): void {
   if (res.headersSent) return;
   res.writeHead(status, {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",
-    // No scripts; forms only back to this listener; never inside another site's frame (clickjacking).
     "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     "x-frame-options": "DENY",
     // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" even to this page's own form.
     "referrer-policy": "same-origin",
+    connection: "close",
   });
   res.end(html);
 }

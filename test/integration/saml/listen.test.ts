@@ -41,7 +41,7 @@ function login(port: number, extra: string[] = [], ctrlC = interrupts()) {
     now: () => NOW,
     interrupts: ctrlC,
     // --open's browser: `true` opens nothing; the test's own browser goes to the IdP.
-    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), BROWSER: "true" },
+    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWSBLOG_CONFIG_DIR: join(dir, "config"), BROWSER: "true" },
   });
 }
 
