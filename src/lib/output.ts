@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { styleText } from "node:util";
 import { compileQuery, toPlain } from "./query.js";
 import { renderTable } from "./table.js";
-import { sanitizeKeepingStyle } from "./terminal.js";
+import { sanitizeForTerminal, sanitizeKeepingStyle } from "./terminal.js";
 
 /**
  * The one place that writes. Results go to stdout (text, JSON, YAML or a table, optionally
@@ -78,6 +78,8 @@ export interface Output {
   warn(message: string): void;
   /** The one error line (`awsblog: … — …`); always shown, even with --quiet. */
   error(message: string): void;
+  /** A CI runner's workflow command (`::group::…`, `::error title=…::…`) on stderr; shown even with --quiet. */
+  annotate(command: string): void;
   debug(message: string | (() => string)): void;
   spinner(text: string): Spinner;
   board(): ProgressBoard;
@@ -155,6 +157,9 @@ export function createOutput(options: OutputOptions): Output {
     },
     error(message) {
       options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
+    },
+    annotate(command) {
+      options.stderr.write(`${sanitizeForTerminal(command, { oneLine: true })}\n`);
     },
     debug(message) {
       if (!options.debug) return;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { AwsClientFactory, AwsSettings } from "./aws/factory.js";
 import type { CloudFormationApi } from "./aws/cloudformation.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
+import type { CodeBuildApi } from "./aws/codebuild.js";
 import type { CodePipelineApi } from "./aws/codepipeline.js";
 import type { CognitoApi } from "./aws/cognito.js";
 import type { DynamoDbApi } from "./aws/dynamodb.js";
@@ -11,7 +12,7 @@ import type { LambdaScheduleApi } from "./aws/lambda-schedule.js";
 import type { OrganizationsApi } from "./aws/organizations.js";
 import type { LambdaDeployApi } from "./aws/lambda-deploy.js";
 import type { LambdaApi } from "./aws/lambda.js";
-import type { LogsApi } from "./aws/logs.js";
+import type { LogsApi, LogTailApi } from "./aws/logs.js";
 import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
@@ -36,6 +37,8 @@ export interface Services {
   lambda(): Promise<LambdaApi>;
   lambdaDeploy(): Promise<LambdaDeployApi>;
   logs(): Promise<LogsApi>;
+  /** GetLogEvents from a stream's end (a failed build's log). */
+  logTail(): Promise<LogTailApi>;
   ec2(): Promise<Ec2Api>;
   /** DescribeRegions (`--regions all`). */
   ec2Regions(): Promise<Ec2RegionsApi>;
@@ -52,6 +55,8 @@ export interface Services {
   /** One attempt per call (callers pace and retry); reads stop on Ctrl-C. */
   codepipeline(): Promise<CodePipelineApi>;
   cloudformation(): Promise<CloudFormationApi>;
+  /** BatchGetBuilds (a failed pipeline action's build). */
+  codebuild(): Promise<CodeBuildApi>;
   /** Cognito in the pool's region (the pool id names it). */
   cognito(poolRegion?: string): Promise<CognitoApi>;
   /** STS AssumeRoleWithSAML for `saml login`: the assertion is the credential, sent unsigned. */
@@ -103,6 +108,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     lambda: once(async () => (await import("./aws/lambda.js")).createLambdaApi(aws)),
     lambdaDeploy: once(async () => (await import("./aws/lambda-deploy.js")).createLambdaDeployApi(aws)),
     logs: once(async () => (await import("./aws/logs.js")).createLogsApi(aws)),
+    logTail: once(async () => (await import("./aws/logs.js")).createLogTailApi(aws)),
     ec2: once(async () => (await import("./aws/ec2.js")).createEc2Api(aws)),
     ec2Regions: once(async () => (await import("./aws/ec2.js")).createEc2RegionsApi(aws)),
     callerSts: once(async () => (await import("./aws/sts-caller.js")).createCallerStsApi(aws)),
@@ -114,6 +120,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
     codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal })),
     cloudformation: once(async () => (await import("./aws/cloudformation.js")).createCloudFormationApi(aws)),
+    codebuild: once(async () => (await import("./aws/codebuild.js")).createCodeBuildApi(aws)),
     cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(aws, { signal }, poolRegion),
     samlSts: once(async () => (await import("./aws/sts-saml.js")).createSamlStsApi(aws, { signal, env })),
     cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(aws, { signal, env }, poolRegion),

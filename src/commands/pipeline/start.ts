@@ -6,11 +6,13 @@ import { withPipelineHints } from "../../lib/pipeline/errors.js";
 import { checkName } from "../../lib/pipeline/names.js";
 import { pipelineApi } from "../../lib/pipeline/retrying.js";
 import { followExecution, INTERVAL_HELP, TIMEOUT_HELP, type ExecutionResult } from "../../lib/pipeline/follow.js";
+import { LOG_LINES_HELP } from "../../lib/pipeline/explain.js";
 
 const flags = {
   wait: opt.flag("--wait", "follow the execution until it ends (exit 0 Succeeded, 1 otherwise)"),
   timeout: opt.int("--timeout <s>", `with --wait: ${TIMEOUT_HELP}`, { min: 1, max: 30 * 86_400 }),
   interval: opt.int("--interval <s>", `with --wait: ${INTERVAL_HELP}`, { min: 1, max: 300, defaultValue: 5 }),
+  logLines: opt.int("--log-lines <n>", `with --wait: ${LOG_LINES_HELP}`, { min: 0, max: 10_000, defaultValue: 30 }),
 };
 const args = { pipeline: arg("<pipeline>", "pipeline name", (value) => checkName(value, "<pipeline>")) };
 
@@ -36,5 +38,5 @@ async function start(options: OptionsOf<typeof flags>, ctx: Context, { pipeline 
     return { data: { pipeline, executionId, status: "InProgress" }, text: executionId };
   }
   ctx.out.info(`started ${pipeline} ${executionId}`);
-  return followExecution(ctx, pipeline, executionId, options.timeout, options.interval);
+  return followExecution(ctx, pipeline, executionId, { timeoutS: options.timeout, intervalS: options.interval, logLines: options.logLines, waitFirst: true });
 }
