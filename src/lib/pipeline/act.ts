@@ -93,6 +93,7 @@ export function parseSourceRevision(value: string, previous: { actionName: strin
   const [, actionName = "", revisionType = "", revisionValue = ""] = m;
   if (!/^[A-Za-z0-9.@\-_]{1,100}$/.test(actionName)) throw new UsageError(`--source-revision action "${clipValue(actionName, 60)}" is not a CodePipeline name`, hint);
   if (!REVISION_TYPES.includes(revisionType)) throw new UsageError(`--source-revision type ${clipValue(revisionType, 30)} is not known`, hint);
+  // eslint-disable-next-line no-control-regex -- control characters are what we refuse
   if (revisionValue.length > 1500 || /[\u0000-\u001f\u007f]/.test(revisionValue)) throw new UsageError(`--source-revision value for ${actionName} is too long or has control characters`, hint);
   if (previous.some((p) => p.actionName === actionName)) throw new UsageError(`--source-revision names ${actionName} twice`, "give each source action one revision");
   return [...previous, { actionName, revisionType, revisionValue }];
@@ -105,6 +106,7 @@ export function parseVariable(value: string, previous: { name: string; value: st
   const name = at < 0 ? "" : value.slice(0, at);
   const content = value.slice(at + 1);
   if (!/^[A-Za-z0-9@\-_]{1,128}$/.test(name)) throw new UsageError(`--variable "${clipValue(value, 60)}" is not <name>=<value>`, hint);
+  // eslint-disable-next-line no-control-regex -- control characters are what we refuse
   if (content.length > 1000 || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(content)) throw new UsageError(`--variable ${name}: the value is over 1,000 characters or has control characters`, hint);
   if (previous.some((p) => p.name === name)) throw new UsageError(`--variable ${name} is given twice`, "give each variable once");
   if (previous.length >= 50) throw new UsageError("more than 50 --variable values", "CodePipeline takes at most 50");
