@@ -20,7 +20,7 @@ export interface ExecutionResult {
 }
 
 export const TIMEOUT_HELP = "give up waiting after this many seconds (exit 1; the execution goes on)";
-export const INTERVAL_HELP = "seconds between calls, ±20 % jitter (status and stage progress alternate; doubles while throttled)";
+export const INTERVAL_HELP = "least seconds between calls, plus 0–20 % jitter (status and stage progress alternate; doubles while throttled)";
 
 export interface FollowOptions {
   timeoutS?: number;

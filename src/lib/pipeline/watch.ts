@@ -6,9 +6,9 @@ import { isApprovalExecution } from "./approvals.js";
  * Following one pipeline execution to its end: GetPipelineExecution for the outcome and
  * ListActionExecutions for the stages and approvals of this very execution (GetPipelineState
  * would show whichever execution last touched each stage). One call per interval, the two
- * alternating, so the default 5 s makes 12 calls a minute and the outcome is seen within two
- * intervals. Waits are jittered; a throttled call doubles the pace up to a minute, a quiet one
- * brings it back.
+ * alternating, so the default 5 s makes at most 12 calls a minute and the outcome is seen within
+ * two intervals. Waits are the interval plus 0–20 % jitter; a throttled call doubles the pace up
+ * to a minute, a quiet one brings it back.
  */
 export const TERMINAL = new Set(["Succeeded", "Failed", "Stopped", "Superseded", "Cancelled"]);
 
@@ -64,7 +64,8 @@ export async function watchExecution(settings: WatchSettings, hooks: WatchHooks)
   let askStatus = true;
   const end = (extra: Partial<WatchOutcome> = {}): WatchOutcome => ({ status, statusSummary, timedOut: false, interrupted: false, polls, ...extra });
   const pause = async (): Promise<WatchOutcome | undefined> => {
-    let wait = Math.round(interval * (0.8 + 0.4 * hooks.random()));
+    // The interval is the least gap between calls (jitter only adds, up to 20 %): at most 60/interval calls a minute.
+    let wait = Math.round(interval * (1 + 0.2 * hooks.random()));
     if (settings.timeoutMs !== undefined) {
       const left = started + settings.timeoutMs - hooks.now().getTime();
       if (left <= 0) return end({ timedOut: true });

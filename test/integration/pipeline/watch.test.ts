@@ -53,7 +53,7 @@ describe("pipeline start / watch", () => {
     // with a stage-progress call between them: one call per interval, the first after a wait.
     expect(double.calls("GetPipelineExecution")).toHaveLength(3);
     expect(double.calls("ListActionExecutions")).toHaveLength(2);
-    expect(waits).toEqual([4000, 6000, 4500, 4000, 6000]);
+    expect(waits).toEqual([5000, 6000, 5250, 5000, 6000]);
     // CI logs get one line per stage change (no TTY here).
     expect(result.stderr).toContain(`${name}: Build InProgress`);
   });
@@ -128,7 +128,8 @@ describe("pipeline start / watch", () => {
       const result = await cli(timed)(["pipeline", "watch", name, "--execution-id", id, "--interval", "10", "-o", "json"]);
       expect(result.code).toBe(0);
       expect(result.json()).toEqual({ pipeline: name, executionId: id, status: "Succeeded", consoleUrl: expect.any(String) });
-      // 180 s of pipeline at one call per 10 s (random() is 0.5: exactly 10 s), status and progress alternating.
+      // 180 s of pipeline at one call per 11 s (--interval 10 plus 10 % jitter: random() is 0.5),
+      // status at 0, 22, … 198 s (the tenth sees Succeeded) and progress at 11, 33, … 187 s.
       expect(timed.calls("GetPipelineExecution")).toHaveLength(10);
       expect(timed.calls("ListActionExecutions")).toHaveLength(9);
       expect(result.stderr.split("\n").filter((l) => l.startsWith(`${name}: `))).toEqual([
@@ -137,6 +138,7 @@ describe("pipeline start / watch", () => {
         `${name}: Build InProgress`,
         `${name}: Build Succeeded`,
         `${name}: Beta InProgress`,
+        `${name}: Beta Succeeded`, // the progress call at 187 s, before the status call sees the end
       ]);
     } finally {
       await timed.stop();
