@@ -12,7 +12,8 @@ import type { LambdaScheduleApi } from "./aws/lambda-schedule.js";
 import type { OrganizationsApi } from "./aws/organizations.js";
 import type { LambdaDeployApi } from "./aws/lambda-deploy.js";
 import type { LambdaApi } from "./aws/lambda.js";
-import type { LogsApi, LogTailApi } from "./aws/logs.js";
+import type { LogsApi } from "./aws/logs.js";
+import type { LogTailApi } from "./aws/log-tail.js";
 import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
@@ -108,7 +109,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     lambda: once(async () => (await import("./aws/lambda.js")).createLambdaApi(aws)),
     lambdaDeploy: once(async () => (await import("./aws/lambda-deploy.js")).createLambdaDeployApi(aws)),
     logs: once(async () => (await import("./aws/logs.js")).createLogsApi(aws)),
-    logTail: once(async () => (await import("./aws/logs.js")).createLogTailApi(aws)),
+    logTail: once(async () => (await import("./aws/log-tail.js")).createLogTailApi(aws)),
     ec2: once(async () => (await import("./aws/ec2.js")).createEc2Api(aws)),
     ec2Regions: once(async () => (await import("./aws/ec2.js")).createEc2RegionsApi(aws)),
     callerSts: once(async () => (await import("./aws/sts-caller.js")).createCallerStsApi(aws)),

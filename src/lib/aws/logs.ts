@@ -1,7 +1,7 @@
-import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import type { AwsClientFactory } from "./factory.js";
 
-/** The CloudWatch Logs calls: one page of FilterLogEvents (`dlq inspect --logs`), the tail of one stream (a failed build's log). */
+/** The CloudWatch Logs call `dlq inspect --logs` makes: one page of FilterLogEvents. */
 export interface LogEvent {
   timestamp: number;
   message: string;
@@ -18,11 +18,6 @@ export interface FilterPageInput {
 
 export interface LogsApi {
   filterLogEventsPage(input: FilterPageInput, signal?: AbortSignal): Promise<{ events: LogEvent[]; nextToken?: string }>;
-}
-
-export interface LogTailApi {
-  /** The last `lines` events of one stream, oldest first (one GetLogEvents from the end). */
-  tailLogStream(logGroupName: string, logStreamName: string, lines: number, signal?: AbortSignal): Promise<string[]>;
 }
 
 export async function createLogsApi(aws: AwsClientFactory): Promise<LogsApi> {
@@ -47,16 +42,6 @@ export async function createLogsApi(aws: AwsClientFactory): Promise<LogsApi> {
         })),
         nextToken: out.nextToken || undefined,
       };
-    },
-  };
-}
-
-export async function createLogTailApi(aws: AwsClientFactory): Promise<LogTailApi> {
-  const client = await aws.client(CloudWatchLogsClient);
-  return {
-    async tailLogStream(logGroupName, logStreamName, lines, signal) {
-      const out = await client.send(new GetLogEventsCommand({ logGroupName, logStreamName, limit: lines, startFromHead: false }), { abortSignal: signal });
-      return (out.events ?? []).map((e) => e.message ?? "");
     },
   };
 }

@@ -27,6 +27,7 @@ const DOCS: [doc: string, modules: [string, string][]][] = [
   ["docs/approval.md", [["src/lib/aws/sfn.ts", "states"], ["src/lib/aws/ses.ts", "ses"]]],
   ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"]]],
   ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"]]],
+  ["docs/pipeline.md", [["src/lib/aws/codepipeline.ts", "codepipeline"], ["src/lib/aws/codebuild.ts", "codebuild"], ["src/lib/aws/log-tail.ts", "logs"]]],
 ];
 
 describe("IAM permissions in the docs", () => {
