@@ -37,14 +37,7 @@ export function failedFromExecutions(actions: ActionExecutionView[]): FailedActi
   return [...actions]
     .filter((a) => a.status === "Failed")
     .sort((a, b) => (a.startTime?.getTime() ?? 0) - (b.startTime?.getTime() ?? 0))
-    .map((a) => ({
-      stage: a.stage,
-      action: a.action,
-      summary: a.errorMessage ?? a.summary,
-      url: a.externalExecutionUrl,
-      externalId: a.externalExecutionId,
-      provider: a.actionType?.owner === "AWS" ? a.actionType.provider : undefined,
-    }));
+    .map((a) => seedOf(a.stage, a.action, a, a.actionType?.owner === "AWS" ? a.actionType.provider : undefined));
 }
 
 /** Failed actions GetPipelineState shows (each action's latest run); the definition names their providers. */
@@ -53,15 +46,18 @@ export function failedFromState(state: StageStateView[], definition: PipelineDef
   return state.flatMap((stage) =>
     stage.actions
       .filter((a) => a.status === "Failed")
-      .map((a) => ({
-        stage: stage.name,
-        action: a.name,
-        summary: a.errorMessage ?? a.summary,
-        url: a.externalExecutionUrl,
-        externalId: a.externalExecutionId,
-        provider: providers.get(`${stage.name}/${a.name}`),
-      })),
+      .map((a) => seedOf(stage.name, a.name, a, providers.get(`${stage.name}/${a.name}`))),
   );
+}
+
+/** What both views of an action's run share: its message, link and external id. */
+function seedOf(
+  stage: string,
+  action: string,
+  run: { errorMessage?: string; summary?: string; externalExecutionUrl?: string; externalExecutionId?: string },
+  provider: string | undefined,
+): FailedActionSeed {
+  return { stage, action, summary: run.errorMessage ?? run.summary, url: run.externalExecutionUrl, externalId: run.externalExecutionId, provider };
 }
 
 export async function explainFailures(ctx: Context, seeds: FailedActionSeed[], logLines: number): Promise<FailedAction[]> {
