@@ -1,6 +1,6 @@
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
-import type { ExecutionsApi, HistoryEventView } from "../../../src/lib/aws/sfn.js";
+import type { ExecutionsApi, HistoryEventView, HistoryPage } from "../../../src/lib/aws/sfn.js";
 import { AwsError } from "../../../src/lib/errors.js";
 import { fakeApi } from "../../helpers/fake-api.js";
 import { awsblog, interrupts } from "../../helpers/in-process.js";
@@ -135,7 +135,7 @@ describe("approval tail against a paging, throttling GetExecutionHistory", () =>
 
   it("reads every page forward, then follows newest-first reading only what is new; throttling slows it down", async () => {
     const requests: Array<{ nextToken?: string; maxResults: number; reverse?: boolean }> = [];
-    const answers = [
+    const answers: Array<HistoryPage | "throttle"> = [
       { events: history.slice(0, 2), nextToken: "page-2" },
       { events: history.slice(2, 3) },
       "throttle",
