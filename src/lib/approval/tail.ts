@@ -29,7 +29,7 @@ export interface TailOutcome {
 
 /** The largest page AWS serves; following reads newest first in small pages (usually one). */
 const FIRST_PAGE = 1000;
-const FOLLOW_PAGE = 100;
+const FOLLOW_PAGE = 25;
 
 /**
  * Prints an execution's history, then (with `follow`) only what is new until the execution

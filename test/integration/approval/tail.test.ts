@@ -163,9 +163,9 @@ describe("approval tail against a paging, throttling GetExecutionHistory", () =>
     expect(requests).toEqual([
       { nextToken: undefined, maxResults: 1000 },
       { nextToken: "page-2", maxResults: 1000 },
-      { nextToken: undefined, maxResults: 100, reverse: true },
-      { nextToken: undefined, maxResults: 100, reverse: true },
-      { nextToken: undefined, maxResults: 100, reverse: true },
+      { nextToken: undefined, maxResults: 25, reverse: true },
+      { nextToken: undefined, maxResults: 25, reverse: true },
+      { nextToken: undefined, maxResults: 25, reverse: true },
     ]);
     // 5 s; then 7.5 s (stretched, nothing new) doubled by the throttled poll; back to 5 s after new events.
     expect(waits).toEqual([5000, 15000, 5000]);
