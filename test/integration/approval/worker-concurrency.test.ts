@@ -108,4 +108,16 @@ describe("approval worker --concurrency against the Step Functions activities do
     expect(double.requests.filter((r) => r.target === "SendTaskFailure").map((r) => r.body.taskToken).sort()).toEqual(["t-1", "t-2"]);
     expect(polls()).toBe(2);
   });
+
+  it("--once --concurrency 2 (cron): two polls at once, each hands out its task, then exit 0", async () => {
+    double.queue({ taskToken: "c-1", input: input(1) }, ACTIVITY);
+    double.queue({ taskToken: "c-2", input: input(2) }, ACTIVITY);
+    const run = await awsblog(
+      ["--endpoint-url", double.url, "approval", "worker", "--activity-arn", ACTIVITY, "--base-url", "https://approvals.example.com", "--once", "--concurrency", "2"],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { taskToken: string }).taskToken).sort()).toEqual(["c-1", "c-2"]);
+    expect(double.requests.map((r) => r.target)).toEqual(["DescribeActivity", "GetActivityTask", "GetActivityTask"]);
+  });
 });
