@@ -20,10 +20,10 @@ export default defineCommand({
   help: `
 StartExecution; prints the execution ARN (JSON {"executionArn","startDate"}).
 With --wait, polls DescribeExecution until the execution ends:
-  SUCCEEDED                   prints its output (JSON: "status","output"), exit 0
-  FAILED, TIMED_OUT, ABORTED  prints its error and cause, exit 1
-  --timeout reached           exit 1, the execution goes on
-  Ctrl-C                      exit 130, the execution goes on; its ARN is printed`,
+  SUCCEEDED: prints its output (JSON: "status","output"), exit 0
+  FAILED, TIMED_OUT or ABORTED: prints its error and cause, exit 1
+  --timeout reached: exit 1, the execution goes on
+  Ctrl-C: exit 130, the execution goes on; its ARN is printed`,
   examples: [
     `awsblog approval start --state-machine-arn "$SM_ARN" --input '{"employeeName":"Jim","managerEmailAddress":"ana@example.com"}'`,
     `awsblog approval start --state-machine-arn "$SM_ARN" --input @promotion.json --wait --timeout 86400 -o json`,
