@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { createLambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
 import { createS3Api } from "../../../src/lib/aws/s3.js";
@@ -135,47 +135,44 @@ describeWithMoto("awsblog deploy --s3-bucket and --layer on moto", (moto) => {
   });
 });
 
+/** Splits a zip as deploy --layer does and extracts both halves: the task root and /opt. */
+async function splitAndExtract(zip: string, work: string) {
+  const split = await splitForLayer(zip, await verifyZip(zip), work);
+  const fn = join(work, "fn");
+  const opt = join(work, "opt");
+  mkdirSync(fn);
+  mkdirSync(opt);
+  await extractZip(split.function.path, fn);
+  await extractZip(split.layer.path, opt);
+  return { split, fn, opt };
+}
+
 describe("a zip split by --layer runs with the layer where Lambda puts it", () => {
+  let work: string;
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), "awsblog-split-"));
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await rm(work, { recursive: true, force: true });
+  });
+
   it("the Node.js wrapper finds php in the layer root", async () => {
-    const work = await mkdtemp(join(tmpdir(), "awsblog-split-"));
-    try {
-      const split = await splitForLayer(join(ws.dir, "php.zip"), await verifyZip(join(ws.dir, "php.zip")), work);
-      expect(split.runtimeDir).toBe("php-rt");
-      const fn = join(work, "fn");
-      const opt = join(work, "opt");
-      mkdirSync(fn);
-      mkdirSync(opt);
-      await extractZip(split.function.path, fn);
-      await extractZip(split.layer.path, opt);
-      expect(execFileSync("unzip", ["-Z1", split.function.path], { encoding: "utf8" }).trim().split("\n").sort()).toEqual(["echo.php", "php.js"]);
-      expect(execFileSync("unzip", ["-Z1", split.layer.path], { encoding: "utf8" }).trim().split("\n")).toEqual(["php-rt/bin/php"]);
-      vi.stubEnv("AWSBLOG_LAYER_ROOT", opt);
-      const { handler } = createRequire(join(fn, "index.cjs"))(join(fn, "php.js")) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
-      const deadline = Date.now() + 10_000;
-      const result = await handler({ n: 7 }, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: "t" });
-      expect(result).toEqual({ lang: "php", args: 0, echo: { n: 7 } });
-    } finally {
-      vi.unstubAllEnvs();
-      await rm(work, { recursive: true, force: true });
-    }
+    const { split, fn, opt } = await splitAndExtract(join(ws.dir, "php.zip"), work);
+    expect(split.runtimeDir).toBe("php-rt");
+    expect(execFileSync("unzip", ["-Z1", split.function.path], { encoding: "utf8" }).trim().split("\n").sort()).toEqual(["echo.php", "php.js"]);
+    expect(execFileSync("unzip", ["-Z1", split.layer.path], { encoding: "utf8" }).trim().split("\n")).toEqual(["php-rt/bin/php"]);
+    vi.stubEnv("AWSBLOG_LAYER_ROOT", opt);
+    const { handler } = createRequire(join(fn, "index.cjs"))(join(fn, "php.js")) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    const deadline = Date.now() + 10_000;
+    const result = await handler({ n: 7 }, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: "t" });
+    expect(result).toEqual({ lang: "php", args: 0, echo: { n: 7 } });
   });
 
   it("the provided.al2023 bootstrap starts php from the layer root and serves invocations", async () => {
-    const work = await mkdtemp(join(tmpdir(), "awsblog-split-"));
-    try {
-      const zip = join(ws.dir, "php-boot.zip");
-      const split = await splitForLayer(zip, await verifyZip(zip), work);
-      const fn = join(work, "fn");
-      const opt = join(work, "opt");
-      mkdirSync(fn);
-      mkdirSync(opt);
-      await extractZip(split.function.path, fn);
-      await extractZip(split.layer.path, opt);
-      const run = await runBootstrap({ dir: fn, layerRoot: opt, events: [{ n: 1 }, { n: 2 }], timeoutMs: 10_000, functionName: "layered", handler: "bootstrap", hostEnv: { PATH: process.env.PATH } });
-      expect(run.invocations.map((i) => i.result ?? i.error)).toEqual([{ layered: 1, php: expect.any(String) }, { layered: 2, php: expect.any(String) }]);
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+    const { fn, opt } = await splitAndExtract(join(ws.dir, "php-boot.zip"), work);
+    const run = await runBootstrap({ dir: fn, layerRoot: opt, events: [{ n: 1 }, { n: 2 }], timeoutMs: 10_000, functionName: "layered", handler: "bootstrap", hostEnv: { PATH: process.env.PATH } });
+    expect(run.invocations.map((i) => i.result ?? i.error)).toEqual([{ layered: 1, php: expect.any(String) }, { layered: 2, php: expect.any(String) }]);
   });
 });
 
