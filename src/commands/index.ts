@@ -18,7 +18,7 @@ export interface CommandEntry {
 
 export const groups: GroupEntry[] = [
   { path: ["saml"], summary: "SAML federation: turn a corporate sign-in (AD FS forms, browser, or a SAMLResponse) into temporary AWS credentials" },
-  { path: ["approval"], summary: "manual approval workflow: start an execution, run the activity worker that mails links, serve the approve/reject page" },
+  { path: ["approval"], summary: "manual approval workflow: start an execution (and wait for it), tail its events, run the activity worker that mails links, serve the approve/reject page" },
   { path: ["cognito"], summary: "Cognito user pools: sign up, confirm, log in (SRP, MFA, hosted UI), cached tokens, authorized API calls, identity pool credentials" },
   { path: ["cognito", "password"], summary: "reset a forgotten password (forgot, confirm) or change it (change)" },
   { path: ["cognito", "mfa"], summary: "enrol an authenticator app (setup), turn MFA off, or pick the preferred kind" },
@@ -32,7 +32,8 @@ export const commands: CommandEntry[] = [
   { path: ["approve"], summary: "approve a Step Functions task: SendTaskSuccess with a JSON result", load: () => import("./approval/approve.js") },
   { path: ["reject"], summary: "reject a Step Functions task: SendTaskFailure with an error and cause", load: () => import("./approval/reject.js") },
   { path: ["heartbeat"], summary: "keep a Step Functions task alive: SendTaskHeartbeat", load: () => import("./approval/heartbeat.js") },
-  { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN", load: () => import("./approval/start.js") },
+  { path: ["approval", "start"], summary: "start an execution of a state machine (StartExecution); prints the execution ARN, or with --wait its output", load: () => import("./approval/start.js") },
+  { path: ["approval", "tail"], summary: "print an execution's events (GetExecutionHistory) readably or as JSON Lines; --follow until it ends", load: () => import("./approval/tail.js") },
   { path: ["approval", "worker"], summary: "activity worker: long-poll GetActivityTask, then email approve/reject links by SES or print them", load: () => import("./approval/worker.js") },
   { path: ["completion"], summary: "print a shell completion script: awsblog completion bash|zsh|fish", load: () => import("./completion.js") },
   { path: ["approval", "serve"], summary: "serve the approve/reject links: GET shows a confirmation page, its button POSTs the decision", load: () => import("./approval/serve.js") },

@@ -96,6 +96,7 @@ function base(path: string, endpoint: string): string[] {
     reject: ["--token", SECRET_VALUE],
     heartbeat: ["--token", SECRET_VALUE],
     "approval start": ["--state-machine-arn", `${arn}:stateMachine:sm`],
+    "approval tail": [`${arn}:execution:sm:e1`],
     "approval worker": ["--activity-arn", `${arn}:activity:a`, "--base-url", "https://approve.example", "--once"],
     completion: ["bash"],
     "approval serve": ["--port", "0"],
