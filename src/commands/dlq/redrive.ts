@@ -2,9 +2,12 @@ import { locateQueue } from "../../lib/aws/queue-url.js";
 import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "../../lib/dlq/classify.js";
-import { checkFunctionName, checkQueueUrl, explainQueueError, QUEUE_URL_HINT, redrivePolicyWarning } from "../../lib/dlq/options.js";
+import { checkFunctionName, checkQueueUrl, explainQueueError, parseRate, QUEUE_URL_HINT, redrivePolicyWarning } from "../../lib/dlq/options.js";
+import { createRateLimit } from "../../lib/dlq/rate.js";
+import { pacingClock } from "../../lib/tags/pacer.js";
 import { redrive as runRedrive, type RedriveReport } from "../../lib/dlq/redrive.js";
 import { renderRedrive } from "../../lib/dlq/render.js";
+import { isFifoQueueUrl } from "../../lib/dlq/send-entries.js";
 import { functionTarget, queueTarget, type RedriveTarget } from "../../lib/dlq/targets.js";
 import { ExitCode, UsageError } from "../../lib/errors.js";
 import { sanitizeForTerminal } from "../../lib/terminal.js";
@@ -16,10 +19,11 @@ const flags = {
   class: opt.list("--class <class>", "only messages of this class (repeatable or comma-separated)", { values: FAILURE_CLASSES }),
   max: opt.int("--max <n>", "move at most n messages"),
   dryRun: opt.flag("--dry-run", "read and classify, release everything, move nothing"),
+  rate: opt.custom("--rate <n>", "at most n messages per second over the whole run (all --concurrency workers together)", parseRate),
+  keep: opt.flag("--keep", "copy: the DLQ keeps every message (made visible again when the run ends)"),
   concurrency: opt.int("--concurrency <n>", "batches of 10 in flight", { max: 20, defaultValue: 4 }),
-  visibilityTimeout: opt.int("--visibility-timeout <s>", "hide a batch this long while it is sent (a crash returns it after this)", {
+  visibilityTimeout: opt.int("--visibility-timeout <s>", "hide a batch this long while it is sent (a crash returns it after this; default 60, --keep: the run's expected length)", {
     max: 43_200,
-    defaultValue: 60,
   }),
 };
 
@@ -29,16 +33,30 @@ export default defineCommand({
 A message is deleted from the DLQ only after the target accepted it, so a crash or kill can cause a
 duplicate but never a loss. Ctrl-C stops taking messages, finishes batches in flight, exits 130.
 Exit 4 when any message failed (each listed in the output).
-JSON: {"moved","failed","skipped","planned","failures":[{messageId,requestId,class,stage,code,error}],"byClass","dryRun"}`,
+--rate paces the receives, so no message waits hidden for its turn. --keep never deletes: copies
+stay hidden until the run ends, then all are made visible again at once (not for FIFO DLQs).
+JSON: {"moved","failed","skipped","planned","failures":[{messageId,requestId,class,stage,code,error}],"byClass","dryRun","kept"}`,
   examples: [
     `awsblog dlq redrive --queue-url "$DLQ_URL" --invoke thumbnailer --class timeout --dry-run`,
     `awsblog dlq redrive --queue-url "$DLQ_URL" --to "$WORK_QUEUE_URL" -o json`,
+    `awsblog dlq redrive --queue-url "$DLQ_URL" --to "$WORK_QUEUE_URL" --rate 5 --concurrency 2`,
+    `awsblog dlq redrive --queue-url "$DLQ_URL" --to "$STAGING_QUEUE_URL" --keep   # copy, the DLQ keeps all`,
   ],
   run: redrive,
 });
 
 export interface RedriveResult extends RedriveReport {
   dryRun: boolean;
+  /** --keep: nothing was deleted; `moved` counts copies. */
+  kept: boolean;
+}
+
+/**
+ * --keep holds each copy hidden until the run ends: long enough for the whole run (its backlog
+ * at --rate, or at a conservative 50/s), so copies do not come back mid-run; at most 12 h.
+ */
+export function keepVisibility(backlog: number, rate: number | undefined): number {
+  return Math.min(43_200, Math.max(60, Math.ceil((backlog / (rate ?? 50)) * 1.2) + 30));
 }
 
 /** `awsblog dlq redrive`: move DLQ messages at least once, deleting only after a confirmed send. */
@@ -54,11 +72,22 @@ async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<
   const invoke = options.invoke === undefined ? undefined : checkFunctionName(options.invoke, "--invoke");
   const classes = parseClasses(options.class);
   const dryRun = Boolean(options.dryRun);
+  const keep = Boolean(options.keep);
+  if (keep && dryRun) throw new UsageError("--keep and --dry-run do not go together", "--dry-run sends nothing; --keep sends copies and deletes nothing");
+  if (keep && isFifoQueueUrl(queueUrl)) {
+    throw new UsageError(
+      "--keep cannot copy a FIFO DLQ",
+      "SQS hands out a group's next messages only after the earlier ones are deleted; redrive without --keep",
+    );
+  }
 
   const sqs = await ctx.services.sqs();
   let policy: string | undefined;
+  let backlog = 0;
   try {
-    policy = (await sqs.getQueueAttributes(queueUrl, ["RedrivePolicy"])).RedrivePolicy;
+    const attributes = await sqs.getQueueAttributes(queueUrl, ["RedrivePolicy", "ApproximateNumberOfMessages"]);
+    policy = attributes.RedrivePolicy;
+    backlog = Number(attributes.ApproximateNumberOfMessages) || 0;
   } catch (error) {
     throw explainQueueError(error, queueUrl);
   }
@@ -86,8 +115,10 @@ async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<
       classes,
       max: options.max,
       dryRun,
+      keep,
+      rate: options.rate === undefined ? undefined : createRateLimit(options.rate, pacingClock(ctx.services)),
       concurrency: options.concurrency,
-      visibilityTimeout: options.visibilityTimeout,
+      visibilityTimeout: options.visibilityTimeout ?? (keep ? keepVisibility(backlog, options.rate) : 60),
       waitTimeSeconds: 1,
       signal: ctx.signal,
       onProgress: (r) => spinner.update(dryRun ? `planned ${r.planned}, skipped ${r.skipped}` : `moved ${r.moved}, failed ${r.failed}, skipped ${r.skipped}`),
@@ -95,13 +126,20 @@ async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<
   } finally {
     spinner.stop();
   }
-  if (ctx.signal.aborted) ctx.out.info(`interrupted: batches in flight were finished; ${report.moved} moved, the rest are still in the DLQ`);
+  if (ctx.signal.aborted) {
+    ctx.out.info(
+      keep
+        ? `interrupted: batches in flight were finished; ${report.moved} copied, every message is still in the DLQ`
+        : `interrupted: batches in flight were finished; ${report.moved} moved, the rest are still in the DLQ`,
+    );
+  }
+  if (report.releaseFailures) ctx.out.warn(`${report.releaseFailures} copied message(s) could not be made visible again; SQS shows them again when their visibility timeout ends`);
   if (report.stoppedBy && report.failed === 0) ctx.out.warn(`stopped early: ${sanitizeForTerminal(report.stoppedBy)}`);
 
-  const data: RedriveResult = { ...report, dryRun };
+  const data: RedriveResult = { ...report, dryRun, kept: keep };
   return {
     data,
-    text: renderRedrive(report, dryRun, target.describe, ctx.out.style, ctx.out.width),
+    text: renderRedrive(report, { dryRun, keep }, target.describe, ctx.out.style, ctx.out.width),
     exitCode: report.failed > 0 ? ExitCode.partial : report.stoppedBy ? ExitCode.failure : ExitCode.ok,
   };
 }

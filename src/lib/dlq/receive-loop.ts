@@ -1,5 +1,6 @@
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
 import { runWorkers } from "./pool.js";
+import type { RateLimit } from "./rate.js";
 
 /**
  * The one receive loop of `dlq inspect` (peek) and `dlq redrive`: `concurrency` workers each
@@ -25,6 +26,11 @@ export interface ReceiveLoopOptions {
   reserve: boolean;
   /** Stop after this many receives in a row that bring nothing new (default 5). */
   idleLimit?: number;
+  /**
+   * --rate: each receive first reserves what it asks for (at most `rate.batch`) and gives back
+   * what did not come; `take` gives back what it did not send.
+   */
+  rate?: RateLimit;
   /** True once the caller wants no further batch (e.g. a fatal target error). */
   stopped?(): boolean;
   /**
@@ -43,16 +49,24 @@ export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Pro
   let holding = 0;
   let stop = false;
   const going = () => !stop && !options.signal?.aborted && !options.stopped?.();
+  // --rate: workers waiting for their slot give up once a receive finds the queue empty.
+  const drained = new AbortController();
+  const paceSignal = options.signal ? AbortSignal.any([options.signal, drained.signal]) : drained.signal;
 
   await runWorkers(options.concurrency, async () => {
     while (going()) {
       const open = options.remaining() - reserved;
       if (open <= 0) return;
-      const want = options.reserve ? Math.min(10, open) : 10;
+      const want = Math.min(options.reserve ? Math.min(10, open) : 10, options.rate?.batch ?? 10);
       const reservation = options.reserve ? want : 0;
       reserved += reservation;
       let batch: QueueMessage[];
       try {
+        // Paced before the receive: nothing waits hidden for its turn.
+        if (options.rate && !(await options.rate.take(want, paceSignal))) {
+          options.rate.giveBack(want);
+          return;
+        }
         batch = await sqs.receive(options.queueUrl, {
           maxMessages: want,
           visibilityTimeout: options.visibilityTimeout,
@@ -65,7 +79,9 @@ export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Pro
         // `take` below counts what the batch brought before anything else runs.
         reserved -= reservation;
       }
+      options.rate?.giveBack(want - batch.length);
       if (batch.length === 0) {
+        drained.abort();
         // Empty while another worker holds a batch can mean a FIFO group is locked by it:
         // leave this worker, and let the last one standing decide the queue is drained.
         if (holding === 0) stop = true;

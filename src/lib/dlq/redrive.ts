@@ -3,6 +3,7 @@ import type { FailureClass } from "./classify.js";
 import { releaseAll } from "./peek.js";
 import { receiveLoop } from "./receive-loop.js";
 import { inspectRecord, recordFromQueueMessage } from "./records.js";
+import type { RateLimit } from "./rate.js";
 import { chunk } from "./send-entries.js";
 import type { RedriveTarget } from "./targets.js";
 
@@ -12,6 +13,11 @@ import type { RedriveTarget } from "./targets.js";
  * the target confirmed. A kill at any point leaves every message in the DLQ, the target, or
  * both (a duplicate) — never neither. Messages the --class filter leaves out are made visible
  * again at once. Ctrl-C (the signal) stops receiving; batches in hand are finished.
+ *
+ * `keep` (copy mode) never deletes: a delivered message stays hidden while the run goes on (so
+ * SQS hands out the others instead of the same ones again) and every one is made visible again
+ * at once when the run ends — also on errors and Ctrl-C; after a kill, when its visibility
+ * timeout runs out. `rate` paces the messages taken (receive-loop.ts).
  */
 export interface RedriveOptions {
   queueUrl: string;
@@ -19,6 +25,9 @@ export interface RedriveOptions {
   classes?: ReadonlySet<FailureClass>;
   max?: number;
   dryRun: boolean;
+  /** Copy: deliver, never delete; release everything at the end. */
+  keep?: boolean;
+  rate?: RateLimit;
   concurrency: number;
   visibilityTimeout: number;
   waitTimeSeconds: number;
@@ -49,6 +58,8 @@ export interface RedriveReport {
   byClass: Partial<Record<FailureClass, number>>;
   /** Set when the run stopped early because of an error (receiving, or a fatal target error). */
   stoppedBy?: string;
+  /** --keep: copies the DLQ could not make visible again (they return when their timeout ends). */
+  releaseFailures?: number;
 }
 
 /** inflight: a worker is delivering it now. sent: delivered, but its delete failed. */
@@ -70,8 +81,25 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     messages.length ? releaseAll(sqs, options.queueUrl, messages, 1) : Promise.resolve([]);
   const count = (cls: FailureClass) => (report.byClass[cls] = (report.byClass[cls] ?? 0) + 1);
 
+  /** --keep: delivered copies, hidden until the end of the run (newest receipt handle). */
+  const held = new Map<string, QueueMessage>();
+
+  /** Copy mode: a delivered message counts once as moved and is held, never deleted. */
+  function hold(items: Item[]) {
+    for (const s of items) {
+      const id = s.message.messageId;
+      if (seen.get(id) !== "moved") {
+        report.moved += 1;
+        count(s.cls);
+      }
+      seen.set(id, "moved");
+      held.set(id, s.message);
+    }
+  }
+
   /** Deletes delivered messages; only a successful delete makes a message "moved". */
   async function deleteDelivered(items: Item[]) {
+    if (options.keep) return hold(items);
     for (const group of chunk(items, 10)) {
       const entries = group.map((s, i) => ({ id: `d${i}`, receiptHandle: s.message.receiptHandle }));
       let failed: { id: string; code: string; message: string }[];
@@ -156,8 +184,11 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       else if (state === "moved" || state === "sent") deleteAgain.push(item); // already in the target
       else release1.push(message);
     }
+    // Only what is sent counts against --rate.
+    options.rate?.giveBack(batch.length - fresh.length);
     // Progress is any message not seen before (skipped ones too) or a copy still to clean up.
-    const progress = newlySkipped + fresh.length + deleteAgain.length + duplicates.length;
+    // (--keep: a held copy that came back is not progress; it is only held again.)
+    const progress = newlySkipped + fresh.length + (options.keep ? 0 : deleteAgain.length) + duplicates.length;
     return { fresh: progress, done: settle(fresh, release1, deleteAgain, duplicates) };
   }
 
@@ -202,12 +233,17 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       // Without a filter every message received is taken, so receives ask only for what --max
       // leaves. With one, most may be skipped: receive full batches and count what matches.
       reserve: !options.classes,
+      rate: options.rate,
       stopped: () => stop,
       take,
     });
   } catch (error) {
     // The other workers finished their batches; what is not moved is still in the DLQ.
     report.stoppedBy ??= (error as Error).message;
+  }
+  if (held.size > 0) {
+    const failed = await releaseAll(sqs, options.queueUrl, [...held.values()], options.concurrency);
+    if (failed.length > 0) report.releaseFailures = failed.length;
   }
   return snapshot();
 }

@@ -69,13 +69,16 @@ export function renderInspect(
   return lines.join("\n");
 }
 
-export function renderRedrive(report: RedriveReport, dryRun: boolean, target: string, styles: Styles = PLAIN, width?: number): string {
+export function renderRedrive(report: RedriveReport, mode: { dryRun: boolean; keep?: boolean }, target: string, styles: Styles = PLAIN, width?: number): string {
+  const { dryRun, keep } = mode;
   const classes = Object.entries(report.byClass)
     .map(([c, n]) => `${c} ${n}`)
     .join(", ");
   const lines = dryRun
     ? [`dry run: would move ${report.planned} message(s) to ${target}${classes ? ` (${classes})` : ""}; skipped ${report.skipped}`]
-    : [`moved ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}; failed ${report.failed}; skipped ${report.skipped}`];
+    : keep
+      ? [`copied ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}, the DLQ keeps them; failed ${report.failed}; skipped ${report.skipped}`]
+      : [`moved ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}; failed ${report.failed}; skipped ${report.skipped}`];
   if (report.stoppedBy) lines.push(styles.yellow(`stopped early: ${sanitizeForTerminal(report.stoppedBy)}`));
   if (report.failures.length > 0) {
     lines.push("");
