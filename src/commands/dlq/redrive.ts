@@ -1,8 +1,8 @@
 import { locateQueue } from "../../lib/aws/queue-url.js";
 import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
-import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "../../lib/dlq/classify.js";
-import { checkFunctionName, checkQueueUrl, explainQueueError, parseRate, QUEUE_URL_HINT, redrivePolicyWarning } from "../../lib/dlq/options.js";
+import { FAILURE_CLASSES } from "../../lib/dlq/classify.js";
+import { checkFunctionName, checkQueueUrl, explainQueueError, parseClasses, parseRate, QUEUE_URL_HINT, redrivePolicyWarning } from "../../lib/dlq/options.js";
 import { createRateLimit } from "../../lib/dlq/rate.js";
 import { pacingClock } from "../../lib/tags/pacer.js";
 import { redrive as runRedrive, type RedriveReport } from "../../lib/dlq/redrive.js";
@@ -142,13 +142,4 @@ async function redrive(options: OptionsOf<typeof flags>, ctx: Context): Promise<
     text: renderRedrive(report, { dryRun, keep }, target.describe, ctx.out.style, ctx.out.width),
     exitCode: report.failed > 0 ? ExitCode.partial : report.stoppedBy ? ExitCode.failure : ExitCode.ok,
   };
-}
-
-function parseClasses(values: string[] | undefined): ReadonlySet<FailureClass> | undefined {
-  if (!values || values.length === 0) return undefined;
-  const classes = values.flatMap((v) => v.split(",")).map((v) => v.trim());
-  for (const c of classes) {
-    if (!isFailureClass(c)) throw new UsageError(`--class "${c}" is not a failure class`, `use one of: ${FAILURE_CLASSES.join(", ")}`);
-  }
-  return new Set(classes as FailureClass[]);
 }

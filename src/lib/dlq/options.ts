@@ -1,5 +1,6 @@
 import { AwsError, UsageError } from "../errors.js";
 import { sanitizeForTerminal } from "../terminal.js";
+import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "./classify.js";
 
 export const QUEUE_URL_HINT = "pass the queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/my-dlq";
 export const FUNCTION_HINT = "pass the function's name or ARN";
@@ -89,4 +90,14 @@ export function parseDuration(flag: string, max = 14 * UNITS.d!) {
 
 function clip(value: string): string {
   return sanitizeForTerminal(value, { max: 40, oneLine: true });
+}
+
+/** `--class a --class b,c` → the set of classes; an unknown name is a usage error. */
+export function parseClasses(values: string[] | undefined): ReadonlySet<FailureClass> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const classes = values.flatMap((v) => v.split(",")).map((v) => v.trim());
+  for (const c of classes) {
+    if (!isFailureClass(c)) throw new UsageError(`--class "${c}" is not a failure class`, `use one of: ${FAILURE_CLASSES.join(", ")}`);
+  }
+  return new Set(classes as FailureClass[]);
 }

@@ -116,3 +116,11 @@ function shortError(message: string, requestId: string | null): string {
 function oneLine(text: string, max?: number): string {
   return sanitizeForTerminal(text.replace(/\s+/g, " "), { max, oneLine: true });
 }
+
+/** One `dlq tail` line: sent-at, class, receive count, request id, the error on one line. */
+export function renderTailLine(m: InspectedMessage, styles: Styles = PLAIN, width?: number): string {
+  const sent = m.sentAt ? m.sentAt.replace("T", " ").replace(/\.\d+Z$/, "Z") : "-";
+  const head = `${sent}  ${m.class.padEnd(13)}  ${m.receiveCount ?? "-"}  ${oneLine(m.requestId ?? m.messageId ?? "-", 64)}  `;
+  const room = width ? Math.max(10, width - head.length) : 200;
+  return `${head.replace(m.class, styles.bold(m.class))}${oneLine(shortError(m.errorMessage ?? "", m.requestId), room)}`;
+}
