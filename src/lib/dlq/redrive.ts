@@ -4,7 +4,7 @@ import { releaseAll } from "./peek.js";
 import { receiveLoop } from "./receive-loop.js";
 import { inspectRecord, recordFromQueueMessage } from "./records.js";
 import type { RateLimit } from "./rate.js";
-import { chunk } from "./send-entries.js";
+import { chunk, isFifoQueueUrl } from "./send-entries.js";
 import type { RedriveTarget } from "./targets.js";
 
 /**
@@ -74,6 +74,9 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
   const max = options.max ?? Number.POSITIVE_INFINITY;
   /** Messages taken for moving (or planned): what --max counts. */
   let taken = 0;
+  const fifoSource = isFifoQueueUrl(options.queueUrl);
+  /** FIFO groups a worker is sending now (one batch per group at a time). */
+  const groupsInFlight = new Set<string>();
   /** Set by a fatal target error: take no new batch. */
   let stop = false;
 
@@ -165,11 +168,22 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     const deleteAgain: Item[] = [];
     const duplicates: Item[] = [];
     let newlySkipped = 0;
+    /**
+     * FIFO: a group whose earlier message is still being sent by another worker (its visibility
+     * ran out and SQS handed the group out again) or was refused by the target holds back the
+     * rest of that group in this batch: they go back at once, so nothing overtakes it.
+     */
+    const held = new Set<string>();
+    const batchGroups = new Set<string>();
     for (const message of batch) {
       const inspected = inspectRecord(recordFromQueueMessage(message));
       const item = { message, cls: inspected.class, requestId: inspected.requestId };
       const state = seen.get(message.messageId);
-      if (state === undefined && options.classes && !options.classes.has(inspected.class)) {
+      const group = fifoSource ? message.attributes.MessageGroupId : undefined;
+      if (group !== undefined && (state === "inflight" || state === "failed" || groupsInFlight.has(group))) held.add(group);
+      if (state === undefined && group !== undefined && held.has(group)) {
+        release1.push(message); // behind an unfinished message of its group: not taken, not seen
+      } else if (state === undefined && options.classes && !options.classes.has(inspected.class)) {
         seen.set(message.messageId, "skipped");
         report.skipped += 1;
         newlySkipped += 1;
@@ -180,6 +194,7 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
         seen.set(message.messageId, "inflight");
         taken += 1;
         fresh.push(item);
+        if (group !== undefined) batchGroups.add(group);
       } else if (state === "inflight") duplicates.push(item); // SQS delivered it twice (standard queues may)
       else if (state === "moved" || state === "sent") deleteAgain.push(item); // already in the target
       else release1.push(message);
@@ -189,7 +204,12 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     // Progress is any message not seen before (skipped ones too) or a copy still to clean up.
     // (--keep: a held copy that came back is not progress; it is only held again.)
     const progress = newlySkipped + fresh.length + (options.keep ? 0 : deleteAgain.length) + duplicates.length;
-    return { fresh: progress, done: settle(fresh, release1, deleteAgain, duplicates) };
+    // One batch per FIFO group at a time: its group is in flight until the batch is settled.
+    for (const g of batchGroups) groupsInFlight.add(g);
+    const done = settle(fresh, release1, deleteAgain, duplicates).finally(() => {
+      for (const g of batchGroups) groupsInFlight.delete(g);
+    });
+    return { fresh: progress, done };
   }
 
   async function settle(fresh: Item[], release1: QueueMessage[], deleteAgain: Item[], duplicates: Item[]) {
@@ -234,6 +254,7 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       // leaves. With one, most may be skipped: receive full batches and count what matches.
       reserve: !options.classes,
       rate: options.rate,
+      oneReceiveAtATime: fifoSource,
       stopped: () => stop,
       take,
     });
