@@ -166,7 +166,8 @@ export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
 
 type SdkFailure = { Id?: string; Code?: string; Message?: string; SenderFault?: boolean };
 
-function outcome(entries: { id: string }[], successful: { Id?: string }[] | undefined, failed: SdkFailure[] | undefined): BatchOutcome {
+/** Per-entry outcome of a batch call (SQS and SNS PublishBatch answer alike): unreported = failed. */
+export function outcome(entries: { id: string }[], successful: { Id?: string }[] | undefined, failed: SdkFailure[] | undefined): BatchOutcome {
   const ok = new Set((successful ?? []).map((s) => s.Id ?? ""));
   const reported = new Map((failed ?? []).map((f) => [f.Id ?? "", f]));
   const result: BatchOutcome = { succeeded: [], failed: [] };
@@ -179,7 +180,7 @@ function outcome(entries: { id: string }[], successful: { Id?: string }[] | unde
     result.failed.push({
       id,
       code: f?.Code ?? "NotReported",
-      message: f?.Message ?? "SQS listed this entry neither as successful nor as failed",
+      message: f?.Message ?? "AWS listed this entry neither as successful nor as failed",
       senderFault: f?.SenderFault ?? false,
     });
   }

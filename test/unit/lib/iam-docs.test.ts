@@ -13,6 +13,7 @@ const ACTION: Record<string, string> = {
   "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
   "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
   "lambda:Invoke": "lambda:InvokeFunction",
+  "sns:PublishBatch": "sns:Publish",
 };
 
 /** Operations a module defines that no command calls (none today would need a permission). */
@@ -25,7 +26,7 @@ function actionsSent(module: string, prefix: string): string[] {
 
 const DOCS: [doc: string, modules: [string, string][]][] = [
   ["docs/approval.md", [["src/lib/aws/sfn.ts", "states"], ["src/lib/aws/ses.ts", "ses"]]],
-  ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"]]],
+  ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"], ["src/lib/aws/sns.ts", "sns"]]],
   ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"]]],
 ];
 
