@@ -11,6 +11,7 @@ import type { Clock } from "../tags/pacer.js";
 export interface RateLimit {
   /** Messages per receive under this rate (1–10). */
   readonly batch: number;
+  readonly perSecond: number;
   /** Waits until `n` messages may go; false when the signal ended the wait. */
   take(n: number, signal?: AbortSignal): Promise<boolean>;
   /** Returns reserved messages that were not sent. */
@@ -22,6 +23,7 @@ export function createRateLimit(perSecond: number, clock: Clock): RateLimit {
   let nextFree = -Infinity;
   return {
     batch: Math.max(1, Math.min(10, Math.ceil(perSecond / 2))),
+    perSecond,
     async take(n, signal) {
       const now = clock.now();
       const start = Math.max(now, nextFree);
