@@ -6,6 +6,8 @@
 //     at a time at uneven gaps while the tail runs; latency = send → its JSON line on stdout.
 // From the repo root after `npm run build`:  node bench/dlq/rate-tail.mjs [messages=300] [rate=5] [tail-messages=30]
 import { spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { clearInterval, setInterval } from "node:timers";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { freePort, waitFor } from "./moto.mjs";
 
