@@ -9,19 +9,14 @@ import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { clearInterval, setInterval } from "node:timers";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { freePort, waitFor } from "./moto.mjs";
+import { BENCH_ENV, startMoto } from "./moto.mjs";
 
 const MESSAGES = Number(process.argv[2] ?? 300);
 const RATE = Number(process.argv[3] ?? 5);
 const TAIL_MESSAGES = Number(process.argv[4] ?? 30);
-const env = { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-Object.assign(process.env, env);
+const env = BENCH_ENV;
 
-const port = await freePort();
-const endpoint = `http://127.0.0.1:${port}`;
-const moto = spawn(process.env.AWSBLOG_MOTO_SERVER ?? "moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-process.on("exit", () => moto.kill());
-await waitFor(`${endpoint}/moto-api/data.json`);
+const endpoint = await startMoto();
 const sqs = new SQSClient({ endpoint, region: "us-east-1" });
 const count = async (url) => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes.ApproximateNumberOfMessages);
 
