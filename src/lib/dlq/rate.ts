@@ -11,7 +11,6 @@ import type { Clock } from "../tags/pacer.js";
 export interface RateLimit {
   /** Messages per receive under this rate (1–10). */
   readonly batch: number;
-  readonly perSecond: number;
   /** Waits until `n` messages may go; false when the signal ended the wait. */
   take(n: number, signal?: AbortSignal): Promise<boolean>;
   /** Returns reserved messages that were not sent. */
@@ -23,7 +22,6 @@ export function createRateLimit(perSecond: number, clock: Clock): RateLimit {
   let nextFree = -Infinity;
   return {
     batch: Math.max(1, Math.min(10, Math.ceil(perSecond / 2))),
-    perSecond,
     async take(n, signal) {
       const now = clock.now();
       const start = Math.max(now, nextFree);

@@ -68,10 +68,7 @@ export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Pro
     return previous.then(() => release);
   };
 
-  // Under --rate, more workers than the rate keeps busy only sit on reserved slots (and each
-  // costs one more empty receive at the end): about one per batch per second, at least two.
-  const workers = options.rate ? Math.min(options.concurrency, Math.max(2, Math.ceil(options.rate.perSecond / options.rate.batch))) : options.concurrency;
-  await runWorkers(workers, async () => {
+  await runWorkers(options.concurrency, async () => {
     while (going()) {
       const open = options.remaining() - reserved;
       if (open <= 0) return;
