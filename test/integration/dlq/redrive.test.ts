@@ -139,7 +139,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     const dlq = await createQueue(sqs, "flags-dlq");
     await sendFailures(sqs, dlq, failures(3, () => LAMBDA_FAILURES.handler, false));
     const cases: [string[], RegExp][] = [
-      [["--to", dlq, "--invoke", "fn"], /exactly one of --to <queue-url> or --invoke/],
+      [["--to", dlq, "--invoke", "fn"], /exactly one of --to <queue-url\|topic-arn> or --invoke/],
       [[], /exactly one of --to/],
       [["--to", dlq], /--to is the DLQ itself/],
       [["--invoke", "fn", "--class", "oops"], /--class "oops" is not a failure class — use one of: timeout, crash, misconfig, handler-error, unknown/],
