@@ -16,7 +16,7 @@ import type { LogsApi } from "./aws/logs.js";
 import type { LogTailApi } from "./aws/log-tail.js";
 import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
-import type { SnsApi } from "./aws/sns.js";
+import type { SnsApi, SnsTopicsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
 import type { SamlStsApi } from "./aws/sts-saml.js";
 import type { S3Api } from "./aws/s3.js";
@@ -53,6 +53,8 @@ export interface Services {
   /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
   lambdaSchedule(): Promise<LambdaScheduleApi>;
   sns(): Promise<SnsApi>;
+  /** PublishBatch and GetTopicAttributes for `dlq redrive --to <topic-arn>`, in the topic's region. */
+  snsTopics(): Promise<SnsTopicsApi>;
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
@@ -86,6 +88,12 @@ export interface Services {
    * function to hand each target its own fakes.
    */
   forTarget(target: TargetSettings): Services;
+  /**
+   * The AWS APIs as another profile (`dlq redrive --to-profile`: a target in another account):
+   * that profile's credentials from the shared files, the given region (else the run's). The
+   * clock, sleep, randomness and fetch are this run's.
+   */
+  forProfile(target: { profile: string; region?: string }): Services;
 }
 
 export type TargetSettings = Required<Pick<AwsSettings, "region">> &
@@ -121,6 +129,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
+    snsTopics: once(async () => (await import("./aws/sns.js")).createSnsTopicsApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
     codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal })),
@@ -136,6 +145,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     randomBytes: (size) => randomBytes(size),
     prompt: async (question, options) => (await import("./cognito/tty-prompt.js")).promptLine(question, options),
     forTarget: ({ region, credentials, limiter }) => createServices({ aws: aws.derive({ region, credentials, limiter }), signal, env }, runSeams(services)),
+    forProfile: ({ profile, region }) => createServices({ aws: aws.derive({ region, profile }), signal, env }, runSeams(services)),
   };
   const services: Services = { ...built, ...overrides };
   return services;

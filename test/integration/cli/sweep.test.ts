@@ -117,6 +117,8 @@ function base(path: string, endpoint: string): string[] {
     "dlq inspect": ["--queue-url", `${endpoint}/123456789012/dlq`],
     "dlq redrive": ["--queue-url", `${endpoint}/123456789012/dlq`, "--to", `${endpoint}/123456789012/work`],
     "dlq configure": ["--function", "f", "--remove"],
+    "dlq purge": ["--queue-url", `${endpoint}/123456789012/dlq`, "--class", "timeout", "--yes"],
+    "dlq tail": ["--queue-url", `${endpoint}/123456789012/dlq`, "--for", "3s"],
     "pipeline status": ["p"],
     "pipeline start": ["p"],
     "pipeline watch": ["p"],

@@ -13,6 +13,7 @@ const ACTION: Record<string, string> = {
   "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
   "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
   "lambda:Invoke": "lambda:InvokeFunction",
+  "sns:PublishBatch": "sns:Publish",
   // S3's multipart calls are all authorised by s3:PutObject; HeadObject by s3:GetObject.
   "s3:CreateMultipartUpload": "s3:PutObject",
   "s3:UploadPart": "s3:PutObject",
@@ -30,7 +31,7 @@ function actionsSent(module: string, prefix: string): string[] {
 
 const DOCS: [doc: string, modules: [string, string][]][] = [
   ["docs/approval.md", [["src/lib/aws/sfn.ts", "states"], ["src/lib/aws/ses.ts", "ses"]]],
-  ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"]]],
+  ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"], ["src/lib/aws/sns.ts", "sns"]]],
   ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"], ["src/lib/aws/s3.ts", "s3"]]],
   ["docs/pipeline.md", [["src/lib/aws/codepipeline.ts", "codepipeline"], ["src/lib/aws/codebuild.ts", "codebuild"], ["src/lib/aws/log-tail.ts", "logs"]]],
 ];
