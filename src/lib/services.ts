@@ -16,6 +16,7 @@ import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
+import type { TaggingApi } from "./aws/tagging.js";
 import type { SamlStsApi } from "./aws/sts-saml.js";
 import type { CallerStsApi } from "./aws/sts-caller.js";
 import type { CognitoIdentityApi } from "./aws/cognito-identity.js";
@@ -46,6 +47,8 @@ export interface Services {
   /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
   lambdaSchedule(): Promise<LambdaScheduleApi>;
   sns(): Promise<SnsApi>;
+  /** Resource Groups Tagging API: GetResources / TagResources / UntagResources (tags --resource-types). */
+  tagging(): Promise<TaggingApi>;
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
@@ -110,6 +113,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
+    tagging: once(async () => (await import("./aws/tagging.js")).createTaggingApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
     codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal })),

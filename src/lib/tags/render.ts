@@ -44,12 +44,23 @@ export function leftOut(dropped: string[]): string {
 
 /** One line per action, in the spirit of the post's mail ("Instance i-… missing tag …"). */
 export function actionLine(a: EnforceAction): string {
+  const it = a.resourceType === undefined || a.resourceType === "ec2:instance" ? `Instance ${a.instanceId}` : `${a.resourceType} ${a.instanceId}`;
   const what =
     a.result === "deferred"
-      ? `Instance ${a.instanceId} ${a.reason} tag ${a.tagKey}: left unset until CloudTrail can be read`
+      ? `${it} ${a.reason} tag ${a.tagKey}: left unset until CloudTrail can be read`
+      : a.reason === "propagated"
+      ? `${it} of instance ${a.from}: tag ${a.tagKey} set to "${a.value}"`
+      : a.reason === "invalid"
+      ? `${it} tag ${a.tagKey}: rewritten to "${a.value}"`
       : a.action === "tag"
-      ? `Instance ${a.instanceId} ${a.reason} tag ${a.tagKey}: set to "${a.value}"`
-      : `Instance ${a.instanceId} has no tags: ${a.action === "stop" ? "stop" : "terminate"}`;
+      ? `${it} ${a.reason} tag ${a.tagKey}: set to "${a.value}"`
+      : a.action === "mark"
+      ? `${it} (${a.reason} a required tag): marked ${a.value}${a.result === "marked" ? " earlier, waiting" : ""}`
+      : a.action === "unmark"
+      ? `${it} fixed: mark ${a.tagKey} removed`
+      : a.reason === "untagged"
+      ? `${it} has no tags: ${a.action}`
+      : `${it} (${a.reason} a required tag): ${a.action}`;
   const outcome = a.result === "failed" ? `FAILED (${a.error ?? "unknown error"})` : a.result;
   return `${what} — ${outcome}`;
 }
