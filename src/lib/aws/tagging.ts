@@ -31,8 +31,6 @@ export interface TaggingApi {
   untagResources(arns: string[], keys: string[], signal?: AbortSignal): Promise<TaggingFailure[]>;
 }
 
-/** TagResources and UntagResources take at most 20 ARNs a call. */
-export const MAX_ARNS_PER_CALL = 20;
 const PAGE_SIZE = 100;
 
 export async function createTaggingApi(aws: AwsClientFactory): Promise<TaggingApi> {
