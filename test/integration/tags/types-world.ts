@@ -1,9 +1,10 @@
-import { crc32 } from "node:zlib";
 import { CreateTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from "@aws-sdk/client-dynamodb";
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { CreateFunctionCommand, LambdaClient, ListTagsCommand } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, GetBucketTaggingCommand, PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import type { FakeCreateEvent, FakeRunInstances } from "../../../doubles/cloudtrail.js";
+import { createLambdaRole } from "../../../doubles/moto-server.js";
+import { lambdaZip } from "../../../playground/lambda-zip.js";
 import { motoClientConfig } from "../../helpers/moto.js";
 
 /**
@@ -55,15 +56,14 @@ export async function buildTypesWorld(motoUrl: string, now: Date, suffix: string
 
   const lambda = new LambdaClient(config);
   const fnName = `thumbnails-${suffix}`;
-  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-  const role = await createRole(motoUrl, `lambda-basic-${suffix}`, JSON.stringify(trust));
+  const role = await createLambdaRole(`${motoUrl}/`, `lambda-basic-${suffix}`);
   const fn = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: fnName,
       Runtime: "nodejs22.x",
       Handler: "index.handler",
       Role: role,
-      Code: { ZipFile: storedZip("index.mjs", "export const handler = async () => 'ok';\n") },
+      Code: { ZipFile: await lambdaZip() },
       Tags: { ProjectCode: "P9", Environment: "PROD" },
     }),
   );
@@ -115,49 +115,4 @@ export async function buildTypesWorld(motoUrl: string, now: Date, suffix: string
       table: async (arn) => Object.fromEntries(((await dynamo.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])),
     },
   };
-}
-
-/** IAM CreateRole over its query protocol (moto checks a function's role exists; no IAM client is installed). */
-async function createRole(motoUrl: string, name: string, trust: string): Promise<string> {
-  const res = await fetch(`${motoUrl}/`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
-    },
-    body: new URLSearchParams({ Action: "CreateRole", Version: "2010-05-08", RoleName: name, AssumeRolePolicyDocument: trust }),
-  });
-  const text = await res.text();
-  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
-  if (!res.ok || !arn) throw new Error(`CreateRole failed: HTTP ${res.status} ${text.slice(0, 200)}`);
-  return arn;
-}
-
-/** A one-file zip (stored, no compression): enough for Lambda's CreateFunction. */
-function storedZip(name: string, text: string): Uint8Array {
-  const data = Buffer.from(text);
-  const file = Buffer.from(name);
-  const crc = crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(file.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(file.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + file.length, 12);
-  end.writeUInt32LE(30 + file.length + data.length, 16);
-  return Buffer.concat([local, file, data, central, file, end]);
 }
