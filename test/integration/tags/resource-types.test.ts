@@ -104,5 +104,14 @@ describeWithMoto("tags scan|enforce --resource-types: one policy for instances, 
     expect(bad.stderr).toMatch(/^awsblog: --resource-types: "S3 buckets" is not a resource type — /);
     const mixed = await cli(["tags", "scan", "--policy", POLICY, "--resource-types", "all,s3"]);
     expect(mixed.code).toBe(2);
+    // tags schedule checks the same before deploying anything.
+    const deploy = ["tags", "schedule", "--name", "tag-policy", "--policy", POLICY, "--schedule", "rate(1 day)", "--role", `arn:aws:iam::${ACCOUNT}:role/awsblog-tags`];
+    const scheduled = await cli([...deploy, "--resource-types", "s3", "--enforce", "--untagged", "terminate"]);
+    expect(scheduled.code).toBe(2);
+    expect(scheduled.stderr).toMatch(/^awsblog: --untagged terminate applies to EC2 instances only, and --resource-types includes s3 — /);
+    const propagateScan = await cli([...deploy, "--propagate"]);
+    expect(propagateScan.code).toBe(2);
+    expect(propagateScan.stderr).toMatch(/^awsblog: --propagate and --propagate-overwrite apply to --enforce runs — /);
+    expect(Object.keys(scheduled.calls()).filter((k) => k.startsWith("Lambda.") || k.startsWith("EventBridge."))).toEqual([]);
   });
 });

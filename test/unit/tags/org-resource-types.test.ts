@@ -49,3 +49,29 @@ describe("--resource-types across targets", () => {
     ]);
   });
 });
+
+describe("the scheduled event carries --resource-types", () => {
+  it("runScheduledEvent scans the event's types with the inlined rules (value rules included)", async () => {
+    const { runScheduledEvent } = await import("../../../src/lib/tags/scheduled-run.js");
+    const asked: string[][] = [];
+    const tagging: TaggingApi = {
+      async *getResources(types) {
+        asked.push(types);
+        yield [{ arn: "arn:aws:lambda:us-east-1:111111111111:function:thumbs", tags: { ProjectCode: "P1", Environment: "prod" } }];
+      },
+      tagResources: async () => [],
+      untagResources: async () => [],
+    };
+    const rules = [
+      { RuleId: 1, TagKey: "ProjectCode", Action: "Update", Required: "Y", Default: "P7" },
+      { RuleId: 2, TagKey: "Environment", Action: "Update", Required: "N", Default: "Production", AllowedValues: ["Production"], Normalize: { prod: "Production" } },
+    ];
+    const logs: string[] = [];
+    const out = (await runScheduledEvent(
+      { command: "scan", policy: "rules.yaml", rules, resourceTypes: ["lambda:function"] },
+      { env: { AWS_REGION: "us-east-1" }, stderr: { write: (c: string) => (logs.push(c), true) }, now: () => NOW, services: { tagging: async () => tagging } },
+    )) as { violations: { arn: string; invalid: unknown[] }[] };
+    expect(asked).toEqual([["lambda:function"]]);
+    expect(out.violations).toEqual([expect.objectContaining({ arn: "arn:aws:lambda:us-east-1:111111111111:function:thumbs", resourceType: "lambda:function", invalid: [{ tagKey: "Environment", value: "prod", canonical: "Production" }] })]);
+  });
+});
