@@ -19,12 +19,14 @@ export function scanText(scanned: number, violations: Finding[], width?: number)
     problems(f),
     f.untagged ? "(untagged: see enforce --untagged)" : f.planned.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
   ]);
-  const fitted = fitColumns([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
+  // --resource-types runs: ids are instance ids or ARNs of other types.
+  const typed = violations.some((f) => f.resourceType !== undefined && f.resourceType !== "ec2:instance");
+  const fitted = fitColumns([[typed ? "RESOURCE" : "INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
     width,
     steps: [{ shrink: 4, min: 24 }, { drop: 4 }, { shrink: 3, min: 16 }],
   });
   const table = rows.length ? fitted.lines.join("\n") : "";
-  const summary = `scanned ${scanned} instance(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
+  const summary = `scanned ${scanned} ${typed ? "resource" : "instance"}(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
   return table ? `${table}\n${leftOut(fitted.dropped)}${summary}` : summary;
 }
 
@@ -33,6 +35,7 @@ function problems(f: Finding): string {
   if (f.untagged) parts.push("untagged");
   if (f.missing.length) parts.push(`missing ${f.missing.join(",")}`);
   if (f.empty.length) parts.push(`empty ${f.empty.join(",")}`);
+  if (f.invalid?.length) parts.push(`invalid ${f.invalid.map((v) => `${v.tagKey}=${v.value}`).join(",")}`);
   return parts.join("; ");
 }
 

@@ -58,7 +58,9 @@ describeWithMoto("tags scan|enforce --resource-types: one policy for instances, 
 
     const text = await cli(["tags", "scan", "--policy", POLICY, "--vpc", world.vpc, "--resource-types", TYPES]);
     expect(text.stdout).toContain(`arn:aws:s3:::${world.bucket}`);
-    expect(text.stdout).toMatch(/in violation/);
+    expect(text.stdout).toMatch(/^RESOURCE\s+VPC\s+STATE\s+VIOLATIONS/);
+    expect(text.stdout).toMatch(/invalid Environment=PROD/);
+    expect(text.stdout).toMatch(/scanned \d+ resource\(s\): \d+ compliant, \d+ in violation/);
   });
 
   it("enforce: CreatedBy from each type's create event, TagResources grouped per tag set, FailedResourcesMap per resource (exit 4)", async () => {
