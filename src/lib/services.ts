@@ -18,6 +18,7 @@ import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
 import type { SnsApi, SnsTopicsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
+import type { TaggingApi } from "./aws/tagging.js";
 import type { SamlStsApi } from "./aws/sts-saml.js";
 import type { S3Api } from "./aws/s3.js";
 import type { CallerStsApi } from "./aws/sts-caller.js";
@@ -55,6 +56,8 @@ export interface Services {
   sns(): Promise<SnsApi>;
   /** PublishBatch and GetTopicAttributes for `dlq redrive --to <topic-arn>`, in the topic's region. */
   snsTopics(): Promise<SnsTopicsApi>;
+  /** Resource Groups Tagging API: GetResources / TagResources / UntagResources (tags --resource-types). */
+  tagging(): Promise<TaggingApi>;
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
@@ -130,6 +133,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     snsTopics: once(async () => (await import("./aws/sns.js")).createSnsTopicsApi(aws)),
+    tagging: once(async () => (await import("./aws/tagging.js")).createTaggingApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
     codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal })),

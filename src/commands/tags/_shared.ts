@@ -11,6 +11,11 @@ export const policyFlags = {
   policy: required(policyFlag, "pass a rules file (rules.json, rules.yaml) or dynamodb://TableName"),
   vpc: opt.list("--vpc <vpc-id>", "only instances in this VPC (repeatable)"),
   filter: opt.list("--filter <Name=Values>", "EC2 filter, Name=tag:Team,Values=a,b or tag:Team=a,b (repeatable)"),
+  resourceTypes: opt.custom(
+    "--resource-types <types|all>",
+    "resource types to check (comma-separated, Tagging API form: ec2:instance,s3,lambda:function,dynamodb:table…) or all; default ec2:instance",
+    commaList,
+  ),
 };
 
 /** `tags schedule --remove` needs no rules: there --policy is checked only when deploying. */
@@ -21,8 +26,11 @@ Rules (the post's DynamoDB attributes), e.g. rules.yaml:
   - { RuleId: 1, TagKey: ProjectCode, Action: Update, Required: Y, Default: Proj007 }
   - { RuleId: 2, TagKey: CreatedBy, Action: UserLookup, Required: Y }
   - { RuleId: 3, TagKey: Expires, Action: Function, Required: N, Default: "today(+30d)" }
-Required Y: a missing key is a violation. Any rule's key present with an empty value is one.
-Instances in scope: pending, running, stopping, stopped. Untagged = only aws:* tags.`;
+  - { RuleId: 4, TagKey: Environment, Action: Update, Required: Y, Default: Production, AllowedValues: [Production, Staging], Normalize: { prod: Production }, NormalizeCase: insensitive }
+  - { RuleId: 5, TagKey: Owner, Action: Stop, Required: Y, GraceDays: 7 }
+Required Y: a missing key is a violation. Any rule's key present with an empty value is one; so is a value outside AllowedValues.
+Instances in scope: pending, running, stopping, stopped. Untagged = only aws:* tags.
+Other types (--resource-types) are read with GetResources, which lists only resources that have (or had) tags; --vpc/--filter narrow instances only.`;
 
 /** Contract §9: the same commands over accounts × regions. */
 export const orgFlags = {

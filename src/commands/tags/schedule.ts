@@ -9,6 +9,7 @@ import { ruleRecord, type ScheduledEvent } from "../../lib/tags/scheduled-run.js
 import { checkOutputPath } from "../../lib/output-file.js";
 import { buildZip, checkFunctionName, checkRoleArn, checkSchedule, functionSettings, MAX_INPUT_CHARS, statementId, TARGET_ID, waitUntilReady } from "../../lib/tags/schedule-deploy.js";
 import { validateTopicArn } from "../../lib/tags/enforce.js";
+import { checkTypeRules } from "../../lib/tags/resource-types-check.js";
 import { optionalPolicyFlags, orgFlags } from "./_shared.js";
 
 const { report: _report, ...runFlags } = orgFlags;
@@ -22,6 +23,8 @@ const flags = {
   notify: opt.string("--notify <topic-arn>", "with --enforce: publish each run's summary to this SNS topic"),
   lookbackDays: opt.int("--lookback-days <n>", "with --enforce: CloudTrail lookback (1-90)", { min: 1, max: MAX_LOOKBACK_DAYS, defaultValue: MAX_LOOKBACK_DAYS }),
   creatorLookup: opt.flag("--no-creator-lookup", 'with --enforce: skip CloudTrail, UserLookup rules write "Undefined"'),
+  propagate: opt.flag("--propagate", "with --enforce: copy the rules' tags from instances to their volumes, network interfaces and snapshots"),
+  propagateOverwrite: opt.flag("--propagate-overwrite", "with --enforce --propagate: replace different values on them"),
   schedule: opt.string("--schedule <expression>", 'EventBridge schedule: "rate(1 day)" or "cron(0 6 * * ? *)"'),
   role: opt.string("--role <lambda-role-arn>", "the function's execution role (docs/tags.md lists its policy)"),
   out: opt.string("--out <zip>", "also write the function's zip here"),
@@ -41,6 +44,7 @@ could be scanned.
 JSON: {"functionArn","ruleArn","schedule","codeSha256"}; with --remove {"removed":{"function","rule","permission"}}.`,
   examples: [
     'awsblog tags schedule --name tag-policy --policy rules.yaml --org --regions us-east-1,eu-west-1 --schedule "rate(1 day)" --role arn:aws:iam::123456789012:role/awsblog-tags',
+    'awsblog tags schedule --name tag-policy --policy rules.yaml --resource-types all --enforce --untagged tag --schedule "rate(1 day)" --role arn:aws:iam::123456789012:role/awsblog-tags',
     "awsblog tags schedule --name tag-policy --remove",
   ],
   run: schedule,
@@ -67,6 +71,9 @@ async function schedule(options: OptionsOf<typeof flags>, ctx: Context): Promise
   if (options.notify !== undefined) validateTopicArn(options.notify);
   if (!options.enforce && (options.notify !== undefined || options.untagged !== "report")) {
     throw new UsageError("--notify and --untagged apply to --enforce runs", "add --enforce, or drop them for a scheduled scan");
+  }
+  if (!options.enforce && (options.propagate || options.propagateOverwrite)) {
+    throw new UsageError("--propagate and --propagate-overwrite apply to --enforce runs", "add --enforce, or drop them for a scheduled scan");
   }
   const event = await scheduledEvent(options, ctx);
   const input = JSON.stringify(event);
@@ -120,11 +127,13 @@ async function schedule(options: OptionsOf<typeof flags>, ctx: Context): Promise
 /** The event the rule passes: the run's options, and the validated rules when --policy is a file. */
 async function scheduledEvent(options: OptionsOf<typeof flags>, ctx: Context): Promise<ScheduledEvent> {
   const policy = await loadPolicy(options, ctx);
+  if (options.enforce) checkTypeRules(policy, { mode: options.untagged, notify: options.notify, dryRun: false, propagate: options.propagate, propagateOverwrite: options.propagateOverwrite });
   const fromTable = options.policy?.startsWith("dynamodb://");
   const event: ScheduledEvent = { command: options.enforce ? "enforce" : "scan", policy: options.policy ?? "" };
   if (!fromTable) event.rules = policy.rules.map(ruleRecord);
   if (options.vpc?.length) event.vpc = options.vpc;
   if (options.filter?.length) event.filter = options.filter;
+  if (options.resourceTypes?.length) event.resourceTypes = options.resourceTypes;
   if (options.accounts?.length) event.accounts = options.accounts;
   if (options.org) event.org = true;
   if (options.regions?.length) event.regions = options.regions;
@@ -135,6 +144,8 @@ async function scheduledEvent(options: OptionsOf<typeof flags>, ctx: Context): P
     if (options.notify) event.notify = options.notify;
     if (options.lookbackDays !== MAX_LOOKBACK_DAYS) event.lookbackDays = options.lookbackDays;
     if (options.creatorLookup === false) event.creatorLookup = false;
+    if (options.propagate) event.propagate = true;
+    if (options.propagateOverwrite) event.propagateOverwrite = true;
   }
   return event;
 }

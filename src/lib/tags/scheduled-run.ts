@@ -7,6 +7,7 @@ import { enforce } from "./enforce.js";
 import { DEFAULT_ROLE } from "./org.js";
 import { scan } from "./scan.js";
 import type { TagRule } from "./rules.js";
+import type { UntaggedMode } from "./plan.js";
 
 /**
  * What `tags schedule` puts in the EventBridge target's Input: the run's options, with the
@@ -24,7 +25,12 @@ export interface ScheduledEvent {
   regions?: string[];
   assumeRole?: string;
   concurrency?: number;
-  untagged?: "report" | "stop" | "terminate";
+  untagged?: UntaggedMode;
+  /** `--resource-types` (absent: ec2:instance). */
+  resourceTypes?: string[];
+  /** `--propagate` / `--propagate-overwrite`. */
+  propagate?: boolean;
+  propagateOverwrite?: boolean;
   notify?: string;
   lookbackDays?: number;
   creatorLookup?: boolean;
@@ -32,7 +38,18 @@ export interface ScheduledEvent {
 
 /** A validated rule back in the post's attribute names (the form rules files and the table use). */
 export function ruleRecord(rule: TagRule): Record<string, unknown> {
-  return { RuleId: rule.ruleId, TagKey: rule.tagKey, Action: rule.action, Required: rule.required ? "Y" : "N", ...(rule.default !== undefined ? { Default: rule.default } : {}) };
+  return {
+    RuleId: rule.ruleId,
+    TagKey: rule.tagKey,
+    Action: rule.action,
+    Required: rule.required ? "Y" : "N",
+    ...(rule.default !== undefined ? { Default: rule.default } : {}),
+    ...(rule.allowedValues ? { AllowedValues: rule.allowedValues } : {}),
+    ...(rule.normalize ? { Normalize: rule.normalize } : {}),
+    ...(rule.caseInsensitive !== undefined ? { NormalizeCase: rule.caseInsensitive ? "insensitive" : "sensitive" } : {}),
+    ...(rule.graceDays !== undefined ? { GraceDays: rule.graceDays } : {}),
+    ...(rule.propagate !== undefined ? { Propagate: rule.propagate ? "Y" : "N" } : {}),
+  };
 }
 
 export interface ScheduledRunHost {
@@ -61,6 +78,7 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
     inlineRules: event.rules,
     vpc: event.vpc,
     filter: event.filter,
+    resourceTypes: event.resourceTypes,
     accounts: event.accounts,
     org: event.org,
     regions: event.regions,
@@ -79,6 +97,8 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
             notify: event.notify,
             lookbackDays: event.lookbackDays ?? 90,
             creatorLookup: event.creatorLookup !== false,
+            propagate: event.propagate,
+            propagateOverwrite: event.propagateOverwrite,
           },
           ctx,
         );
