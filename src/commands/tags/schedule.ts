@@ -127,8 +127,10 @@ async function scheduledEvent(options: OptionsOf<typeof flags>, ctx: Context): P
   if (options.filter?.length) event.filter = options.filter;
   if (options.accounts?.length) event.accounts = options.accounts;
   if (options.org) event.org = true;
+  if (options.ou?.length) event.ou = options.ou;
+  if (options.excludeAccounts?.length) event.excludeAccounts = options.excludeAccounts;
   if (options.regions?.length) event.regions = options.regions;
-  if (options.accounts?.length || options.org) event.assumeRole = options.assumeRole;
+  if (options.accounts?.length || options.org || options.ou?.length) event.assumeRole = options.assumeRole;
   if (options.concurrency !== 8) event.concurrency = options.concurrency;
   if (options.enforce) {
     event.untagged = options.untagged;

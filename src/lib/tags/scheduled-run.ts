@@ -21,6 +21,8 @@ export interface ScheduledEvent {
   filter?: string[];
   accounts?: string[];
   org?: boolean;
+  ou?: string[];
+  excludeAccounts?: string[];
   regions?: string[];
   assumeRole?: string;
   concurrency?: number;
@@ -63,6 +65,8 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
     filter: event.filter,
     accounts: event.accounts,
     org: event.org,
+    ou: event.ou,
+    excludeAccounts: event.excludeAccounts,
     regions: event.regions,
     assumeRole: event.assumeRole ?? DEFAULT_ROLE,
     concurrency: event.concurrency ?? 8,
