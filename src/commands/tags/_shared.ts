@@ -33,7 +33,7 @@ export const orgFlags = {
   regions: opt.custom("--regions <regions|all>", "run in these regions (comma-separated), or all regions enabled for your account", commaList),
   assumeRole: opt.stringWithDefault("--assume-role <name>", "role assumed in each other account (your own account uses your credentials)", DEFAULT_ROLE),
   concurrency: opt.int("--concurrency <n>", "targets (account × region) run at once", { min: 1, max: 64, defaultValue: 8 }),
-  report: opt.string("--report <file>", "also write a per-instance report: file.csv or file.json (rows written as each target finishes)"),
+  report: opt.string("--report <file>", "also write a per-instance report: file.csv, file.json or file.jsonl (JSON Lines); rows written as the run goes"),
 };
 
 export const ORG_HELP = `

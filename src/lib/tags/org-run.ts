@@ -1,10 +1,11 @@
-import type { Context } from "../context.js";
-import { AwsblogError } from "../errors.js";
+import type { CommandResult, Context } from "../context.js";
+import { AwsblogError, ExitCode } from "../errors.js";
 import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan } from "./engine.js";
 import type { Finding } from "./evaluate.js";
 import { noInstanceText, type Policy } from "./inventory.js";
 import { createTargetProgress, credentialsPerAccount, forEachTarget, resolveTargets, targetContext, DEFAULT_ROLE, type OrgOptions, type Target } from "./org.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
+import { orgScanText } from "./render.js";
 import { ENFORCE_COLUMNS, openReport, SCAN_COLUMNS, violationRow, type ReportFile, type ReportRow } from "./report-file.js";
 
 /** One line of the contract's `targets` list. */
@@ -38,14 +39,17 @@ interface RunShape<R> {
   run(policy: Policy, target: ReturnType<typeof targetContext>): Promise<R>;
   /** Keeps what the result needs (violations or actions, located), drops the target's inventory. */
   keep(target: Target, result: R): { report: TargetReport; rows: ReportRow[] };
+  /** A target's kept findings, called in target order (account, then region) once it may go out. */
+  emit?(target: Target): void;
 }
 
 /**
  * Runs one engine over every target (accounts × regions), `--concurrency` at a time, each with
  * its own clients, credentials and buckets. A target that fails (role denied, region disabled,
  * throttled out) is recorded with its AWS error and the others go on. Each target's inventory
- * is released when it finishes: only the located violations/actions are kept (and streamed to
- * --report), so memory follows the findings, not the number of instances.
+ * is released when it finishes: only the located violations/actions are kept, and handed on
+ * (`emit`, --report rows) in target order as soon as every target before it has finished —
+ * so a streamed run holds the findings of the targets that finished early, not of the run.
  */
 async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, shape: RunShape<R>): Promise<TargetReport[]> {
   const report: ReportFile | undefined = options.report ? await openReport(options.report, shape.columns) : undefined;
@@ -53,9 +57,25 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
   const reports: TargetReport[] = [];
   const empty: Target[] = [];
   try {
-    const { caller, targets } = await resolveTargets(options, ctx);
-    const credentials = credentialsPerAccount(caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts());
+    const resolved = await resolveTargets(options, ctx);
+    const targets = [...resolved.targets].sort(byTarget);
+    const credentials = credentialsPerAccount(resolved.caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts());
     ctx.out.info(`${targets.length} target(s): ${new Set(targets.map((t) => t.accountId)).size} account(s) × ${new Set(targets.map((t) => t.region)).size} region(s), ${Math.min(options.concurrency ?? 8, targets.length)} at a time`);
+    // Finished targets wait here until every target before them has gone out.
+    const finished = new Map<number, ReportRow[]>();
+    let nextOut = 0;
+    let writing = Promise.resolve();
+    const release = () => {
+      while (finished.has(nextOut)) {
+        const rows = finished.get(nextOut)!;
+        finished.delete(nextOut);
+        shape.emit?.(targets[nextOut]!);
+        nextOut++;
+        if (report) writing = writing.then(() => report.write(rows));
+      }
+      return writing;
+    };
+    const index = new Map(targets.map((t, i) => [t, i]));
     await forEachTarget(targets, options.concurrency ?? 8, ctx.signal, async (target) => {
       const label = `${target.accountId}/${target.region}`;
       let kept: { report: TargetReport; rows: ReportRow[] };
@@ -73,8 +93,14 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
         progress.done(label, `FAILED: ${message}`);
       }
       reports.push(kept.report);
-      await report?.write(kept.rows);
+      finished.set(index.get(target)!, kept.rows);
+      await release();
     });
+    // After Ctrl-C some targets never started: what finished after a gap still goes out.
+    for (const i of [...finished.keys()].sort((a, b) => a - b)) {
+      nextOut = i;
+      await release();
+    }
   } finally {
     progress.close();
     await report?.close();
@@ -99,23 +125,83 @@ function byTarget(a: Target, b: Target): number {
   return a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region);
 }
 
-export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgScanResult> {
+/**
+ * Where an org scan's violations go: kept for the result (text, YAML, the Lambda's return
+ * value), or handed to `emit` target by target and dropped (a streamed `-o json`).
+ */
+export interface ViolationSink {
+  emit(violations: Located<Finding>[]): void;
+}
+
+export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, sink?: ViolationSink): Promise<OrgScanResult & { inViolation: number }> {
   const violations: Located<Finding>[] = [];
+  const pending = new Map<Target, Located<Finding>[]>();
   let scanned = 0;
+  let inViolation = 0;
   const targets = await runOrg(policy, options, ctx, {
     columns: SCAN_COLUMNS,
     run: (p, target) => scanTarget(p, target),
     keep(target, result) {
       const located = result.violations.map((v) => ({ accountId: target.accountId, region: target.region, ...v }));
-      violations.push(...located);
+      if (sink) pending.set(target, located);
+      else violations.push(...located);
       scanned += result.scanned;
+      inViolation += located.length;
       return {
         report: { ...target, status: "ok", scanned: result.scanned, violations: located.length },
         rows: located.map((v) => violationRow(v, v)),
       };
     },
+    emit(target) {
+      const located = pending.get(target);
+      pending.delete(target);
+      if (located?.length) sink!.emit(located);
+    },
   });
-  return { scanned, compliant: scanned - violations.length, violations: violations.sort(byTarget), targets };
+  return { scanned, compliant: scanned - inViolation, violations: violations.sort(byTarget), targets, inViolation };
+}
+
+/**
+ * `tags scan` over targets as the command returns it. With `-o json` on the CLI the document
+ * is written as the run goes — violations first, target by target in target order, then
+ * `targets`, `scanned`, `compliant` — and only counts are kept. A run cut short by Ctrl-C ends
+ * the document with `"interrupted": true`; one stopped by an unexpected error ends it with
+ * `"error"`: stdout always holds one valid JSON document.
+ */
+export async function orgScanCommand(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context): Promise<CommandResult<OrgScanResult>> {
+  const doc = ctx.out.document();
+  if (!doc) {
+    const { inViolation: _, ...data } = await scanOrg(policy, options, ctx);
+    const failed = data.targets.some((t) => t.status === "failed");
+    return { data, text: orgScanText(data, ctx.out.width), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
+  }
+  // Opened with the first finding: an error before any (a bad --ou) prints no half document.
+  let opened = false;
+  const open = () => opened || ((opened = true), doc.list("violations"));
+  let result: Awaited<ReturnType<typeof scanOrg>>;
+  try {
+    result = await scanOrg(policy, options, ctx, {
+      emit(violations) {
+        open();
+        for (const v of violations) doc.item(v);
+      },
+    });
+  } catch (error) {
+    if (opened) {
+      doc.field("error", error instanceof Error ? error.message.split("\n")[0] : String(error));
+      doc.close();
+    }
+    throw error;
+  }
+  open();
+  doc.field("targets", result.targets);
+  doc.field("scanned", result.scanned);
+  doc.field("compliant", result.compliant);
+  if (ctx.signal.aborted) doc.field("interrupted", true);
+  doc.close();
+  const failed = result.targets.some((t) => t.status === "failed");
+  // The document is out; the result's data is what a --query-less host would have seen, without the list.
+  return { data: { scanned: result.scanned, compliant: result.compliant, violations: [], targets: result.targets }, exitCode: failed ? ExitCode.partial : result.inViolation ? ExitCode.findings : ExitCode.ok };
 }
 
 export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgEnforceResult> {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CreateOrganizationalUnitCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
-import { awsblog } from "../../helpers/in-process.js";
+import { awsblog, interrupts } from "../../helpers/in-process.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { buildOrgWorld, CALLER, REGIONS, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./world.js";
 
@@ -53,6 +53,34 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
     for (const v of out.violations) expect(v.missing).toEqual(["ProjectCode", "CreatedBy"]);
     // The caller's own account used its own credentials: no AssumeRole into it.
     expect(sts.assumed.filter((arn) => arn.includes(`::${CALLER}:`))).toEqual([]);
+  });
+
+  it("-o json is written as targets finish, in target order; Ctrl-C closes it validly with \"interrupted\": true, exit 130", async () => {
+    const ctrlC = interrupts();
+    let pressed = false;
+    const run = await awsblog(["tags", "scan", "--policy", RULES, "--accounts", world.members.join(","), "--regions", REGIONS.join(","), "--concurrency", "1", "-o", "json"], {
+      env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_STS: sts.url },
+      now: () => NOW,
+      interrupts: ctrlC,
+      // The first target's violations reach stdout while the run goes on: press Ctrl-C then.
+      onStdout: (text) => {
+        if (!pressed && text.includes('"instanceId"')) {
+          pressed = true;
+          ctrlC.interrupt();
+        }
+      },
+    });
+    expect(pressed).toBe(true);
+    expect(run.code, run.stderr).toBe(130);
+    const out = JSON.parse(run.stdout) as OrgScan & { interrupted?: boolean };
+    expect(out.interrupted).toBe(true);
+    const all = world.members.length * REGIONS.length;
+    expect(out.targets.length).toBeGreaterThanOrEqual(1);
+    expect(out.targets.length).toBeLessThan(all);
+    expect(out.violations).toHaveLength(out.targets.length * 2);
+    const order = out.violations.map((v) => `${v.accountId}/${v.region}`);
+    expect(order).toEqual([...order].sort());
+    expect(out.scanned).toBe(out.targets.length * 3);
   });
 
   it("on a TTY: one progress line per running target, redrawn in place; text output lists account and region", async () => {
@@ -159,7 +187,7 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
       [["--ou", "sales"], /--ou: "sales" is not an organizational unit or root id/],
       [["--exclude-accounts", "111111111111"], /--exclude-accounts needs --org, --ou or --accounts/],
       [["--concurrency", "0"], /--concurrency must be a whole number from 1 to 64/],
-      [["--org", "--report", join(dir, "x.txt")], /must end in .csv or .json/],
+      [["--org", "--report", join(dir, "x.txt")], /must end in .csv, .json or .jsonl/],
     ];
     for (const [args, message] of cases) {
       const run = await cli(["tags", "scan", "--policy", RULES, ...args]);
