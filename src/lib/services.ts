@@ -8,6 +8,7 @@ import type { DynamoDbApi } from "./aws/dynamodb.js";
 import type { Ec2Api, Ec2RegionsApi } from "./aws/ec2.js";
 import type { EventBridgeApi } from "./aws/eventbridge.js";
 import type { LambdaScheduleApi } from "./aws/lambda-schedule.js";
+import type { StateMachinesApi } from "./aws/sfn-deploy.js";
 import type { OrganizationsApi } from "./aws/organizations.js";
 import type { LambdaDeployApi } from "./aws/lambda-deploy.js";
 import type { LambdaApi } from "./aws/lambda.js";
@@ -45,6 +46,8 @@ export interface Services {
   eventbridge(): Promise<EventBridgeApi>;
   /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
   lambdaSchedule(): Promise<LambdaScheduleApi>;
+  /** Create/update/delete of `tags schedule --fan-out`'s state machine. */
+  stateMachines(): Promise<StateMachinesApi>;
   sns(): Promise<SnsApi>;
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
@@ -109,6 +112,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     organizations: once(async () => (await import("./aws/organizations.js")).createOrganizationsApi(aws)),
     eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
+    stateMachines: once(async () => (await import("./aws/sfn-deploy.js")).createStateMachinesApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),

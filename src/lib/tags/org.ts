@@ -76,6 +76,17 @@ export interface ResolvedTargets {
 /** Accounts (--accounts, --org: ACTIVE ones; else the caller's) × regions (--regions, all: DescribeRegions; else the run's region). */
 export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "services" | "signal">): Promise<ResolvedTargets> {
   const sts = await ctx.services.callerSts();
+  const { caller, accounts } = await resolveAccounts(options, ctx);
+  let regions: string[];
+  if (options.regions?.includes("all")) regions = await (await ctx.services.ec2Regions()).enabledRegions(ctx.signal);
+  else regions = options.regions?.length ? [...new Set(options.regions)] : [await sts.region()];
+  const targets = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  return { caller, targets };
+}
+
+/** The run's accounts: --ou (recursively), --org (ACTIVE, the caller's own included), --accounts, or the caller's; minus --exclude-accounts. */
+export async function resolveAccounts(options: OrgOptions, ctx: Pick<Context, "services" | "signal">): Promise<{ caller: { account: string; arn: string }; accounts: string[] }> {
+  const sts = await ctx.services.callerSts();
   const caller = await sts.callerIdentity(ctx.signal);
   let accounts: string[];
   if (options.ou?.length) {
@@ -93,12 +104,7 @@ export async function resolveTargets(options: OrgOptions, ctx: Pick<Context, "se
     throw new UsageError(`--exclude-accounts leaves no account of the ${accounts.length} selected`, "exclude fewer accounts, or choose others with --ou/--accounts");
   }
   if (kept.length === 0) throw new FailureError(`no ACTIVE account under ${options.ou!.join(", ")}`, "check the OU id (aws organizations list-children --child-type ACCOUNT --parent-id <ou>)");
-  accounts = kept;
-  let regions: string[];
-  if (options.regions?.includes("all")) regions = await (await ctx.services.ec2Regions()).enabledRegions(ctx.signal);
-  else regions = options.regions?.length ? [...new Set(options.regions)] : [await sts.region()];
-  const targets = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
-  return { caller, targets };
+  return { caller, accounts: kept };
 }
 
 /**

@@ -3,7 +3,8 @@ import { ExitCode } from "../errors.js";
 import { scanTarget, type ScanResult } from "./engine.js";
 import { loadPolicy, type PolicyOptions } from "./inventory.js";
 import { checkOrgOptions, isOrgRun, type OrgOptions } from "./org.js";
-import { orgScanCommand, type OrgScanResult } from "./org-run.js";
+import type { OrgScanResult } from "./org-run.js";
+import { orgScanCommand } from "./org-scan.js";
 import { scanText } from "./render.js";
 import { checkReportPath, openReport, SCAN_COLUMNS, violationRow } from "./report-file.js";
 
