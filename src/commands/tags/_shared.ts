@@ -38,4 +38,5 @@ export const orgFlags = {
 
 export const ORG_HELP = `
 Across accounts and regions (--accounts/--org/--ou, minus --exclude-accounts, × --regions): each account × region is a target with its own credentials (AssumeRole, session awsblog-tags), clients, request buckets and CloudTrail pacing.
-JSON adds accountId/region to every finding and a "targets" list; a target that fails (role denied, region disabled, throttled out) is listed with its AWS error, the others go on, and the exit code is 4.`;
+JSON adds accountId/region to every finding and a "targets" list; a target that fails (role denied, region disabled, throttled out) is listed with its AWS error, the others go on, and the exit code is 4.
+--ou <ou-id> takes the ACTIVE accounts under an organizational unit and its children; --exclude-accounts leaves accounts out (yours too).`;

@@ -26,6 +26,7 @@ ${ORG_HELP}`,
   examples: [
     "awsblog tags enforce --policy dynamodb://acme_cloud_policy_tagging_def --vpc vpc-0abc1234 --untagged stop --notify arn:aws:sns:us-east-1:123456789012:tag-reports --dry-run",
     "awsblog tags enforce --policy rules.yaml --accounts 111111111111,222222222222 --regions us-east-1,eu-west-1 --report actions.csv",
+    "awsblog tags enforce --policy rules.yaml --org --exclude-accounts 111111111111 --regions all --report actions.jsonl --dry-run",
   ],
   run: enforce,
 });
