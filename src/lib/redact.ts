@@ -38,6 +38,8 @@ export function summarize(value: unknown, max = 500): string {
  */
 export function secretValues(value: unknown, depth = 0, found: string[] = []): string[] {
   if (depth > 8 || value === null || typeof value !== "object") return found;
+  // Bytes and streams hold no named secrets; walking a 50 MB zip's entries would take minutes.
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || typeof (value as { pipe?: unknown }).pipe === "function") return found;
   for (const [key, item] of Object.entries(value)) {
     if (SECRET_KEY.test(key) && typeof item === "string") found.push(item);
     else if (SECRET_KEY.test(key) && item && typeof item === "object" && !Array.isArray(item)) {

@@ -18,6 +18,7 @@ import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/s
 import type { SnsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
 import type { SamlStsApi } from "./aws/sts-saml.js";
+import type { S3Api } from "./aws/s3.js";
 import type { CallerStsApi } from "./aws/sts-caller.js";
 import type { CognitoIdentityApi } from "./aws/cognito-identity.js";
 import type { PromptOptions } from "./cognito/tty-prompt.js";
@@ -36,6 +37,8 @@ export interface Services {
   sqs(): Promise<SqsApi>;
   lambda(): Promise<LambdaApi>;
   lambdaDeploy(): Promise<LambdaDeployApi>;
+  /** Uploads of large deployment packages (`deploy --s3-bucket`). */
+  s3(): Promise<S3Api>;
   logs(): Promise<LogsApi>;
   ec2(): Promise<Ec2Api>;
   /** DescribeRegions (`--regions all`). */
@@ -105,6 +108,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     sqs: once(async () => (await import("./aws/sqs.js")).createSqsApi(aws)),
     lambda: once(async () => (await import("./aws/lambda.js")).createLambdaApi(aws)),
     lambdaDeploy: once(async () => (await import("./aws/lambda-deploy.js")).createLambdaDeployApi(aws)),
+    s3: once(async () => (await import("./aws/s3.js")).createS3Api(aws)),
     logs: once(async () => (await import("./aws/logs.js")).createLogsApi(aws)),
     ec2: once(async () => (await import("./aws/ec2.js")).createEc2Api(aws)),
     ec2Regions: once(async () => (await import("./aws/ec2.js")).createEc2RegionsApi(aws)),

@@ -62,7 +62,7 @@ export interface RequestLimiter {
  */
 const LONG_POLLS: Record<string, number> = { "SQS.ReceiveMessage": 20_000, "StepFunctions.GetActivityTask": 60_000 };
 /** Code uploads (zips up to 50 MB on slow links) get at least this read limit. */
-const UPLOADS = new Set(["Lambda.CreateFunction", "Lambda.UpdateFunctionCode", "Lambda.PublishLayerVersion"]);
+const UPLOADS = new Set(["Lambda.CreateFunction", "Lambda.UpdateFunctionCode", "Lambda.PublishLayerVersion", "S3.PutObject", "S3.UploadPart"]);
 const UPLOAD_READ_MS = 300_000;
 
 /**
@@ -162,6 +162,8 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
     };
     if (environment.profile) config.profile = environment.profile;
     if (settings.endpointUrl) config.endpoint = settings.endpointUrl;
+    // An --endpoint-url (moto, MinIO, a VPC endpoint by address) has no bucket subdomains.
+    if (settings.endpointUrl && Ctor.name === "S3Client") config.forcePathStyle = true;
     const instance = new Ctor(config);
     if (!settings.endpointUrl) configureEndpoint(instance, environment);
     await resolveRegion(instance);

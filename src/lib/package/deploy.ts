@@ -1,9 +1,12 @@
-import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../aws/lambda-deploy.js";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CodeSource, FunctionSettings, FunctionState, LambdaDeployApi } from "../aws/lambda-deploy.js";
 import type { CommandResult, Context } from "../context.js";
 import { AwsError, FailureError, InterruptedError, UsageError } from "../errors.js";
 import { changedSettings, formatDeploy, validateDeployOptions, type DeployOptions, type ValidDeployOptions, type DeployResult } from "./deploy-settings.js";
+import { publishLayerOnce, stageCode, withLayer, type StagedCode } from "./deploy-code.js";
+import { splitForLayer } from "./layer-split.js";
 import { LAMBDA_LIMITS, humanSize } from "./limits.js";
 import { defaultNodeRuntime, judgeRuntime, newestRuntime, type RuntimeVerdict } from "./runtimes.js";
 import { handlerFileMissing, inspectZip, wrapperHandler, type Finding, type VerifyReport } from "./verify.js";
@@ -17,7 +20,18 @@ export async function deploy(given: DeployOptions, ctx: Context): Promise<Comman
   const options: ValidDeployOptions = given;
   const size = await stat(options.zip).then((s) => s.size, () => -1);
   if (size < 0) throw new UsageError(`--zip ${options.zip}: not found`, "build one with awsblog package");
-  if (size > LAMBDA_LIMITS.zippedBytes) throw new UsageError(`--zip ${options.zip} is ${humanSize(size)}: above the 50 MB direct-upload limit`, "shrink the package or deploy it from S3");
+  if (size > LAMBDA_LIMITS.zippedBytes && !options.s3Bucket && !options.layer) {
+    throw new UsageError(`--zip ${options.zip} is ${humanSize(size)}: above the 50 MB direct-upload limit`, "pass --s3-bucket <bucket> to deploy it through S3, or --layer <name> to ship the runtime as a layer");
+  }
+  const work = options.layer ? await mkdtemp(join(tmpdir(), "awsblog-deploy-")) : undefined;
+  try {
+    return await deployZip(options, ctx, work);
+  } finally {
+    if (work) await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function deployZip(options: ValidDeployOptions, ctx: Context, work: string | undefined): Promise<CommandResult<DeployResult>> {
   const { report, paths } = await inspectZip(options.zip);
   const layout = report.bootstrap && !report.wrapper ? "provided" : "nodejs";
 
@@ -27,6 +41,8 @@ export async function deploy(given: DeployOptions, ctx: Context): Promise<Comman
   }
   // A runtime asked for is judged before any AWS call: creating on it, or switching to it.
   if (options.runtime) refuseOrWarn(judgeRuntime(options.runtime, "create", now), `--runtime ${options.runtime}`, ctx);
+  // The runtime tree is split off before any AWS call: a zip that cannot be split changes nothing.
+  const split = options.layer && work ? await splitForLayer(options.zip, report, work) : undefined;
   const lambda = await ctx.services.lambdaDeploy();
   const wait = (name: string) => waitUntilSettled(lambda, name, ctx);
   const existing = await lambda.getFunction(options.functionName, ctx.signal);
@@ -34,37 +50,45 @@ export async function deploy(given: DeployOptions, ctx: Context): Promise<Comman
   const handler = options.handler ?? wrapperHandler(report) ?? (report.bootstrap ? "bootstrap" : undefined) ?? existing?.handler;
   refuseBrokenZip(options, report, handler && !report.bootstrap ? handlerFileMissing(handler, paths) : undefined);
   const architecture = report.wrapper?.architecture ?? report.bootstrap?.architecture;
-  const zip = await readFile(options.zip);
-  const localSha = createHash("sha256").update(zip).digest("base64");
+  if (!existing && !options.role) throw new UsageError(`function ${options.functionName} does not exist and --role was not given`, "pass --role <execution-role-arn> to create it");
+  if (!existing && !handler) throw new UsageError("--handler is needed: the zip has no awsblog wrapper to take it from", "pass --handler <file>.<export>");
+  if (existing?.packageType === "Image") throw new UsageError(`function ${options.functionName} is a container image function`, "deploy zips to a Zip function, or create a new one");
+  const runtime = options.runtime ?? existing?.runtime ?? defaultRuntime(layout, now);
+  if (existing && !runtime.startsWith(layout)) {
+    const needs = layout === "nodejs" ? "the awsblog wrapper needs Node.js" : "a bootstrap zip needs an OS-only runtime";
+    throw new UsageError(`function ${options.functionName} runs ${runtime}, but ${needs}`, `pass --runtime ${defaultRuntime(layout, now)}${layout === "provided" ? " (runtime, handler and architecture switch in this deploy)" : ""}`);
+  }
+  if (existing) checkExistingRuntime(options, existing, now, ctx);
+
+  const layer = split && options.layer
+    ? await publishLayerOnce(lambda, split, { name: options.layer, runtime, architecture: architecture ?? "x86_64", s3Bucket: options.s3Bucket, functionName: options.functionName }, ctx)
+    : undefined;
+  const codePath = split ? split.function.path : options.zip;
+  const staged: StagedCode = await stageCode(codePath, { s3Bucket: options.s3Bucket, s3Key: options.s3Key, functionName: options.functionName }, ctx);
+  const code: CodeSource = staged.source;
+  const layers = layer ? withLayer(existing?.layers ?? [], layer.versionArn) : undefined;
 
   let final!: FunctionState;
   let changed: string[] = [];
   if (!existing) {
-    if (!options.role) throw new UsageError(`function ${options.functionName} does not exist and --role was not given`, "pass --role <execution-role-arn> to create it");
-    if (!handler) throw new UsageError("--handler is needed: the zip has no awsblog wrapper to take it from", "pass --handler <file>.<export>");
-
-    const runtime = options.runtime ?? defaultRuntime(layout, now);
     ctx.out.info(`creating ${options.functionName} (${runtime}, ${handler})`);
-    const settings = { runtime, handler, role: options.role, memorySize: options.memory, timeout: options.timeout, architecture };
-    const created = await lambda.createFunction(options.functionName, zip, settings, ctx.signal);
+    const settings = { runtime, handler: handler as string, role: options.role as string, memorySize: options.memory, timeout: options.timeout, architecture, layers };
+    const created = await lambda.createFunction(options.functionName, code, settings, ctx.signal);
     final = await wait(created.functionName || options.functionName);
   } else {
-    if (existing.packageType === "Image") throw new UsageError(`function ${options.functionName} is a container image function`, "deploy zips to a Zip function, or create a new one");
     const wanted: FunctionSettings = { runtime: options.runtime, handler, role: options.role, memorySize: options.memory, timeout: options.timeout };
-    const runtime = options.runtime ?? existing.runtime;
-    if (runtime && !runtime.startsWith(layout)) {
-      const needs = layout === "nodejs" ? "the awsblog wrapper needs Node.js" : "a bootstrap zip needs an OS-only runtime";
-      throw new UsageError(`function ${options.functionName} runs ${runtime}, but ${needs}`, `pass --runtime ${defaultRuntime(layout, now)}${layout === "provided" ? " (runtime, handler and architecture switch in this deploy)" : ""}`);
-    }
-    checkExistingRuntime(options, existing, now, ctx);
     const { settings, names } = changedSettings(existing, wanted);
+    if (layers && layers.join(",") !== (existing.layers ?? []).join(",")) {
+      settings.layers = layers;
+      names.push("layers");
+    }
     changed = names;
     await wait(options.functionName);
     // Lambda defaults to x86_64; an arm64 binary on it fails with "exec format error".
     const switchArchitecture = architecture && architecture !== (existing.architecture ?? "x86_64") ? architecture : undefined;
     const updateCode = async () => {
       ctx.out.info(`updating code of ${options.functionName}${switchArchitecture ? ` (architecture ${switchArchitecture})` : ""}`);
-      await retryOnConflict(() => lambda.updateCode(options.functionName, zip, switchArchitecture, ctx.signal), () => wait(options.functionName));
+      await retryOnConflict(() => lambda.updateCode(options.functionName, code, switchArchitecture, ctx.signal), () => wait(options.functionName));
       final = await wait(options.functionName);
     };
     const updateConfiguration = async () => {
@@ -75,25 +99,29 @@ export async function deploy(given: DeployOptions, ctx: Context): Promise<Comman
     };
     // A new runtime goes first: Lambda refuses a code update while the function is still on a
     // runtime whose updates are blocked, and the new runtime is what the code is meant for.
-    if (names.includes("runtime")) await updateConfiguration();
+    // New layers go with it: the new code looks for its runtime in them.
+    const first = names.includes("runtime") || names.includes("layers");
+    if (first) await updateConfiguration();
     await updateCode();
-    if (!names.includes("runtime")) await updateConfiguration();
+    if (!first) await updateConfiguration();
     if (switchArchitecture) changed = ["architecture", ...changed];
   }
-  if (final.codeSha256 && final.codeSha256 !== localSha) {
-    ctx.out.warn(`Lambda reports CodeSha256 ${final.codeSha256}, the zip's is ${localSha}: another deploy may have raced this one`);
+  if (final.codeSha256 && final.codeSha256 !== staged.codeSha256) {
+    ctx.out.warn(`Lambda reports CodeSha256 ${final.codeSha256}, the zip's is ${staged.codeSha256}: another deploy may have raced this one`);
   }
   const data: DeployResult = {
     functionName: final.functionName || options.functionName,
     functionArn: final.functionArn,
     action: existing ? "updated" : "created",
-    codeSha256: final.codeSha256 ?? localSha,
+    codeSha256: final.codeSha256 ?? staged.codeSha256,
     configurationChanged: changed,
     runtime: final.runtime,
     handler: final.handler,
     architecture: final.architecture,
     state: final.state,
     lastUpdateStatus: final.lastUpdateStatus,
+    ...(staged.s3 ? { s3: staged.s3 } : {}),
+    ...(layer ? { layer } : {}),
   };
   return { data, text: formatDeploy(data) };
 }

@@ -21,6 +21,8 @@ export interface BootstrapRunOptions {
   signal?: AbortSignal;
   /** The host environment: PATH, HOME, TMPDIR and AWS_REGION carry over, nothing else. */
   hostEnv?: NodeJS.ProcessEnv;
+  /** Where the function's layers are extracted (Lambda: /opt), for a zip split by deploy --layer. */
+  layerRoot?: string;
   /** Each line the bootstrap writes to stdout or stderr (Lambda sends them to CloudWatch Logs). */
   onLog?: (line: string) => void;
   now?: () => number;
@@ -140,6 +142,7 @@ function start(options: BootstrapRunOptions, address: string): Child {
     TMPDIR: host.TMPDIR,
     LAMBDA_TASK_ROOT: options.dir,
     LAMBDA_RUNTIME_DIR: options.dir,
+    ...(options.layerRoot ? { AWSBLOG_LAYER_ROOT: options.layerRoot } : {}),
     _HANDLER: options.handler,
     AWS_LAMBDA_RUNTIME_API: address,
     AWS_LAMBDA_FUNCTION_NAME: options.functionName,

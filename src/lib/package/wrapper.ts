@@ -14,6 +14,12 @@ export interface WrapperConfig {
 export const WRAPPER_MARKER = "// awsblog-wrapper v1";
 
 /**
+ * In wrappers and bootstraps that find their runtime dir in a layer (/opt) when the zip does
+ * not hold it: `deploy --layer` refuses a zip built before them.
+ */
+export const LAYER_AWARE_MARKER = "awsblog-layer-aware";
+
+/**
  * The Node.js handler that runs the program. CommonJS so `<name>.handler` loads on every
  * Node.js Lambda runtime. Unlike the blog post's wrapper it never goes through a shell (the
  * event is one argv element or stdin bytes, never command text), survives non-JSON output,
@@ -28,6 +34,8 @@ const { spawn } = require("node:child_process");
 const path = require("node:path");
 
 const CONFIG = ${JSON.stringify(config)};
+// ${LAYER_AWARE_MARKER}: the runtime dir is in the zip, or in a layer (deploy --layer), which Lambda extracts to /opt.
+const LAYER_ROOT = process.env.AWSBLOG_LAYER_ROOT || "/opt";
 // Linux refuses a single argv string above 128 KiB (MAX_ARG_STRLEN).
 const MAX_ARG_BYTES = 131072;
 // Lambda cannot return more than 6 MB; stop reading before memory runs out.
@@ -53,9 +61,16 @@ function programError(name, message, details) {
   return error;
 }
 
+function runtimeBase(root) {
+  if (!CONFIG.runtimeDir) return root;
+  return require("node:fs").existsSync(path.join(root, CONFIG.runtimeDir)) ? root : LAYER_ROOT;
+}
+
 exports.handler = async function handler(event, context) {
   const root = __dirname;
-  const program = path.join(root, CONFIG.program);
+  const base = runtimeBase(root);
+  const inRuntimeDir = CONFIG.runtimeDir && CONFIG.program.startsWith(CONFIG.runtimeDir + "/");
+  const program = path.join(inRuntimeDir ? base : root, CONFIG.program);
   const payload = JSON.stringify(event === undefined ? null : event);
   const args = CONFIG.args.map((arg) => path.join(root, arg));
   if (CONFIG.input === "argv") {
@@ -64,7 +79,7 @@ exports.handler = async function handler(event, context) {
     }
     args.push(payload);
   }
-  const runtimeDir = CONFIG.runtimeDir ? path.join(root, CONFIG.runtimeDir) : undefined;
+  const runtimeDir = CONFIG.runtimeDir ? path.join(base, CONFIG.runtimeDir) : undefined;
   const env = Object.assign({}, process.env, {
     PATH: [runtimeDir && path.join(runtimeDir, "bin"), root, process.env.PATH || "/usr/bin:/bin"].filter(Boolean).join(":"),
     LD_LIBRARY_PATH: [process.env.LD_LIBRARY_PATH, runtimeDir && path.join(runtimeDir, "lib")].filter(Boolean).join(":"),

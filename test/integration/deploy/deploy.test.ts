@@ -9,9 +9,9 @@ import { createLambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
 import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { tempDir } from "../../unit/package/helpers.js";
 import { awsblogIn } from "../package/world.js";
+import { createRole, ROLE } from "./world.js";
 
 /** deploy against moto: create, then update code and configuration; state checked in moto. */
-const ROLE = "arn:aws:iam::123456789012:role/awsblog-lambda";
 /** The command's clock: Node.js 20 is past Lambda's update block (2026-09-30), Node.js 24 is the newest. */
 const TODAY = new Date("2026-12-06T09:00:00Z");
 let dir: string;
@@ -37,22 +37,6 @@ beforeAll(async () => {
   expect(boot.code, boot.stderr).toBe(0);
 });
 afterAll(() => cleanup());
-
-/** moto checks that the execution role exists; IAM's query API needs no SDK client. */
-async function createRole(url: string): Promise<void> {
-  const body = new URLSearchParams({
-    Action: "CreateRole",
-    Version: "2010-05-08",
-    RoleName: "awsblog-lambda",
-    AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-  });
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0" },
-    body,
-  });
-  if (!res.ok) throw new Error(`CreateRole → ${res.status}: ${await res.text()}`);
-}
 
 describeWithMoto("awsblog deploy on moto", (moto) => {
   /** Deploys in-process; `calls` counts the Lambda operations moto received from this run. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FunctionSettings, FunctionState, LambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
+import type { CodeSource, FunctionSettings, FunctionState, LambdaDeployApi } from "../../../src/lib/aws/lambda-deploy.js";
 import { AwsError } from "../../../src/lib/errors.js";
 import type { DeployResult } from "../../../src/lib/package/deploy-settings.js";
 import { planPackage } from "../../../src/lib/package/layout.js";
@@ -70,11 +70,17 @@ function fakeLambda(initial?: Partial<FunctionState>, busyPolls = 2) {
       calls.push(`updateConfiguration ${JSON.stringify(settings)}`);
       return change(settings as Partial<FunctionState>);
     },
+    async latestLayerVersion() {
+      throw new Error("these tests deploy without --layer");
+    },
+    async publishLayerVersion() {
+      throw new Error("these tests deploy without --layer");
+    },
   };
   return { api, calls, state: () => fn };
 }
 
-const sha = (data: Uint8Array) => createHash("sha256").update(data).digest("base64");
+const sha = (data: CodeSource) => (data instanceof Uint8Array ? createHash("sha256").update(data).digest("base64") : "s3");
 const noSleep = async () => {};
 /** The commands' clock: Node.js 20 is past its update block, Node.js 24 is the newest runtime. */
 const TODAY = new Date("2026-12-06T09:00:00Z");

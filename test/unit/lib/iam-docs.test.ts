@@ -13,6 +13,11 @@ const ACTION: Record<string, string> = {
   "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
   "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
   "lambda:Invoke": "lambda:InvokeFunction",
+  // S3's multipart calls are all authorised by s3:PutObject; HeadObject by s3:GetObject.
+  "s3:CreateMultipartUpload": "s3:PutObject",
+  "s3:UploadPart": "s3:PutObject",
+  "s3:CompleteMultipartUpload": "s3:PutObject",
+  "s3:HeadObject": "s3:GetObject",
 };
 
 /** Operations a module defines that no command calls (none today would need a permission). */
@@ -26,7 +31,7 @@ function actionsSent(module: string, prefix: string): string[] {
 const DOCS: [doc: string, modules: [string, string][]][] = [
   ["docs/approval.md", [["src/lib/aws/sfn.ts", "states"], ["src/lib/aws/ses.ts", "ses"]]],
   ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"]]],
-  ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"]]],
+  ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"], ["src/lib/aws/s3.ts", "s3"]]],
 ];
 
 describe("IAM permissions in the docs", () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { contextWithRemaining, loadWrapper, tempDir, writeExecutable } from "./helpers.js";
@@ -60,11 +60,32 @@ describe("generated wrapper: no shell", () => {
   });
 
   it("runs the program from the package root with LAMBDA_TASK_ROOT set and the runtime on PATH", async () => {
+    mkdirSync(join(dir, "rt"), { recursive: true });
     const handler = loadWrapper(dir, { program: "env", runtimeDir: "rt" }, "env");
     const result = (await handler({}, contextWithRemaining(10_000))) as Record<string, string>;
     expect(result).toMatchObject({ root: expect.any(String), cwd: dir });
     expect(result.path?.split(":").slice(0, 2)).toEqual([join(dir, "rt/bin"), dir]);
     expect(result.ld?.split(":").at(-1)).toBe(join(dir, "rt/lib"));
+  });
+
+  it("finds a runtime dir the zip does not hold in the layer root (deploy --layer: /opt on Lambda)", async () => {
+    const { dir: pkg, cleanup: done } = tempDir();
+    const { dir: opt, cleanup: doneOpt } = tempDir();
+    try {
+      // The function zip: the wrapper only. The layer: lrt/bin/prog, which reports where it ran from.
+      mkdirSync(join(opt, "lrt/bin"), { recursive: true });
+      writeExecutable(join(opt, "lrt/bin/prog"), '#!/bin/sh\nprintf \'{"self":"%s","path":"%s","ld":"%s"}\' "$0" "$PATH" "$LD_LIBRARY_PATH"\n');
+      vi.stubEnv("AWSBLOG_LAYER_ROOT", opt);
+      const handler = loadWrapper(pkg, { program: "lrt/bin/prog", runtimeDir: "lrt" }, "layered");
+      const result = (await handler({}, contextWithRemaining(10_000))) as Record<string, string>;
+      expect(result.self).toBe(join(opt, "lrt/bin/prog"));
+      expect(result.path?.split(":")[0]).toBe(join(opt, "lrt/bin"));
+      expect(result.ld?.split(":").at(-1)).toBe(join(opt, "lrt/lib"));
+    } finally {
+      vi.unstubAllEnvs();
+      done();
+      doneOpt();
+    }
   });
 });
 
