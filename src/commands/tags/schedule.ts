@@ -86,6 +86,8 @@ async function schedule(options: OptionsOf<typeof flags>, ctx: Context): Promise
     throw new UsageError(`the run's options and rules take ${input.length} characters; an EventBridge target's input holds ${MAX_INPUT_CHARS}`, "keep the rules in DynamoDB (--policy dynamodb://Table)");
   }
 
+  // Before anything is deployed: a bad --ou is exit 2 with nothing changed.
+  if (!fanOutRole) await warnIfTooLong(options, ctx);
   const { zip, codeSha256 } = await buildZip(options.out);
   const settings = functionSettings(ctx.now());
   const lambda = await ctx.services.lambdaDeploy();
@@ -131,7 +133,6 @@ async function schedule(options: OptionsOf<typeof flags>, ctx: Context): Promise
       await permissions.allowInvoke(name, sid, "events.amazonaws.com", ruleArn, ctx.signal);
     }
     await events.putTarget(name, { id: TARGET_ID, arn: functionArn, input }, ctx.signal);
-    await warnIfTooLong(options, ctx);
   }
 
   const data: ScheduleResult = { functionArn, ruleArn, schedule: expression, codeSha256, ...(stateMachineArn ? { stateMachineArn } : {}) };

@@ -90,9 +90,10 @@ export async function removeStateMachine(name: string, ctx: Context): Promise<bo
 }
 
 /**
- * Without --fan-out: counts the run's targets now (Organizations, DescribeRegions) and warns
- * when the time model says one invocation will not finish in 15 minutes. A count that cannot
- * be made (no Organizations rights for the deployer) is said, not fatal.
+ * Without --fan-out, before deploying: counts the run's targets (Organizations, DescribeRegions)
+ * and warns when the time model says one invocation will not finish in 15 minutes. A count
+ * that cannot be made (no Organizations rights for the deployer) is said, not fatal; an OU
+ * that does not exist is a usage error (exit 2, nothing deployed).
  */
 export async function warnIfTooLong(options: OrgOptions, ctx: Context): Promise<void> {
   if (!isOrgRun(options)) return;

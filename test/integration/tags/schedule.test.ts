@@ -7,6 +7,7 @@ import { EventBridgeClient, DescribeRuleCommand, ListTargetsByRuleCommand } from
 import { GetFunctionCommand, GetPolicyCommand, LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { DescribeStateMachineCommand, ListTagsForResourceCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { CreateOrganizationalUnitCommand, ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { createRequire } from "node:module";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
@@ -238,6 +239,24 @@ describeWithMoto("tags schedule: Lambda + EventBridge on moto, the zip's handler
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.json()).toEqual({ removed: { function: true, rule: true, permission: false, stateMachine: true } });
     await expect(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: out.stateMachineArn }))).rejects.toThrow(/does not exist/i);
+  });
+
+  it("--ou/--exclude-accounts go into the event; an OU that does not exist is exit 2 before anything is deployed", async () => {
+    const org = new OrganizationsClient(motoClientConfig(moto().url));
+    const root = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+    const ou = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: root, Name: "sched" }))).OrganizationalUnit!.Id!;
+    const args = ["tags", "schedule", "--name", "tag-ou", "--policy", RULES, "--regions", "us-east-1", "--schedule", "rate(1 day)", "--role", ROLE, "-o", "json"];
+    const missing = await cli([...args, "--ou", "ou-zzzz-zzzzzzzz"]);
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toMatch(/--ou ou-zzzz-zzzzzzzz: the organization has no such organizational unit or root/);
+    expect(missing.calls()["Lambda.CreateFunction"] ?? 0).toBe(0);
+    // An empty OU: nothing to count, so a one-line note, and the deploy goes on.
+    const run = await cli([...args, "--ou", ou, "--exclude-accounts", world.denied]);
+    expect(run.code, run.stderr).toBe(0);
+    const [target] = (await events().send(new ListTargetsByRuleCommand({ Rule: "tag-ou" }))).Targets!;
+    expect(JSON.parse(target!.Input!)).toMatchObject({ ou: [ou], excludeAccounts: [world.denied], assumeRole: "OrganizationAccountAccessRole" });
+    expect(run.stderr).toMatch(/could not count the run's targets to check the 15-minute limit: no ACTIVE account under/);
+    expect((await cli(["tags", "schedule", "--name", "tag-ou", "--remove"])).code).toBe(0);
   });
 
   it("bad schedule flags are usage errors before any AWS call", async () => {
