@@ -77,10 +77,13 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
     const all = world.members.length * REGIONS.length;
     expect(out.targets.length).toBeGreaterThanOrEqual(1);
     expect(out.targets.length).toBeLessThan(all);
-    expect(out.violations).toHaveLength(out.targets.length * 2);
+    // A target whose read was cut by Ctrl-C may be listed as failed; the finished ones are complete.
+    const ok = out.targets.filter((t) => t.status === "ok").length;
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(out.violations).toHaveLength(ok * 2);
     const order = out.violations.map((v) => `${v.accountId}/${v.region}`);
     expect(order).toEqual([...order].sort());
-    expect(out.scanned).toBe(out.targets.length * 3);
+    expect(out.scanned).toBe(ok * 3);
   });
 
   it("on a TTY: one progress line per running target, redrawn in place; text output lists account and region", async () => {
