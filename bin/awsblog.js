@@ -1,7 +1,28 @@
 #!/usr/bin/env node
 // Entry point: the real process as the CLI's `io`, then exit with the code main returns.
 // The only place that exits the process.
-import { writeFileSync } from "node:fs";
+
+// Built-ins through process.getBuiltinModule (Node ≥ 20.16) where it exists: an ESM import of a
+// built-in costs more than all of the credential_process fast path below.
+const builtin = async (name) => process.getBuiltinModule?.(name) ?? (await import(name));
+
+// `saml login … --credential-process` with fresh cached credentials: answered without loading
+// the CLI (src/lib/saml/fast-credential-process.ts); anything else, or a miss, runs the CLI.
+const argv = process.argv.slice(2);
+if (argv.includes("--credential-process") && !argv.includes("--force")) {
+  let fast;
+  try {
+    fast = (await builtin("node:module")).createRequire(import.meta.url)("../dist/fast-credential-process.cjs");
+  } catch {
+    fast = undefined; // not built: the CLI below says so
+  }
+  const doc = await fast?.answer(argv, process.env, new Date());
+  if (doc !== undefined) {
+    // fd 1 directly: creating process.stdout (a pipe under the SDKs) would cost more than the rest.
+    (await builtin("node:fs")).writeSync(1, doc);
+    process.exit(0);
+  }
+}
 
 const cli = await import("../dist/cli.js").catch((err) => {
   if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist")) {
@@ -25,7 +46,8 @@ for (const stream of [process.stdout, process.stderr]) {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const statsFile = process.env.AWSBLOG_STATS_FILE;
-const code = await cli.main(process.argv.slice(2), {
+const { writeFileSync } = await builtin("node:fs");
+const code = await cli.main(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

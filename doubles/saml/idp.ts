@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { samlResponse, type SigningKey } from "./signer.js";
+import { totp } from "./totp.js";
 
 /**
  * A test IdP that signs in the way AD FS 3/4 forms sign-in does, on loopback:
@@ -22,7 +23,18 @@ export interface IdpOptions {
   roles: string[];
   now: () => Date;
   acsUrl?: string;
+  /** The AD FS SSO session (MSISAuth): its cookie's Expires and the server's own limit. Default 8 h. */
+  ssoLifetimeSeconds?: number;
+  /** A second factor after the password, per user: a TOTP code page or a push approval page. */
+  mfa?: Record<string, MfaSetup>;
 }
+
+/**
+ * `totpSecret`: the code page checks an RFC 6238 code (the step before and after accepted, as
+ * AD FS does). `push`: the waiting page posts itself back; the request is approved on the
+ * `approveAfter`-th poll, or denied on the `denyAfter`-th.
+ */
+export type MfaSetup = { totpSecret: Buffer } | { push: { approveAfter: number } | { denyAfter: number } };
 
 export interface IdpRequest {
   method: string;
@@ -38,6 +50,10 @@ export interface TestIdp {
   requests: IdpRequest[];
   /** The SAMLResponses handed out, newest last. */
   issued: string[];
+  /** Push polls received (per sign-in, summed). */
+  pushPolls: number;
+  /** Forget every SSO session on the server side (an IdP restart; cookies stay valid-looking). */
+  expireSessions(): void;
   setAcsUrl(url: string): void;
   stop(): Promise<void>;
 }
@@ -49,7 +65,11 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
   const requests: IdpRequest[] = [];
   const issued: string[] = [];
   const pending = new Map<string, string>(); // MSISSamlRequest cookie → expected Context
-  const sessions = new Map<string, string>(); // MSISAuth → user
+  const sessions = new Map<string, string>(); // generic sid → user
+  const adfsSessions = new Map<string, { user: string; expires: number }>(); // MSISAuth → user, until
+  const mfaPending = new Map<string, { user: string; polls: number }>(); // MSISContext → second factor under way
+  const lifetime = (options.ssoLifetimeSeconds ?? 8 * 3600) * 1000;
+  let pushPolls = 0;
   let acsUrl = options.acsUrl ?? "https://signin.aws.amazon.com:443/saml";
 
   const hiddenForm = (user: string) => {
@@ -86,6 +106,35 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
     );
   };
 
+  const mfaCookie = (context: string) => `MSISContext=${context}; path=/adfs; HttpOnly`;
+  const action = `${ADFS_PATH}?loginToRp=urn:amazon:webservices`;
+  // AD FS's "additional authentication" page for a one-time code (the TOTP adapter's layout).
+  const totpPage = (res: import("node:http").ServerResponse, context: string, error?: string) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "set-cookie": mfaCookie(context) });
+    res.end(
+      page(
+        "Sign In",
+        `<div id="error" class="fieldMargin error smallText"><span id="errorText">${error ?? ""}</span></div>` +
+          `<form method="post" id="options" action="${action}"><p>Enter the verification code from your authenticator app.</p>` +
+          `<label for="verificationCodeInput">Verification code</label><input id="verificationCodeInput" name="VerificationCode" type="text" autocomplete="one-time-code"/>` +
+          `<input type="hidden" name="AuthMethod" value="TOTPAuthentication"/><input type="hidden" name="Context" value="${context}"/>` +
+          `<input id="submitButton" type="submit" value="Sign in"/></form>`,
+      ),
+    );
+  };
+  // The push page: no visible input; the script posts the form back every few seconds.
+  const pushPage = (res: import("node:http").ServerResponse, context: string) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "set-cookie": mfaCookie(context) });
+    res.end(
+      page(
+        "Sign In",
+        `<p id="pushMessage">We sent a sign-in request to your phone. Approve it to continue.</p>` +
+          `<form method="post" id="pushForm" action="${action}"><input type="hidden" name="AuthMethod" value="PushAuthentication"/><input type="hidden" name="Context" value="${context}"/></form>` +
+          `<script>window.setTimeout(function () { document.forms.pushForm.submit(); }, 3000);</script>`,
+      ),
+    );
+  };
+
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -99,7 +148,8 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
           res.end(page("Error", `<div id="errorArea"><span id="errorMessage" class="error">MSIS7012: An error occurred while processing the request.</span></div>`));
           return;
         }
-        const auth = cookies.MSISAuth && sessions.get(cookies.MSISAuth);
+        const session = cookies.MSISAuth ? adfsSessions.get(cookies.MSISAuth) : undefined;
+        const auth = session && session.expires > options.now().getTime() ? session.user : undefined;
         if (req.method === "GET") {
           if (auth) {
             res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -108,8 +158,62 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
           return;
         }
         const form = new URLSearchParams(body);
+        const signedIn = (user: string) => {
+          const id = randomBytes(16).toString("hex");
+          const expires = options.now().getTime() + lifetime;
+          adfsSessions.set(id, { user, expires });
+          res.writeHead(302, {
+            location: `${ADFS_PATH}?loginToRp=urn:amazon:webservices`,
+            "set-cookie": [
+              // Max-Age, not Expires: a browser counts it from its own clock, the CLI from its (pinned) one.
+              `MSISAuth=${id}; path=/adfs; Max-Age=${lifetime / 1000}; HttpOnly`,
+              "MSISSamlRequest=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/adfs",
+              "MSISContext=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/adfs",
+            ],
+          });
+          res.end();
+        };
+        const method = form.get("AuthMethod");
+        if (method === "TOTPAuthentication" || method === "PushAuthentication") {
+          const pendingMfa = cookies.MSISContext ? mfaPending.get(cookies.MSISContext) : undefined;
+          const setup = pendingMfa && options.mfa?.[pendingMfa.user];
+          if (!pendingMfa || !setup || form.get("Context") !== cookies.MSISContext) {
+            res.writeHead(400, { "content-type": "text/html" });
+            res.end(page("Error", `<div id="errorArea"><span id="errorMessage" class="error">MSIS7042: The same client browser session has made an unexpected request (cookie or context missing).</span></div>`));
+            return;
+          }
+          if ("totpSecret" in setup && method === "TOTPAuthentication") {
+            const code = form.get("VerificationCode") ?? "";
+            const t = options.now().getTime();
+            const valid = [-30_000, 0, 30_000].some((skew) => totp(setup.totpSecret, new Date(t + skew)) === code);
+            if (!valid) {
+              totpPage(res, cookies.MSISContext!, "The verification code is not valid. Check the code in your authenticator app and try again.");
+              return;
+            }
+            mfaPending.delete(cookies.MSISContext!);
+            signedIn(pendingMfa.user);
+            return;
+          }
+          if ("push" in setup && method === "PushAuthentication") {
+            pushPolls++;
+            pendingMfa.polls++;
+            if ("approveAfter" in setup.push && pendingMfa.polls >= setup.push.approveAfter) {
+              mfaPending.delete(cookies.MSISContext!);
+              signedIn(pendingMfa.user);
+              return;
+            }
+            if ("denyAfter" in setup.push && pendingMfa.polls >= setup.push.denyAfter) {
+              mfaPending.delete(cookies.MSISContext!);
+              res.writeHead(200, { "content-type": "text/html" });
+              res.end(page("Sign In", `<div id="errorArea"><span id="errorText" class="error">The sign-in request was denied on your phone. (MSIS9002)</span></div><a href="${ADFS_PATH}?loginToRp=urn:amazon:webservices">Sign in again</a>`));
+              return;
+            }
+            pushPage(res, cookies.MSISContext!);
+            return;
+          }
+        }
         const expected = cookies.MSISSamlRequest && pending.get(cookies.MSISSamlRequest);
-        if (!expected || form.get("Context") !== expected || form.get("AuthMethod") !== "FormsAuthentication") {
+        if (!expected || form.get("Context") !== expected || method !== "FormsAuthentication") {
           res.writeHead(400, { "content-type": "text/html" });
           res.end(page("Error", `<div id="errorArea"><span id="errorMessage" class="error">MSIS7042: The same client browser session has made an unexpected request (cookie or context missing).</span></div>`));
           return;
@@ -120,10 +224,15 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
           adfsLogin(res, WRONG);
           return;
         }
-        const session = randomBytes(16).toString("hex");
-        sessions.set(session, user);
-        res.writeHead(302, { location: `${ADFS_PATH}?loginToRp=urn:amazon:webservices`, "set-cookie": [`MSISAuth=${session}; path=/adfs; HttpOnly`, "MSISSamlRequest=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/adfs"] });
-        res.end();
+        const setup = options.mfa?.[user];
+        if (setup) {
+          const context = randomBytes(16).toString("hex");
+          mfaPending.set(context, { user, polls: 0 });
+          if ("totpSecret" in setup) totpPage(res, context);
+          else pushPage(res, context);
+          return;
+        }
+        signedIn(user);
         return;
       }
       if (url.pathname === "/generic/login") {
@@ -204,6 +313,10 @@ export async function startTestIdp(options: IdpOptions): Promise<TestIdp> {
     genericUrl: `${url}/generic/login`,
     requests,
     issued,
+    get pushPolls() {
+      return pushPolls;
+    },
+    expireSessions: () => adfsSessions.clear(),
     setAcsUrl: (next) => (acsUrl = next),
     stop: () =>
       new Promise((resolve) => {

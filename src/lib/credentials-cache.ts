@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { link, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { FailureError, InterruptedError } from "./errors.js";
+import { fileKey } from "./file-key.js";
 import { createPrivateStore, type PrivateStore } from "./private-store.js";
 
 /**
@@ -81,7 +81,7 @@ const MAX_ENTRY_BYTES = 256 * 1024;
 export function createCredentialsCache(env: NodeJS.ProcessEnv, namespace: string): CredentialsCache {
   if (!/^[a-z][a-z0-9-]*$/.test(namespace)) throw new Error(`bad credentials cache namespace ${namespace}`);
   const store = createPrivateStore({ env, folder: "credentials", label: "credentials cache", refill: "sign in again" });
-  const base = (key: string) => `${namespace}-${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+  const base = (key: string) => `${namespace}-${fileKey(key)}`;
 
   return {
     dir: store.dir,
@@ -136,7 +136,7 @@ function parseEntry(text: string): CredentialsEntry | undefined {
 async function acquire(store: PrivateStore, name: string, options: LockOptions): Promise<CredentialsLock> {
   await store.ensure();
   const file = join(store.dir, name);
-  const token = randomBytes(12).toString("hex");
+  const token = await randomHex(12);
   const me = { pid: process.pid, host: hostname(), since: options.now().toISOString(), token };
   const started = options.monotonicNow();
   const pollMs = options.pollMs ?? 100;
@@ -173,7 +173,7 @@ async function acquire(store: PrivateStore, name: string, options: LockOptions):
 
 /** The lock file appears with its content in one step: written aside, then hard-linked (fails if it exists). */
 async function tryCreate(store: PrivateStore, file: string, content: string): Promise<boolean> {
-  const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  const temp = `${file}.${await randomHex(6)}.tmp`;
   return store.step("lock", file, async () => {
     try {
       await writeFile(temp, content, { mode: 0o600, flag: "wx" });
@@ -234,7 +234,7 @@ function isAlive(pid: number): boolean {
  * judged stale, and drop it. If a fresh lock was moved by mistake it is linked back.
  */
 async function takeOver(file: string, holder: Holder | undefined): Promise<void> {
-  const aside = `${file}.${randomBytes(6).toString("hex")}.stale`;
+  const aside = `${file}.${await randomHex(6)}.stale`;
   try {
     await rename(file, aside);
   } catch {
@@ -248,4 +248,10 @@ async function takeOver(file: string, holder: Holder | undefined): Promise<void>
   } finally {
     await rm(aside, { force: true });
   }
+}
+
+/** node:crypto only when writing: a cached read (the credential_process fast path) never loads it. */
+async function randomHex(bytes: number): Promise<string> {
+  const { randomBytes } = await import("node:crypto");
+  return randomBytes(bytes).toString("hex");
 }

@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { UsageError } from "./errors.js";
+import { InterruptedError, UsageError } from "./errors.js";
 
 /**
  * Every input we read — stdin, a file, an HTTP body — has a size limit, checked while reading:
@@ -161,4 +161,45 @@ export function positiveInt(flag: string, { min = 1, max = Number.MAX_SAFE_INTEG
 /** Collects a repeatable flag into an array (commander's argParser for `--x a --x b`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * One line from stdin, without waiting for the end of it: for a value the user (or a script
+ * talking to us through a pipe) can only give after seeing our earlier output, such as the
+ * first code of an authenticator app. At most `maxBytes`; Ctrl-C (`signal`) stops the wait.
+ */
+export function readStdinLine(stdin: NodeJS.ReadableStream, flag: string, maxBytes: number, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const finish = (error: Error | undefined, line?: string) => {
+      stdin.removeListener("data", onData);
+      stdin.removeListener("end", onEnd);
+      stdin.removeListener("error", onError);
+      signal.removeEventListener("abort", onAbort);
+      stdin.pause();
+      if (error) reject(error);
+      else resolve(line ?? "");
+    };
+    const onData = (chunk: Buffer | string) => {
+      text += chunk.toString();
+      const end = text.indexOf("\n");
+      if (end >= 0) {
+        const rest = text.slice(end + 1);
+        finish(undefined, text.slice(0, end).replace(/\r$/, ""));
+        // What came after the line stays for the next reader (once ours is detached and paused).
+        if (rest && "unshift" in stdin) (stdin as NodeJS.ReadableStream & { unshift(chunk: string): void }).unshift(rest);
+        return;
+      }
+      if (Buffer.byteLength(text) > maxBytes) finish(new UsageError(`${flag}: the line on stdin is longer than ${formatBytes(maxBytes)}`, "send the value alone on one line"));
+    };
+    const onEnd = () => finish(undefined, text.replace(/\r$/, ""));
+    const onError = (error: Error) => finish(new UsageError(`${flag}: cannot read stdin (${error.message})`, "send the value on one line"));
+    const onAbort = () => finish(new InterruptedError("interrupted while waiting for stdin", "nothing more was sent; run the command again"));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    stdin.on("data", onData);
+    stdin.on("end", onEnd);
+    stdin.on("error", onError);
+    stdin.resume();
+  });
 }

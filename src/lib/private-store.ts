@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, chmod, lstat, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -124,6 +123,8 @@ export function createPrivateStore(options: PrivateStoreOptions): PrivateStore {
     async write(name, text) {
       await ensure();
       const file = join(dir, name);
+      // node:crypto only when writing: a cached read (the credential_process fast path) never loads it.
+      const { randomBytes } = await import("node:crypto");
       const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
       await step("write", file, async () => {
         try {

@@ -18,14 +18,25 @@ const flags = {
   ...selectFlags(),
   clientSecret: clientSecretFlag("the app client's secret, if an expired login must be refreshed"),
   timeout: opt.int("--timeout <seconds>", "give up after this many seconds", { max: 3600, defaultValue: 60 }),
+  // Not opt.choice: its error echoes the value, and a token pasted here by mistake must not be printed back.
+  token: {
+    ...opt.custom("--token <kind>", "which cached token to send: id (a Cognito user pool authorizer) or access (OAuth scopes, JWT authorizers)", parseTokenKind, "id"),
+    values: ["id", "access"],
+  },
+  authScheme: opt.choice("--auth-scheme <scheme>", "raw (Authorization: <token>) or bearer (Authorization: Bearer <token>)", ["raw", "bearer"], "raw"),
 };
 const args = { url: arg("<url>", "http(s) URL of the API", parseUrl) };
 
 export default defineCommand({
   options: flags,
   args,
-  help: "Exits 1 on HTTP status 400 or above (status on stderr, body on stdout).",
-  examples: [`awsblog cognito call https://abc.execute-api.us-east-1.amazonaws.com/prod/ -X POST -d '{"hello":"world"}'`],
+  help: `Exits 1 on HTTP status 400 or above (status on stderr, body on stdout).
+Default: Authorization: <ID token>, what an API Gateway Cognito user pool authorizer reads.
+An HTTP API JWT authorizer or a resource server checking scopes wants --token access --auth-scheme bearer.`,
+  examples: [
+    `awsblog cognito call https://abc.execute-api.us-east-1.amazonaws.com/prod/ -X POST -d '{"hello":"world"}'`,
+    `awsblog cognito call https://api.example.com/v1/orders --token access --auth-scheme bearer`,
+  ],
   run: call,
 });
 
@@ -35,9 +46,10 @@ export interface CallResult {
 }
 
 /**
- * An HTTP request with the cached ID token in `Authorization` (what an API Gateway Cognito
- * user pool authorizer reads; no "Bearer" prefix). Prints the body; HTTP ≥ 400 exits 1 with
- * the status on stderr.
+ * An HTTP request with a cached token in `Authorization`: by default the ID token with no
+ * "Bearer" prefix (what an API Gateway Cognito user pool authorizer reads); `--token access`
+ * and `--auth-scheme bearer` for JWT authorizers and OAuth resource servers. Prints the body;
+ * HTTP ≥ 400 exits 1 with the status on stderr.
  */
 async function call(options: OptionsOf<typeof flags>, ctx: Context, { url }: ArgsOf<typeof args>): Promise<CommandResult<CallResult>> {
   checkSelector(options);
@@ -46,12 +58,15 @@ async function call(options: OptionsOf<typeof flags>, ctx: Context, { url }: Arg
   const method = (options.request ?? (body === undefined ? "GET" : "POST")).toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X "${clipValue(options.request ?? "")}" is not an HTTP method`, "e.g. -X GET, -X POST, -X PUT, -X DELETE");
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-  if (url.protocol === "http:" && !isLoopback(url.hostname)) ctx.out.warn(`sending the ID token over plain HTTP to ${clipValue(url.host)}`);
+  const kind = options.token === "access" ? "access" : "id";
+  const bearer = options.authScheme === "bearer";
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) ctx.out.warn(`sending the ${kind === "id" ? "ID" : "access"} token over plain HTTP to ${clipValue(url.host)}`);
 
   const { entry } = await currentLogin(ctx, options);
-  headers.set("authorization", entry.idToken);
+  const token = kind === "id" ? entry.idToken : entry.accessToken;
+  headers.set("authorization", bearer ? `Bearer ${token}` : token);
   const shown = clipValue(url.href);
-  ctx.out.debug(`→ ${method} ${shown} (Authorization: ***, ${body === undefined ? "no body" : `${Buffer.byteLength(body)} bytes`})`);
+  ctx.out.debug(`→ ${method} ${shown} (Authorization: ${bearer ? "Bearer " : ""}***, ${body === undefined ? "no body" : `${Buffer.byteLength(body)} bytes`})`);
 
   const timeoutS = options.timeout ?? 60;
   const timer = deadline(timeoutS * 1000, ctx.signal);
@@ -85,10 +100,15 @@ async function readAnswer(response: Response, what: string): Promise<string> {
 }
 
 function hintFor(status: number): string {
-  if (status === 401) return "the API did not accept the ID token: log in again (awsblog cognito login) or check the authorizer's user pool and client";
+  if (status === 401) return "the API did not accept the token: log in again (awsblog cognito login), check the authorizer's user pool and client, or try --token access --auth-scheme bearer";
   if (status === 403) return "the API refused this user or method: check the authorizer, the resource policy and the URL";
   if (status >= 500) return "the API or its backend failed: see its logs";
   return "check the URL, method and body";
+}
+
+function parseTokenKind(value: string): "id" | "access" {
+  if (value === "id" || value === "access") return value;
+  throw new UsageError("--token names which cached token to send: id or access", "e.g. --token access (the token itself is never passed on the command line)");
 }
 
 function parseUrl(value: string): URL {
@@ -110,7 +130,7 @@ function parseHeaders(values: string[]): Headers {
     const at = value.indexOf(":");
     const name = at > 0 ? value.slice(0, at).trim() : "";
     if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`-H "${clipValue(value)}" is not "Name: value"`, "e.g. -H 'Accept: application/json'");
-    if (name.toLowerCase() === "authorization") throw new UsageError("-H Authorization: call sets it to the cached ID token", "drop that header");
+    if (name.toLowerCase() === "authorization") throw new UsageError("-H Authorization: call sets it to the cached token", "drop that header (pick the token with --token and --auth-scheme)");
     try {
       headers.append(name, value.slice(at + 1).trim());
     } catch {

@@ -4,6 +4,7 @@ import { checkSelector, cognitoApi, explained, tokenCache } from "../../lib/cogn
 import { pickLogin, type CacheListing, type CachedLogin } from "../../lib/cognito/token-cache.js";
 import { defineCommand, opt, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
+import { createCredentialsCache } from "../../lib/credentials-cache.js";
 import { AwsError } from "../../lib/errors.js";
 
 const flags = {
@@ -49,6 +50,10 @@ async function logout(options: LogoutOptions, ctx: Context): Promise<CommandResu
     for (const target of targets) signedOut = (await signOutEverywhere(ctx, target, options.clientSecret)) || signedOut;
   }
   for (const target of targets) await cache.remove(target);
+  // AWS credentials obtained with these logins (`cognito credentials`) go too. Their cache keys
+  // are hashed, so every cognito entry is dropped: the others are fetched again when next asked.
+  const dropped = await createCredentialsCache(ctx.env, "cognito").removeAll();
+  if (dropped > 0) ctx.out.debug(`removed ${dropped} cached identity pool credential set(s)`);
   const loggedOut = targets.map((t) => ({ clientId: t.clientId, username: t.username }));
   const names = loggedOut.map((t) => t.username).join(", ");
   return {

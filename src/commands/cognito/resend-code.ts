@@ -1,15 +1,11 @@
 import { deliveryText } from "../../lib/cognito/delivery.js";
-import { clientIdFlag, clientSecretFlag, usernameFlag } from "../../lib/cognito/flags.js";
+import { clientUserFlags } from "../../lib/cognito/flags.js";
 import { maybeSecretHash } from "../../lib/cognito/secret-hash.js";
 import { checkValue, clientSecretOf, cognitoApi, explained } from "../../lib/cognito/shared.js";
 import { defineCommand, type OptionsOf } from "../../lib/command.js";
 import type { CommandResult, Context } from "../../lib/context.js";
 
-const flags = {
-  clientId: clientIdFlag(),
-  username: usernameFlag(),
-  clientSecret: clientSecretFlag(),
-};
+const flags = clientUserFlags();
 
 export default defineCommand({
   options: flags,

@@ -5,7 +5,9 @@ import { parseSamlResponse, type SamlAssertion } from "../../lib/saml/assertion.
 import { checkProfileName, credentialsFilePath, writeProfiles } from "../../lib/saml/credentials-file.js";
 import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoolRegion, type Exchanged } from "../../lib/saml/exchange.js";
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
-import { obtainSamlResponse } from "../../lib/saml/sources.js";
+import { credentialProcessDocument, DEFAULT_MIN_REMAINING_MS, parseSpan, samlCacheKey } from "../../lib/saml/cache-key.js";
+import { cachedRole, cachedSignIn, toCached } from "../../lib/saml/cached-sign-in.js";
+import { obtainSamlResponse, pickSource } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
 import { sourceFlags } from "./_shared.js";
 import { clipValue } from "../../lib/terminal.js";
@@ -19,7 +21,15 @@ const flags = {
   identityPoolId: opt.string("--identity-pool-id <id>", "exchange through a Cognito identity pool (GetId + GetCredentialsForIdentity) instead of STS"),
   writeProfile: opt.stringWithDefault("--write-profile <name>", "profile to write in the shared credentials file; {account} and {role} are filled in", "saml"),
   credentialProcess: opt.flag("--credential-process", "print credential_process JSON (Version 1) instead of writing a profile"),
+  minRemaining: opt.custom("--min-remaining <span>", "answer from the credentials cache while more than this is left (15m, 900s, 1h; default 15m)", minRemainingSpan),
+  force: opt.flag("--force", "sign in even when the cache holds fresh credentials"),
 };
+
+function minRemainingSpan(value: string): number {
+  const ms = parseSpan(value);
+  if (ms === undefined) throw new UsageError(`--min-remaining "${clipValue(value, 40)}" is not a span`, "pass seconds or a number with s, m or h (e.g. 15m), at most 12h");
+  return ms;
+}
 
 export default defineCommand({
   options: flags,
@@ -27,12 +37,18 @@ export default defineCommand({
     "awsblog saml login --saml-response @response.b64 --role ADFS-Dev",
     `awsblog saml login --idp-url "$ADFS_URL" --username 'EXAMPLE\\jane' --all-roles --write-profile '{account}-{role}'`,
     `awsblog saml login --listen 127.0.0.1:4567 --open "$ADFS_URL"`,
+    `awsblog saml login --idp-url "$ADFS_URL" --username jane@example.com --role ADFS-Dev --credential-process`,
+    `AWSBLOG_MFA_CODE=123456 awsblog saml login --idp-url "$ADFS_URL" --username jane@example.com --role ADFS-Dev --force`,
   ],
   help: `$ADFS_URL in the examples: the IdP's sign-on page; for AD FS:
 https://<host>/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices
 Sends STS AssumeRoleWithSAML unsigned: no AWS credentials are needed, stale ones are ignored.
-JSON: {"profile","roleArn","principalArn","accountId","subject","expiration","durationSeconds"} (an array of them for several roles); never the keys.
+JSON: {"profile","roleArn","principalArn","accountId","subject","expiration","durationSeconds","cached"} (an array of them for several roles); never the keys.
 --credential-process prints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process in ~/.aws/config.
+With --idp-url or --listen, credentials are cached (<config dir>/credentials/, 0600): --credential-process and --write-profile
+answer from the cache while more than --min-remaining is left, and concurrent calls share one sign-in; the IdP's session
+is kept too (<config dir>/saml-sessions/). --force signs in anyway; awsblog saml logout forgets both. "cached" in JSON says which.
+After the password, a code page takes --mfa-code / AWSBLOG_MFA_CODE / a prompt; a push page is polled up to --mfa-timeout.
 Exit 2 when the assertion is malformed, not Success, expired, or lacks the chosen role (nothing is sent).`,
   run: login,
 });
@@ -47,65 +63,85 @@ export interface LoginResult {
   durationSeconds: number;
   /** With --identity-pool-id: the Cognito identity. */
   identityId?: string;
+  /** True when the credentials came from the cache (no sign-in, no AWS call). */
+  cached: boolean;
 }
 
 async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult<unknown>> {
   checkChoiceFlags(options);
+  pickSource(options); // a bad source combination is a usage error before the cache or its lock
   const poolRegion = options.identityPoolId !== undefined ? identityPoolRegion(options.identityPoolId) : undefined;
-  const response = await obtainSamlResponse({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess) }, ctx);
-  const assertion = parseSamlResponse(response, ctx.now());
-  const roles = await pickRoles(assertion, options, ctx);
-  const profiles = options.credentialProcess ? roles.map(() => null) : profileNames(options.writeProfile, roles);
+  const key = samlCacheKey({ ...options, username: options.username ?? ctx.env.AWSBLOG_SAML_USERNAME, endpointUrl: ctx.globals.endpointUrl, region: ctx.globals.region });
+  const use = key ? { key, force: Boolean(options.force), minRemainingMs: options.minRemaining ?? DEFAULT_MIN_REMAINING_MS } : undefined;
 
   // Several roles are a batch: one refused role must not cost the others their profiles.
-  const results: Exchanged[] = [];
-  const failures: { role: SamlRole; profile: string | null; error: unknown }[] = [];
-  for (const [i, role] of roles.entries()) {
-    if (ctx.signal.aborted) break;
-    try {
-      results.push(await exchange(role, assertion, options, ctx, poolRegion));
-    } catch (error) {
-      if (roles.length === 1 || !(error instanceof AwsblogError) || error instanceof UsageError) throw error;
-      failures.push({ role, profile: profiles[i]!, error });
-      ctx.out.warn(formatError(error).replace(/^awsblog: /, `${role.roleName}: `));
+  const failures: { role: SamlRole; error: unknown }[] = [];
+  const signedIn = await cachedSignIn(ctx, use, async () => {
+    const response = await obtainSamlResponse({ ...options, promptOnControllingTerminal: Boolean(options.credentialProcess) }, ctx);
+    const assertion = parseSamlResponse(response, ctx.now());
+    const roles = await pickRoles(assertion, options, ctx);
+    if (!options.credentialProcess) profileNames(options.writeProfile, roles); // a bad template fails before AWS is asked
+    const results: Exchanged[] = [];
+    for (const role of roles) {
+      if (ctx.signal.aborted) break;
+      try {
+        results.push(await exchange(role, assertion, options, ctx, poolRegion));
+      } catch (error) {
+        if (roles.length === 1 || !(error instanceof AwsblogError) || error instanceof UsageError) throw error;
+        failures.push({ role, error });
+        ctx.out.warn(formatError(error).replace(/^awsblog: /, `${role.roleName}: `));
+      }
     }
-  }
-  for (const r of results) {
-    if (r.durationSeconds < r.requestedSeconds && !options.identityPoolId) {
-      ctx.out.warn(`${r.role.roleName}: the role allows less than ${r.requestedSeconds} s; granted ${r.durationSeconds} s`);
+    for (const r of results) {
+      if (r.durationSeconds < r.requestedSeconds && !options.identityPoolId) {
+        ctx.out.warn(`${r.role.roleName}: the role allows less than ${r.requestedSeconds} s; granted ${r.durationSeconds} s`);
+      }
     }
-  }
-  if (results.length === 0 && failures.length > 0) throw failures[0]!.error;
+    if (results.length === 0 && failures.length > 0) throw failures[0]!.error;
+    return { credentials: results.map((r) => toCached(r, assertion.subject)), save: failures.length === 0 && !ctx.signal.aborted };
+  });
+  const sets = signedIn.credentials;
 
   if (options.credentialProcess) {
-    const c = results[0]!.credentials;
-    const doc = { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };
+    const doc = credentialProcessDocument(sets[0]!);
     // The credential_process protocol is JSON on stdout whatever --output says.
     return { data: doc, text: JSON.stringify(doc) };
   }
   const path = credentialsFilePath(ctx.env);
-  const written = results.map((r) => ({ r, profile: profiles[roles.indexOf(r.role)]! }));
+  const names = profileNames(options.writeProfile, sets.map(cachedRole));
+  const written = sets.map((c, i) => ({ c, role: cachedRole(c), profile: names[i]! }));
   if (written.length) {
-    await writeProfiles(path, written.map(({ r, profile }) => ({ profile, credentials: r.credentials, principalArn: r.role.principalArn })), ctx.env);
+    await writeProfiles(
+      path,
+      written.map(({ c, role, profile }) => ({
+        profile,
+        credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken ?? "", expiration: new Date(c.expiration) },
+        principalArn: role.principalArn,
+      })),
+      ctx.env,
+    );
   }
-  const data: (LoginResult | FailedRole)[] = written.map(({ r, profile }) => ({
+  const data: (LoginResult | FailedRole)[] = written.map(({ c, role, profile }) => ({
     profile,
-    roleArn: r.role.roleArn,
-    principalArn: r.role.principalArn,
-    accountId: r.role.accountId,
-    subject: r.subject ?? assertion.subject ?? null,
-    expiration: r.credentials.expiration.toISOString(),
-    durationSeconds: r.durationSeconds,
-    ...(r.identityId ? { identityId: r.identityId } : {}),
+    roleArn: role.roleArn,
+    principalArn: role.principalArn,
+    accountId: role.accountId,
+    subject: c.attributes?.subject === undefined || c.attributes.subject === null ? null : String(c.attributes.subject),
+    expiration: c.expiration,
+    durationSeconds: Number(c.attributes?.durationSeconds ?? 0),
+    ...(c.attributes?.identityId ? { identityId: String(c.attributes.identityId) } : {}),
+    cached: signedIn.cached,
   }));
   for (const f of failures) {
-    data.push({ profile: f.profile, roleArn: f.role.roleArn, principalArn: f.role.principalArn, accountId: f.role.accountId, error: formatError(f.error).replace(/^awsblog: /, "") });
+    data.push({ profile: profileName(options.writeProfile, f.role), roleArn: f.role.roleArn, principalArn: f.role.principalArn, accountId: f.role.accountId, error: formatError(f.error).replace(/^awsblog: /, "") });
   }
   const lines = data.map((d) =>
-    "error" in d ? `profile ${d.profile}: FAILED ${d.roleArn}: ${d.error}` : `profile ${d.profile}: ${d.roleArn} until ${d.expiration} (${d.durationSeconds} s) — use AWS_PROFILE=${d.profile}`,
+    "error" in d
+      ? `profile ${d.profile}: FAILED ${d.roleArn}: ${d.error}`
+      : `profile ${d.profile}: ${d.roleArn} until ${d.expiration} (${d.durationSeconds} s${d.cached ? ", cached" : ""}) — use AWS_PROFILE=${d.profile}`,
   );
   return {
-    data: roles.length === 1 ? data[0] : data,
+    data: data.length === 1 ? data[0] : data,
     text: `${lines.join("\n")}\n${written.length ? `written to ${path}` : "nothing written"}`,
     exitCode: failures.length ? ExitCode.partial : ExitCode.ok,
   };

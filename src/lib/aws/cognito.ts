@@ -1,11 +1,17 @@
 import {
+  AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  ForgotPasswordCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
   SignUpCommand,
+  VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { AwsClientFactory } from "./factory.js";
 
@@ -51,6 +57,18 @@ export interface CognitoApi {
     responses: Record<string, string>;
   }): Promise<AuthStep>;
   globalSignOut(accessToken: string): Promise<void>;
+  forgotPassword(input: { clientId: string; username: string; secretHash?: string }): Promise<CodeDelivery | undefined>;
+  confirmForgotPassword(input: { clientId: string; username: string; code: string; password: string; secretHash?: string }): Promise<void>;
+  changePassword(input: { accessToken: string; previousPassword: string; proposedPassword: string }): Promise<void>;
+  /** With the access token (a logged-in user) or the session of an MFA_SETUP challenge; the session comes back renewed. */
+  associateSoftwareToken(input: { accessToken?: string; session?: string }): Promise<{ secretCode: string; session?: string }>;
+  verifySoftwareToken(input: { accessToken?: string; session?: string; code: string; deviceName?: string }): Promise<{ status?: string; session?: string }>;
+  setUserMfaPreference(input: { accessToken: string; totp?: MfaSetting; sms?: MfaSetting }): Promise<void>;
+}
+
+export interface MfaSetting {
+  enabled: boolean;
+  preferred: boolean;
 }
 
 /**
@@ -107,6 +125,38 @@ export async function createCognitoApi(aws: AwsClientFactory, run: { signal: Abo
     },
     async globalSignOut(accessToken) {
       await client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), opts);
+    },
+    async forgotPassword({ clientId, username, secretHash }) {
+      const out = await client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: username, SecretHash: secretHash }), opts);
+      return delivery(out.CodeDeliveryDetails);
+    },
+    async confirmForgotPassword({ clientId, username, code, password, secretHash }) {
+      await client.send(
+        new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: username, ConfirmationCode: code, Password: password, SecretHash: secretHash }),
+        opts,
+      );
+    },
+    async changePassword({ accessToken, previousPassword, proposedPassword }) {
+      await client.send(new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previousPassword, ProposedPassword: proposedPassword }), opts);
+    },
+    async associateSoftwareToken({ accessToken, session }) {
+      const out = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken, Session: session }), opts);
+      if (!out.SecretCode) throw new Error("Cognito AssociateSoftwareToken returned no SecretCode");
+      return { secretCode: out.SecretCode, session: out.Session };
+    },
+    async verifySoftwareToken({ accessToken, session, code, deviceName }) {
+      const out = await client.send(
+        new VerifySoftwareTokenCommand({ AccessToken: accessToken, Session: session, UserCode: code, FriendlyDeviceName: deviceName }),
+        opts,
+      );
+      return { status: out.Status, session: out.Session };
+    },
+    async setUserMfaPreference({ accessToken, totp, sms }) {
+      const setting = (s?: MfaSetting) => s && { Enabled: s.enabled, PreferredMfa: s.preferred };
+      await client.send(
+        new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: setting(totp), SMSMfaSettings: setting(sms) }),
+        opts,
+      );
     },
   };
 }

@@ -13,3 +13,6 @@ export const selectFlags = () => ({
   clientId: opt.string("--client-id <id>", "pick the cached login by client id (default: the most recent login)"),
   username: opt.string("--username <u>", "pick the cached login by username (default: the most recent login)"),
 });
+
+/** A call about one user of an app client (signup-side verbs: resend-code, password forgot). */
+export const clientUserFlags = () => ({ clientId: clientIdFlag(), username: usernameFlag(), clientSecret: clientSecretFlag() });

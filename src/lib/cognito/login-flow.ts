@@ -1,5 +1,6 @@
 import type { AuthStep, AuthTokens, CognitoApi } from "../aws/cognito.js";
 import { FailureError, UsageError } from "../errors.js";
+import { canSetUpTotp } from "./mfa.js";
 import { maybeSecretHash } from "./secret-hash.js";
 import type { SecretInput } from "./secret-input.js";
 import { createSrpClient, type PasswordVerifierChallenge, type SrpDeps } from "./srp.js";
@@ -22,6 +23,13 @@ export interface LoginRequest {
   mfaCode?: string;
   secrets: Pick<SecretInput, "newPassword" | "code">;
   srp?: SrpDeps;
+  /**
+   * Answers MFA_SETUP by enrolling an authenticator app with the challenge's session (given
+   * only when the code can be asked for); returns the session VerifySoftwareToken renewed.
+   */
+  setupTotp?: (session: string | undefined, username: string) => Promise<string | undefined>;
+  /** The command to run on a terminal when MFA_SETUP comes and setupTotp is not given. */
+  mfaSetupCommand?: string;
 }
 
 export interface LoginOutcome {
@@ -65,6 +73,11 @@ export async function runLogin(api: CognitoApi, req: LoginRequest): Promise<Logi
     challenges.push(name);
     const params = step.challengeParameters;
     current = params.USER_ID_FOR_SRP ?? params.USERNAME ?? current;
+    if (name === "MFA_SETUP") {
+      const session = await setUpMfa(params, step.session, current, req);
+      step = await api.respondToAuthChallenge({ clientId: req.clientId, challengeName: name, session, responses: withHash({ USERNAME: current }, current) });
+      continue;
+    }
     const responses = await answer(name, params, current, req, srp);
     current = responses.USERNAME ?? current;
     step = await api.respondToAuthChallenge({
@@ -77,6 +90,23 @@ export async function runLogin(api: CognitoApi, req: LoginRequest): Promise<Logi
   const { idToken, accessToken } = step.tokens;
   if (!idToken || !accessToken) throw new FailureError("Cognito returned no ID or access token", "check the app client's token settings");
   return { tokens: { ...step.tokens, idToken, accessToken }, challengeUsername: current, challenges };
+}
+
+/** MFA_SETUP: enrol an authenticator app now, or say exactly what to run where it can be done. */
+async function setUpMfa(params: Record<string, unknown>, session: string | undefined, username: string, req: LoginRequest): Promise<string | undefined> {
+  if (!canSetUpTotp(params.MFAS_CAN_SETUP)) {
+    throw new FailureError(
+      `Cognito requires ${req.username} to set up SMS MFA before logging in (MFA_SETUP), which awsblog cannot enrol`,
+      "add a verified phone number to the user (your app or an administrator), or allow authenticator apps in the pool",
+    );
+  }
+  if (!req.setupTotp) {
+    throw new FailureError(
+      `Cognito requires ${req.username} to set up an authenticator app before logging in (MFA_SETUP)`,
+      `run on a terminal: ${req.mfaSetupCommand ?? "awsblog cognito login …"} (it shows a QR code and asks for the app's first code)`,
+    );
+  }
+  return req.setupTotp(session, username);
 }
 
 async function answer(
@@ -131,7 +161,6 @@ async function answer(
 }
 
 function unsupportedHint(name: string): string {
-  if (name === "MFA_SETUP") return "MFA is required but not set up for this user: set it up in your app (awsblog answers SMS_MFA and SOFTWARE_TOKEN_MFA)";
   if (name === "CUSTOM_CHALLENGE") return "this pool uses custom authentication (Lambda triggers): log in with your app";
   if (name.startsWith("DEVICE_")) return "device tracking challenges are not supported: turn off device remembering for this client";
   return "log in with your app, or ask for support of this challenge";

@@ -21,9 +21,12 @@ export interface SecretInput {
   password(): Promise<string>;
   /** For signup: like password(), but typed twice on a terminal. */
   accountPassword(): Promise<string>;
-  newPassword(): Promise<string>;
+  /** `why` names the step in the error on a non-terminal (default: the NEW_PASSWORD_REQUIRED challenge). */
+  newPassword(why?: string): Promise<string>;
   /** A one-time code (MFA): `flag` if given, else a visible prompt. */
   code(label: string, flag: string | undefined, flagName: string): Promise<string>;
+  /** stdin's next line (after the password's when --password-stdin read one). */
+  line(what: string): Promise<string>;
 }
 
 /** Passwords are one line each (Cognito allows 256 characters); nothing longer is a password. */
@@ -64,17 +67,18 @@ export function createSecretInput(options: SecretInputOptions): SecretInput {
       if (options.passwordStdin || options.env.AWSBLOG_PASSWORD || !interactive()) return this.password();
       return askTwice("Password");
     },
-    async newPassword() {
+    async newPassword(why = "Cognito requires a new password (NEW_PASSWORD_REQUIRED)") {
       if (options.newPasswordStdin) return takeLine("--new-password-stdin");
       if (options.env.AWSBLOG_NEW_PASSWORD) return options.env.AWSBLOG_NEW_PASSWORD;
       if (!interactive()) {
         throw new UsageError(
-          "Cognito requires a new password (NEW_PASSWORD_REQUIRED) and stdin is not a terminal",
+          `${why} and stdin is not a terminal`,
           "pass --new-password-stdin (with --password-stdin: line 1 current, line 2 new) or set AWSBLOG_NEW_PASSWORD",
         );
       }
       return askTwice("New password");
     },
+    line: (what) => takeLine(what),
     async code(label, flag, flagName) {
       if (flag) return flag.trim();
       if (!interactive()) throw new UsageError(`Cognito asked for ${label} and stdin is not a terminal`, `pass ${flagName} <code>`);

@@ -13,6 +13,11 @@ export interface SessionOptions extends Selector {
   forceRefresh?: boolean;
 }
 
+/** The cached login the flags select, as it is (no refresh): who is asking, before anything is sent. */
+export async function pickCachedLogin(ctx: Context, selector: Selector): Promise<CachedLogin> {
+  return pickLogin(await tokenCache(ctx).list(), selector, () => {}).entry;
+}
+
 /** The cached login the flags select, refreshed with REFRESH_TOKEN_AUTH when (nearly) expired. */
 export async function currentLogin(ctx: Context, options: SessionOptions): Promise<{ entry: CachedLogin; refreshed: boolean }> {
   const cache = tokenCache(ctx);

@@ -72,3 +72,28 @@ export function decodeEntities(text: string): string {
 function safeChar(code: number): string {
   return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "";
 }
+
+/** The text of the `<label for="id">`, if the page has one. */
+export function labelText(html: string, id: string): string | undefined {
+  for (const m of html.matchAll(/<label\b([^>]*)>([\s\S]*?)<\/label\s*>/gi)) {
+    if (parseAttributes(m[1] ?? "").for === id) return decodeEntities((m[2] ?? "").replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+  }
+  return undefined;
+}
+
+/** `<meta http-equiv="refresh" content="3; url=…">`: the delay (ms) and the address, if any. */
+export function metaRefresh(html: string): { delayMs: number; url?: string } | undefined {
+  for (const m of html.matchAll(/<meta\b([^>]*)>/gi)) {
+    const a = parseAttributes(m[1] ?? "");
+    if ((a["http-equiv"] ?? "").toLowerCase() !== "refresh" || !a.content) continue;
+    const parsed = /^\s*(\d+(?:\.\d+)?)\s*(?:[;,]\s*(?:url\s*=\s*)?['"]?([^'"]*)['"]?)?\s*$/i.exec(a.content);
+    if (parsed) return { delayMs: Number(parsed[1]) * 1000, url: parsed[2] || undefined };
+  }
+  return undefined;
+}
+
+/** The delay of a page's self-submitting script (`setTimeout(…, 3000)`), in ms. */
+export function scriptDelay(html: string): number | undefined {
+  const m = /setTimeout\s*\([\s\S]{0,200}?,\s*(\d{1,6})\s*\)/.exec(html);
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "../context.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { answerPage as answer, LOOPBACK, openBrowser, parseListen, waitForCallback } from "../loopback.js";
 import { readBounded } from "../input.js";
 import { normalizeSamlResponse } from "./assertion.js";
 import type { SourceOptions } from "./source-options.js";
@@ -14,22 +14,6 @@ import { clipValue } from "../terminal.js";
  */
 const MAX_BODY = 1_000_000;
 
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
-export function parseListen(value: string): ListenAddress {
-  const match = /^(?:(\[[0-9a-f:]+\]|[^:[\]\s]*):)?(\d{1,5})$/i.exec(value.trim());
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65_535) {
-    throw new UsageError(`--listen "${clipValue(value, 60)}" is not host:port`, "e.g. --listen 127.0.0.1:4567 (the IdP's AWS relying party posts to http://127.0.0.1:4567/saml)");
-  }
-  const host = match[1] === undefined ? "127.0.0.1" : match[1].replace(/^\[|\]$/g, "");
-  if (host === "") throw new UsageError("--listen has an empty host, which would listen on every interface", "use --listen 127.0.0.1:<port>");
-  return { host, port };
-}
-
 export async function receiveAtListener(options: SourceOptions, ctx: Context): Promise<string> {
   const address = parseListen(options.listen!);
   const openUrl = options.open !== undefined ? checkOpenUrl(options.open) : undefined;
@@ -38,88 +22,41 @@ export async function receiveAtListener(options: SourceOptions, ctx: Context): P
   const timeoutSeconds = options.listenTimeout ?? 300;
   const display = `http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}/saml`;
 
-  return new Promise<string>((resolve, reject) => {
-    let settled = false;
-    const server = createServer((req, res) => handle(req, res));
-    const finish = (error: Error | undefined, value?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", onAbort);
-      // Let the "you can close this window" page go out, then stop listening.
-      server.close();
-      setTimeout(() => server.closeAllConnections(), 1000).unref();
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const onAbort = () => finish(new InterruptedError("interrupted while waiting for the IdP"));
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(
-      () => finish(new FailureError(`no SAMLResponse arrived at ${display} within ${timeoutSeconds} s`, "check the IdP's AWS relying party posts to this address, or raise --listen-timeout")),
-      timeoutSeconds * 1000,
-    );
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    server.on("error", (error: NodeJS.ErrnoException) => {
-      finish(
-        error.code === "EADDRINUSE" || error.code === "EACCES" || error.code === "EADDRNOTAVAIL"
-          ? new UsageError(`cannot listen on ${address.host}:${address.port} (${error.code})`, "pick another port with --listen 127.0.0.1:<port>")
-          : new FailureError(`cannot listen on ${address.host}:${address.port} (${error.code ?? error.message})`, "pick another address"),
-      );
-    });
-    server.listen(address.port, address.host, () => {
+  return waitForCallback<string>(ctx, {
+    address,
+    timeoutSeconds,
+    timedOut: () => new FailureError(`no SAMLResponse arrived at ${display} within ${timeoutSeconds} s`, "check the IdP's AWS relying party posts to this address, or raise --listen-timeout"),
+    interrupted: () => new InterruptedError("interrupted while waiting for the IdP"),
+    listenHint: "pick another port with --listen 127.0.0.1:<port>",
+    onListening: () => {
       ctx.out.info(`Waiting for the IdP to post the SAMLResponse to ${display} (Ctrl-C to stop)`);
       if (openUrl) openBrowser(openUrl, ctx);
-    });
-
-    function handle(req: IncomingMessage, res: ServerResponse): void {
-      const url = new URL(req.url ?? "/", "http://listener");
-      if (!hostAllowed(req.headers.host, address)) return answer(res, 421, "Wrong host", "This endpoint only answers on its own address.");
-      if (url.pathname !== "/saml") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
-      if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
-      const type = String(req.headers["content-type"] ?? "");
-      if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
-      readBounded(req, MAX_BODY, () => new Error("too large")).then(
-        (body) => received(body.toString("utf8"), res),
-        () => answer(res, 413, "Too large", "The posted form is too large."),
-      );
-    }
-
-    function received(body: string, res: ServerResponse): void {
-      const value = new URLSearchParams(body).get("SAMLResponse");
-      if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
-      try {
-        normalizeSamlResponse(value);
-      } catch {
-        return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
-      }
-      answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
-      finish(undefined, value);
-    }
+    },
+    handle,
   });
-}
 
-const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
-
-/** DNS rebinding: only requests addressed to the bound address (or loopback names) count. */
-function hostAllowed(host: string | undefined, address: ListenAddress): boolean {
-  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host ?? "");
-  if (!match || match[2] !== String(address.port)) return false;
-  const name = match[1]!.replace(/^\[|\]$/g, "").toLowerCase();
-  if (address.host === "0.0.0.0" || address.host === "::") return true;
-  if (LOOPBACK.includes(address.host)) return LOOPBACK.includes(name);
-  return name === address.host.toLowerCase();
-}
-
-function answer(res: ServerResponse, status: number, title: string, message: string): void {
-  if (res.headersSent) return;
-  res.writeHead(status, {
-    "content-type": "text/html; charset=utf-8",
-    "cache-control": "no-store",
-    "content-security-policy": "default-src 'none'",
-    "referrer-policy": "no-referrer",
-  });
-  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`);
+  function handle(req: IncomingMessage, res: ServerResponse, done: (error: Error | undefined, value?: string) => void): void {
+    const url = new URL(req.url ?? "/", "http://listener");
+    if (url.pathname !== "/saml") return answer(res, 404, "Not found", `The IdP should post to ${display}.`);
+    if (req.method !== "POST") return answer(res, 200, "Waiting for sign-in", `awsblog is waiting for your IdP to post the SAMLResponse here. Sign in at your IdP.`);
+    const type = String(req.headers["content-type"] ?? "");
+    if (!type.startsWith("application/x-www-form-urlencoded")) return answer(res, 415, "Unsupported", "Expected the IdP's form post.");
+    readBounded(req, MAX_BODY, () => new Error("too large")).then(
+      (body) => received(body.toString("utf8"), res, done),
+      () => answer(res, 413, "Too large", "The posted form is too large."),
+    );
+  }
+  function received(body: string, res: ServerResponse, done: (error: Error | undefined, value?: string) => void): void {
+    const value = new URLSearchParams(body).get("SAMLResponse");
+    if (!value) return answer(res, 400, "No SAMLResponse", "The post carried no SAMLResponse; sign in again.");
+    try {
+      normalizeSamlResponse(value);
+    } catch {
+      return answer(res, 400, "Not a SAMLResponse", "The posted SAMLResponse is not base64; sign in again.");
+    }
+    answer(res, 200, "Signed in", "awsblog received your sign-in. You can close this window.");
+    done(undefined, value);
+  }
 }
 
 function checkOpenUrl(value: string): URL {
@@ -131,17 +68,4 @@ function checkOpenUrl(value: string): URL {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--open needs an http(s) URL, got ${clipValue(url.protocol, 20)}`, "pass the IdP's https:// sign-on page");
   return url;
-}
-
-/** $BROWSER if set, else the platform's opener; never through a shell. */
-function openBrowser(url: URL, ctx: Context): void {
-  const opener = ctx.env.BROWSER || (process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer.exe" : "xdg-open");
-  try {
-    const child = spawn(opener, [url.href], { stdio: "ignore", detached: true, shell: false });
-    child.on("error", () => ctx.out.warn(`could not start ${clipValue(opener, 40)}; open ${clipValue(url.href, 200)} yourself`));
-    child.unref();
-    ctx.out.info(`Opening ${clipValue(url.href, 200)}`);
-  } catch {
-    ctx.out.warn(`could not open a browser; open ${clipValue(url.href, 200)} yourself`);
-  }
 }

@@ -12,6 +12,10 @@ export interface SourceOptions {
   open?: string;
   /** Seconds to wait for the browser at --listen. */
   listenTimeout?: number;
+  /** The one-time code (`-`: stdin's next line). */
+  mfaCode?: string;
+  /** Seconds to wait for a push approval. */
+  mfaTimeout?: number;
   /** Prompt on /dev/tty when stdin is not a terminal (credential_process captures the rest). */
   promptOnControllingTerminal?: boolean;
 }

@@ -30,6 +30,7 @@ export function pickSource(options: SourceOptions): SourceKind {
   if ((options.username !== undefined || options.passwordStdin) && given[0] !== "idp-url") {
     throw new UsageError("--username and --password-stdin are for --idp-url sign-in", "drop them, or sign in with --idp-url <url>");
   }
+  if (options.mfaCode !== undefined && given[0] !== "idp-url") throw new UsageError("--mfa-code is for --idp-url sign-in", "drop it; with --listen the browser asks for the code");
   return given[0]!;
 }
 

@@ -172,16 +172,4 @@ describeWithMoto("cognito login: SRP, MFA, new password, client secrets", (moto)
     expect(token.json()).toMatchObject({ refreshed: true, username: "sam" });
     expect(token.json<{ idToken: string }>().idToken).not.toBe(idToken);
   });
-
-  it("an unsupported challenge (MFA_SETUP) exits 1 naming it", async () => {
-    const client = sdk(moto().url);
-    const pool = await createPool(client, { emailAsUsername: true, mfa: "ON" });
-    await client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } }));
-    await registered(pool, "setup@example.com");
-    const run = await cli(["cognito", "login", "--client-id", pool.clientId, "--username", "setup@example.com", "--user-pool-id", pool.poolId], {
-      env: { AWSBLOG_PASSWORD: PASSWORD },
-    });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/MFA_SETUP challenge, which awsblog does not answer — MFA is required but not set up/);
-  });
 });

@@ -157,7 +157,7 @@ describeWithMoto("cognito: sign up → confirm → login → call → logout", (
     expect(bad.code).toBe(2);
     const auth = await cli(["cognito", "call", `${api.url}/`, "-H", "Authorization: x"]);
     expect(auth.code).toBe(2);
-    expect(auth.stderr).toMatch(/call sets it to the cached ID token/);
+    expect(auth.stderr).toMatch(/call sets it to the cached token/);
     expect(api.received.every((r) => r.headers.authorization === idToken)).toBe(true);
   });
 

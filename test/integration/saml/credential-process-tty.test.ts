@@ -43,7 +43,7 @@ describe.skipIf(!havePython && !required)("saml login --credential-process promp
       .map(quote)
       .join(" ");
     const run = await runOnTerminal(["sh", "-c", `${command} </dev/null >${quote(out)} 2>${quote(err)}`], {
-      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWSBLOG_CONFIG_DIR: join(dir, "config") },
       steps: [{ after: "Password: ", keys: `${PASSWORD}\r` }],
       timeout: 25,
     });

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsblog, interrupts } from "../../helpers/in-process.js";
@@ -25,7 +27,7 @@ afterAll(() => {
   silent.close();
 });
 
-const env = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWSBLOG_SAML_TIMEOUT: "1", AWSBLOG_PASSWORD: "p" };
+const env = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWSBLOG_SAML_TIMEOUT: "1", AWSBLOG_PASSWORD: "p", AWSBLOG_CONFIG_DIR: join(tmpdir(), `awsblog-saml-hangs-${process.pid}`) };
 
 describe("a silent endpoint", () => {
   // AWS calls are bounded by the global flags like every other (AWSBLOG_SAML_TIMEOUT is for the IdP).

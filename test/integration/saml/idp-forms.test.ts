@@ -36,7 +36,7 @@ function run(args: string[], options: { input?: string; env?: Record<string, str
   return awsblog(["--endpoint-url", sts.url, ...args], {
     now: () => NOW,
     input: options.input,
-    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), ...options.env },
+    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWSBLOG_CONFIG_DIR: join(dir, "config"), ...options.env },
   });
 }
 
@@ -80,7 +80,7 @@ describe("saml login --idp-url (AD FS forms)", () => {
     expect(bad.stderr).toMatch(/^awsblog: the IdP refused the sign-in: Authentication failed & account may be locked — /);
   });
 
-  it("username first, then password (paginated sign-in); a second factor is sent to the browser flow", async () => {
+  it("username first, then password (paginated sign-in); a code page needs a code", async () => {
     const env = { AWSBLOG_SAML_USERNAME: "EXAMPLE\\jane", AWSBLOG_PASSWORD: PASSWORD };
     const paged = await run(["saml", "roles", "--idp-url", `${idp.url}/paged/login`, "-o", "json"], { env });
     expect(paged.stderr).toBe("");
@@ -93,8 +93,9 @@ describe("saml login --idp-url (AD FS forms)", () => {
     expect(unknown.stderr).toMatch(/^awsblog: the IdP did not take the user name: Unknown user "x" — check --username/);
 
     const mfa = await run(["saml", "roles", "--idp-url", `${idp.url}/mfa/login`], { env });
-    expect(mfa.code).toBe(1);
-    expect(mfa.stderr).toMatch(/^awsblog: the IdP asks for more than a password after sign-in \(MFA\?\): Enter the code from your authenticator app — sign in with the browser instead: --listen/);
+    // A code page with no code given and no terminal to ask on (second factors: mfa.test.ts).
+    expect(mfa.code).toBe(2);
+    expect(mfa.stderr).toBe("awsblog: the IdP asks for a one-time code and there is no terminal to ask on — pass --mfa-code <code> (- reads it from stdin) or set AWSBLOG_MFA_CODE\n");
   });
 
   it("input rules: no user or password → exit 2 before any request; http to a non-loopback host refused", async () => {
@@ -141,7 +142,7 @@ describe("saml login --idp-url (AD FS forms)", () => {
     const port = (silent.address() as import("node:net").AddressInfo).port;
     const ctrlC = interrupts();
     const running = awsblog(["saml", "login", "--idp-url", `http://127.0.0.1:${port}/adfs/ls/`, "--username", "x"], {
-      env: { AWSBLOG_PASSWORD: "p", AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") },
+      env: { AWSBLOG_PASSWORD: "p", AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWSBLOG_CONFIG_DIR: join(dir, "config") },
       interrupts: ctrlC,
     });
     await accepted;
@@ -159,11 +160,15 @@ describe("saml login --idp-url (AD FS forms)", () => {
  * assertion with Lasso; awsblog signs in through its login form (the generic strategy: CSRF
  * token, cookies, IdP-initiated SSO), and the STS double verifies LemonLDAP's signature.
  * Runs when LemonLDAP::NG is installed or unpacked (AWSBLOG_LLNG_ROOT, see
- * test/helpers/saml-lemonldap-fetch.sh); otherwise it is not registered (not a skip: CI counts
- * skips as holes, and CI has no LemonLDAP) and says so.
+ * test/helpers/saml-lemonldap-fetch.sh; .ci/run fetches it). Elsewhere it is not registered and
+ * says so; under AWSBLOG_REQUIRE_MOTO=1 (CI) a missing LemonLDAP::NG is a failure, not a hole.
  */
 const root = lemonLdapRoot();
-if (!root) {
+if (!root && process.env.AWSBLOG_REQUIRE_MOTO === "1") {
+  it("LemonLDAP::NG is available (AWSBLOG_REQUIRE_MOTO=1)", () => {
+    throw new Error("LemonLDAP::NG not found: run test/helpers/saml-lemonldap-fetch.sh <dir> and set AWSBLOG_LLNG_ROOT=<dir> (.ci/run does)");
+  });
+} else if (!root) {
   console.warn("[awsblog tests] LemonLDAP::NG not found: the real-IdP test is not run (test/helpers/saml-lemonldap-fetch.sh <dir>, then AWSBLOG_LLNG_ROOT=<dir>)");
 }
 
@@ -186,7 +191,7 @@ if (root) {
       await sts?.stop();
       if (llngDir) rmSync(llngDir, { recursive: true, force: true });
     });
-    const env = () => ({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(llngDir, "credentials"), AWSBLOG_SAML_USERNAME: "dwho" });
+    const env = () => ({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(llngDir, "credentials"), AWSBLOG_CONFIG_DIR: join(llngDir, "config"), AWSBLOG_SAML_USERNAME: "dwho" });
 
     it("signs in through the portal's form, reads both roles, and STS accepts LemonLDAP's signature", async () => {
       const roles = await awsblog(["saml", "roles", "--idp-url", llng.ssoUrl, "-o", "json"], { env: { ...env(), AWSBLOG_PASSWORD: "dwho" } });
@@ -202,9 +207,18 @@ if (root) {
       expect(readFileSync(join(llngDir, "credentials"), "utf8")).toMatch(/\[llng-LLNG-Dev\][\s\S]*\[llng-LLNG-Ops\]/);
     }, 60_000);
 
+    it("a second sign-in reuses LemonLDAP's session: no password needed", async () => {
+      const again = await awsblog(["saml", "roles", "--idp-url", llng.ssoUrl, "-o", "json"], { env: { ...env(), AWSBLOG_PASSWORD: undefined } });
+      expect(again.stderr, llng.log()).toBe("");
+      expect(again.json()).toMatchObject({ issuer: `${llng.url}/saml/metadata`, roles: [{ roleArn: LLNG_ROLES[0] }, { roleArn: LLNG_ROLES[1] }] });
+    }, 60_000);
+
     it("a wrong password is refused by the IdP: exit 1, nothing sent to AWS", async () => {
       sts.requests.length = 0;
-      const result = await awsblog(["--endpoint-url", sts.url, "saml", "login", "--idp-url", llng.ssoUrl], { env: { ...env(), AWSBLOG_PASSWORD: "wrong" } });
+      // A fresh config dir: no IdP session from the tests above.
+      const result = await awsblog(["--endpoint-url", sts.url, "saml", "login", "--idp-url", llng.ssoUrl], {
+        env: { ...env(), AWSBLOG_CONFIG_DIR: join(llngDir, "fresh-config"), AWSBLOG_PASSWORD: "wrong" },
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^awsblog: the IdP refused the sign-in/);
       expect(sts.requests).toHaveLength(0);

@@ -39,7 +39,7 @@ function login(port: number, extra: string[] = [], ctrlC = interrupts()) {
   return awsblog(["--endpoint-url", sts.url, "saml", "login", "--listen", `127.0.0.1:${port}`, "-o", "json", ...extra], {
     now: () => NOW,
     interrupts: ctrlC,
-    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") },
+    env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWSBLOG_CONFIG_DIR: join(dir, "config") },
   });
 }
 

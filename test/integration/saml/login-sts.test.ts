@@ -67,6 +67,7 @@ describe("saml login via STS", () => {
       subject: "EXAMPLE\\jane",
       expiration: "2026-12-02T05:00:00.000Z",
       durationSeconds: 3600,
+      cached: false,
     });
     expect(sts.requests).toHaveLength(1);
     expect(sts.requests[0]!.outcome).toBe("ok");

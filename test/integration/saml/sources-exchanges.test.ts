@@ -44,6 +44,7 @@ describeWithMoto("saml sources × exchanges", (moto) => {
     AWS_SECRET_ACCESS_KEY: undefined,
     AWS_REGION: undefined,
     AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+    AWSBLOG_CONFIG_DIR: join(dir, "config"),
     ...extra,
   });
 

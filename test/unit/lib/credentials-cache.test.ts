@@ -48,7 +48,7 @@ describe("credentials cache entries", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(join(root, "credentials"))).mode & 0o777).toBe(0o700);
     expect((await stat(root)).mode & 0o777).toBe(0o700);
-    expect(file).toMatch(/credentials\/saml-[0-9a-f]{32}\.json$/);
+    expect(file).toMatch(/credentials\/saml-[0-9a-f]{16}\.json$/);
     const hit = await cache.read("idp|jane|role", { now: NOW, minRemainingMs: 15 * 60_000 });
     expect(hit?.credentials[0]).toMatchObject({ accessKeyId: "ASIAEXAMPLE", attributes: { roleArn: "arn:aws:iam::1:role/R" } });
     // 16 minutes left: still an answer with 15 required, none with 20.
