@@ -1,6 +1,6 @@
 import { clientSecretFlag, selectFlags } from "../../lib/cognito/flags.js";
 import { credentialsForLogin } from "../../lib/cognito/identity-credentials.js";
-import { cachedSignIn, DEFAULT_MIN_REMAINING_MS, parseSpan } from "../../lib/cached-sign-in.js";
+import { cachedSignIn, DEFAULT_MIN_REMAINING_MS, minRemainingSpan } from "../../lib/cached-sign-in.js";
 import { currentLogin, pickCachedLogin } from "../../lib/cognito/session.js";
 import { checkSelector } from "../../lib/cognito/shared.js";
 import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.js";
@@ -36,11 +36,6 @@ Credentials are cached (files 0600 in <config dir>/credentials/) per identity po
   run: credentials,
 });
 
-function minRemainingSpan(value: string): number {
-  const ms = parseSpan(value);
-  if (ms === undefined) throw new UsageError(`--min-remaining "${clipValue(value, 40)}" is not a span`, "pass seconds or a number with s, m or h (e.g. 15m), at most 12h");
-  return ms;
-}
 
 async function credentials(options: OptionsOf<typeof flags>, ctx: Context): Promise<CommandResult> {
   checkSelector(options);
@@ -66,7 +61,7 @@ async function credentials(options: OptionsOf<typeof flags>, ctx: Context): Prom
     const api = await ctx.services.cognitoIdentity(region);
     const got = await credentialsForLogin(api, { identityPoolId, entry, customRoleArn: options.customRoleArn });
     const { accessKeyId, secretAccessKey, sessionToken, expiration } = got.credentials;
-    return [{ accessKeyId, secretAccessKey, sessionToken, expiration: expiration.toISOString(), attributes: { identityId: got.identityId } }];
+    return { credentials: [{ accessKeyId, secretAccessKey, sessionToken, expiration: expiration.toISOString(), attributes: { identityId: got.identityId } }] };
   });
   const c = { ...set!, sessionToken: set!.sessionToken ?? "", expiration: new Date(set!.expiration) };
   const identityId = String(set!.attributes?.identityId ?? "");

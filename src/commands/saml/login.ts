@@ -5,8 +5,9 @@ import { parseSamlResponse, type SamlAssertion } from "../../lib/saml/assertion.
 import { checkProfileName, credentialsFilePath, writeProfiles } from "../../lib/saml/credentials-file.js";
 import { assumeWithSaml, DEFAULT_DURATION, exchangeWithIdentityPool, identityPoolRegion, type Exchanged } from "../../lib/saml/exchange.js";
 import { chooseRoles, profileName, severalRolesError, type SamlRole } from "../../lib/saml/roles.js";
-import { credentialProcessDocument, DEFAULT_MIN_REMAINING_MS, parseSpan, samlCacheKey } from "../../lib/saml/cache-key.js";
-import { cachedRole, cachedSignIn, toCached } from "../../lib/saml/cached-sign-in.js";
+import { credentialProcessDocument, DEFAULT_MIN_REMAINING_MS, samlCacheKey } from "../../lib/saml/cache-key.js";
+import { cachedSignIn, minRemainingSpan } from "../../lib/cached-sign-in.js";
+import { cachedRole, toCached } from "../../lib/saml/cached-sign-in.js";
 import { obtainSamlResponse, pickSource } from "../../lib/saml/sources.js";
 import { openTerminal } from "../../lib/saml/terminal.js";
 import { sourceFlags } from "./_shared.js";
@@ -25,11 +26,6 @@ const flags = {
   force: opt.flag("--force", "sign in even when the cache holds fresh credentials"),
 };
 
-function minRemainingSpan(value: string): number {
-  const ms = parseSpan(value);
-  if (ms === undefined) throw new UsageError(`--min-remaining "${clipValue(value, 40)}" is not a span`, "pass seconds or a number with s, m or h (e.g. 15m), at most 12h");
-  return ms;
-}
 
 export default defineCommand({
   options: flags,
@@ -72,7 +68,7 @@ async function login(options: OptionsOf<typeof flags>, ctx: Context): Promise<Co
   pickSource(options); // a bad source combination is a usage error before the cache or its lock
   const poolRegion = options.identityPoolId !== undefined ? identityPoolRegion(options.identityPoolId) : undefined;
   const key = samlCacheKey({ ...options, username: options.username ?? ctx.env.AWSBLOG_SAML_USERNAME, endpointUrl: ctx.globals.endpointUrl, region: ctx.globals.region });
-  const use = key ? { key, force: Boolean(options.force), minRemainingMs: options.minRemaining ?? DEFAULT_MIN_REMAINING_MS } : undefined;
+  const use = key ? { namespace: "saml", key, force: Boolean(options.force), minRemainingMs: options.minRemaining ?? DEFAULT_MIN_REMAINING_MS } : undefined;
 
   // Several roles are a batch: one refused role must not cost the others their profiles.
   const failures: { role: SamlRole; error: unknown }[] = [];

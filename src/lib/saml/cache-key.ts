@@ -1,6 +1,9 @@
+import { DEFAULT_MIN_REMAINING_MS, parseSpan } from "../span.js";
+
+export { DEFAULT_MIN_REMAINING_MS, parseSpan };
+
 /**
- * What identifies a cached SAML sign-in, and the `--min-remaining` span. Pure and free of
- * imports on purpose: the credential_process fast path (src/fast/credential-process.ts)
+ * What identifies a cached SAML sign-in. Pure, importing only lib/span.ts, on purpose: the credential_process fast path (src/fast/credential-process.ts)
  * computes the same key from argv without loading the CLI, and both must agree.
  */
 export interface CacheKeyInput {
@@ -17,9 +20,6 @@ export interface CacheKeyInput {
   endpointUrl?: string;
   region?: string;
 }
-
-/** botocore and the JS SDK refresh credentials 15 minutes (or less) before they expire. */
-export const DEFAULT_MIN_REMAINING_MS = 15 * 60_000;
 
 /**
  * The key, or undefined when the source is not one the cache serves (a pasted
@@ -40,14 +40,6 @@ export function samlCacheKey(input: CacheKeyInput): string | undefined {
     input.endpointUrl ?? "",
     input.region ?? "",
   ]);
-}
-
-/** `15m`, `900s`, `1h`, `900` (seconds) → ms; undefined when it is not one of those, 0–12 h. */
-export function parseSpan(value: string): number | undefined {
-  const m = /^(\d{1,5})([smh]?)$/.exec(value.trim());
-  if (!m) return undefined;
-  const ms = Number(m[1]) * (m[2] === "h" ? 3_600_000 : m[2] === "m" ? 60_000 : 1000);
-  return ms <= 12 * 3_600_000 ? ms : undefined;
 }
 
 /** The credential_process document (the AWS SDKs' "Version 1"). */
