@@ -9,6 +9,7 @@ import type { DynamoDbApi } from "./aws/dynamodb.js";
 import type { Ec2Api, Ec2RegionsApi } from "./aws/ec2.js";
 import type { EventBridgeApi } from "./aws/eventbridge.js";
 import type { LambdaScheduleApi } from "./aws/lambda-schedule.js";
+import type { StateMachinesApi } from "./aws/sfn-deploy.js";
 import type { OrganizationsApi } from "./aws/organizations.js";
 import type { LambdaDeployApi } from "./aws/lambda-deploy.js";
 import type { LambdaApi } from "./aws/lambda.js";
@@ -53,6 +54,8 @@ export interface Services {
   eventbridge(): Promise<EventBridgeApi>;
   /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
   lambdaSchedule(): Promise<LambdaScheduleApi>;
+  /** Create/update/delete of `tags schedule --fan-out`'s state machine. */
+  stateMachines(): Promise<StateMachinesApi>;
   sns(): Promise<SnsApi>;
   /** PublishBatch and GetTopicAttributes for `dlq redrive --to <topic-arn>`, in the topic's region. */
   snsTopics(): Promise<SnsTopicsApi>;
@@ -131,6 +134,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     organizations: once(async () => (await import("./aws/organizations.js")).createOrganizationsApi(aws)),
     eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
+    stateMachines: once(async () => (await import("./aws/sfn-deploy.js")).createStateMachinesApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
     snsTopics: once(async () => (await import("./aws/sns.js")).createSnsTopicsApi(aws)),
     tagging: once(async () => (await import("./aws/tagging.js")).createTaggingApi(aws)),

@@ -36,12 +36,15 @@ Other types (--resource-types) are read with GetResources, which lists only reso
 export const orgFlags = {
   accounts: opt.custom("--accounts <ids>", "run in these accounts (comma-separated 12-digit ids, repeatable)", commaList),
   org: opt.flag("--org", "run in every ACTIVE account of the organization (Organizations ListAccounts), yours included"),
+  ou: opt.custom("--ou <ou-id>", "run in the ACTIVE accounts under this organizational unit (or root), recursively (repeatable, comma-separated)", commaList),
+  excludeAccounts: opt.custom("--exclude-accounts <ids>", "never run in these accounts (comma-separated 12-digit ids, repeatable), with --org, --ou or --accounts", commaList),
   regions: opt.custom("--regions <regions|all>", "run in these regions (comma-separated), or all regions enabled for your account", commaList),
   assumeRole: opt.stringWithDefault("--assume-role <name>", "role assumed in each other account (your own account uses your credentials)", DEFAULT_ROLE),
   concurrency: opt.int("--concurrency <n>", "targets (account × region) run at once", { min: 1, max: 64, defaultValue: 8 }),
-  report: opt.string("--report <file>", "also write a per-instance report: file.csv or file.json (rows written as each target finishes)"),
+  report: opt.string("--report <file>", "also write a per-instance report: file.csv, file.json or file.jsonl (JSON Lines); rows written as the run goes"),
 };
 
 export const ORG_HELP = `
-Across accounts and regions (--accounts/--org × --regions): each account × region is a target with its own credentials (AssumeRole, session awsblog-tags), clients, request buckets and CloudTrail pacing.
-JSON adds accountId/region to every finding and a "targets" list; a target that fails (role denied, region disabled, throttled out) is listed with its AWS error, the others go on, and the exit code is 4.`;
+Across accounts and regions (--accounts/--org/--ou, minus --exclude-accounts, × --regions): each account × region is a target with its own credentials (AssumeRole, session awsblog-tags), clients, request buckets and CloudTrail pacing.
+JSON adds accountId/region to every finding and a "targets" list; a target that fails (role denied, region disabled, throttled out) is listed with its AWS error, the others go on, and the exit code is 4.
+--ou <ou-id> takes the ACTIVE accounts under an organizational unit and its children; --exclude-accounts leaves accounts out (yours too).`;

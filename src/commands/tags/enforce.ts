@@ -33,6 +33,7 @@ ${ORG_HELP}`,
     "awsblog tags enforce --policy rules.yaml --accounts 111111111111,222222222222 --regions us-east-1,eu-west-1 --report actions.csv",
     "awsblog tags enforce --policy rules.yaml --resource-types ec2:instance,s3,lambda:function,dynamodb:table --dry-run",
     "awsblog tags enforce --policy rules.yaml --vpc vpc-0abc1234 --propagate --notify arn:aws:sns:us-east-1:123456789012:tag-reports",
+    "awsblog tags enforce --policy rules.yaml --org --exclude-accounts 111111111111 --regions all --report actions.jsonl --dry-run",
   ],
   run: enforce,
 });

@@ -2,6 +2,7 @@ import { createAwsClientFactory } from "../aws/factory.js";
 import { FailureError, UsageError } from "../errors.js";
 import { createOutput, type OutputStream } from "../output.js";
 import { createContext } from "../run.js";
+import type { Context } from "../context.js";
 import type { Services } from "../services.js";
 import { enforce } from "./enforce.js";
 import { DEFAULT_ROLE } from "./org.js";
@@ -22,6 +23,8 @@ export interface ScheduledEvent {
   filter?: string[];
   accounts?: string[];
   org?: boolean;
+  ou?: string[];
+  excludeAccounts?: string[];
   regions?: string[];
   assumeRole?: string;
   concurrency?: number;
@@ -67,12 +70,27 @@ export interface ScheduledRunHost {
  * Throws only when no target could be scanned (contract §9).
  */
 export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRunHost): Promise<unknown> {
-  if (!event || (event.command !== "scan" && event.command !== "enforce")) throw new UsageError('the event has no "command" (scan or enforce)', "deploy it with awsblog tags schedule");
+  const data = await runEvent(event, scheduledContext(host));
+  const targets = (data as { targets?: { status: string; error?: string }[] }).targets;
+  if (targets && targets.length > 0 && targets.every((t) => t.status === "failed")) {
+    const first = (targets[0]!.error ?? "unknown").split(" — ")[0];
+    throw new FailureError(`no target could be scanned (${targets.length} failed); first error: ${first}`, "check the member role and the function role's sts:AssumeRole permission");
+  }
+  return data;
+}
+
+/** A run's context inside the function: its environment, its log, JSON results kept whole. */
+export function scheduledContext(host: ScheduledRunHost): Context {
   const globals = { region: host.env.AWS_REGION, output: "json" as const, color: false, quiet: false, debug: false };
   const out = createOutput({ ...globals, format: "json", stdout: { write: () => true }, stderr: host.stderr, env: {} });
   const controller = new AbortController();
   const aws = createAwsClientFactory({ region: globals.region, env: host.env, userAgent: { name: "awsblog-tags-lambda", version: "1" } });
-  const ctx = createContext({ globals, out, aws, signal: controller.signal, io: { ...host, stdin: process.stdin } });
+  return createContext({ globals, out, aws, signal: controller.signal, io: { ...host, stdin: process.stdin } });
+}
+
+/** The event's command through `scan` / `enforce`; the document `-o json` prints. */
+export async function runEvent(event: ScheduledEvent, ctx: Context): Promise<unknown> {
+  if (!event || (event.command !== "scan" && event.command !== "enforce")) throw new UsageError('the event has no "command" (scan or enforce)', "deploy it with awsblog tags schedule");
   const common = {
     policy: event.policy,
     inlineRules: event.rules,
@@ -81,6 +99,8 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
     resourceTypes: event.resourceTypes,
     accounts: event.accounts,
     org: event.org,
+    ou: event.ou,
+    excludeAccounts: event.excludeAccounts,
     regions: event.regions,
     assumeRole: event.assumeRole ?? DEFAULT_ROLE,
     concurrency: event.concurrency ?? 8,
@@ -102,10 +122,5 @@ export async function runScheduledEvent(event: ScheduledEvent, host: ScheduledRu
           },
           ctx,
         );
-  const targets = (result.data as { targets?: { status: string; error?: string }[] }).targets;
-  if (targets && targets.length > 0 && targets.every((t) => t.status === "failed")) {
-    const first = (targets[0]!.error ?? "unknown").split(" — ")[0];
-    throw new FailureError(`no target could be scanned (${targets.length} failed); first error: ${first}`, "check the member role and the function role's sts:AssumeRole permission");
-  }
   return result.data;
 }
