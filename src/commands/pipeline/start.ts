@@ -14,7 +14,7 @@ const flags = {
   timeout: opt.int("--timeout <s>", `with --wait: ${TIMEOUT_HELP}`, { min: 1, max: 30 * 86_400 }),
   interval: opt.int("--interval <s>", `with --wait: ${INTERVAL_HELP}`, { min: 1, max: 300, defaultValue: 5 }),
   logLines: opt.int("--log-lines <n>", `with --wait: ${LOG_LINES_HELP}`, { min: 0, max: 10_000, defaultValue: 30 }),
-  sourceRevision: opt.custom("--source-revision <action=TYPE:value>", "run this revision for a source action (repeatable): TYPE COMMIT_ID, IMAGE_DIGEST, S3_OBJECT_VERSION_ID or S3_OBJECT_KEY", parseSourceRevision),
+  sourceRevision: opt.custom("--source-revision <rev>", "<action>=<TYPE>:<value>: run this revision for a source action (repeatable); TYPE COMMIT_ID, IMAGE_DIGEST, S3_OBJECT_VERSION_ID or S3_OBJECT_KEY", parseSourceRevision),
   variable: opt.custom("--variable <name=value>", "a pipeline variable for this run (repeatable; V2 pipelines, declared variables only)", parseVariable),
 };
 const args = { pipeline: arg("<pipeline>", "pipeline name", (value) => checkName(value, "<pipeline>")) };
