@@ -16,6 +16,19 @@ export interface FakeRunInstances {
   username?: string;
 }
 
+/** Another create event (CreateBucket, CreateFunction20150331, CreateTable…), served for its EventName. */
+export interface FakeCreateEvent {
+  eventName: string;
+  eventSource: string;
+  eventTime: Date;
+  userIdentity: Record<string, unknown>;
+  username?: string;
+  /** LookupEvents' Resources list (CloudTrail fills it for most create events). */
+  resources?: { type: string; name: string }[];
+  requestParameters?: Record<string, unknown>;
+  responseElements?: Record<string, unknown>;
+}
+
 export interface CloudTrailDouble {
   url: string;
   /** Accepted LookupEvents requests, with arrival times. */
@@ -23,6 +36,7 @@ export interface CloudTrailDouble {
   /** Requests answered with ThrottlingException. */
   throttled: number;
   setEvents(events: FakeRunInstances[]): void;
+  setCreateEvents(events: FakeCreateEvent[]): void;
   stop(): Promise<void>;
 }
 
@@ -32,6 +46,7 @@ const TARGETS = ["com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupE
 export async function startCloudTrailDouble(
   options: {
     events?: FakeRunInstances[];
+    createEvents?: FakeCreateEvent[];
     ratePerSecond?: number;
     pageSize?: number;
     /**
@@ -44,12 +59,16 @@ export async function startCloudTrailDouble(
   const limit = slidingWindow(options.ratePerSecond ?? 2, 1000 - (options.toleranceMs ?? 0));
   const pageSize = options.pageSize ?? 50;
   let events = sortNewestFirst(options.events ?? []);
+  let createEvents = sortNewestFirst(options.createEvents ?? []);
   const double = {
     url: "",
     requests: [] as CloudTrailDouble["requests"],
     throttled: 0,
     setEvents(next: FakeRunInstances[]) {
       events = sortNewestFirst(next);
+    },
+    setCreateEvents(next: FakeCreateEvent[]) {
+      createEvents = sortNewestFirst(next);
     },
     stop: async () => {},
   };
@@ -65,13 +84,15 @@ export async function startCloudTrailDouble(
       const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
       double.requests.push({ at, body });
       const max = Math.min(Number(body.MaxResults ?? pageSize), pageSize);
-      const matching = filterEvents(events, body);
+      const eventName = ((body.LookupAttributes ?? []) as { AttributeKey?: string; AttributeValue?: string }[]).find((a) => a.AttributeKey === "EventName")?.AttributeValue;
+      const others = eventName !== undefined && eventName !== "RunInstances";
+      const matching: (FakeRunInstances | FakeCreateEvent)[] = others ? inWindow(createEvents.filter((e) => e.eventName === eventName), body) : filterEvents(events, body);
       const offset = body.NextToken ? Number(Buffer.from(String(body.NextToken), "base64").toString("utf8")) : 0;
       if (!Number.isInteger(offset) || offset < 0) return awsJsonError(res, "InvalidNextTokenException", "bad NextToken");
       const page = matching.slice(offset, offset + max);
       const next = offset + max < matching.length ? Buffer.from(String(offset + max)).toString("base64") : undefined;
       res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${double.requests.length}` });
-      res.end(JSON.stringify({ Events: page.map(toWire), ...(next ? { NextToken: next } : {}) }));
+      res.end(JSON.stringify({ Events: page.map((e, i) => ("eventName" in e ? createToWire(e, i) : toWire(e, i))), ...(next ? { NextToken: next } : {}) }));
     });
   });
   const listening = await listenLoopback(server);
@@ -80,13 +101,17 @@ export async function startCloudTrailDouble(
   return double;
 }
 
-function sortNewestFirst(events: FakeRunInstances[]): FakeRunInstances[] {
+function sortNewestFirst<T extends { eventTime: Date }>(events: T[]): T[] {
   return [...events].sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime());
 }
 
 function filterEvents(events: FakeRunInstances[], body: Record<string, unknown>): FakeRunInstances[] {
   const attrs = (body.LookupAttributes ?? []) as { AttributeKey?: string; AttributeValue?: string }[];
   if (attrs.some((a) => a.AttributeKey === "EventName" && a.AttributeValue !== "RunInstances")) return [];
+  return inWindow(events, body);
+}
+
+function inWindow<T extends { eventTime: Date }>(events: T[], body: Record<string, unknown>): T[] {
   const start = body.StartTime === undefined ? -Infinity : Number(body.StartTime) * 1000;
   const end = body.EndTime === undefined ? Infinity : Number(body.EndTime) * 1000;
   return events.filter((e) => e.eventTime.getTime() >= start && e.eventTime.getTime() <= end);
@@ -115,3 +140,26 @@ function toWire(e: FakeRunInstances, index: number) {
 }
 
 
+
+function createToWire(e: FakeCreateEvent, index: number) {
+  const record = {
+    eventVersion: "1.08",
+    userIdentity: e.userIdentity,
+    eventTime: e.eventTime.toISOString().replace(/\.\d+Z$/, "Z"),
+    eventSource: e.eventSource,
+    eventName: e.eventName,
+    awsRegion: "us-east-1",
+    requestParameters: e.requestParameters ?? null,
+    responseElements: e.responseElements ?? null,
+  };
+  return {
+    EventId: `evt-${e.eventTime.getTime()}-${e.eventName}-${index}`,
+    EventName: e.eventName,
+    ReadOnly: "false",
+    EventTime: e.eventTime.getTime() / 1000,
+    EventSource: e.eventSource,
+    ...(e.username ? { Username: e.username } : {}),
+    Resources: (e.resources ?? []).map((r) => ({ ResourceType: r.type, ResourceName: r.name })),
+    CloudTrailEvent: JSON.stringify(record),
+  };
+}

@@ -104,3 +104,23 @@ export function motoClientConfig(url: string) {
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   };
 }
+
+/**
+ * IAM has no client among this package's dependencies: moto's query API takes the form as is
+ * (it reads the service from the credential scope and does not check signatures).
+ */
+export async function createLambdaRole(endpoint: string, name: string): Promise<string> {
+  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const res = await fetch(endpoint, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+    },
+    body: new URLSearchParams({ Action: "CreateRole", Version: "2010-05-08", RoleName: name, AssumeRolePolicyDocument: trust }),
+  });
+  const text = await res.text();
+  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
+  if (!res.ok || !arn) throw new Error(`moto IAM CreateRole ${name}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return arn;
+}

@@ -22,6 +22,10 @@ export interface ActivityDouble {
   addStateMachine(name: string, definition: object): string;
   execution(arn: string): { status: string; output?: string; error?: string; cause?: string } | undefined;
   requests: Array<{ target: string; body: Record<string, unknown> }>;
+  /** Resolves once at least `count` GetActivityTask polls are held open waiting for a task (needs `longPollMs`). */
+  whenPolling(count: number): Promise<void>;
+  /** GetActivityTask polls held open right now. */
+  pollsOpen(): number;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,14 @@ export async function startActivityDouble(options: { holdMs?: number; longPollMs
   const queued: Task[] = [];
   const handedOut = new Map<string, Task>();
   const waiting: Array<{ activityArn: string; answer(task: Task | undefined): void }> = [];
+  const watchers: Array<{ count: number; resolve(): void }> = [];
+  const pollsChanged = () => {
+    for (const watcher of [...watchers]) {
+      if (waiting.length < watcher.count) continue;
+      watchers.splice(watchers.indexOf(watcher), 1);
+      watcher.resolve();
+    }
+  };
 
   const takeFor = (activityArn: string) => {
     const index = queued.findIndex((t) => !t.activityArn || t.activityArn === activityArn);
@@ -178,6 +190,12 @@ export async function startActivityDouble(options: { holdMs?: number; longPollMs
       return arn;
     },
     execution: (arn) => executions.get(arn),
+    pollsOpen: () => waiting.length,
+    whenPolling: (count) =>
+      new Promise<void>((resolve) => {
+        watchers.push({ count, resolve });
+        pollsChanged();
+      }),
     close: async () => {},
   };
 
@@ -194,6 +212,7 @@ export async function startActivityDouble(options: { holdMs?: number; longPollMs
       if (task || !options.longPollMs) return answer(task);
       const waiter = { activityArn, answer };
       waiting.push(waiter);
+      pollsChanged();
       const timer = setTimeout(() => {
         waiting.splice(waiting.indexOf(waiter), 1);
         answer(undefined);

@@ -14,7 +14,7 @@ import { SESClient, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { randomUUID } from "node:crypto";
-import { motoClientConfig } from "../doubles/moto-server.js";
+import { createLambdaRole, motoClientConfig } from "../doubles/moto-server.js";
 import { lambdaZip } from "./lambda-zip.js";
 
 /** What the README's walkthroughs name, seeded in moto. */
@@ -95,26 +95,6 @@ async function seedLambda(config: ReturnType<typeof motoClientConfig>, failures:
   const start = Date.now() - 10 * 60_000;
   const lines = failures.flatMap((f) => [`START RequestId: ${f.requestId} Version: $LATEST`, `${new Date(start).toISOString()}\t${f.requestId}\tERROR\t${f.error}`, `END RequestId: ${f.requestId}`]);
   await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: lines.map((message, i) => ({ timestamp: start + i * 1000, message })) }));
-}
-
-/**
- * IAM has no client among this package's dependencies: moto's query API takes the form as is
- * (it reads the service from the credential scope and does not check signatures).
- */
-async function createLambdaRole(endpoint: string, name: string): Promise<string> {
-  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
-  const res = await fetch(endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
-    },
-    body: new URLSearchParams({ Action: "CreateRole", Version: "2010-05-08", RoleName: name, AssumeRolePolicyDocument: trust }),
-  });
-  const text = await res.text();
-  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
-  if (!res.ok || !arn) throw new Error(`moto IAM CreateRole ${name}: HTTP ${res.status} ${text.slice(0, 200)}`);
-  return arn;
 }
 
 /** A user pool with an app client allowing SRP, and one confirmed user with a permanent password. */

@@ -39,7 +39,7 @@ await build({ ...forNode, entryPoints: { "fast-credential-process": "src/lib/sam
 // is a devDependency that users' installs do not have. `tags schedule` zips this file.
 // services.ts names every AWS API lazily; all but the tag engine's are stubbed out
 // so their SDK clients stay out of the bundle.
-const tagEngineApis = new Set(["ec2", "cloudtrail", "dynamodb", "sns", "sts-caller", "organizations"]);
+const tagEngineApis = new Set(["ec2", "cloudtrail", "dynamodb", "sns", "sts-caller", "organizations", "tagging"]);
 const notInHandler = (path) => {
   const name = /(?:^|[\\/])aws[\\/]([a-z0-9-]+)\.js$/.exec(path)?.[1];
   return name !== undefined && name !== "factory" && name !== "errors" && !tagEngineApis.has(name);

@@ -8,8 +8,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { BENCH_ENV, startMoto } from "./moto.mjs";
 
 const MESSAGES = Number(process.argv[2] ?? 1000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -20,14 +20,9 @@ const OUT = "bench/dlq/out";
 // comes back mid-read (the CLI's own default, 15 s + 1 s per 10 messages, suits real SQS).
 const HIDE_SECONDS = 900;
 mkdirSync(OUT, { recursive: true });
-const env = { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-Object.assign(process.env, env);
+const env = BENCH_ENV;
 
-const port = await freePort();
-const endpoint = `http://127.0.0.1:${port}`;
-const moto = spawn(process.env.AWSBLOG_MOTO_SERVER ?? "moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-process.on("exit", () => moto.kill());
-await waitFor(`${endpoint}/moto-api/data.json`);
+const endpoint = await startMoto();
 const sqs = new SQSClient({ endpoint, region: "us-east-1" });
 // The tools under test talk to `via`; seeding and checks go straight to moto.
 const via = LATENCY_MS > 0 ? await startLatencyProxy(endpoint, LATENCY_MS) : endpoint;
@@ -142,26 +137,4 @@ function startLatencyProxy(target, delayMs) {
     );
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${server.address().port}`)));
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`moto_server did not start at ${url}`);
 }

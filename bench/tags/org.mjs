@@ -4,6 +4,7 @@
 // on moto (Organizations accounts, AssumeRole into each, EC2 kept apart per account).
 // Reports wall time, peak RSS (GNU time) and AWS calls per API. After `npm run build`:
 //   node bench/tags/org.mjs [accounts=20] [regions=2] [instancesPerTarget=250]
+// SCAN_ONLY=1 skips the two enforce phases.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,11 +34,14 @@ try {
   const env = { AWS_ENDPOINT_URL: moto.url };
   results.orgScan = strip(await cli(["tags", "scan", "--policy", RULES, "--accounts", accounts, "--regions", REGIONS.join(","), "-o", "json"], env, "org-scan"));
   results.seqScan = await sequential(world, (target) => ["tags", "scan", "--policy", RULES, "--region", target.region, "-o", "json"], "seq-scan");
+  if (process.env.SCAN_ONLY) throw Object.assign(new Error("scan only"), { scanOnly: true });
   results.orgEnforce = strip(await cli(["tags", "enforce", "--policy", RULES, "--accounts", accounts, "--regions", REGIONS.join(","), "--no-creator-lookup", "-o", "json"], env, "org-enforce"));
   // Enforce changed the world: rebuild it for the sequential enforce.
   await fetch(`${moto.url}/moto-api/reset`, { method: "POST" });
   world = await buildOrg(moto.url);
   results.seqEnforce = await sequential(world, (target) => ["tags", "enforce", "--policy", RULES, "--region", target.region, "--no-creator-lookup", "-o", "json"], "seq-enforce");
+} catch (error) {
+  if (!error.scanOnly) throw error;
 } finally {
   await moto.stop();
 }
@@ -132,7 +136,11 @@ function run(cmd, args, env) {
 
 
 function printTable(r) {
+  const none = { seconds: NaN, peakRssMb: NaN, scanned: "–", calls: {} };
+  r.orgEnforce ??= none;
+  r.seqEnforce ??= none;
   const keys = [...new Set([r.orgScan, r.seqScan, r.orgEnforce, r.seqEnforce].flatMap((x) => Object.keys(x.calls)))].sort();
+  console.log(`scan: org run / per-target sequence = ${(r.orgScan.seconds / r.seqScan.seconds).toFixed(2)}× the time`);
   console.log(`${r.accounts} accounts × ${r.regions.length} regions × ${r.perTarget} instances = ${r.accounts * r.regions.length} targets, ${r.accounts * r.regions.length * r.perTarget} instances; ${r.node}`);
   console.log("| | org scan (1 process, --concurrency 8) | scan per target in sequence | org enforce | enforce per target in sequence |");
   console.log("|---|---|---|---|---|");

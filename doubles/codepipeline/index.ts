@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { AwsJsonFault, awsJsonError, listenLoopback, readBody, slidingWindow } from "../aws-json.js";
 import { approvalHandlers } from "./approvals.js";
+import { controlHandlers } from "./control.js";
 import { executionHandlers } from "./executions.js";
 import { jobHandlers } from "./jobs.js";
 import { pipelineHandlers } from "./pipelines.js";
@@ -23,6 +24,9 @@ export * from "./types.js";
  *   PARALLEL mode the token is not in GetPipelineState, only as ListActionExecutions'
  *   externalExecutionId);
  * - Custom actions wait for a job (jobs.ts);
+ * - stop (and wait, or abandon), retry a failed stage, roll a stage back (a ROLLBACK execution
+ *   running that one stage), disable/enable transitions (a run waits at a disabled one), V1/V2
+ *   pipelines and variables, with CodePipeline's own refusals (control.ts, executions.ts);
  * - `supersede()` replaces a waiting execution by a newer one, optionally leaving the stale
  *   approval visible in GetPipelineState (the race `approve --pipeline` must guard against);
  * - more than `ratePerSecond` requests within one second of the double's clock are answered
@@ -39,6 +43,7 @@ export async function startCodePipelineDouble(options: DoubleOptions = {}): Prom
     ...executionHandlers(state, options),
     ...approvalHandlers(state),
     ...jobHandlers(state),
+    ...controlHandlers(state),
   };
   const received: Received[] = [];
   const limit = options.ratePerSecond ? slidingWindow(options.ratePerSecond) : undefined;
@@ -76,6 +81,7 @@ export async function startCodePipelineDouble(options: DoubleOptions = {}): Prom
       return { status: e.status, stage: run?.stage, action: run?.action };
     },
     throttleNext: (count) => void (throttleCount += count),
+    setBusy: (pipeline, busy) => void (busy ? state.busy.add(pipeline) : state.busy.delete(pipeline)),
     calls: (op) => received.filter((r) => r.op === op).map((r) => r.body),
     stop: async () => {},
   };

@@ -1,3 +1,4 @@
+import { externalUrl } from "./executions.js";
 import type { PipelineState } from "./state.js";
 import { typeOf } from "./state.js";
 import { ACCOUNT, seconds as t, type Handler } from "./types.js";
@@ -23,7 +24,8 @@ export function pipelineHandlers(state: PipelineState, options: { pageSize?: num
           roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`,
           artifactStore: { type: "S3", location: "artifacts" },
           version: 1,
-          pipelineType: "V2",
+          pipelineType: spec.pipelineType ?? "V2",
+          ...(spec.variables ? { variables: spec.variables } : {}),
           executionMode: spec.executionMode ?? "SUPERSEDED",
           stages: spec.stages.map((s) => ({
             name: s.name,
@@ -49,7 +51,7 @@ export function pipelineHandlers(state: PipelineState, options: { pageSize?: num
           const latest = latestRun ? mine.find((e) => e.id === latestRun) : undefined;
           return {
             stageName: stage.name,
-            inboundTransitionState: { enabled: true },
+            inboundTransitionState: transitionState(state, `${spec.name}/${stage.name}/Inbound`),
             ...(latest ? { latestExecution: { pipelineExecutionId: latest.id, status: state.stageStatus(latest, stage.name) } } : {}),
             actionStates: stage.actions.map((action) => {
               const run = [...runs].reverse().find((r) => r.action === action.name);
@@ -62,6 +64,9 @@ export function pipelineHandlers(state: PipelineState, options: { pageSize?: num
                   status: stale ? "InProgress" : run.status,
                   lastStatusChange: t(run.lastUpdateTime),
                   ...(run.summary ? { summary: run.summary } : {}),
+                  ...(run.spec.externalExecutionId && run.status !== "InProgress" ? { externalExecutionId: run.spec.externalExecutionId } : {}),
+                  ...(externalUrl(run.spec) && run.status !== "InProgress" ? { externalExecutionUrl: externalUrl(run.spec) } : {}),
+                  ...(run.status === "Failed" ? { errorDetails: { code: "JobFailed", message: run.summary ?? "the action failed" } } : {}),
                   ...(run.token && !parallel && (run.status === "InProgress" || stale) ? { token: run.token } : {}),
                 },
               };
@@ -71,4 +76,9 @@ export function pipelineHandlers(state: PipelineState, options: { pageSize?: num
       };
     },
   };
+}
+
+function transitionState(state: PipelineState, key: string) {
+  const off = state.disabled.get(key);
+  return off ? { enabled: false, disabledReason: off.reason, lastChangedBy: "arn:aws:iam::123456789012:user/test", lastChangedAt: t(off.at) } : { enabled: true };
 }

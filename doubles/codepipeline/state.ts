@@ -18,6 +18,10 @@ export class PipelineState {
   readonly startedBy = new Map<string, string>();
   /** Abandoned approvals GetPipelineState still shows as waiting (a stale token). */
   readonly staleShown = new Set<string>();
+  /** Disabled transitions: `pipeline/stage/Inbound|Outbound` → why and when. */
+  readonly disabled = new Map<string, { reason: string; at: number }>();
+  /** Pipelines answering ConflictException to stop/retry/rollback. */
+  readonly busy = new Set<string>();
 
   constructor(startAt: number) {
     this.now = startAt;
@@ -44,16 +48,48 @@ export class PipelineState {
   /** The execution's running action, if it is running one. */
   current(execution: Execution): ActionRun | undefined {
     const run = execution.runs[execution.runs.length - 1];
-    return execution.status === "InProgress" && run?.status === "InProgress" ? run : undefined;
+    return (execution.status === "InProgress" || execution.status === "Stopping") && run?.status === "InProgress" ? run : undefined;
   }
 
-  startExecution(pipeline: string, stageIndex = 0): Execution {
-    this.specOf(pipeline);
-    const execution: Execution = { id: randomUUID(), pipeline, status: "InProgress", startTime: this.now, lastUpdateTime: this.now, stageIndex, actionIndex: 0, runs: [] };
+  startExecution(pipeline: string, stageIndex = 0, extra: Partial<Execution> = {}): Execution {
+    const spec = this.specOf(pipeline);
+    const sourceRevisions = spec.stages
+      .flatMap((s) => s.actions)
+      .filter((a) => typeOf(a).category === "Source")
+      .map((a) => ({ actionName: a.name, revisionId: randomUUID().replace(/-/g, "").slice(0, 40), revisionSummary: "commit message" }));
+    const execution: Execution = {
+      id: randomUUID(),
+      pipeline,
+      status: "InProgress",
+      startTime: this.now,
+      lastUpdateTime: this.now,
+      stageIndex,
+      actionIndex: 0,
+      runs: [],
+      trigger: "StartPipelineExecution",
+      executionType: "STANDARD",
+      variables: (spec.variables ?? []).filter((v) => v.defaultValue !== undefined).map((v) => ({ name: v.name, resolvedValue: v.defaultValue! })),
+      sourceRevisions,
+      ...extra,
+    };
     this.executions.push(execution);
     this.begin(execution);
     this.enterStage(execution);
     return execution;
+  }
+
+  /** Starts the execution's current action again (a retried stage). */
+  resume(execution: Execution): void {
+    this.begin(execution);
+    this.enterStage(execution);
+  }
+
+  /** Is the transition into stage `index` of this pipeline disabled (its inbound, or the previous stage's outbound)? */
+  blocked(pipeline: string, index: number): boolean {
+    const stages = this.specOf(pipeline).stages;
+    const into = stages[index];
+    const before = stages[index - 1];
+    return Boolean((into && this.disabled.has(`${pipeline}/${into.name}/Inbound`)) || (before && this.disabled.has(`${pipeline}/${before.name}/Outbound`)));
   }
 
   /** Starts the execution's current action: approvals get a token, custom actions a job. */
@@ -84,17 +120,23 @@ export class PipelineState {
     run.summary = summary;
     run.lastUpdateTime = this.now;
     execution.lastUpdateTime = this.now;
+    if (execution.status === "Stopping") {
+      execution.status = "Stopped";
+      return;
+    }
     if (!ok) {
       execution.status = "Failed";
       return;
     }
     const spec = this.specOf(execution.pipeline);
     execution.actionIndex++;
-    if (execution.actionIndex >= spec.stages[execution.stageIndex]!.actions.length) {
+    const stageDone = execution.actionIndex >= spec.stages[execution.stageIndex]!.actions.length;
+    if (stageDone) {
       execution.stageIndex++;
       execution.actionIndex = 0;
     }
-    if (execution.stageIndex >= spec.stages.length) execution.status = "Succeeded";
+    if (execution.stageIndex >= spec.stages.length || (stageDone && execution.onlyStage !== undefined)) execution.status = "Succeeded";
+    else if (stageDone && this.blocked(execution.pipeline, execution.stageIndex)) execution.waitingAtTransition = true;
     else this.begin(execution);
     this.enterStage(execution);
   }
@@ -135,22 +177,24 @@ export class PipelineState {
   }
 
   stageStatus(execution: Execution, stage: string): string {
-    const runs = execution.runs.filter((r) => r.stage === stage);
+    // Each action's latest run counts (a retried stage's earlier failure does not).
+    const latest = new Map(execution.runs.filter((r) => r.stage === stage).map((r) => [r.action, r]));
+    const runs = [...latest.values()];
     if (runs.some((r) => r.status === "Failed")) return "Failed";
     if (execution.status === "Superseded") return "Cancelled";
-    if (execution.status === "Stopped") return "Stopped";
+    if (execution.status === "Stopped" || execution.status === "Stopping") return execution.status;
     if (runs.some((r) => r.status === "InProgress")) return "InProgress";
     return "Succeeded";
   }
 
   private finishOrdinary(execution: Execution, run: ActionRun): void {
-    this.finish(execution, run, !run.spec.fails, run.spec.fails ? "the action failed" : undefined);
+    this.finish(execution, run, !run.spec.fails, run.spec.fails ? (run.spec.failureMessage ?? "the action failed") : undefined);
   }
 
   /** Records the execution as the stage's latest (callers of stepOne do so even when it waits). */
   enterStage(execution: Execution): void {
     const stage = this.specOf(execution.pipeline).stages[execution.stageIndex];
-    if (stage && execution.status === "InProgress") this.stageLatest.set(`${execution.pipeline}/${stage.name}`, execution.id);
+    if (stage && execution.status === "InProgress" && !execution.waitingAtTransition) this.stageLatest.set(`${execution.pipeline}/${stage.name}`, execution.id);
   }
 }
 

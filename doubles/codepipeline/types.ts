@@ -6,13 +6,22 @@ export interface ActionSpec {
   provider?: string;
   version?: string;
   configuration?: Record<string, string>;
-  /** This action fails when it finishes (ordinary actions only). */
+  /** This action fails when it finishes (ordinary actions only); tests may clear it before a retry. */
   fails?: boolean;
+  /** The failure's errorDetails.message (default "the action failed"). */
+  failureMessage?: string;
+  /** What the action ran elsewhere (a CodeBuild build id): ListActionExecutions/GetPipelineState externalExecutionId. */
+  externalExecutionId?: string;
+  externalExecutionUrl?: string;
 }
 
 export interface PipelineSpec {
   name: string;
   executionMode?: "QUEUED" | "SUPERSEDED" | "PARALLEL";
+  /** Default V2; V1 pipelines refuse variables. */
+  pipelineType?: "V1" | "V2";
+  /** Declared pipeline variables (V2). */
+  variables?: { name: string; defaultValue?: string }[];
   stages: { name: string; actions: ActionSpec[] }[];
 }
 
@@ -39,12 +48,24 @@ export interface ActionRun {
 export interface Execution {
   id: string;
   pipeline: string;
-  status: "InProgress" | "Succeeded" | "Failed" | "Stopped" | "Superseded";
+  status: "InProgress" | "Stopping" | "Succeeded" | "Failed" | "Stopped" | "Superseded";
   startTime: number;
   lastUpdateTime: number;
   stageIndex: number;
   actionIndex: number;
   runs: ActionRun[];
+  trigger: string;
+  executionType: "STANDARD" | "ROLLBACK";
+  /** A rollback runs this one stage only. */
+  onlyStage?: number;
+  rollbackTarget?: string;
+  variables: { name: string; resolvedValue: string }[];
+  sourceRevisions: { actionName: string; revisionId: string; revisionSummary?: string }[];
+  /** Stopped with "stop and wait" (a later abandon is allowed) or abandoned. */
+  stopMode?: "wait" | "abandon";
+  stopReason?: string;
+  /** Waiting at a disabled transition before this stage. */
+  waitingAtTransition?: boolean;
 }
 
 export interface JobRecord {
@@ -102,6 +123,8 @@ export interface CodePipelineDouble {
   supersede(executionId: string, options?: { leaveStaleApproval?: boolean }): string;
   execution(id: string): { status: string; stage: string | undefined; action: string | undefined };
   throttleNext(count: number): void;
+  /** Stop/retry/rollback on this pipeline answer ConflictException while busy. */
+  setBusy(pipeline: string, busy: boolean): void;
   /** Requests of one operation, in order. */
   calls(op: string): Record<string, unknown>[];
   stop(): Promise<void>;

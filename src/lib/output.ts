@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { styleText } from "node:util";
 import { compileQuery, toPlain } from "./query.js";
 import { renderTable } from "./table.js";
-import { sanitizeKeepingStyle } from "./terminal.js";
+import { sanitizeForTerminal, sanitizeKeepingStyle } from "./terminal.js";
 
 /**
  * The one place that writes. Results go to stdout (text, JSON, YAML or a table, optionally
@@ -29,6 +29,26 @@ export interface OutputOptions {
   env?: NodeJS.ProcessEnv;
   /** A JMESPath expression applied to the JSON form of every result (`--query`). */
   query?: string;
+  /**
+   * The host takes results as they are written (the CLI): `document()` may stream. Hosts that
+   * want the whole result back as a value (the scheduled Lambda) leave it off.
+   */
+  streaming?: boolean;
+}
+
+/**
+ * One `-o json` document written piece by piece, for results too big to hold (an org scan's
+ * findings): plain fields, and list fields whose items are written as they come. The text is
+ * exactly what `JSON.stringify(document, null, 2)` would print for the same key order.
+ */
+export interface DocumentWriter {
+  /** A field with its whole value (ends a list being written). */
+  field(name: string, value: unknown): void;
+  /** Starts the list field `name` (ends a list being written); its items follow with item(). */
+  list(name: string): void;
+  item(value: unknown): void;
+  /** Ends the document. The run's result() then prints nothing: the document is out. */
+  close(): void;
 }
 
 export interface Spinner {
@@ -74,10 +94,17 @@ export interface Output {
   result(data: unknown, text?: string): void;
   /** One record of a streaming command: a JSON Line, or its text rendering. */
   line(data: unknown, text?: string): void;
+  /**
+   * The result as one JSON document written incrementally; undefined when the result must be
+   * whole (text, YAML or table output, a --query, a host that is not streaming).
+   */
+  document(): DocumentWriter | undefined;
   info(message: string): void;
   warn(message: string): void;
   /** The one error line (`awsblog: … — …`); always shown, even with --quiet. */
   error(message: string): void;
+  /** A CI runner's workflow command (`::group::…`, `::error title=…::…`) on stderr; shown even with --quiet. */
+  annotate(command: string): void;
   debug(message: string | (() => string)): void;
   spinner(text: string): Spinner;
   board(): ProgressBoard;
@@ -109,6 +136,7 @@ export function createOutput(options: OutputOptions): Output {
     if (format === "yaml") return asYaml();
     return renderTable(toPlain(value), width) ?? asYaml();
   };
+  let streamed = false;
   const writeText = (text: string) => options.stdout.write(sanitizeKeepingStyle(text.endsWith("\n") ? text : `${text}\n`));
 
   return {
@@ -130,6 +158,7 @@ export function createOutput(options: OutputOptions): Output {
       }
     },
     result(data, text) {
+      if (streamed) return;
       if (format === "text" && (text === undefined || text === "")) return;
       const rendered = format === "text" ? sanitizeKeepingStyle(text!.endsWith("\n") ? text! : `${text}\n`) : structured(data, false);
       if ((format === "text" || format === "table") && page(rendered, options.stdout, env)) {
@@ -145,6 +174,10 @@ export function createOutput(options: OutputOptions): Output {
       else if (format === "table" && text !== undefined && !query) writeText(text);
       else options.stdout.write(structured(data, true));
     },
+    document() {
+      if (!options.streaming || format !== "json" || query !== undefined || options.query !== undefined) return undefined;
+      return createDocumentWriter((chunk) => options.stdout.write(chunk), () => (streamed = true));
+    },
     info(message) {
       if (!options.quiet) options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
     },
@@ -155,6 +188,9 @@ export function createOutput(options: OutputOptions): Output {
     },
     error(message) {
       options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
+    },
+    annotate(command) {
+      options.stderr.write(`${sanitizeForTerminal(command, { oneLine: true })}\n`);
     },
     debug(message) {
       if (!options.debug) return;
@@ -173,6 +209,41 @@ export function createOutput(options: OutputOptions): Output {
         if (!options.quiet) options.stderr.write(`${sanitizeKeepingStyle(message)}\n`);
       };
       return interactive ? createBoard(options.stderr) : { set() {}, done: (_label, message) => message !== undefined && info(message), info, close() {} };
+    },
+  };
+}
+
+function createDocumentWriter(write: (chunk: string) => unknown, closed: () => void): DocumentWriter {
+  const nested = (value: unknown, depth: number) => (JSON.stringify(value ?? null, null, 2) ?? "null").replace(/\n/g, `\n${" ".repeat(depth)}`);
+  let fields = 0;
+  let items = -1; // -1: no list open
+  let done = false;
+  const next = () => {
+    if (done) throw new Error("the JSON document is already closed");
+    if (items >= 0) write(items ? "\n  ]" : "]");
+    items = -1;
+    write(fields++ ? ",\n  " : "{\n  ");
+  };
+  return {
+    field(name, value) {
+      next();
+      write(`${JSON.stringify(name)}: ${nested(value, 2)}`);
+    },
+    list(name) {
+      next();
+      write(`${JSON.stringify(name)}: [`);
+      items = 0;
+    },
+    item(value) {
+      if (items < 0 || done) throw new Error("item() outside a list");
+      write(`${items++ ? "," : ""}\n    ${nested(value, 4)}`);
+    },
+    close() {
+      if (done) return;
+      if (items >= 0) write(items ? "\n  ]" : "]");
+      write(fields ? "\n}\n" : "{}\n");
+      done = true;
+      closed();
     },
   };
 }

@@ -19,7 +19,7 @@ export async function runCommand(
   io: Io,
   cli: Pick<Context, "commandTree"> = {},
 ): Promise<number> {
-  const out = createOutput({ ...globals, format: globals.output, stdout: io.stdout, stderr: io.stderr, env: io.env });
+  const out = createOutput({ ...globals, format: globals.output, stdout: io.stdout, stderr: io.stderr, env: io.env, streaming: true });
   try {
     await out.prepare(); // a bad --query is a usage error before the command does anything
   } catch (error) {

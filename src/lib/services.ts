@@ -2,20 +2,24 @@ import { randomBytes } from "node:crypto";
 import type { AwsClientFactory, AwsSettings } from "./aws/factory.js";
 import type { CloudFormationApi } from "./aws/cloudformation.js";
 import type { CloudTrailApi, CloudTrailOptions } from "./aws/cloudtrail.js";
+import type { CodeBuildApi } from "./aws/codebuild.js";
 import type { CodePipelineApi } from "./aws/codepipeline.js";
 import type { CognitoApi } from "./aws/cognito.js";
 import type { DynamoDbApi } from "./aws/dynamodb.js";
 import type { Ec2Api, Ec2RegionsApi } from "./aws/ec2.js";
 import type { EventBridgeApi } from "./aws/eventbridge.js";
 import type { LambdaScheduleApi } from "./aws/lambda-schedule.js";
+import type { StateMachinesApi } from "./aws/sfn-deploy.js";
 import type { OrganizationsApi } from "./aws/organizations.js";
 import type { LambdaDeployApi } from "./aws/lambda-deploy.js";
 import type { LambdaApi } from "./aws/lambda.js";
 import type { LogsApi } from "./aws/logs.js";
+import type { LogTailApi } from "./aws/log-tail.js";
 import type { Mailer } from "./aws/ses.js";
 import type { ActivityWorkerApi, ExecutionsApi, StepFunctionsApi } from "./aws/sfn.js";
-import type { SnsApi } from "./aws/sns.js";
+import type { SnsApi, SnsTopicsApi } from "./aws/sns.js";
 import type { SqsApi } from "./aws/sqs.js";
+import type { TaggingApi } from "./aws/tagging.js";
 import type { SamlStsApi } from "./aws/sts-saml.js";
 import type { S3Api } from "./aws/s3.js";
 import type { CallerStsApi } from "./aws/sts-caller.js";
@@ -39,6 +43,8 @@ export interface Services {
   /** Uploads of large deployment packages (`deploy --s3-bucket`). */
   s3(): Promise<S3Api>;
   logs(): Promise<LogsApi>;
+  /** GetLogEvents from a stream's end (a failed build's log). */
+  logTail(): Promise<LogTailApi>;
   ec2(): Promise<Ec2Api>;
   /** DescribeRegions (`--regions all`). */
   ec2Regions(): Promise<Ec2RegionsApi>;
@@ -48,13 +54,21 @@ export interface Services {
   eventbridge(): Promise<EventBridgeApi>;
   /** Invoke permission and removal for `tags schedule` (create/update: lambdaDeploy). */
   lambdaSchedule(): Promise<LambdaScheduleApi>;
+  /** Create/update/delete of `tags schedule --fan-out`'s state machine. */
+  stateMachines(): Promise<StateMachinesApi>;
   sns(): Promise<SnsApi>;
+  /** PublishBatch and GetTopicAttributes for `dlq redrive --to <topic-arn>`, in the topic's region. */
+  snsTopics(): Promise<SnsTopicsApi>;
+  /** Resource Groups Tagging API: GetResources / TagResources / UntagResources (tags --resource-types). */
+  tagging(): Promise<TaggingApi>;
   dynamodb(): Promise<DynamoDbApi>;
   /** Not memoised: each caller brings its own pacing. */
   cloudtrail(options?: CloudTrailOptions): Promise<CloudTrailApi>;
   /** One attempt per call (callers pace and retry); reads stop on Ctrl-C. */
   codepipeline(): Promise<CodePipelineApi>;
   cloudformation(): Promise<CloudFormationApi>;
+  /** BatchGetBuilds (a failed pipeline action's build). */
+  codebuild(): Promise<CodeBuildApi>;
   /** Cognito in the pool's region (the pool id names it). */
   cognito(poolRegion?: string): Promise<CognitoApi>;
   /** STS AssumeRoleWithSAML for `saml login`: the assertion is the credential, sent unsigned. */
@@ -80,6 +94,12 @@ export interface Services {
    * function to hand each target its own fakes.
    */
   forTarget(target: TargetSettings): Services;
+  /**
+   * The AWS APIs as another profile (`dlq redrive --to-profile`: a target in another account):
+   * that profile's credentials from the shared files, the given region (else the run's). The
+   * clock, sleep, randomness and fetch are this run's.
+   */
+  forProfile(target: { profile: string; region?: string }): Services;
 }
 
 export type TargetSettings = Required<Pick<AwsSettings, "region">> &
@@ -107,17 +127,22 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     lambdaDeploy: once(async () => (await import("./aws/lambda-deploy.js")).createLambdaDeployApi(aws)),
     s3: once(async () => (await import("./aws/s3.js")).createS3Api(aws)),
     logs: once(async () => (await import("./aws/logs.js")).createLogsApi(aws)),
+    logTail: once(async () => (await import("./aws/log-tail.js")).createLogTailApi(aws)),
     ec2: once(async () => (await import("./aws/ec2.js")).createEc2Api(aws)),
     ec2Regions: once(async () => (await import("./aws/ec2.js")).createEc2RegionsApi(aws)),
     callerSts: once(async () => (await import("./aws/sts-caller.js")).createCallerStsApi(aws)),
     organizations: once(async () => (await import("./aws/organizations.js")).createOrganizationsApi(aws)),
     eventbridge: once(async () => (await import("./aws/eventbridge.js")).createEventBridgeApi(aws)),
     lambdaSchedule: once(async () => (await import("./aws/lambda-schedule.js")).createLambdaScheduleApi(aws)),
+    stateMachines: once(async () => (await import("./aws/sfn-deploy.js")).createStateMachinesApi(aws)),
     sns: once(async () => (await import("./aws/sns.js")).createSnsApi(aws)),
+    snsTopics: once(async () => (await import("./aws/sns.js")).createSnsTopicsApi(aws)),
+    tagging: once(async () => (await import("./aws/tagging.js")).createTaggingApi(aws)),
     dynamodb: once(async () => (await import("./aws/dynamodb.js")).createDynamoDbApi(aws)),
     cloudtrail: async (options) => (await import("./aws/cloudtrail.js")).createCloudTrailApi(aws, options),
     codepipeline: once(async () => (await import("./aws/codepipeline.js")).createCodePipelineApi(aws, { signal })),
     cloudformation: once(async () => (await import("./aws/cloudformation.js")).createCloudFormationApi(aws)),
+    codebuild: once(async () => (await import("./aws/codebuild.js")).createCodeBuildApi(aws)),
     cognito: async (poolRegion) => (await import("./aws/cognito.js")).createCognitoApi(aws, { signal }, poolRegion),
     samlSts: once(async () => (await import("./aws/sts-saml.js")).createSamlStsApi(aws, { signal, env })),
     cognitoIdentity: async (poolRegion) => (await import("./aws/cognito-identity.js")).createCognitoIdentityApi(aws, { signal, env }, poolRegion),
@@ -128,6 +153,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     randomBytes: (size) => randomBytes(size),
     prompt: async (question, options) => (await import("./cognito/tty-prompt.js")).promptLine(question, options),
     forTarget: ({ region, credentials, limiter }) => createServices({ aws: aws.derive({ region, credentials, limiter }), signal, env }, runSeams(services)),
+    forProfile: ({ profile, region }) => createServices({ aws: aws.derive({ region, profile }), signal, env }, runSeams(services)),
   };
   const services: Services = { ...built, ...overrides };
   return services;

@@ -6,12 +6,16 @@ import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FailureError, UsageError } from "../../lib/errors.js";
 
+/** The SDK's connection pool holds 50 sockets: more polls than that would queue behind each other. */
+const MAX_CONCURRENCY = 50;
+
 const flags = {
   activityArn: required(opt.string("--activity-arn <arn>", "the activity the approval Task state waits on"), "pass the ARN of the activity your Task state waits on"),
   baseUrl: required(opt.string("--base-url <url>", "where the links point: `awsblog approval serve` or your API (…/succeed, …/fail)"), "pass where `awsblog approval serve` (or your API) answers"),
   once: opt.flag("--once", "poll once (up to 60 s), handle the task if any, then exit (cron, Lambda)"),
   emailFrom: opt.string("--email-from <addr>", "send each task's links by SES from this verified address"),
   emailToField: opt.string("--email-to-field <field>", "task input field holding the approver's address (default: managerEmailAddress)"),
+  concurrency: opt.int("--concurrency <n>", "tasks handled at a time; each free slot keeps one long poll open", { min: 1, max: MAX_CONCURRENCY, defaultValue: 1 }),
   workerName: opt.string("--worker-name <name>", "name shown for this worker in Step Functions (default: awsblog-<host>-<pid>)"),
 };
 
@@ -23,10 +27,15 @@ Output is JSON Lines on stdout, one line per task:
   with --email-from:    {"status":"emailed","to","messageId","input"} or
                         {"status":"emailFailed","to","error","taskFailed","input"}
 A task whose email cannot be sent is failed with error EmailNotSent (add a Retry on it to resend).
-Ctrl-C waits for the poll in flight (up to 60 s) so no task is lost, then exits 130.`,
+--concurrency N keeps N long polls open and handles up to N tasks at a time (a slot busy
+with a task polls again once it is sent). With --once, each slot polls once.
+Ctrl-C waits for the polls in flight (up to 60 s) and sends the tasks in hand, so no task is
+lost, then exits 130.`,
   examples: [
     `awsblog approval worker --activity-arn "$ACTIVITY_ARN" --base-url https://approvals.example.com \\
       --email-from approvals@example.com`,
+    `awsblog approval worker --activity-arn "$ACTIVITY_ARN" --base-url https://approvals.example.com \\
+      --email-from approvals@example.com --concurrency 8`,
   ],
   run: worker,
 });
@@ -42,7 +51,7 @@ async function worker(options: OptionsOf<typeof flags>, ctx: Context): Promise<C
   const mailer = settings.email ? await ctx.services.mailer() : undefined;
 
   // A --once run (cron, Lambda) ends with its result or one error line; a long-running worker says what it polls.
-  if (!settings.once) ctx.out.info(`polling ${settings.activityArn} as ${settings.workerName}`);
+  if (!settings.once) ctx.out.info(`polling ${settings.activityArn} as ${settings.workerName}${options.concurrency > 1 ? ` (${options.concurrency} polls at a time)` : ""}`);
   const summary = await runWorker(settings, { activity, mailer, out: ctx.out, signal: ctx.signal, sleep: ctx.services.sleep, random: ctx.services.random });
   ctx.out.info(summaryText(summary));
   if (settings.once && summary.failed > 0) {
@@ -74,6 +83,7 @@ function readSettings(options: OptionsOf<typeof flags>, ctx: Context): WorkerSet
     baseUrl: parseBaseUrl(options.baseUrl),
     workerName,
     once: Boolean(options.once),
+    concurrency: options.concurrency,
     email: from ? { from, toField: options.emailToField?.trim() ?? "managerEmailAddress" } : undefined,
   };
 }

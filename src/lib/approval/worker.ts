@@ -16,6 +16,8 @@ export interface WorkerSettings {
   baseUrl: URL;
   workerName: string;
   once: boolean;
+  /** Tasks handled at a time; each free slot keeps one long poll open (default 1). */
+  concurrency?: number;
   email?: { from: string; toField: string };
 }
 
@@ -41,53 +43,80 @@ const MIN_EMPTY_POLL_MS = 1_000;
 
 export async function runWorker(settings: WorkerSettings, deps: WorkerDeps): Promise<WorkerSummary> {
   const { out, signal } = deps;
-  const sleep = deps.sleep ?? realSleep;
   const summary: WorkerSummary = { polls: 0, tasks: 0, emailed: 0, failed: 0 };
-  let failures = 0;
+  const slots = Math.max(1, settings.concurrency ?? 1);
   const onAbort = () =>
-    out.info("waiting for the current poll to return (up to 60 s): AWS may already be handing it a task, which would otherwise be lost");
+    out.info(
+      slots === 1
+        ? "waiting for the current poll to return (up to 60 s): AWS may already be handing it a task, which would otherwise be lost"
+        : `waiting for the polls in flight to return (up to 60 s) and the tasks in hand to be handled: AWS may already be handing them tasks, which would otherwise be lost`,
+    );
   // A --once run (cron) checks the activity with an ordinary call first: a poll is held 60 s
   // by design, so only a call with the usual read limit tells a dead endpoint (or a wrong ARN)
   // within seconds instead of after the poll's 70 s and its retry.
   if (settings.once) await checkActivity(deps.activity, settings.activityArn);
+  // Ends every slot's loop: Ctrl-C, or an error one slot cannot go on from. A poll in flight
+  // is never aborted (see onAbort); it returns, its task is handled, then the slot stops.
+  const halt = new AbortController();
+  const stop = () => halt.abort();
   signal.addEventListener("abort", onAbort, { once: true });
+  signal.addEventListener("abort", stop, { once: true });
+  if (signal.aborted) stop();
   try {
-    while (!signal.aborted) {
-      let task: ActivityTask | undefined;
-      const started = Date.now();
-      try {
-        // Not aborted on Ctrl-C on purpose: see onAbort.
-        task = await deps.activity.getActivityTask(settings.activityArn, settings.workerName);
-        failures = 0;
-      } catch (error) {
-        // The client already retried the call (throttling and 5xx keep their attempts, a
-        // no-answer is retried once): --once ends there with one error line, within the call's
-        // bound; a long-running worker waits and polls again.
-        if (settings.once) throw error;
-        if (!isTransient(error) && !(error instanceof NoAnswerError)) throw error;
-        failures++;
-        // The n-th failure in a row waits 1–2 s, then up to 4 s, … doubling to a 60 s cap.
-        const delay = backoffMs(failures - 1, { baseMs: 1_000, capMs: 60_000, minMs: 1_000, random: deps.random });
-        out.warn(`${formatError(error).replace(/^awsblog: /, "")}; retrying in ${(delay / 1000).toFixed(1)} s`);
-        await sleep(delay, signal);
-        continue;
-      }
-      summary.polls++;
-      if (task) {
-        summary.tasks++;
-        await handleTask(task, settings, deps, summary);
-      } else {
-        out.debug("no task in this poll");
-        // AWS holds an empty poll for 60 s; an endpoint that answers at once must not be hammered.
-        const elapsed = Date.now() - started;
-        if (!settings.once && elapsed < MIN_EMPTY_POLL_MS) await sleep(MIN_EMPTY_POLL_MS - elapsed, signal);
-      }
-      if (settings.once) break;
-    }
+    const ends = await Promise.allSettled(
+      Array.from({ length: slots }, () =>
+        pollLoop(settings, { ...deps, signal: halt.signal }, summary).catch((error: unknown) => {
+          stop();
+          throw error;
+        }),
+      ),
+    );
+    const failed = ends.find((end): end is PromiseRejectedResult => end.status === "rejected");
+    if (failed) throw failed.reason;
   } finally {
     signal.removeEventListener("abort", onAbort);
+    signal.removeEventListener("abort", stop);
   }
   return summary;
+}
+
+/** One slot: poll, handle the task, poll again — until `deps.signal` (the worker's halt) fires. */
+async function pollLoop(settings: WorkerSettings, deps: WorkerDeps, summary: WorkerSummary): Promise<void> {
+  const { out, signal } = deps;
+  const sleep = deps.sleep ?? realSleep;
+  let failures = 0;
+  while (!signal.aborted) {
+    let task: ActivityTask | undefined;
+    const started = Date.now();
+    try {
+      // Not aborted on Ctrl-C on purpose: see runWorker's onAbort.
+      task = await deps.activity.getActivityTask(settings.activityArn, settings.workerName);
+      failures = 0;
+    } catch (error) {
+      // The client already retried the call (throttling and 5xx keep their attempts, a
+      // no-answer is retried once): --once ends there with one error line, within the call's
+      // bound; a long-running worker waits and polls again.
+      if (settings.once) throw error;
+      if (!isTransient(error) && !(error instanceof NoAnswerError)) throw error;
+      failures++;
+      // The n-th failure in a row waits 1–2 s, then up to 4 s, … doubling to a 60 s cap.
+      const delay = backoffMs(failures - 1, { baseMs: 1_000, capMs: 60_000, minMs: 1_000, random: deps.random });
+      out.warn(`${formatError(error).replace(/^awsblog: /, "")}; retrying in ${(delay / 1000).toFixed(1)} s`);
+      await sleep(delay, signal);
+      continue;
+    }
+    summary.polls++;
+    if (task) {
+      summary.tasks++;
+      await handleTask(task, settings, deps, summary);
+    } else {
+      out.debug("no task in this poll");
+      // AWS holds an empty poll for 60 s; an endpoint that answers at once must not be hammered.
+      const elapsed = Date.now() - started;
+      if (!settings.once && elapsed < MIN_EMPTY_POLL_MS) await sleep(MIN_EMPTY_POLL_MS - elapsed, signal);
+    }
+    if (settings.once) break;
+  }
 }
 
 async function handleTask(task: ActivityTask, settings: WorkerSettings, deps: WorkerDeps, summary: WorkerSummary): Promise<void> {

@@ -20,6 +20,8 @@ export interface RunInstancesPage {
 export interface CloudTrailApi {
   /** One LookupEvents call for EventName=RunInstances in [start, end], 50 events a page. */
   lookupRunInstances(window: { start: Date; end: Date; nextToken?: string }, signal?: AbortSignal): Promise<RunInstancesPage>;
+  /** The same for another create event (CreateBucket, CreateTable…): tag runs with --resource-types. */
+  lookupEvents?(query: { eventName: string; start: Date; end: Date; nextToken?: string }, signal?: AbortSignal): Promise<RunInstancesPage>;
 }
 
 export const LOOKUP_PAGE_SIZE = 50;
@@ -45,27 +47,29 @@ export async function createCloudTrailApi(aws: AwsClientFactory, options: CloudT
       { step: "deserialize", priority: "low", name: "awsblogBeforeSend" },
     );
   }
+  const lookup = async ({ eventName, start, end, nextToken }: { eventName: string; start: Date; end: Date; nextToken?: string }, signal?: AbortSignal): Promise<RunInstancesPage> => {
+    const res = await client.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: eventName }],
+        StartTime: start,
+        EndTime: end,
+        MaxResults: LOOKUP_PAGE_SIZE,
+        NextToken: nextToken,
+      }),
+      { abortSignal: signal },
+    );
+    return {
+      nextToken: res.NextToken || undefined,
+      events: (res.Events ?? []).map((e) => ({
+        eventTime: e.EventTime,
+        username: e.Username,
+        cloudTrailEvent: e.CloudTrailEvent,
+        resources: (e.Resources ?? []).map((r) => ({ type: r.ResourceType, name: r.ResourceName })),
+      })),
+    };
+  };
   return {
-    async lookupRunInstances({ start, end, nextToken }, signal) {
-      const res = await client.send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: "RunInstances" }],
-          StartTime: start,
-          EndTime: end,
-          MaxResults: LOOKUP_PAGE_SIZE,
-          NextToken: nextToken,
-        }),
-        { abortSignal: signal },
-      );
-      return {
-        nextToken: res.NextToken || undefined,
-        events: (res.Events ?? []).map((e) => ({
-          eventTime: e.EventTime,
-          username: e.Username,
-          cloudTrailEvent: e.CloudTrailEvent,
-          resources: (e.Resources ?? []).map((r) => ({ type: r.ResourceType, name: r.ResourceName })),
-        })),
-      };
-    },
+    lookupRunInstances: (window, signal) => lookup({ eventName: "RunInstances", ...window }, signal),
+    lookupEvents: lookup,
   };
 }

@@ -2,6 +2,8 @@ import {
   AcknowledgeJobCommand,
   type ActionTypeId,
   CodePipelineClient,
+  DisableStageTransitionCommand,
+  EnableStageTransitionCommand,
   GetPipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
@@ -12,7 +14,11 @@ import {
   PutApprovalResultCommand,
   PutJobFailureResultCommand,
   PutJobSuccessResultCommand,
+  RetryStageExecutionCommand,
+  RollbackStageCommand,
+  type SourceRevisionType,
   StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
 } from "@aws-sdk/client-codepipeline";
 import type { AwsClientFactory } from "./factory.js";
 
@@ -32,6 +38,10 @@ export interface ActionType {
 export interface PipelineDefinition {
   name: string;
   executionMode: string;
+  /** V1 or V2 (variables, rollback and source revision overrides need V2). */
+  pipelineType: string;
+  /** Pipeline-level variables (V2) with their defaults. */
+  variables: { name: string; defaultValue?: string }[];
   stages: { name: string; actions: { name: string; actionType: ActionType; configuration: Record<string, string> }[] }[];
 }
 
@@ -42,12 +52,18 @@ export interface ActionStateView {
   summary?: string;
   lastStatusChange?: Date;
   token?: string;
+  externalExecutionId?: string;
+  externalExecutionUrl?: string;
+  /** errorDetails.message of a failed action. */
+  errorMessage?: string;
 }
 
 export interface StageStateView {
   name: string;
   executionId?: string;
   status?: string;
+  /** The inbound transition (absent: enabled). */
+  inboundDisabled?: { reason?: string; by?: string; at?: Date };
   actions: ActionStateView[];
 }
 
@@ -57,6 +73,8 @@ export interface ExecutionView {
   statusSummary?: string;
   startTime?: Date;
   lastUpdateTime?: Date;
+  trigger?: string;
+  sourceRevisions?: { action: string; revisionId?: string; summary?: string }[];
 }
 
 export interface ActionExecutionView {
@@ -70,7 +88,10 @@ export interface ActionExecutionView {
   actionType?: ActionType;
   configuration: Record<string, string>;
   externalExecutionId?: string;
+  externalExecutionUrl?: string;
   summary?: string;
+  /** errorDetails.message of a failed action. */
+  errorMessage?: string;
 }
 
 export interface JobView {
@@ -88,8 +109,15 @@ export interface CodePipelineApi {
   getPipelineState(name: string): Promise<StageStateView[]>;
   listPipelines(): Promise<string[]>;
   getPipelineExecution(pipeline: string, executionId: string): Promise<ExecutionView>;
-  listPipelineExecutions(pipeline: string, max: number): Promise<ExecutionView[]>;
-  startPipelineExecution(pipeline: string, clientRequestToken: string): Promise<string>;
+  /** The newest `max` executions (pages followed); `succeededInStage` filters to runs that passed that stage. */
+  listPipelineExecutions(pipeline: string, max: number, succeededInStage?: string): Promise<ExecutionView[]>;
+  startPipelineExecution(pipeline: string, clientRequestToken: string, overrides?: StartOverrides): Promise<string>;
+  stopPipelineExecution(input: { pipeline: string; executionId: string; abandon: boolean; reason?: string }): Promise<void>;
+  retryStageExecution(input: { pipeline: string; stage: string; executionId: string; mode: "FAILED_ACTIONS" | "ALL_ACTIONS" }): Promise<string>;
+  rollbackStage(input: { pipeline: string; stage: string; targetExecutionId: string }): Promise<string>;
+  setStageTransition(input: { pipeline: string; stage: string; direction: "Inbound" | "Outbound"; enabled: boolean; reason?: string }): Promise<void>;
+  /** The region the client calls (for console links). */
+  region(): Promise<string>;
   /** Every action execution of one pipeline execution (all pages). */
   listActionExecutions(pipeline: string, executionId: string): Promise<ActionExecutionView[]>;
   putApprovalResult(input: { pipeline: string; stage: string; action: string; token: string; status: "Approved" | "Rejected"; summary: string }): Promise<void>;
@@ -97,6 +125,11 @@ export interface CodePipelineApi {
   acknowledgeJob(jobId: string, nonce: string): Promise<string>;
   putJobSuccessResult(jobId: string, summary: string): Promise<void>;
   putJobFailureResult(jobId: string, message: string): Promise<void>;
+}
+
+export interface StartOverrides {
+  variables?: { name: string; value: string }[];
+  sourceRevisions?: { actionName: string; revisionType: string; revisionValue: string }[];
 }
 
 export interface CodePipelineApiOptions {
@@ -128,6 +161,8 @@ export async function createCodePipelineApi(aws: AwsClientFactory, options: Code
       return {
         name: p?.name ?? name,
         executionMode: p?.executionMode ?? "SUPERSEDED",
+        pipelineType: p?.pipelineType ?? "V1",
+        variables: (p?.variables ?? []).map((v) => ({ name: v.name ?? "", defaultValue: v.defaultValue })),
         stages: (p?.stages ?? []).map((s) => ({
           name: s.name ?? "",
           actions: (s.actions ?? []).map((a) => ({
@@ -149,6 +184,9 @@ export async function createCodePipelineApi(aws: AwsClientFactory, options: Code
         name: s.stageName ?? "",
         executionId: s.latestExecution?.pipelineExecutionId,
         status: s.latestExecution?.status,
+        ...(s.inboundTransitionState?.enabled === false
+          ? { inboundDisabled: { reason: s.inboundTransitionState.disabledReason, by: s.inboundTransitionState.lastChangedBy, at: s.inboundTransitionState.lastChangedAt } }
+          : {}),
         actions: (s.actionStates ?? []).map((a) => ({
           name: a.actionName ?? "",
           actionExecutionId: a.latestExecution?.actionExecutionId,
@@ -156,6 +194,9 @@ export async function createCodePipelineApi(aws: AwsClientFactory, options: Code
           summary: a.latestExecution?.summary,
           lastStatusChange: a.latestExecution?.lastStatusChange,
           token: a.latestExecution?.token,
+          externalExecutionId: a.latestExecution?.externalExecutionId,
+          externalExecutionUrl: a.latestExecution?.externalExecutionUrl,
+          errorMessage: a.latestExecution?.errorDetails?.message,
         })),
       }));
     },
@@ -176,23 +217,79 @@ export async function createCodePipelineApi(aws: AwsClientFactory, options: Code
       const e = out.pipelineExecution;
       return { executionId: e?.pipelineExecutionId ?? pipelineExecutionId, status: e?.status ?? "Unknown", statusSummary: e?.statusSummary };
     },
-    async listPipelineExecutions(pipelineName, maxResults) {
-      const out = await read("ListPipelineExecutions", (abortSignal) =>
-        client.send(new ListPipelineExecutionsCommand({ pipelineName, maxResults }), { abortSignal }),
-      );
-      return (out.pipelineExecutionSummaries ?? []).map((e) => ({
-        executionId: e.pipelineExecutionId ?? "",
-        status: e.status ?? "Unknown",
-        statusSummary: e.statusSummary,
-        startTime: e.startTime,
-        lastUpdateTime: e.lastUpdateTime,
-      }));
+    async listPipelineExecutions(pipelineName, max, succeededInStage) {
+      const found: ExecutionView[] = [];
+      let nextToken: string | undefined;
+      do {
+        const out = await read("ListPipelineExecutions", (abortSignal) =>
+          client.send(
+            new ListPipelineExecutionsCommand({
+              pipelineName,
+              maxResults: Math.min(100, max - found.length),
+              nextToken,
+              ...(succeededInStage ? { filter: { succeededInStage: { stageName: succeededInStage } } } : {}),
+            }),
+            { abortSignal },
+          ),
+        );
+        for (const e of out.pipelineExecutionSummaries ?? []) {
+          found.push({
+            executionId: e.pipelineExecutionId ?? "",
+            status: e.status ?? "Unknown",
+            statusSummary: e.statusSummary,
+            startTime: e.startTime,
+            lastUpdateTime: e.lastUpdateTime,
+            trigger: e.trigger?.triggerType,
+            sourceRevisions: (e.sourceRevisions ?? []).map((r) => ({ action: r.actionName ?? "", revisionId: r.revisionId, summary: r.revisionSummary })),
+          });
+        }
+        nextToken = out.nextToken;
+      } while (nextToken && found.length < max);
+      return found.slice(0, max);
     },
-    async startPipelineExecution(name, clientRequestToken) {
+    async startPipelineExecution(name, clientRequestToken, overrides = {}) {
       const out = await write("StartPipelineExecution", (abortSignal) =>
-        client.send(new StartPipelineExecutionCommand({ name, clientRequestToken }), { abortSignal }),
+        client.send(
+          new StartPipelineExecutionCommand({
+            name,
+            clientRequestToken,
+            ...(overrides.variables?.length ? { variables: overrides.variables } : {}),
+            ...(overrides.sourceRevisions?.length
+              ? { sourceRevisions: overrides.sourceRevisions.map((r) => ({ ...r, revisionType: r.revisionType as SourceRevisionType })) }
+              : {}),
+          }),
+          { abortSignal },
+        ),
       );
       return out.pipelineExecutionId ?? "";
+    },
+    async stopPipelineExecution({ pipeline, executionId, abandon, reason }) {
+      await write("StopPipelineExecution", (abortSignal) =>
+        client.send(new StopPipelineExecutionCommand({ pipelineName: pipeline, pipelineExecutionId: executionId, abandon, reason }), { abortSignal }),
+      );
+    },
+    async retryStageExecution({ pipeline, stage, executionId, mode }) {
+      const out = await write("RetryStageExecution", (abortSignal) =>
+        client.send(new RetryStageExecutionCommand({ pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId, retryMode: mode }), { abortSignal }),
+      );
+      return out.pipelineExecutionId ?? executionId;
+    },
+    async rollbackStage({ pipeline, stage, targetExecutionId }) {
+      const out = await write("RollbackStage", (abortSignal) =>
+        client.send(new RollbackStageCommand({ pipelineName: pipeline, stageName: stage, targetPipelineExecutionId: targetExecutionId }), { abortSignal }),
+      );
+      return out.pipelineExecutionId ?? "";
+    },
+    async setStageTransition({ pipeline, stage, direction, enabled, reason }) {
+      const input = { pipelineName: pipeline, stageName: stage, transitionType: direction };
+      await write(enabled ? "EnableStageTransition" : "DisableStageTransition", (abortSignal) =>
+        enabled
+          ? client.send(new EnableStageTransitionCommand(input), { abortSignal })
+          : client.send(new DisableStageTransitionCommand({ ...input, reason: reason ?? "" }), { abortSignal }),
+      );
+    },
+    async region() {
+      return (await (client.config as unknown as { region: () => Promise<string> }).region()) ?? "us-east-1";
     },
     async listActionExecutions(pipelineName, pipelineExecutionId) {
       const found: ActionExecutionView[] = [];
@@ -213,7 +310,9 @@ export async function createCodePipelineApi(aws: AwsClientFactory, options: Code
             actionType: d.input?.actionTypeId as ActionType | undefined,
             configuration: d.input?.configuration ?? {},
             externalExecutionId: d.output?.executionResult?.externalExecutionId,
+            externalExecutionUrl: d.output?.executionResult?.externalExecutionUrl,
             summary: d.output?.executionResult?.externalExecutionSummary,
+            errorMessage: d.output?.executionResult?.errorDetails?.message,
           });
         }
         nextToken = out.nextToken;

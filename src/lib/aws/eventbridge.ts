@@ -8,7 +8,8 @@ export interface EventBridgeApi {
   describeRule(name: string, signal?: AbortSignal): Promise<{ arn: string; schedule?: string } | undefined>;
   /** PutRule creates or updates; returns the rule ARN. */
   putScheduleRule(name: string, schedule: string, description: string, signal?: AbortSignal): Promise<string>;
-  putTarget(rule: string, target: { id: string; arn: string; input: string }, signal?: AbortSignal): Promise<void>;
+  /** `roleArn`: the role EventBridge uses to start a target that needs one (a state machine). */
+  putTarget(rule: string, target: { id: string; arn: string; input: string; roleArn?: string }, signal?: AbortSignal): Promise<void>;
   removeTarget(rule: string, id: string, signal?: AbortSignal): Promise<void>;
   deleteRule(name: string, signal?: AbortSignal): Promise<void>;
 }
@@ -30,9 +31,9 @@ export async function createEventBridgeApi(aws: AwsClientFactory): Promise<Event
       return out.RuleArn ?? "";
     },
     async putTarget(rule, target, signal) {
-      const out = await client.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: target.id, Arn: target.arn, Input: target.input }] }), { abortSignal: signal });
+      const out = await client.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: target.id, Arn: target.arn, Input: target.input, ...(target.roleArn ? { RoleArn: target.roleArn } : {}) }] }), { abortSignal: signal });
       const failed = out.FailedEntries?.[0];
-      if (failed) throw new AwsError("EventBridge", "PutTargets", failed.ErrorCode ?? "FailedEntry", failed.ErrorMessage ?? "", "check the function ARN and the rule");
+      if (failed) throw new AwsError("EventBridge", "PutTargets", failed.ErrorCode ?? "FailedEntry", failed.ErrorMessage ?? "", "check the target's ARN, its role and the rule");
     },
     async removeTarget(rule, id, signal) {
       try {

@@ -103,8 +103,9 @@ export interface AwsClientFactory {
   /**
    * A factory for another account or region (an org run's target): same endpoint, user agent,
    * environment and debug, its own clients; calls are counted into this factory's map too.
+   * `profile`: that shared-config profile's credentials (a target in another account).
    */
-  derive(overrides: Pick<AwsSettings, "region" | "credentials" | "limiter">): AwsClientFactory;
+  derive(overrides: Partial<Pick<AwsSettings, "region" | "credentials" | "limiter">> & { profile?: string }): AwsClientFactory;
 }
 
 type CredentialProvider = NonNullable<AwsSettings["credentials"]>;
@@ -179,7 +180,12 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
   return {
     client,
     calls,
-    derive: (overrides) => createAwsClientFactory({ ...settings, ...overrides }, parentCalls ?? calls, shared),
+    derive: ({ profile, ...overrides }) => {
+      const credentials = overrides.credentials ?? (profile ? profileCredentials(shared, profile, env, settings.debug) : undefined);
+      // An override left undefined keeps this factory's setting (--region), as before.
+      const given = Object.fromEntries(Object.entries({ ...overrides, credentials }).filter(([, v]) => v !== undefined));
+      return createAwsClientFactory({ ...settings, ...given }, parentCalls ?? calls, shared);
+    },
   };
 }
 
@@ -203,6 +209,28 @@ function createShared(settings: AwsSettings, env: NodeJS.ProcessEnv): Shared {
     return (chain as (properties?: object) => ReturnType<CredentialProvider>)(identityProperties);
   };
   return { environment, defaultCredentials };
+}
+
+/**
+ * Another profile's credentials, through the SDK's chain told that profile and this run's
+ * shared files (never process.env): `dlq redrive --to-profile`. A profile missing from both
+ * files is the same usage error as a wrong --profile.
+ */
+function profileCredentials(shared: Shared, profile: string, env: NodeJS.ProcessEnv, debug: AwsSettings["debug"]): CredentialProvider {
+  const { environment } = shared;
+  let chain: Promise<CredentialProvider> | undefined;
+  return async () => {
+    chain ??= checkProfileExists(profile, environment, env).then(
+      async () =>
+        (await import("@aws-sdk/credential-provider-node")).defaultProvider({
+          profile,
+          filepath: environment.credentialsFile,
+          configFilepath: environment.configFile,
+          logger: sdkLogger(debug),
+        }) as CredentialProvider,
+    );
+    return (await chain)();
+  };
 }
 
 /**

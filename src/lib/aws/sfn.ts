@@ -2,6 +2,8 @@ import {
   DescribeActivityCommand,
   DescribeExecutionCommand,
   GetActivityTaskCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
   SFNClient,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
@@ -81,12 +83,40 @@ export interface ExecutionStatus {
   output?: string;
   error?: string;
   cause?: string;
+  stopDate?: Date;
 }
 
-/** Starting and reading executions (`approval start`). */
+/**
+ * One GetExecutionHistory event: the common fields, and `details` = the one
+ * `<kind>EventDetails` member AWS set (its shape depends on `type`).
+ */
+export interface HistoryEventView {
+  id: number;
+  previousEventId: number;
+  timestamp: Date;
+  type: string;
+  details?: Record<string, unknown>;
+}
+
+export interface HistoryPage {
+  events: HistoryEventView[];
+  nextToken?: string;
+}
+
+export interface ExecutionSummary {
+  executionArn: string;
+  status: string;
+  startDate?: Date;
+}
+
+/** Starting and reading executions (`approval start [--wait]`, `approval tail`). */
 export interface ExecutionsApi {
   startExecution(stateMachineArn: string, input: string, name?: string): Promise<StartedExecution>;
   describeExecution(executionArn: string): Promise<ExecutionStatus>;
+  /** One page of the history; `reverse` reads newest first (following a run reads only its tail). */
+  getExecutionHistory(executionArn: string, page: { nextToken?: string; maxResults: number; reverse?: boolean }): Promise<HistoryPage>;
+  /** The newest executions of a state machine first (AWS lists them by start date, newest first). */
+  listExecutions(stateMachineArn: string, maxResults: number): Promise<ExecutionSummary[]>;
 }
 
 export async function createExecutionsApi(aws: AwsClientFactory): Promise<ExecutionsApi> {
@@ -98,7 +128,28 @@ export async function createExecutionsApi(aws: AwsClientFactory): Promise<Execut
     },
     async describeExecution(executionArn) {
       const out = await call("DescribeExecution", () => client.send(new DescribeExecutionCommand({ executionArn })));
-      return { status: out.status ?? "UNKNOWN", output: out.output, error: out.error, cause: out.cause };
+      return { status: out.status ?? "UNKNOWN", output: out.output, error: out.error, cause: out.cause, stopDate: out.stopDate };
+    },
+    async getExecutionHistory(executionArn, { nextToken, maxResults, reverse }) {
+      const out = await call("GetExecutionHistory", () =>
+        client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults, reverseOrder: reverse, includeExecutionData: true })),
+      );
+      const events = (out.events ?? []).map((event) => {
+        const { id, previousEventId, timestamp, type, ...rest } = event as unknown as Record<string, unknown> & { id?: number; previousEventId?: number; timestamp?: Date; type?: string };
+        const key = Object.keys(rest).find((k) => k.endsWith("EventDetails") && rest[k] !== undefined);
+        return {
+          id: id ?? 0,
+          previousEventId: previousEventId ?? 0,
+          timestamp: timestamp ?? new Date(0),
+          type: type ?? "Unknown",
+          details: key ? (rest[key] as Record<string, unknown>) : undefined,
+        };
+      });
+      return { events, nextToken: out.nextToken || undefined };
+    },
+    async listExecutions(stateMachineArn, maxResults) {
+      const out = await call("ListExecutions", () => client.send(new ListExecutionsCommand({ stateMachineArn, maxResults })));
+      return (out.executions ?? []).map((e) => ({ executionArn: e.executionArn ?? "", status: e.status ?? "UNKNOWN", startDate: e.startDate }));
     },
   };
 }

@@ -2,6 +2,7 @@ import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SQSClient,
@@ -60,11 +61,18 @@ export interface ReceiveOptions {
   maxMessages: number;
   visibilityTimeout: number;
   waitTimeSeconds: number;
+  /**
+   * Abandons the long poll (`dlq tail` on Ctrl-C). Messages SQS handed out just then stay
+   * hidden until `visibilityTimeout` ends; nothing is lost. Redrive and inspect never pass one.
+   */
+  signal?: AbortSignal;
 }
 
 export interface SqsApi {
   getQueueAttributes(queueUrl: string, names: string[]): Promise<Record<string, string>>;
   receive(queueUrl: string, options: ReceiveOptions): Promise<QueueMessage[]>;
+  /** Deletes every message in the queue (PurgeQueue: once per 60 s per queue; takes up to 60 s). */
+  purge(queueUrl: string): Promise<void>;
   changeVisibilityBatch(
     queueUrl: string,
     entries: { id: string; receiptHandle: string; visibilityTimeout: number }[],
@@ -100,6 +108,7 @@ export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
           MessageSystemAttributeNames: ["All"],
           MessageAttributeNames: ["All"],
         }),
+        options.signal ? { abortSignal: options.signal } : {},
       );
       return (out.Messages ?? []).map((m) => ({
         messageId: m.MessageId ?? "",
@@ -108,6 +117,10 @@ export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
         attributes: { ...(m.Attributes ?? {}) } as Record<string, string>,
         messageAttributes: fromSdkAttributes(m.MessageAttributes),
       }));
+    },
+    async purge(queueUrl) {
+      const { client, QueueUrl } = await forQueue(queueUrl);
+      await client.send(new PurgeQueueCommand({ QueueUrl }));
     },
     async changeVisibilityBatch(queueUrl, entries) {
       const { client, QueueUrl } = await forQueue(queueUrl);
@@ -153,7 +166,8 @@ export async function createSqsApi(aws: AwsClientFactory): Promise<SqsApi> {
 
 type SdkFailure = { Id?: string; Code?: string; Message?: string; SenderFault?: boolean };
 
-function outcome(entries: { id: string }[], successful: { Id?: string }[] | undefined, failed: SdkFailure[] | undefined): BatchOutcome {
+/** Per-entry outcome of a batch call (SQS and SNS PublishBatch answer alike): unreported = failed. */
+export function outcome(entries: { id: string }[], successful: { Id?: string }[] | undefined, failed: SdkFailure[] | undefined): BatchOutcome {
   const ok = new Set((successful ?? []).map((s) => s.Id ?? ""));
   const reported = new Map((failed ?? []).map((f) => [f.Id ?? "", f]));
   const result: BatchOutcome = { succeeded: [], failed: [] };
@@ -166,7 +180,7 @@ function outcome(entries: { id: string }[], successful: { Id?: string }[] | unde
     result.failed.push({
       id,
       code: f?.Code ?? "NotReported",
-      message: f?.Message ?? "SQS listed this entry neither as successful nor as failed",
+      message: f?.Message ?? "AWS listed this entry neither as successful nor as failed",
       senderFault: f?.SenderFault ?? false,
     });
   }

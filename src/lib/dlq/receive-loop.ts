@@ -1,5 +1,6 @@
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
 import { runWorkers } from "./pool.js";
+import type { RateLimit } from "./rate.js";
 
 /**
  * The one receive loop of `dlq inspect` (peek) and `dlq redrive`: `concurrency` workers each
@@ -25,6 +26,16 @@ export interface ReceiveLoopOptions {
   reserve: boolean;
   /** Stop after this many receives in a row that bring nothing new (default 5). */
   idleLimit?: number;
+  /**
+   * --rate: each receive first reserves what it asks for (at most `rate.batch`) and gives back
+   * what did not come; `take` gives back what it did not send.
+   */
+  rate?: RateLimit;
+  /**
+   * Receive and `take` one batch at a time across the workers (deliveries still overlap): a
+   * FIFO source, so `take` sees which groups are in flight before the next batch arrives.
+   */
+  oneReceiveAtATime?: boolean;
   /** True once the caller wants no further batch (e.g. a fatal target error). */
   stopped?(): boolean;
   /**
@@ -41,23 +52,50 @@ export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Pro
   let reserved = 0;
   let idle = 0;
   let holding = 0;
+  /** Batches settled so far: a receive that saw none settle while it waited may trust an empty answer. */
+  let settled = 0;
   let stop = false;
   const going = () => !stop && !options.signal?.aborted && !options.stopped?.();
+  // --rate: workers waiting for their slot give up once a receive finds the queue empty.
+  const drained = new AbortController();
+  const paceSignal = options.signal ? AbortSignal.any([options.signal, drained.signal]) : drained.signal;
+
+  let turns: Promise<void> = Promise.resolve();
+  const receiveTurn = (): Promise<() => void> => {
+    let release!: () => void;
+    const previous = turns;
+    turns = new Promise<void>((resolve) => (release = resolve));
+    return previous.then(() => release);
+  };
 
   await runWorkers(options.concurrency, async () => {
     while (going()) {
       const open = options.remaining() - reserved;
       if (open <= 0) return;
-      const want = options.reserve ? Math.min(10, open) : 10;
+      const want = Math.min(options.reserve ? Math.min(10, open) : 10, options.rate?.batch ?? 10);
       const reservation = options.reserve ? want : 0;
       reserved += reservation;
       let batch: QueueMessage[];
+      let taken: { fresh: number; done?: Promise<void> } | undefined;
+      const settledBefore = settled;
       try {
-        batch = await sqs.receive(options.queueUrl, {
-          maxMessages: want,
-          visibilityTimeout: options.visibilityTimeout,
-          waitTimeSeconds: options.waitTimeSeconds,
-        });
+        // Paced before the receive: nothing waits hidden for its turn.
+        if (options.rate && !(await options.rate.take(want, paceSignal))) {
+          options.rate.giveBack(want);
+          return;
+        }
+        // One receive at a time when asked (FIFO): the batch is taken before the next receive.
+        const unlock = options.oneReceiveAtATime ? await receiveTurn() : undefined;
+        try {
+          batch = await sqs.receive(options.queueUrl, {
+            maxMessages: want,
+            visibilityTimeout: options.visibilityTimeout,
+            waitTimeSeconds: options.waitTimeSeconds,
+          });
+          if (batch.length > 0) taken = options.take(batch);
+        } finally {
+          unlock?.();
+        }
       } catch (error) {
         stop = true; // the other workers finish the batch in hand and stop
         throw error;
@@ -65,13 +103,18 @@ export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Pro
         // `take` below counts what the batch brought before anything else runs.
         reserved -= reservation;
       }
+      options.rate?.giveBack(want - batch.length);
       if (batch.length === 0) {
+        // A batch settled while this receive waited: its FIFO groups were locked when the
+        // receive looked and are free now. Look again rather than call the queue drained.
+        if (holding === 0 && settled !== settledBefore) continue;
+        drained.abort();
         // Empty while another worker holds a batch can mean a FIFO group is locked by it:
         // leave this worker, and let the last one standing decide the queue is drained.
         if (holding === 0) stop = true;
         return;
       }
-      const { fresh, done } = options.take(batch);
+      const { fresh, done } = taken as { fresh: number; done?: Promise<void> };
       idle = fresh === 0 ? idle + 1 : 0;
       if (idle >= idleLimit) stop = true;
       if (done) {
@@ -80,6 +123,7 @@ export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Pro
           await done;
         } finally {
           holding -= 1;
+          settled += 1;
         }
       }
     }

@@ -3,7 +3,8 @@ import type { FailureClass } from "./classify.js";
 import { releaseAll } from "./peek.js";
 import { receiveLoop } from "./receive-loop.js";
 import { inspectRecord, recordFromQueueMessage } from "./records.js";
-import { chunk } from "./send-entries.js";
+import type { RateLimit } from "./rate.js";
+import { chunk, isFifoQueueUrl } from "./send-entries.js";
 import type { RedriveTarget } from "./targets.js";
 
 /**
@@ -12,6 +13,11 @@ import type { RedriveTarget } from "./targets.js";
  * the target confirmed. A kill at any point leaves every message in the DLQ, the target, or
  * both (a duplicate) — never neither. Messages the --class filter leaves out are made visible
  * again at once. Ctrl-C (the signal) stops receiving; batches in hand are finished.
+ *
+ * `keep` (copy mode) never deletes: a delivered message stays hidden while the run goes on (so
+ * SQS hands out the others instead of the same ones again) and every one is made visible again
+ * at once when the run ends — also on errors and Ctrl-C; after a kill, when its visibility
+ * timeout runs out. `rate` paces the messages taken (receive-loop.ts).
  */
 export interface RedriveOptions {
   queueUrl: string;
@@ -19,6 +25,9 @@ export interface RedriveOptions {
   classes?: ReadonlySet<FailureClass>;
   max?: number;
   dryRun: boolean;
+  /** Copy: deliver, never delete; release everything at the end. */
+  keep?: boolean;
+  rate?: RateLimit;
   concurrency: number;
   visibilityTimeout: number;
   waitTimeSeconds: number;
@@ -49,6 +58,8 @@ export interface RedriveReport {
   byClass: Partial<Record<FailureClass, number>>;
   /** Set when the run stopped early because of an error (receiving, or a fatal target error). */
   stoppedBy?: string;
+  /** --keep: copies the DLQ could not make visible again (they return when their timeout ends). */
+  releaseFailures?: number;
 }
 
 /** inflight: a worker is delivering it now. sent: delivered, but its delete failed. */
@@ -63,6 +74,9 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
   const max = options.max ?? Number.POSITIVE_INFINITY;
   /** Messages taken for moving (or planned): what --max counts. */
   let taken = 0;
+  const fifoSource = isFifoQueueUrl(options.queueUrl);
+  /** FIFO groups a worker is sending now (one batch per group at a time). */
+  const groupsInFlight = new Set<string>();
   /** Set by a fatal target error: take no new batch. */
   let stop = false;
 
@@ -70,8 +84,25 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     messages.length ? releaseAll(sqs, options.queueUrl, messages, 1) : Promise.resolve([]);
   const count = (cls: FailureClass) => (report.byClass[cls] = (report.byClass[cls] ?? 0) + 1);
 
+  /** --keep: delivered copies, hidden until the end of the run (newest receipt handle). */
+  const held = new Map<string, QueueMessage>();
+
+  /** Copy mode: a delivered message counts once as moved and is held, never deleted. */
+  function hold(items: Item[]) {
+    for (const s of items) {
+      const id = s.message.messageId;
+      if (seen.get(id) !== "moved") {
+        report.moved += 1;
+        count(s.cls);
+      }
+      seen.set(id, "moved");
+      held.set(id, s.message);
+    }
+  }
+
   /** Deletes delivered messages; only a successful delete makes a message "moved". */
   async function deleteDelivered(items: Item[]) {
+    if (options.keep) return hold(items);
     for (const group of chunk(items, 10)) {
       const entries = group.map((s, i) => ({ id: `d${i}`, receiptHandle: s.message.receiptHandle }));
       let failed: { id: string; code: string; message: string }[];
@@ -137,11 +168,22 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
     const deleteAgain: Item[] = [];
     const duplicates: Item[] = [];
     let newlySkipped = 0;
+    /**
+     * FIFO: a group whose earlier message is still being sent by another worker (its visibility
+     * ran out and SQS handed the group out again) or was refused by the target holds back the
+     * rest of that group in this batch: they go back at once, so nothing overtakes it.
+     */
+    const held = new Set<string>();
+    const batchGroups = new Set<string>();
     for (const message of batch) {
       const inspected = inspectRecord(recordFromQueueMessage(message));
       const item = { message, cls: inspected.class, requestId: inspected.requestId };
       const state = seen.get(message.messageId);
-      if (state === undefined && options.classes && !options.classes.has(inspected.class)) {
+      const group = fifoSource ? message.attributes.MessageGroupId : undefined;
+      if (group !== undefined && (state === "inflight" || state === "failed" || groupsInFlight.has(group))) held.add(group);
+      if (state === undefined && group !== undefined && held.has(group)) {
+        release1.push(message); // behind an unfinished message of its group: not taken, not seen
+      } else if (state === undefined && options.classes && !options.classes.has(inspected.class)) {
         seen.set(message.messageId, "skipped");
         report.skipped += 1;
         newlySkipped += 1;
@@ -152,13 +194,22 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
         seen.set(message.messageId, "inflight");
         taken += 1;
         fresh.push(item);
+        if (group !== undefined) batchGroups.add(group);
       } else if (state === "inflight") duplicates.push(item); // SQS delivered it twice (standard queues may)
       else if (state === "moved" || state === "sent") deleteAgain.push(item); // already in the target
       else release1.push(message);
     }
+    // Only what is sent counts against --rate.
+    options.rate?.giveBack(batch.length - fresh.length);
     // Progress is any message not seen before (skipped ones too) or a copy still to clean up.
-    const progress = newlySkipped + fresh.length + deleteAgain.length + duplicates.length;
-    return { fresh: progress, done: settle(fresh, release1, deleteAgain, duplicates) };
+    // (--keep: a held copy that came back is not progress; it is only held again.)
+    const progress = newlySkipped + fresh.length + (options.keep ? 0 : deleteAgain.length) + duplicates.length;
+    // One batch per FIFO group at a time: its group is in flight until the batch is settled.
+    for (const g of batchGroups) groupsInFlight.add(g);
+    const done = settle(fresh, release1, deleteAgain, duplicates).finally(() => {
+      for (const g of batchGroups) groupsInFlight.delete(g);
+    });
+    return { fresh: progress, done };
   }
 
   async function settle(fresh: Item[], release1: QueueMessage[], deleteAgain: Item[], duplicates: Item[]) {
@@ -202,12 +253,18 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
       // Without a filter every message received is taken, so receives ask only for what --max
       // leaves. With one, most may be skipped: receive full batches and count what matches.
       reserve: !options.classes,
+      rate: options.rate,
+      oneReceiveAtATime: fifoSource,
       stopped: () => stop,
       take,
     });
   } catch (error) {
     // The other workers finished their batches; what is not moved is still in the DLQ.
     report.stoppedBy ??= (error as Error).message;
+  }
+  if (held.size > 0) {
+    const failed = await releaseAll(sqs, options.queueUrl, [...held.values()], options.concurrency);
+    if (failed.length > 0) report.releaseFailures = failed.length;
   }
   return snapshot();
 }

@@ -69,13 +69,16 @@ export function renderInspect(
   return lines.join("\n");
 }
 
-export function renderRedrive(report: RedriveReport, dryRun: boolean, target: string, styles: Styles = PLAIN, width?: number): string {
+export function renderRedrive(report: RedriveReport, mode: { dryRun: boolean; keep?: boolean }, target: string, styles: Styles = PLAIN, width?: number): string {
+  const { dryRun, keep } = mode;
   const classes = Object.entries(report.byClass)
     .map(([c, n]) => `${c} ${n}`)
     .join(", ");
   const lines = dryRun
     ? [`dry run: would move ${report.planned} message(s) to ${target}${classes ? ` (${classes})` : ""}; skipped ${report.skipped}`]
-    : [`moved ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}; failed ${report.failed}; skipped ${report.skipped}`];
+    : keep
+      ? [`copied ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}, the DLQ keeps them; failed ${report.failed}; skipped ${report.skipped}`]
+      : [`moved ${report.moved} message(s) to ${target}${classes ? ` (${classes})` : ""}; failed ${report.failed}; skipped ${report.skipped}`];
   if (report.stoppedBy) lines.push(styles.yellow(`stopped early: ${sanitizeForTerminal(report.stoppedBy)}`));
   if (report.failures.length > 0) {
     lines.push("");
@@ -112,4 +115,12 @@ function shortError(message: string, requestId: string | null): string {
 /** Sanitized, whitespace (newlines too) collapsed to one space, at most `max` characters. */
 function oneLine(text: string, max?: number): string {
   return sanitizeForTerminal(text.replace(/\s+/g, " "), { max, oneLine: true });
+}
+
+/** One `dlq tail` line: sent-at, class, receive count, request id, the error on one line. */
+export function renderTailLine(m: InspectedMessage, styles: Styles = PLAIN, width?: number): string {
+  const sent = m.sentAt ? m.sentAt.replace("T", " ").replace(/\.\d+Z$/, "Z") : "-";
+  const head = `${sent}  ${m.class.padEnd(13)}  ${m.receiveCount ?? "-"}  ${oneLine(m.requestId ?? m.messageId ?? "-", 64)}  `;
+  const room = width ? Math.max(10, width - head.length) : 200;
+  return `${head.replace(m.class, styles.bold(m.class))}${oneLine(shortError(m.errorMessage ?? "", m.requestId), room)}`;
 }

@@ -1,10 +1,10 @@
+import { createHash } from "node:crypto";
 import type { MessageAttribute, OutgoingMessage, QueueMessage } from "../aws/sqs.js";
 
 /**
  * What a redriven message carries: the body byte for byte, every message attribute with its
  * exact data type (String, Number, Binary, custom `Number.int`…), the X-Ray trace header, and
- * for FIFO targets the group and deduplication ids. Reusing the deduplication id means a
- * batch re-sent after a crash is dropped by SQS as a duplicate within its 5-minute window.
+ * for FIFO targets the message group and a deduplication id derived from the DLQ message.
  */
 export function outgoingFrom(message: QueueMessage, id: string, targetIsFifo: boolean): OutgoingMessage {
   const out: OutgoingMessage = { id, body: message.body, messageAttributes: { ...message.messageAttributes } };
@@ -13,9 +13,20 @@ export function outgoingFrom(message: QueueMessage, id: string, targetIsFifo: bo
   if (targetIsFifo) {
     // A standard source has no group: keep per-message order-free delivery by grouping on its id.
     out.groupId = message.attributes.MessageGroupId ?? message.messageId;
-    out.deduplicationId = message.attributes.MessageDeduplicationId ?? message.messageId;
+    out.deduplicationId = redriveDeduplicationId(message);
   }
   return out;
+}
+
+/**
+ * The deduplication id of a redriven message: a hash of its DLQ message id, the same on every
+ * run. A batch re-sent after a crash or kill (sent, not yet deleted) is dropped by the FIFO
+ * target as a duplicate within its 5-minute window. Not the original deduplication id: two
+ * messages in one DLQ may share that (sent more than 5 minutes apart) and the second would be
+ * dropped — and then deleted from the DLQ as "sent".
+ */
+export function redriveDeduplicationId(message: Pick<QueueMessage, "messageId">): string {
+  return createHash("sha256").update(`awsblog-redrive\n${message.messageId}`).digest("hex");
 }
 
 export function isFifoQueueUrl(url: string): boolean {

@@ -1,5 +1,6 @@
 import type { LambdaApi } from "../aws/lambda.js";
-import type { QueueMessage, SqsApi } from "../aws/sqs.js";
+import type { SnsTopicsApi } from "../aws/sns.js";
+import type { BatchOutcome, QueueMessage, SqsApi } from "../aws/sqs.js";
 import { backoffMs, isTransient, sleep as realSleep } from "../retry.js";
 import { mapLimit } from "./pool.js";
 import { chunkForBatch, isFifoQueueUrl, outgoingFrom } from "./send-entries.js";
@@ -32,7 +33,7 @@ export interface TargetOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const FATAL = /AccessDenied|NonExistentQueue|QueueDoesNotExist|ResourceNotFound|InvalidAddress|KmsAccessDenied|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|NotAuthorized|UnsupportedOperation/i;
+const FATAL = /AccessDenied|AuthorizationError|NotFound|NonExistentQueue|QueueDoesNotExist|ResourceNotFound|InvalidAddress|KmsAccessDenied|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|NotAuthorized|UnsupportedOperation/i;
 
 function errorCode(error: unknown): string {
   const e = (typeof error === "object" && error !== null ? error : {}) as { code?: string; name?: string };
@@ -41,10 +42,39 @@ function errorCode(error: unknown): string {
 
 export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptions = {}): RedriveTarget {
   const fifo = isFifoQueueUrl(targetUrl);
+  return batchTarget(targetUrl, (group) => sqs.sendBatch(targetUrl, group.map((m, i) => outgoingFrom(m, `m${i}`, fifo))), options);
+}
+
+/**
+ * An SNS topic (PublishBatch, ≤ 10 per call): the body as Message, the SQS message attributes as
+ * SNS message attributes; a FIFO topic gets the group and the derived deduplication id.
+ */
+export function topicTarget(sns: SnsTopicsApi, topicArn: string, options: TargetOptions = {}): RedriveTarget {
+  const fifo = topicArn.endsWith(".fifo");
+  return batchTarget(
+    `topic ${topicArn}`,
+    (group) =>
+      sns.publishBatch(
+        topicArn,
+        group.map((m, i) => {
+          const out = outgoingFrom(m, `m${i}`, fifo);
+          return { id: out.id, message: out.body, attributes: out.messageAttributes, groupId: out.groupId, deduplicationId: out.deduplicationId };
+        }),
+      ),
+    options,
+  );
+}
+
+/**
+ * Sends in batch calls under both limits, checks every entry, retries entries AWS failed on its
+ * side and transient errors with backoff; a call that may or may not have arrived counts as
+ * failed for its messages (nothing is deleted, so at worst a duplicate).
+ */
+function batchTarget(describe: string, send: (group: QueueMessage[]) => Promise<BatchOutcome>, options: TargetOptions): RedriveTarget {
   const attempts = options.attempts ?? 4;
   const sleep = options.sleep ?? realSleep;
   return {
-    describe: targetUrl,
+    describe,
     async deliver(messages) {
       const result: Delivery = { delivered: [], failed: [], fatal: false };
       let pending = messages;
@@ -52,9 +82,8 @@ export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptio
         const retry: QueueMessage[] = [];
         const last = attempt >= attempts - 1;
         for (const group of chunkForBatch(pending)) {
-          const entries = group.map((m, i) => outgoingFrom(m, `m${i}`, fifo));
           try {
-            const outcome = await sqs.sendBatch(targetUrl, entries);
+            const outcome = await send(group);
             for (const id of outcome.succeeded) result.delivered.push(group[Number(id.slice(1))] as QueueMessage);
             for (const f of outcome.failed) {
               const message = group[Number(f.id.slice(1))] as QueueMessage;
@@ -62,7 +91,6 @@ export function queueTarget(sqs: SqsApi, targetUrl: string, options: TargetOptio
               else result.failed.push({ message, code: f.code, error: f.message });
             }
           } catch (error) {
-            // The call may or may not have reached SQS: nothing is deleted, so at worst a duplicate.
             const transient = isTransient(error);
             if (FATAL.test(errorCode(error))) result.fatal = true;
             for (const message of group) {

@@ -36,8 +36,12 @@ export interface ApprovalScan {
 
 const isApproval = (category: string | undefined) => category === "Approval";
 
-export async function findWaitingApprovals(api: CodePipelineApi, pipeline: string, known?: { state?: StageStateView[] }): Promise<ApprovalScan> {
-  const definition = await api.getPipeline(pipeline);
+export async function findWaitingApprovals(
+  api: CodePipelineApi,
+  pipeline: string,
+  known?: { state?: StageStateView[]; definition?: PipelineDefinition },
+): Promise<ApprovalScan> {
+  const definition = known?.definition ?? (await api.getPipeline(pipeline));
   const config = approvalConfig(definition);
   if (config.size === 0) return { waiting: [], stale: [] };
   if (definition.executionMode === "PARALLEL") return { waiting: await parallelApprovals(api, pipeline, config), stale: [] };

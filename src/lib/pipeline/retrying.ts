@@ -7,7 +7,8 @@ import { backoffMs, isThrottling, isTransient } from "../retry.js";
  * Retries on top of CodePipeline's one-attempt client, with the context's sleep and jitter.
  * Reads (and StartPipelineExecution, made idempotent by its client request token) retry any
  * transient error; calls that change something retry only throttling, which AWS answers
- * before acting — after a timeout we cannot know whether an approval or a job result landed.
+ * before acting — after a timeout we cannot know whether an approval, a job result, a stop,
+ * a retry, a rollback or a transition change landed.
  */
 export interface Pacing {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -19,7 +20,16 @@ export interface Pacing {
   attempts?: number;
 }
 
-const WRITES = new Set<keyof CodePipelineApi>(["putApprovalResult", "acknowledgeJob", "putJobSuccessResult", "putJobFailureResult"]);
+const WRITES = new Set<keyof CodePipelineApi>([
+  "putApprovalResult",
+  "acknowledgeJob",
+  "putJobSuccessResult",
+  "putJobFailureResult",
+  "stopPipelineExecution",
+  "retryStageExecution",
+  "rollbackStage",
+  "setStageTransition",
+]);
 
 export function retrying(api: CodePipelineApi, pacing: Pacing): CodePipelineApi {
   const wrapped = {} as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { StageStateView } from "../aws/codepipeline.js";
 import type { WaitingApproval } from "./approvals.js";
+import type { FailedAction } from "./explain.js";
 import { age, table } from "./text.js";
 import { ONE_LINE, sanitizeForTerminal } from "../terminal.js";
 
@@ -11,11 +12,14 @@ export interface PipelineStatus {
     status: string | null;
     executionId?: string;
     actions: { name: string; status: string | null; summary?: string; lastStatusChange?: string }[];
+    /** The inbound transition, when disabled (`pipeline disable`). */
+    inboundDisabled?: { reason: string | null };
   }[];
   pendingApprovals: { stage: string; action: string; since: string | null; executionId: string }[];
+  failedActions: FailedAction[];
 }
 
-export function statusView(pipeline: string, stages: StageStateView[], waiting: WaitingApproval[]): PipelineStatus {
+export function statusView(pipeline: string, stages: StageStateView[], waiting: WaitingApproval[], failedActions: FailedAction[] = []): PipelineStatus {
   return {
     pipeline,
     stages: stages.map((s) => ({
@@ -28,8 +32,10 @@ export function statusView(pipeline: string, stages: StageStateView[], waiting: 
         ...(a.summary ? { summary: a.summary } : {}),
         ...(a.lastStatusChange ? { lastStatusChange: a.lastStatusChange.toISOString() } : {}),
       })),
+      ...(s.inboundDisabled ? { inboundDisabled: { reason: s.inboundDisabled.reason ?? null } } : {}),
     })),
     pendingApprovals: waiting.map((w) => ({ stage: w.stage, action: w.action, since: w.since?.toISOString() ?? null, executionId: w.executionId })),
+    failedActions,
   };
 }
 
@@ -47,6 +53,9 @@ export function statusText(view: PipelineStatus, now: Date): string {
     });
   }
   const lines = [table(["STAGE", "ACTION", "STATUS", "AGE", "SUMMARY"], rows)];
+  for (const s of view.stages) {
+    if (s.inboundDisabled) lines.push(`transition into ${sanitizeForTerminal(s.name, ONE_LINE)} is disabled: ${sanitizeForTerminal(s.inboundDisabled.reason ?? "no reason given", ONE_LINE)} — awsblog pipeline enable ${view.pipeline} --stage ${sanitizeForTerminal(s.name, ONE_LINE)}`);
+  }
   for (const p of view.pendingApprovals) {
     lines.push(
       `waiting for approval: ${sanitizeForTerminal(p.stage, ONE_LINE)}/${sanitizeForTerminal(p.action, ONE_LINE)} for ${age(p.since ? new Date(p.since) : undefined, now)} — ` +

@@ -5,8 +5,10 @@ import { isApprovalExecution } from "./approvals.js";
 /**
  * Following one pipeline execution to its end: GetPipelineExecution for the outcome and
  * ListActionExecutions for the stages and approvals of this very execution (GetPipelineState
- * would show whichever execution last touched each stage). Polls are paced with jitter; a
- * throttled poll doubles the pace up to a minute, a quiet one brings it back.
+ * would show whichever execution last touched each stage). One call per interval, the two
+ * alternating, so the default 5 s makes at most 12 calls a minute and the outcome is seen within
+ * two intervals. Waits are the interval plus 0–20 % jitter; a throttled call doubles the pace up
+ * to a minute, a quiet one brings it back.
  */
 export const TERMINAL = new Set(["Succeeded", "Failed", "Stopped", "Superseded", "Cancelled"]);
 
@@ -16,6 +18,8 @@ export interface WatchSettings {
   /** Give up after this long (ms); undefined waits until the end or Ctrl-C. */
   timeoutMs?: number;
   intervalMs?: number;
+  /** Wait one interval before the first call (a call was just made: start, or the latest run's lookup). */
+  waitFirst?: boolean;
 }
 
 export interface StageProgress {
@@ -23,6 +27,9 @@ export interface StageProgress {
   status: string;
   /** The actions running now in this stage. */
   running: string[];
+  /** When the stage's first action started and its last one ended (for durations). */
+  startTime?: Date;
+  endTime?: Date;
 }
 
 export interface WatchHooks {
@@ -54,38 +61,54 @@ export async function watchExecution(settings: WatchSettings, hooks: WatchHooks)
   let status = "InProgress";
   let statusSummary: string | undefined;
   let polls = 0;
+  let askStatus = true;
+  const end = (extra: Partial<WatchOutcome> = {}): WatchOutcome => ({ status, statusSummary, timedOut: false, interrupted: false, polls, ...extra });
+  const pause = async (): Promise<WatchOutcome | undefined> => {
+    // The interval is the least gap between calls (jitter only adds, up to 20 %): at most 60/interval calls a minute.
+    let wait = Math.round(interval * (1 + 0.2 * hooks.random()));
+    if (settings.timeoutMs !== undefined) {
+      const left = started + settings.timeoutMs - hooks.now().getTime();
+      if (left <= 0) return end({ timedOut: true });
+      wait = Math.min(wait, left);
+    }
+    await hooks.sleep(wait, hooks.signal);
+    return undefined;
+  };
 
+  if (settings.waitFirst) {
+    const over = await pause();
+    if (over) return over;
+  }
   for (;;) {
-    if (hooks.signal.aborted) return { status, statusSummary, timedOut: false, interrupted: true, polls };
+    if (hooks.signal.aborted) return end({ interrupted: true });
     let throttled = false;
     try {
       polls++;
-      const execution = await hooks.api.getPipelineExecution(settings.pipeline, settings.executionId);
-      status = execution.status;
-      statusSummary = execution.statusSummary;
-      if (TERMINAL.has(status)) return { status, statusSummary, timedOut: false, interrupted: false, polls };
-      const actions = await hooks.api.listActionExecutions(settings.pipeline, settings.executionId);
-      hooks.onProgress?.(status, stageProgress(actions));
-      for (const a of actions) {
-        if (isApprovalExecution(a) && a.status === "InProgress" && !announced.has(a.actionExecutionId)) {
-          announced.add(a.actionExecutionId);
-          hooks.onApproval?.({ stage: a.stage, action: a.action });
+      if (askStatus) {
+        const execution = await hooks.api.getPipelineExecution(settings.pipeline, settings.executionId);
+        status = execution.status;
+        statusSummary = execution.statusSummary;
+        if (TERMINAL.has(status)) return end();
+      } else {
+        const actions = await hooks.api.listActionExecutions(settings.pipeline, settings.executionId);
+        hooks.onProgress?.(status, stageProgress(actions));
+        for (const a of actions) {
+          if (isApprovalExecution(a) && a.status === "InProgress" && !announced.has(a.actionExecutionId)) {
+            announced.add(a.actionExecutionId);
+            hooks.onApproval?.({ stage: a.stage, action: a.action });
+          }
         }
       }
+      askStatus = !askStatus;
     } catch (error) {
-      if (hooks.signal.aborted) return { status, statusSummary, timedOut: false, interrupted: true, polls };
-      // Throttling or a blip that outlived the call's own retries: slow down and poll again.
+      if (hooks.signal.aborted) return end({ interrupted: true });
+      // Throttling or a blip that outlived the call's own retries: slow down and ask again.
       if (!isTransient(error) && !isThrottling(error)) throw error;
       throttled = true;
     }
     interval = throttled ? Math.min(Math.max(MAX_INTERVAL_MS, base), interval * 2) : Math.max(base, Math.round(interval / 2));
-    let wait = Math.round(interval * (0.8 + 0.4 * hooks.random()));
-    if (settings.timeoutMs !== undefined) {
-      const left = started + settings.timeoutMs - hooks.now().getTime();
-      if (left <= 0) return { status, statusSummary, timedOut: true, interrupted: false, polls };
-      wait = Math.min(wait, left);
-    }
-    await hooks.sleep(wait, hooks.signal);
+    const over = await pause();
+    if (over) return over;
   }
 }
 
@@ -94,7 +117,8 @@ export function stageProgress(actions: ActionExecutionView[]): StageProgress[] {
   const ordered = [...actions].sort((a, b) => (a.startTime?.getTime() ?? 0) - (b.startTime?.getTime() ?? 0));
   const stages = new Map<string, StageProgress>();
   for (const a of ordered) {
-    const stage = stages.get(a.stage) ?? { stage: a.stage, status: "Succeeded", running: [] };
+    const stage: StageProgress = stages.get(a.stage) ?? { stage: a.stage, status: "Succeeded", running: [], startTime: a.startTime };
+    if (a.status !== "InProgress" && a.lastUpdateTime && (!stage.endTime || a.lastUpdateTime > stage.endTime)) stage.endTime = a.lastUpdateTime;
     if (a.status === "InProgress") {
       stage.running.push(a.action);
       stage.status = "InProgress";

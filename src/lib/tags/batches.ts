@@ -4,6 +4,8 @@ import type { Clock } from "./pacer.js";
 
 /** EC2 accepts up to 1,000 resource ids per CreateTags / StopInstances / TerminateInstances. */
 export const MAX_IDS_PER_CALL = 1000;
+/** TagResources and UntagResources (Resource Groups Tagging API) take at most 20 ARNs a call. */
+export const MAX_ARNS_PER_CALL = 20;
 
 export interface TagBatch {
   tagKey: string;

@@ -108,3 +108,58 @@ function parseRecord(event: RunInstancesEvent): Record<string, unknown> | undefi
     return undefined;
   }
 }
+
+export interface ResourceSweepDeps extends SweepDeps {
+  /** Create events per resource type (resource-types.ts CREATE_EVENTS). */
+  events: Record<string, { eventName: string; names(record: Record<string, unknown>): (string | undefined)[] }>;
+}
+
+/**
+ * Who created each wanted resource (ARN → its type and name), from one paced LookupEvents
+ * sweep per create event over the lookback window (GetResources gives no creation time):
+ * newest first, stopping as soon as every resource of that event is attributed. A resource is
+ * matched by its ARN or name in the event's Resources or in the record's request/response.
+ * Types without a known create event are left out (UserLookup writes "Undefined" for them).
+ */
+export async function findResourceCreators(wanted: Map<string, { resourceType: string; name: string }>, deps: ResourceSweepDeps): Promise<CreatorSweep> {
+  const result: CreatorSweep = { creators: new Map(), pages: 0, events: 0 };
+  const lookup = deps.api.lookupEvents;
+  if (!lookup || wanted.size === 0) return result;
+  const end = deps.now;
+  const start = new Date(end.getTime() - deps.lookbackDays * DAY_MS);
+  result.window = { start, end };
+  const byEvent = new Map<string, Map<string, string>>(); // eventName → (name or ARN → ARN)
+  for (const [arn, { resourceType, name }] of wanted) {
+    const event = deps.events[resourceType];
+    if (!event) continue;
+    let keys = byEvent.get(event.eventName);
+    if (!keys) byEvent.set(event.eventName, (keys = new Map()));
+    keys.set(arn, arn);
+    keys.set(name, arn);
+  }
+  for (const [eventName, keys] of byEvent) {
+    const remaining = new Set(keys.values());
+    const names = Object.values(deps.events).find((e) => e.eventName === eventName)!.names;
+    let nextToken: string | undefined;
+    do {
+      if (deps.signal?.aborted) return result;
+      const page = await lookup.call(deps.api, { eventName, start, end, nextToken }, deps.signal);
+      result.pages++;
+      result.events += page.events.length;
+      for (const event of page.events) {
+        const record = parseRecord(event) ?? {};
+        const mentioned = [...event.resources.map((r) => r.name), ...names(record)].filter((n): n is string => Boolean(n));
+        for (const n of mentioned) {
+          const arn = keys.get(n);
+          // Newest first: a name created, deleted and created again is credited to the latest create.
+          if (!arn || !remaining.has(arn)) continue;
+          result.creators.set(arn, creatorOf(event) ?? UNDEFINED_CREATOR);
+          remaining.delete(arn);
+        }
+      }
+      if (remaining.size === 0) break;
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  return result;
+}

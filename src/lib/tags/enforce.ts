@@ -5,6 +5,7 @@ import { loadPolicy, type PolicyOptions } from "./inventory.js";
 import { checkOrgOptions, isOrgRun, type OrgOptions } from "./org.js";
 import { enforceOrg, type OrgEnforceResult } from "./org-run.js";
 import type { EnforceAction, UntaggedMode } from "./plan.js";
+import { checkTypeRules } from "./resource-types-check.js";
 import { enforceText, notificationMessage, orgEnforceText, REPORT_SUBJECT } from "./render.js";
 import { checkReportPath, ENFORCE_COLUMNS, openReport } from "./report-file.js";
 
@@ -16,6 +17,9 @@ export interface EnforceOptions extends PolicyOptions, OrgOptions {
   lookbackDays?: number;
   /** false: --no-creator-lookup. */
   creatorLookup?: boolean;
+  /** `--propagate` / `--propagate-overwrite`. */
+  propagate?: boolean;
+  propagateOverwrite?: boolean;
   /** `--report <file.csv|file.json>`. */
   report?: string;
   /** Rules carried by a scheduled run's event (the Lambda handler), instead of --policy's file. */
@@ -44,8 +48,17 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
   checkOrgOptions(options);
   if (options.report) await checkReportPath(options.report);
   const dryRun = Boolean(options.dryRun);
-  const policy = await loadPolicy(options, ctx);
-  const plan = { mode, dryRun, lookbackDays: options.lookbackDays, creatorLookup: options.creatorLookup !== false };
+  const loaded = await loadPolicy(options, ctx);
+  checkTypeRules(loaded, { mode, notify: options.notify, dryRun, propagate: options.propagate, propagateOverwrite: options.propagateOverwrite });
+  const policy = mode === "tag" ? { ...loaded, evaluate: { fixUntagged: true } } : loaded;
+  const plan = {
+    mode,
+    dryRun,
+    lookbackDays: options.lookbackDays,
+    creatorLookup: options.creatorLookup !== false,
+    ...(options.propagate ? { propagate: true } : {}),
+    ...(options.propagateOverwrite ? { propagateOverwrite: true } : {}),
+  };
   if (isOrgRun(options)) {
     const result = await enforceOrg(policy, plan, options, ctx);
     const data: OrgEnforceOutput = { ...result, deferred: deferredIn(result.actions), notified: false };
@@ -76,12 +89,15 @@ async function notify(options: EnforceOptions, ctx: Context, data: Pick<EnforceR
   const { actions, untagged, scanned } = data;
   if (options.notify && !dryRun && (actions.length > 0 || untagged.length > 0)) {
     const sns = await ctx.services.sns();
+    const notifies = actions.filter((a) => a.action === "notify" && a.result === "planned");
     try {
-      await sns.publish(options.notify, REPORT_SUBJECT, notificationMessage(scanned, actions, untagged), ctx.signal);
+      await sns.publish(options.notify, REPORT_SUBJECT, notificationMessage(scanned, actions.map((a) => (a.action === "notify" && a.result === "planned" ? { ...a, result: "done" as const } : a)), untagged), ctx.signal);
       data.notified = true;
+      for (const a of notifies) a.result = "done";
     } catch (error) {
       // The actions already happened: report them, and say the notification did not go out.
       data.notifyError = (error as Error).message;
+      for (const a of notifies) Object.assign(a, { result: "failed", error: `not notified: ${data.notifyError}` });
       ctx.out.warn(`the SNS summary was not published: ${data.notifyError}`);
     }
   }

@@ -12,13 +12,31 @@ export const EC2_LIMITS = {
   mutating: { rate: 5, burst: 50 },
 } as const;
 
+/**
+ * The Resource Groups Tagging API publishes no per-operation numbers; these conservative seeds
+ * (GetResources and TagResources/UntagResources per account and region) adapt on throttling.
+ */
+export const TAGGING_LIMITS = {
+  read: { rate: 5, burst: 10 },
+  write: { rate: 2, burst: 5 },
+} as const;
+
 /** A fresh set of buckets for one target: `Service.Operation` → its bucket. */
 export function targetLimiter(clock: Clock): (key: string) => RequestLimiter | undefined {
   const buckets = new Map<string, RequestLimiter>();
   return (key) => {
-    if (!key.startsWith("EC2.")) return undefined;
-    const operation = key.slice(4);
-    const seed = operation.startsWith("Describe") ? EC2_LIMITS.describe : operation === "CreateTags" ? EC2_LIMITS.createTags : EC2_LIMITS.mutating;
+    const tagging = key.startsWith("ResourceGroupsTaggingAPI.");
+    if (!key.startsWith("EC2.") && !tagging) return undefined;
+    const operation = key.slice(key.indexOf(".") + 1);
+    const seed = tagging
+      ? operation.startsWith("Get")
+        ? TAGGING_LIMITS.read
+        : TAGGING_LIMITS.write
+      : operation.startsWith("Describe")
+        ? EC2_LIMITS.describe
+        : operation === "CreateTags"
+          ? EC2_LIMITS.createTags
+          : EC2_LIMITS.mutating;
     let bucket = buckets.get(key);
     if (!bucket) buckets.set(key, (bucket = createAdaptiveBucket(seed, clock)));
     return bucket;

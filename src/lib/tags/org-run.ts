@@ -38,14 +38,17 @@ interface RunShape<R> {
   run(policy: Policy, target: ReturnType<typeof targetContext>): Promise<R>;
   /** Keeps what the result needs (violations or actions, located), drops the target's inventory. */
   keep(target: Target, result: R): { report: TargetReport; rows: ReportRow[] };
+  /** A target's kept findings, called in target order (account, then region) once it may go out. */
+  emit?(target: Target): void;
 }
 
 /**
  * Runs one engine over every target (accounts × regions), `--concurrency` at a time, each with
  * its own clients, credentials and buckets. A target that fails (role denied, region disabled,
  * throttled out) is recorded with its AWS error and the others go on. Each target's inventory
- * is released when it finishes: only the located violations/actions are kept (and streamed to
- * --report), so memory follows the findings, not the number of instances.
+ * is released when it finishes: only the located violations/actions are kept, and handed on
+ * (`emit`, --report rows) in target order as soon as every target before it has finished —
+ * so a streamed run holds the findings of the targets that finished early, not of the run.
  */
 async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, shape: RunShape<R>): Promise<TargetReport[]> {
   const report: ReportFile | undefined = options.report ? await openReport(options.report, shape.columns) : undefined;
@@ -53,9 +56,25 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
   const reports: TargetReport[] = [];
   const empty: Target[] = [];
   try {
-    const { caller, targets } = await resolveTargets(options, ctx);
-    const credentials = credentialsPerAccount(caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts());
+    const resolved = await resolveTargets(options, ctx);
+    const targets = [...resolved.targets].sort(byTarget);
+    const credentials = credentialsPerAccount(resolved.caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts());
     ctx.out.info(`${targets.length} target(s): ${new Set(targets.map((t) => t.accountId)).size} account(s) × ${new Set(targets.map((t) => t.region)).size} region(s), ${Math.min(options.concurrency ?? 8, targets.length)} at a time`);
+    // Finished targets wait here until every target before them has gone out.
+    const finished = new Map<number, ReportRow[]>();
+    let nextOut = 0;
+    let writing = Promise.resolve();
+    const release = () => {
+      while (finished.has(nextOut)) {
+        const rows = finished.get(nextOut)!;
+        finished.delete(nextOut);
+        shape.emit?.(targets[nextOut]!);
+        nextOut++;
+        if (report) writing = writing.then(() => report.write(rows));
+      }
+      return writing;
+    };
+    const index = new Map(targets.map((t, i) => [t, i]));
     await forEachTarget(targets, options.concurrency ?? 8, ctx.signal, async (target) => {
       const label = `${target.accountId}/${target.region}`;
       let kept: { report: TargetReport; rows: ReportRow[] };
@@ -73,8 +92,14 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
         progress.done(label, `FAILED: ${message}`);
       }
       reports.push(kept.report);
-      await report?.write(kept.rows);
+      finished.set(index.get(target)!, kept.rows);
+      await release();
     });
+    // After Ctrl-C some targets never started: what finished after a gap still goes out.
+    for (const i of [...finished.keys()].sort((a, b) => a - b)) {
+      nextOut = i;
+      await release();
+    }
   } finally {
     progress.close();
     await report?.close();
@@ -99,23 +124,40 @@ function byTarget(a: Target, b: Target): number {
   return a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region);
 }
 
-export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgScanResult> {
+/**
+ * Where an org scan's violations go: kept for the result (text, YAML, the Lambda's return
+ * value), or handed to `emit` target by target and dropped (a streamed `-o json`).
+ */
+export interface ViolationSink {
+  emit(violations: Located<Finding>[]): void;
+}
+
+export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, sink?: ViolationSink): Promise<OrgScanResult & { inViolation: number }> {
   const violations: Located<Finding>[] = [];
+  const pending = new Map<Target, Located<Finding>[]>();
   let scanned = 0;
+  let inViolation = 0;
   const targets = await runOrg(policy, options, ctx, {
     columns: SCAN_COLUMNS,
     run: (p, target) => scanTarget(p, target),
     keep(target, result) {
       const located = result.violations.map((v) => ({ accountId: target.accountId, region: target.region, ...v }));
-      violations.push(...located);
+      if (sink) pending.set(target, located);
+      else violations.push(...located);
       scanned += result.scanned;
+      inViolation += located.length;
       return {
         report: { ...target, status: "ok", scanned: result.scanned, violations: located.length },
         rows: located.map((v) => violationRow(v, v)),
       };
     },
+    emit(target) {
+      const located = pending.get(target);
+      pending.delete(target);
+      if (located?.length) sink!.emit(located);
+    },
   });
-  return { scanned, compliant: scanned - violations.length, violations: violations.sort(byTarget), targets };
+  return { scanned, compliant: scanned - inViolation, violations: violations.sort(byTarget), targets, inViolation };
 }
 
 export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgEnforceResult> {

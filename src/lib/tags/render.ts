@@ -19,12 +19,14 @@ export function scanText(scanned: number, violations: Finding[], width?: number)
     problems(f),
     f.untagged ? "(untagged: see enforce --untagged)" : f.planned.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
   ]);
-  const fitted = fitColumns([["INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
+  // --resource-types runs: ids are instance ids or ARNs of other types.
+  const typed = violations.some((f) => f.resourceType !== undefined && f.resourceType !== "ec2:instance");
+  const fitted = fitColumns([[typed ? "RESOURCE" : "INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
     width,
     steps: [{ shrink: 4, min: 24 }, { drop: 4 }, { shrink: 3, min: 16 }],
   });
   const table = rows.length ? fitted.lines.join("\n") : "";
-  const summary = `scanned ${scanned} instance(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
+  const summary = `scanned ${scanned} ${typed ? "resource" : "instance"}(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
   return table ? `${table}\n${leftOut(fitted.dropped)}${summary}` : summary;
 }
 
@@ -33,6 +35,7 @@ function problems(f: Finding): string {
   if (f.untagged) parts.push("untagged");
   if (f.missing.length) parts.push(`missing ${f.missing.join(",")}`);
   if (f.empty.length) parts.push(`empty ${f.empty.join(",")}`);
+  if (f.invalid?.length) parts.push(`invalid ${f.invalid.map((v) => `${v.tagKey}=${v.value}`).join(",")}`);
   return parts.join("; ");
 }
 
@@ -44,12 +47,23 @@ export function leftOut(dropped: string[]): string {
 
 /** One line per action, in the spirit of the post's mail ("Instance i-… missing tag …"). */
 export function actionLine(a: EnforceAction): string {
+  const it = a.resourceType === undefined || a.resourceType === "ec2:instance" ? `Instance ${a.instanceId}` : `${a.resourceType} ${a.instanceId}`;
   const what =
     a.result === "deferred"
-      ? `Instance ${a.instanceId} ${a.reason} tag ${a.tagKey}: left unset until CloudTrail can be read`
+      ? `${it} ${a.reason} tag ${a.tagKey}: left unset until CloudTrail can be read`
+      : a.reason === "propagated"
+      ? `${it} of instance ${a.from}: tag ${a.tagKey} set to "${a.value}"`
+      : a.reason === "invalid"
+      ? `${it} tag ${a.tagKey}: rewritten to "${a.value}"`
       : a.action === "tag"
-      ? `Instance ${a.instanceId} ${a.reason} tag ${a.tagKey}: set to "${a.value}"`
-      : `Instance ${a.instanceId} has no tags: ${a.action === "stop" ? "stop" : "terminate"}`;
+      ? `${it} ${a.reason} tag ${a.tagKey}: set to "${a.value}"`
+      : a.action === "mark"
+      ? `${it} (${a.reason} a required tag): marked ${a.value}${a.result === "marked" ? " earlier, waiting" : ""}`
+      : a.action === "unmark"
+      ? `${it} fixed: mark ${a.tagKey} removed`
+      : a.reason === "untagged"
+      ? `${it} has no tags: ${a.action}`
+      : `${it} (${a.reason} a required tag): ${a.action}`;
   const outcome = a.result === "failed" ? `FAILED (${a.error ?? "unknown error"})` : a.result;
   return `${what} — ${outcome}`;
 }

@@ -5,7 +5,7 @@ import { checkOutputPath, writeFailure } from "../output-file.js";
 import type { Finding } from "./evaluate.js";
 
 /**
- * `--report <file.csv|file.json>`: the per-instance report people paste into tickets, one row
+ * `--report <file.csv|file.json|file.jsonl>`: the per-instance report people paste into tickets, one row
  * per violation (scan) or action (enforce), plus one row per failed target. Rows are written
  * as each target finishes, so the file grows with the run and nothing waits for the end.
  */
@@ -35,11 +35,11 @@ export function violationRow(at: { accountId: string; region: string }, v: Findi
 }
 
 /** Checked before any AWS call: the extension picks the format, the folder must exist. */
-export async function checkReportPath(path: string): Promise<"csv" | "json"> {
+export async function checkReportPath(path: string): Promise<"csv" | "json" | "jsonl"> {
   const ext = extname(path).toLowerCase();
-  if (ext !== ".csv" && ext !== ".json") throw new UsageError(`--report ${path}: the file name must end in .csv or .json`, "e.g. --report tags.csv");
+  if (ext !== ".csv" && ext !== ".json" && ext !== ".jsonl") throw new UsageError(`--report ${path}: the file name must end in .csv, .json or .jsonl`, "e.g. --report tags.csv (or tags.jsonl for JSON Lines)");
   await checkOutputPath(path, "--report");
-  return ext === ".csv" ? "csv" : "json";
+  return ext === ".csv" ? "csv" : ext === ".json" ? "json" : "jsonl";
 }
 
 export async function openReport(path: string, columns: readonly string[]): Promise<ReportFile> {
@@ -48,7 +48,7 @@ export async function openReport(path: string, columns: readonly string[]): Prom
   const failed = (error: unknown) => Promise.reject(writeFailure(path, error));
   const file: FileHandle = await open(path, "w").catch(failed);
   let first = true;
-  await file.write(format === "csv" ? `${columns.join(",")}\n` : "[").catch(failed);
+  await file.write(format === "csv" ? `${columns.join(",")}\n` : format === "json" ? "[" : "").catch(failed);
   return {
     write: (rows) => writeRows(rows).catch(failed),
     close: async () => {
@@ -67,6 +67,7 @@ export async function openReport(path: string, columns: readonly string[]): Prom
     let text = "";
     for (const row of rows) {
       if (format === "csv") text += `${columns.map((c) => csvCell(row[c])).join(",")}\n`;
+      else if (format === "jsonl") text += `${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}\n`;
       else {
         text += `${first ? "\n" : ",\n"}${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}`;
         first = false;

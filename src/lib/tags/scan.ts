@@ -3,8 +3,9 @@ import { ExitCode } from "../errors.js";
 import { scanTarget, type ScanResult } from "./engine.js";
 import { loadPolicy, type PolicyOptions } from "./inventory.js";
 import { checkOrgOptions, isOrgRun, type OrgOptions } from "./org.js";
-import { scanOrg, type OrgScanResult } from "./org-run.js";
-import { orgScanText, scanText } from "./render.js";
+import type { OrgScanResult } from "./org-run.js";
+import { orgScanCommand } from "./org-scan.js";
+import { scanText } from "./render.js";
 import { checkReportPath, openReport, SCAN_COLUMNS, violationRow } from "./report-file.js";
 
 export interface ScanOptions extends PolicyOptions, OrgOptions {
@@ -23,11 +24,7 @@ export async function scan(options: ScanOptions, ctx: Context): Promise<CommandR
   checkOrgOptions(options);
   if (options.report) await checkReportPath(options.report);
   const policy = await loadPolicy(options, ctx);
-  if (isOrgRun(options)) {
-    const data = await scanOrg(policy, options, ctx);
-    const failed = data.targets.some((t) => t.status === "failed");
-    return { data, text: orgScanText(data, ctx.out.width), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
-  }
+  if (isOrgRun(options)) return orgScanCommand(policy, options, ctx);
   const data = await scanTarget(policy, ctx);
   if (options.report) await writeSingleReport(options.report, ctx, data);
   return { data, text: scanText(data.scanned, data.violations, ctx.out.width), exitCode: data.violations.length ? ExitCode.findings : ExitCode.ok };

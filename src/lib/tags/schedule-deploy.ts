@@ -36,10 +36,11 @@ export function checkSchedule(expression: string | undefined): string {
   throw new UsageError(`--schedule ${JSON.stringify(expression ?? "")} is not an EventBridge schedule expression`, 'use e.g. "rate(1 day)", "rate(6 hours)" or "cron(0 6 * * ? *)"');
 }
 
-export function checkRoleArn(arn: string | undefined): string {
-  if (arn === undefined) throw new UsageError("--role is required", "pass the function's execution role, arn:aws:iam::<account>:role/<name> (docs/tags.md lists its policy)");
-  if ( !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(arn)) {
-    throw new UsageError(`--role ${JSON.stringify(arn ?? "")} is not an IAM role ARN`, "pass the function's execution role, arn:aws:iam::<account>:role/<name> (docs/tags.md lists its policy)");
+export function checkRoleArn(arn: string | undefined, flag = "--role"): string {
+  const what = flag === "--role" ? "the function's execution role" : "the state machine's role";
+  if (arn === undefined) throw new UsageError(`${flag} is required`, `pass ${what}, arn:aws:iam::<account>:role/<name> (docs/tags.md lists its policy)`);
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(arn)) {
+    throw new UsageError(`${flag} ${JSON.stringify(arn)} is not an IAM role ARN`, `pass ${what}, arn:aws:iam::<account>:role/<name> (docs/tags.md lists its policy)`);
   }
   return arn;
 }

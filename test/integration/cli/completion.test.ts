@@ -42,7 +42,7 @@ describe("awsblog completion", () => {
 
   it("bash: the choices of an option, files for other values", () => {
     expect(complete("awsblog", "-o", "")).toEqual(["text", "json", "yaml", "table"]);
-    expect(complete("awsblog", "tags", "enforce", "--untagged", "")).toEqual(["report", "stop", "terminate"]);
+    expect(complete("awsblog", "tags", "enforce", "--untagged", "")).toEqual(["report", "tag", "stop", "terminate"]);
     writeFileSync(join(dir, "rules.yaml"), "[]");
     expect(complete("awsblog", "tags", "scan", "--policy", "rul")).toEqual(["rules.yaml"]);
   });

@@ -72,7 +72,7 @@ describe("bad invocations: one line each, with a hint, and the right exit code",
 
   it("a group without its subcommand names the subcommands; its --help still shows the help (exit 0)", async () => {
     const bare = await awsblog(["approval"]);
-    expect(bare.stderr).toBe('awsblog: "approval" needs a subcommand: start, worker, serve — see awsblog approval --help\n');
+    expect(bare.stderr).toBe('awsblog: "approval" needs a subcommand: start, tail, worker, serve — see awsblog approval --help\n');
     const help = await awsblog(["approval", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: awsblog approval");

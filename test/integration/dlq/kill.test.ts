@@ -90,4 +90,17 @@ describeWithMoto("dlq redrive stopped mid-flight", (moto) => {
     expect(inTarget.length).toBeGreaterThanOrEqual(20);
     expect(inDlq.length).toBeGreaterThan(0);
   }, 60_000);
+
+  it("SIGKILL during --keep (and --rate) deletes nothing: the DLQ still holds every message", async () => {
+    const sqs = sqsClient(moto().url);
+    const { dlq, work } = await arrange(sqs, "kill-keep");
+    const { child, exited } = startRedrive(moto().url, dlq, work, ["--keep", "--rate", "50"]);
+    await waitForMoved(sqs, work, child, 20);
+    child.kill("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
+    await untilNoneHidden(sqs, dlq);
+    const inDlq = await drain(sqs, dlq);
+    expect(new Set(bodyIds(inDlq)).size).toBe(TOTAL);
+    expect((await drain(sqs, work)).length).toBeGreaterThanOrEqual(20);
+  }, 60_000);
 });

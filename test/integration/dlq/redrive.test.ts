@@ -107,7 +107,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     expect(left.filter((m) => m.MessageAttributes?.ErrorMessage?.StringValue === LAMBDA_FAILURES.misconfig)).toHaveLength(1);
   });
 
-  it("carries FIFO group and deduplication ids", async () => {
+  it("FIFO: keeps groups and their order, and gives each message its own deduplication id derived from its DLQ message id", async () => {
     const sqs = sqsClient(moto().url);
     const dlq = await createQueue(sqs, "orders-dlq.fifo", { FifoQueue: "true" });
     const work = await createQueue(sqs, "orders.fifo", { FifoQueue: "true" });
@@ -116,19 +116,21 @@ describeWithMoto("dlq redrive against moto", (moto) => {
       dlq,
       failures(6, () => LAMBDA_FAILURES.timeout, false).map((f, i) => ({ ...f, groupId: `customer-${i % 2}`, deduplicationId: `order-${i}` })),
     );
+    await sendFailures(sqs, dlq, [{ ...failures(7, () => LAMBDA_FAILURES.timeout, false)[6]!, groupId: "customer-0", deduplicationId: "order-6" }]);
     const run = await awsblog(["dlq", "redrive", "--queue-url", dlq, "--to", work, "--endpoint-url", moto().url, "-o", "json"]);
     expect(run.code).toBe(0);
-    expect(run.json<Redriven>().moved).toBe(6);
+    expect(run.json<Redriven>().moved).toBe(7);
     const moved = await drain(sqs, work);
-    expect(moved).toHaveLength(6);
+    expect(moved).toHaveLength(7);
     for (const m of moved) {
       const n = (JSON.parse(m.Body as string) as { n: number }).n;
       expect(m.Attributes?.MessageGroupId).toBe(`customer-${n % 2}`);
-      expect(m.Attributes?.MessageDeduplicationId).toBe(`order-${n}`);
+      expect(m.Attributes?.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
     }
+    expect(new Set(moved.map((m) => m.Attributes?.MessageDeduplicationId)).size).toBe(7);
     // Order within a group survives the move.
     const group0 = moved.filter((m) => m.Attributes?.MessageGroupId === "customer-0").map((m) => (JSON.parse(m.Body as string) as { n: number }).n);
-    expect(group0).toEqual([0, 2, 4]);
+    expect(group0).toEqual([0, 2, 4, 6]);
     expect(await drain(sqs, dlq)).toHaveLength(0);
   });
 
@@ -137,7 +139,7 @@ describeWithMoto("dlq redrive against moto", (moto) => {
     const dlq = await createQueue(sqs, "flags-dlq");
     await sendFailures(sqs, dlq, failures(3, () => LAMBDA_FAILURES.handler, false));
     const cases: [string[], RegExp][] = [
-      [["--to", dlq, "--invoke", "fn"], /exactly one of --to <queue-url> or --invoke/],
+      [["--to", dlq, "--invoke", "fn"], /exactly one of --to <queue-url\|topic-arn> or --invoke/],
       [[], /exactly one of --to/],
       [["--to", dlq], /--to is the DLQ itself/],
       [["--invoke", "fn", "--class", "oops"], /--class "oops" is not a failure class — use one of: timeout, crash, misconfig, handler-error, unknown/],

@@ -20,7 +20,7 @@ describe("dlq usage errors: exit 2, one line, with what to do", () => {
     [["dlq", "inspect", "--queue-url", "my-dlq"], /--queue-url is not a URL/],
     [["dlq", "inspect", "--queue-url", DLQ, "--function", "bad name!"], /--function is not a Lambda function name or ARN/],
     [["dlq", "inspect", "--queue-url", DLQ, "--max", "0"], /--max must be a whole number/],
-    [["dlq", "redrive", "--queue-url", DLQ], /exactly one of --to <queue-url> or --invoke/],
+    [["dlq", "redrive", "--queue-url", DLQ], /exactly one of --to <queue-url\|topic-arn> or --invoke/],
     [["dlq", "redrive", "--queue-url", DLQ, "--invoke", "fn:with:too:many"], /--invoke is not a Lambda function name or ARN/],
     [["dlq", "redrive", "--queue-url", DLQ, "--to", "https://queue.amazonaws.com/123456789012/fn-dlq"], /--to is the DLQ itself/],
     [["dlq", "configure", "--function", "fn"], /exactly one of --target-arn <arn> or --remove/],

@@ -45,7 +45,7 @@ describe("pipeline commands as a CI job runs them", () => {
       moving.addPipeline({ name: "ci", stages: [{ name: "Build", actions: [{ name: "Build" }] }, { name: "Deploy", actions: [{ name: "Deploy", category: "Deploy", provider: "CloudFormation" }] }] });
       const run = await awsblog(["pipeline", "start", "ci", "--wait", "--interval", "1", "--timeout", "60", "-o", "json"], { env: { AWS_ENDPOINT_URL_CODEPIPELINE: moving.url } });
       expect(run.code).toBe(0);
-      expect(run.json()).toEqual({ pipeline: "ci", executionId: expect.any(String), status: "Succeeded" });
+      expect(run.json()).toEqual({ pipeline: "ci", executionId: expect.any(String), status: "Succeeded", consoleUrl: expect.stringMatching(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/ci\/executions\//) });
       expect(run.stderr).toContain("ci: Deploy InProgress");
       expect(moving.calls("StartPipelineExecution")).toHaveLength(1);
     } finally {

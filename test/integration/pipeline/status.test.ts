@@ -32,6 +32,7 @@ describe("pipeline status", () => {
         { name: "Release", status: null, actions: [{ name: "Deploy", status: null }] },
       ],
       pendingApprovals: [{ stage: "QA", action: "QASignOff", since: expect.stringMatching(/^2026-12-01T12:00:01/), executionId: id }],
+      failedActions: [],
     });
   });
 

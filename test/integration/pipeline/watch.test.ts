@@ -49,9 +49,11 @@ describe("pipeline start / watch", () => {
     expect(result.json()).toMatchObject({ pipeline: name, status: "Succeeded" });
     expect(result.stdout.trim().split("\n").length).toBeGreaterThan(1); // pretty-printed, one document
     expect(() => JSON.parse(result.stdout)).not.toThrow();
-    // 3 actions → 3 polls, each moving the run one action on (the third sees Succeeded).
+    // 3 actions → 3 status calls, each moving the run one action on (the third sees Succeeded),
+    // with a stage-progress call between them: one call per interval, the first after a wait.
     expect(double.calls("GetPipelineExecution")).toHaveLength(3);
-    expect(waits).toEqual([4000, 6000]);
+    expect(double.calls("ListActionExecutions")).toHaveLength(2);
+    expect(waits).toEqual([5000, 6000, 5250, 5000, 6000]);
     // CI logs get one line per stage change (no TTY here).
     expect(result.stderr).toContain(`${name}: Build InProgress`);
   });
@@ -61,8 +63,8 @@ describe("pipeline start / watch", () => {
     double.addPipeline(plain(name, true));
     const result = await run(["pipeline", "start", name, "--wait", "-o", "json", "-q"]);
     expect(result.code).toBe(1);
-    expect(result.json()).toMatchObject({ status: "Failed" });
-    expect(result.stderr).toMatch(/^awsblog: watch-\d+ [0-9a-f-]+ ended Failed — see `awsblog pipeline status watch-\d+`\n$/);
+    expect(result.json()).toMatchObject({ status: "Failed", failedActions: [{ stage: "Beta", action: "Deploy", summary: "the action failed" }] });
+    expect(result.stderr).toMatch(/^awsblog: watch-\d+ [0-9a-f-]+ ended Failed at Beta\/Deploy: the action failed — retry the stage with `awsblog pipeline retry watch-\d+ --stage Beta`\n$/);
   });
 
   it("watch (latest run) says once that it waits for approval, then gives up at --timeout with exit 1", async () => {
@@ -72,13 +74,15 @@ describe("pipeline start / watch", () => {
     const before = double.clock.now();
     const result = await run(["pipeline", "watch", name, "--timeout", "60", "-o", "json"]);
     expect(result.code).toBe(1);
-    expect(result.json()).toEqual({ pipeline: name, executionId: id, status: "InProgress" });
+    expect(result.json()).toEqual({ pipeline: name, executionId: id, status: "InProgress", consoleUrl: expect.stringContaining(`/pipelines/${name}/executions/${id}/`) });
     const notices = result.stderr.split("\n").filter((l) => l.includes("waiting for approval"));
     expect(notices).toEqual([`${name} is waiting for approval at QA/QASignOff — approve with: awsblog approve --pipeline ${name} --stage QA --action QASignOff`]);
     expect(result.stderr).toMatch(/awsblog: gave up after 60 s waiting for .* \(still InProgress\) — it goes on: rerun `awsblog pipeline watch/);
     // Waiting never overshoots the timeout (the double's clock moved by our sleeps plus its own steps).
     expect(double.clock.now() - before).toBeLessThanOrEqual(62_000);
-    expect(double.calls("GetPipelineExecution").length).toBeGreaterThanOrEqual(12);
+    // One call per ~5 s, status and progress alternating: about 12 in the minute.
+    expect(double.calls("GetPipelineExecution").length + double.calls("ListActionExecutions").length).toBeGreaterThanOrEqual(11);
+    expect(double.calls("GetPipelineExecution").length + double.calls("ListActionExecutions").length).toBeLessThanOrEqual(13);
   });
 
   it("throttling: backs off (longer waits) and still reaches the outcome", async () => {
@@ -108,7 +112,8 @@ describe("pipeline start / watch", () => {
       const result = await cli(limited)(["pipeline", "start", name, "--wait", "-o", "json"]);
       expect(result.code).toBe(0);
       expect(result.json()).toMatchObject({ status: "Succeeded" });
-      expect(limited.throttled).toBeGreaterThan(0); // the poll right after start hit the limit
+      // One call per interval, the first one an interval after the start: never two in a second.
+      expect(limited.throttled).toBe(0);
     } finally {
       await limited.stop();
     }
@@ -122,15 +127,18 @@ describe("pipeline start / watch", () => {
       const id = timed.start(name);
       const result = await cli(timed)(["pipeline", "watch", name, "--execution-id", id, "--interval", "10", "-o", "json"]);
       expect(result.code).toBe(0);
-      expect(result.json()).toEqual({ pipeline: name, executionId: id, status: "Succeeded" });
-      // 180 s of pipeline at one poll per ~10 s (random() is 0.5: exactly 10 s).
-      expect(timed.calls("GetPipelineExecution")).toHaveLength(19);
+      expect(result.json()).toEqual({ pipeline: name, executionId: id, status: "Succeeded", consoleUrl: expect.any(String) });
+      // 180 s of pipeline at one call per 11 s (--interval 10 plus 10 % jitter: random() is 0.5),
+      // status at 0, 22, … 198 s (the tenth sees Succeeded) and progress at 11, 33, … 187 s.
+      expect(timed.calls("GetPipelineExecution")).toHaveLength(10);
+      expect(timed.calls("ListActionExecutions")).toHaveLength(9);
       expect(result.stderr.split("\n").filter((l) => l.startsWith(`${name}: `))).toEqual([
         `${name}: Source InProgress`,
         `${name}: Source Succeeded`,
         `${name}: Build InProgress`,
         `${name}: Build Succeeded`,
         `${name}: Beta InProgress`,
+        `${name}: Beta Succeeded`, // the progress call at 187 s, before the status call sees the end
       ]);
     } finally {
       await timed.stop();

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { awsblog } from "../../helpers/in-process.js";
-import { describeWithMoto } from "../../helpers/moto.js";
+import { CreateOrganizationalUnitCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { awsblog, interrupts } from "../../helpers/in-process.js";
+import { describeWithMoto, motoClientConfig } from "../../helpers/moto.js";
 import { buildOrgWorld, CALLER, REGIONS, startStsProxy, tagsIn, type OrgWorld, type StsProxy } from "./world.js";
 
 const RULES = "test/fixtures/tags/rules.yaml";
@@ -52,6 +53,37 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
     for (const v of out.violations) expect(v.missing).toEqual(["ProjectCode", "CreatedBy"]);
     // The caller's own account used its own credentials: no AssumeRole into it.
     expect(sts.assumed.filter((arn) => arn.includes(`::${CALLER}:`))).toEqual([]);
+  });
+
+  it("-o json is written as targets finish, in target order; Ctrl-C closes it validly with \"interrupted\": true, exit 130", async () => {
+    const ctrlC = interrupts();
+    let pressed = false;
+    const run = await awsblog(["tags", "scan", "--policy", RULES, "--accounts", world.members.join(","), "--regions", REGIONS.join(","), "--concurrency", "1", "-o", "json"], {
+      env: { AWS_ENDPOINT_URL: moto().url, AWS_ENDPOINT_URL_STS: sts.url },
+      now: () => NOW,
+      interrupts: ctrlC,
+      // The first target's violations reach stdout while the run goes on: press Ctrl-C then.
+      onStdout: (text) => {
+        if (!pressed && text.includes('"instanceId"')) {
+          pressed = true;
+          ctrlC.interrupt();
+        }
+      },
+    });
+    expect(pressed).toBe(true);
+    expect(run.code, run.stderr).toBe(130);
+    const out = JSON.parse(run.stdout) as OrgScan & { interrupted?: boolean };
+    expect(out.interrupted).toBe(true);
+    const all = world.members.length * REGIONS.length;
+    expect(out.targets.length).toBeGreaterThanOrEqual(1);
+    expect(out.targets.length).toBeLessThan(all);
+    // A target whose read was cut by Ctrl-C may be listed as failed; the finished ones are complete.
+    const ok = out.targets.filter((t) => t.status === "ok").length;
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(out.violations).toHaveLength(ok * 2);
+    const order = out.violations.map((v) => `${v.accountId}/${v.region}`);
+    expect(order).toEqual([...order].sort());
+    expect(out.scanned).toBe(ok * 3);
   });
 
   it("on a TTY: one progress line per running target, redrawn in place; text output lists account and region", async () => {
@@ -121,14 +153,44 @@ describeWithMoto("tags scan/enforce across an organization (moto, STS proxy deny
     expect(csv.find((l) => l.startsWith(`${world.denied},`))).toMatch(/STS AssumeRole failed: AccessDenied/);
   });
 
+  it("--ou: the ACTIVE accounts of an OU and its child OUs (moto Organizations), minus --exclude-accounts; the caller is not added", async () => {
+    const org = new OrganizationsClient(motoClientConfig(moto().url));
+    const root = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+    const parent = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: root, Name: "workloads" }))).OrganizationalUnit!.Id!;
+    const child = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parent, Name: "prod" }))).OrganizationalUnit!.Id!;
+    await org.send(new MoveAccountCommand({ AccountId: world.members[0]!, SourceParentId: root, DestinationParentId: parent }));
+    await org.send(new MoveAccountCommand({ AccountId: world.members[1]!, SourceParentId: root, DestinationParentId: child }));
+    const scan = async (...extra: string[]) => {
+      const run = await cli(["tags", "scan", "--policy", RULES, "--ou", parent, "--regions", "us-east-1", ...extra, "-o", "json"]);
+      // 0 or 3: the enforce test above may already have fixed these accounts.
+      expect([0, 3], run.stderr).toContain(run.code);
+      return { accounts: run.json<OrgScan>().targets.map((t) => t.accountId), calls: run.calls() };
+    };
+    const all = await scan();
+    expect(all.accounts).toEqual([...world.members].sort());
+    expect(all.calls["Organizations.ListAccountsForParent"]).toBe(2);
+    expect(all.calls["Organizations.ListChildren"]).toBe(2);
+    expect(all.calls["Organizations.ListAccounts"]).toBeUndefined();
+    expect((await scan("--exclude-accounts", world.members[1]!)).accounts).toEqual([world.members[0]]);
+    // --org --exclude-accounts: every ACTIVE account but the excluded ones, the caller's own too.
+    const run = await cli(["tags", "scan", "--policy", RULES, "--org", "--exclude-accounts", `${CALLER},${world.denied}`, "--regions", "us-east-1", "-o", "json"]);
+    expect([0, 3], run.stderr).toContain(run.code);
+    expect(run.json<OrgScan>().targets.map((t) => t.accountId)).toEqual([...world.members].sort());
+    const missing = await cli(["tags", "scan", "--policy", RULES, "--ou", "ou-zzzz-zzzzzzzz"]);
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toMatch(/^awsblog: --ou ou-zzzz-zzzzzzzz: the organization has no such organizational unit or root — /);
+  });
+
   it("bad org flags are usage errors before any AWS call", async () => {
     const cases: [string[], RegExp][] = [
       [["--accounts", "12345"], /--accounts: "12345" is not a 12-digit AWS account id/],
       [["--org", "--accounts", "111111111111"], /--accounts and --org cannot be combined/],
       [["--regions", "all,us-east-1"], /--regions all cannot be combined/],
       [["--regions", "mars"], /--regions: "mars" is not a region name/],
+      [["--ou", "sales"], /--ou: "sales" is not an organizational unit or root id/],
+      [["--exclude-accounts", "111111111111"], /--exclude-accounts needs --org, --ou or --accounts/],
       [["--concurrency", "0"], /--concurrency must be a whole number from 1 to 64/],
-      [["--org", "--report", join(dir, "x.txt")], /must end in .csv or .json/],
+      [["--org", "--report", join(dir, "x.txt")], /must end in .csv, .json or .jsonl/],
     ];
     for (const [args, message] of cases) {
       const run = await cli(["tags", "scan", "--policy", RULES, ...args]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueMessage } from "../../../src/lib/aws/sqs.js";
-import { chunkForBatch, isFifoQueueUrl, messageSize, outgoingFrom } from "../../../src/lib/dlq/send-entries.js";
+import { chunkForBatch, isFifoQueueUrl, messageSize, outgoingFrom, redriveDeduplicationId } from "../../../src/lib/dlq/send-entries.js";
 
 const message = (over: Partial<QueueMessage> = {}): QueueMessage => ({
   messageId: "m-1",
@@ -24,9 +24,13 @@ describe("outgoingFrom", () => {
 
   it("carries group and deduplication ids to a FIFO target, deriving them from the message id when the source had none", () => {
     const fifo = outgoingFrom(message({ attributes: { MessageGroupId: "g", MessageDeduplicationId: "d" } }), "m0", true);
-    expect([fifo.groupId, fifo.deduplicationId]).toEqual(["g", "d"]);
+    expect(fifo.groupId).toBe("g");
+    // Derived from the DLQ message id (stable across runs), never the original id "d".
+    expect(fifo.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(fifo.deduplicationId).toBe(redriveDeduplicationId({ messageId: "m-1" }));
+    expect(redriveDeduplicationId({ messageId: "m-2" })).not.toBe(fifo.deduplicationId);
     const fromStandard = outgoingFrom(message(), "m0", true);
-    expect([fromStandard.groupId, fromStandard.deduplicationId]).toEqual(["m-1", "m-1"]);
+    expect([fromStandard.groupId, fromStandard.deduplicationId]).toEqual(["m-1", redriveDeduplicationId({ messageId: "m-1" })]);
   });
 
   it("recognises FIFO queue URLs", () => {

@@ -13,6 +13,7 @@ const ACTION: Record<string, string> = {
   "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
   "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
   "lambda:Invoke": "lambda:InvokeFunction",
+  "sns:PublishBatch": "sns:Publish",
   // S3's multipart calls are all authorised by s3:PutObject; HeadObject by s3:GetObject.
   "s3:CreateMultipartUpload": "s3:PutObject",
   "s3:UploadPart": "s3:PutObject",
@@ -21,7 +22,7 @@ const ACTION: Record<string, string> = {
 };
 
 /** Operations a module defines that no command calls (none today would need a permission). */
-const UNUSED = new Set(["states:DescribeExecution"]);
+const UNUSED = new Set<string>([]);
 
 function actionsSent(module: string, prefix: string): string[] {
   const names = [...read(module).matchAll(/new (\w+)Command\(/g)].map((m) => `${prefix}:${m[1]}`);
@@ -30,8 +31,9 @@ function actionsSent(module: string, prefix: string): string[] {
 
 const DOCS: [doc: string, modules: [string, string][]][] = [
   ["docs/approval.md", [["src/lib/aws/sfn.ts", "states"], ["src/lib/aws/ses.ts", "ses"]]],
-  ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"]]],
+  ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"], ["src/lib/aws/sns.ts", "sns"]]],
   ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"], ["src/lib/aws/s3.ts", "s3"]]],
+  ["docs/pipeline.md", [["src/lib/aws/codepipeline.ts", "codepipeline"], ["src/lib/aws/codebuild.ts", "codebuild"], ["src/lib/aws/log-tail.ts", "logs"]]],
 ];
 
 describe("IAM permissions in the docs", () => {

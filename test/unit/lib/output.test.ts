@@ -22,6 +22,35 @@ describe("output", () => {
     expect(stderr.text()).toBe("working…\n");
   });
 
+  it("document(): a JSON document written piece by piece, byte for byte what JSON.stringify(…, null, 2) prints; result() then prints nothing", () => {
+    const { out, stdout } = make({ format: "json", streaming: true });
+    const doc = out.document()!;
+    const whole = { violations: [{ id: "i-1", missing: ["A", "B"] }, { id: "i-2", missing: [] }], empty: [], targets: [{ a: 1 }], scanned: 3 };
+    doc.list("violations");
+    const afterOpen = stdout.text();
+    doc.item(whole.violations[0]);
+    // Each item is on stdout as soon as it is written: nothing waits for the end.
+    expect(stdout.text().length).toBeGreaterThan(afterOpen.length);
+    doc.item(whole.violations[1]);
+    doc.list("empty");
+    doc.field("targets", whole.targets);
+    doc.field("scanned", 3);
+    doc.close();
+    out.result({ other: true });
+    expect(stdout.text()).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+    expect(() => doc.item(1)).toThrow();
+  });
+
+  it("document(): undefined where the result must be whole (text, yaml, --query, a host that is not streaming)", () => {
+    expect(make({ format: "json" }).out.document()).toBeUndefined();
+    expect(make({ format: "text", streaming: true }).out.document()).toBeUndefined();
+    expect(make({ format: "yaml", streaming: true }).out.document()).toBeUndefined();
+    expect(make({ format: "json", streaming: true, query: "scanned" }).out.document()).toBeUndefined();
+    const { out, stdout } = make({ format: "json", streaming: true });
+    out.document()!.close();
+    expect(JSON.parse(stdout.text())).toEqual({});
+  });
+
   it("text: the text rendering, newline-terminated", () => {
     const { out, stdout } = make();
     out.result({ a: 1 }, "done");

@@ -43,7 +43,7 @@ describe("the live stage view on a terminal", () => {
         },
       },
     };
-    const result = await followExecution(ctx, "tty", id, 20);
+    const result = await followExecution(ctx, "tty", id, { timeoutS: 20 });
     expect(result.exitCode).toBe(1); // timed out waiting for the approval
     expect(spinners.every((s) => s.stopped)).toBe(true);
     expect(spinners.flatMap((s) => s.texts)).toContain("tty InProgress: Build ✓  Prod ⟳ ApproveProd");

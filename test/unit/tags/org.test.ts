@@ -5,7 +5,10 @@ import { targetLimiter } from "../../../src/lib/tags/limits.js";
 import { noInstanceText } from "../../../src/lib/tags/inventory.js";
 import { emptyTargetsLine } from "../../../src/lib/tags/org-run.js";
 import { checkOrgOptions, credentialsPerAccount, forEachTarget, resolveTargets } from "../../../src/lib/tags/org.js";
+import type { OrganizationsApi } from "../../../src/lib/aws/organizations.js";
+import { AwsError } from "../../../src/lib/errors.js";
 import { testContext } from "../../helpers/context.js";
+import { fakeApi } from "../../helpers/fake-api.js";
 import { fakeClock } from "./fake-clock.js";
 
 const CALLER = { account: "111111111111", arn: "arn:aws-us-gov:iam::111111111111:user/ops" };
@@ -105,19 +108,26 @@ describe("forEachTarget and flags", () => {
   it("checkOrgOptions", () => {
     expect(() => checkOrgOptions({ accounts: ["111111111111"], regions: ["us-east-1", "eu-west-1"], assumeRole: "OrganizationAccountAccessRole" })).not.toThrow();
     expect(() => checkOrgOptions({ assumeRole: "arn:aws:iam::1:role/x" })).toThrow(/not an IAM role name/);
+    expect(() => checkOrgOptions({ ou: ["ou-ab12-cd34ef56"], excludeAccounts: ["111111111111"] })).not.toThrow();
+    expect(() => checkOrgOptions({ ou: ["r-ab12"] })).not.toThrow();
+    expect(() => checkOrgOptions({ ou: ["sales"] })).toThrow(/--ou: "sales" is not an organizational unit or root id/);
+    expect(() => checkOrgOptions({ ou: ["ou-ab12-cd34ef56"], accounts: ["111111111111"] })).toThrow(/--accounts and --ou cannot be combined/);
+    expect(() => checkOrgOptions({ excludeAccounts: ["111111111111"] })).toThrow(/--exclude-accounts needs --org, --ou or --accounts/);
+    expect(() => checkOrgOptions({ org: true, excludeAccounts: ["12"] })).toThrow(/--exclude-accounts: "12" is not a 12-digit/);
   });
 });
 
 describe("resolveTargets", () => {
   const services = (sts: CallerStsApi) => ({
     callerSts: async () => sts,
-    organizations: async () => ({
-      listAccounts: async () => [
-        { id: "111111111111", name: "mgmt", status: "ACTIVE" },
-        { id: "222222222222", name: "web", status: "ACTIVE" },
-        { id: "444444444444", name: "old", status: "SUSPENDED" },
-      ],
-    }),
+    organizations: async () =>
+      fakeApi<OrganizationsApi>("organizations", {
+        listAccounts: async () => [
+          { id: "111111111111", name: "mgmt", status: "ACTIVE" },
+          { id: "222222222222", name: "web", status: "ACTIVE" },
+          { id: "444444444444", name: "old", status: "SUSPENDED" },
+        ],
+      }),
     ec2Regions: async () => ({ enabledRegions: async () => ["eu-west-1", "us-east-1"] }),
   });
 
@@ -135,11 +145,41 @@ describe("resolveTargets", () => {
   it("--org when Organizations lists no ACTIVE account (or not the caller's): the caller's own account is still a target", async () => {
     const base = services(fakeSts(1, () => 0).api);
     for (const listed of [[], [{ id: "222222222222", name: "web", status: "ACTIVE" }]]) {
-      const { ctx } = testContext({ services: { ...base, organizations: async () => ({ listAccounts: async () => listed }) } });
+      const { ctx } = testContext({ services: { ...base, organizations: async () => fakeApi<OrganizationsApi>("organizations", { listAccounts: async () => listed }) } });
       const { targets } = await resolveTargets({ org: true }, ctx);
       expect(targets[0]).toEqual({ accountId: "111111111111", region: "us-east-1" });
       expect(targets).toHaveLength(listed.length + 1);
     }
+  });
+
+  it("--exclude-accounts drops accounts however selected, the caller's own included; all excluded is a usage error", async () => {
+    const { ctx } = testContext({ services: services(fakeSts(1, () => 0).api) });
+    expect((await resolveTargets({ org: true, excludeAccounts: ["111111111111"] }, ctx)).targets).toEqual([{ accountId: "222222222222", region: "us-east-1" }]);
+    await expect(resolveTargets({ accounts: ["222222222222"], excludeAccounts: ["222222222222"] }, ctx)).rejects.toThrow(/--exclude-accounts leaves no account of the 1 selected/);
+  });
+
+  it("--ou: ACTIVE accounts of the unit and every unit below it (ListAccountsForParent + ListChildren); an unknown OU is a usage error", async () => {
+    const tree: Record<string, { accounts: { id: string; status: string }[]; ous: string[] }> = {
+      "ou-ab12-aaaaaaaa": { accounts: [{ id: "222222222222", status: "ACTIVE" }], ous: ["ou-ab12-bbbbbbbb"] },
+      "ou-ab12-bbbbbbbb": { accounts: [{ id: "333333333333", status: "ACTIVE" }, { id: "444444444444", status: "SUSPENDED" }], ous: ["ou-ab12-cccccccc"] },
+      "ou-ab12-cccccccc": { accounts: [{ id: "555555555555", status: "ACTIVE" }], ous: [] },
+    };
+    const calls: string[] = [];
+    const notFound = () => new AwsError("Organizations", "ListAccountsForParent", "ParentNotFoundException", "no parent");
+    const organizations = fakeApi<OrganizationsApi>("organizations", {
+      listAccountsForParent: async (id) => {
+        calls.push(`accounts ${id}`);
+        if (!tree[id]) throw notFound();
+        return tree[id]!.accounts.map((a) => ({ ...a, name: a.id }));
+      },
+      listChildOus: async (id) => (calls.push(`children ${id}`), tree[id]!.ous),
+    });
+    const { ctx } = testContext({ services: { ...services(fakeSts(1, () => 0).api), organizations: async () => organizations } });
+    const { targets } = await resolveTargets({ ou: ["ou-ab12-aaaaaaaa"], excludeAccounts: ["555555555555"] }, ctx);
+    // The caller (111…) is not in the OU: not a target; the SUSPENDED account is left out.
+    expect(targets.map((t) => t.accountId)).toEqual(["222222222222", "333333333333"]);
+    expect(calls).toEqual(["accounts ou-ab12-aaaaaaaa", "children ou-ab12-aaaaaaaa", "accounts ou-ab12-bbbbbbbb", "children ou-ab12-bbbbbbbb", "accounts ou-ab12-cccccccc", "children ou-ab12-cccccccc"]);
+    await expect(resolveTargets({ ou: ["ou-ab12-zzzzzzzz"] }, ctx)).rejects.toThrow(/--ou ou-ab12-zzzzzzzz: the organization has no such organizational unit/);
   });
 
   it("no --accounts/--org: the caller's account; no --regions: the run's region; duplicates dropped", async () => {

@@ -30,9 +30,22 @@ describe("--report files", () => {
     expect(JSON.parse(readFileSync(empty, "utf8"))).toEqual([]);
   });
 
+  it("JSON Lines (.jsonl): one object per row, written per write; an empty run is an empty file", async () => {
+    const path = join(dir, "r.jsonl");
+    const report = await openReport(path, ["accountId", "region"]);
+    await report.write([{ accountId: "1" }]);
+    expect(readFileSync(path, "utf8")).toBe('{"accountId":"1","region":null}\n');
+    await report.write([{ accountId: "2", region: "eu-west-1" }]);
+    await report.close();
+    expect(readFileSync(path, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l))).toEqual([{ accountId: "1", region: null }, { accountId: "2", region: "eu-west-1" }]);
+    const empty = join(dir, "empty.jsonl");
+    await (await openReport(empty, ["a"])).close();
+    expect(readFileSync(empty, "utf8")).toBe("");
+  });
+
   it("refuses other extensions, missing folders and directories before anything runs", async () => {
-    await expect(checkReportPath(join(dir, "r.txt"))).rejects.toThrow(/must end in .csv or .json/);
+    await expect(checkReportPath(join(dir, "r.txt"))).rejects.toThrow(/must end in .csv, .json or .jsonl/);
     await expect(checkReportPath(join(dir, "nope", "r.csv"))).rejects.toThrow(/folder .* does not exist/);
-    await expect(checkReportPath(join(dir, "."))).rejects.toThrow(/must end in .csv or .json/);
+    await expect(checkReportPath(join(dir, "."))).rejects.toThrow(/must end in .csv, .json or .jsonl/);
   });
 });
