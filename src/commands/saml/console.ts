@@ -17,7 +17,7 @@ export default defineCommand({
   options: flags,
   examples: [
     "awsblog saml console --profile-name 123456789012-ADFS-Dev --open",
-    "open \"$(awsblog saml console --profile-name dev --destination 'cloudwatch/home?region=eu-west-1')\"",
+    "awsblog saml console --profile-name dev --destination 'cloudwatch/home' --open",
   ],
   help: `Asks the federation endpoint for a sign-in token (getSigninToken with the profile's temporary
 credentials) and prints the console sign-in URL on stdout (or opens it with --open). The link signs
