@@ -49,9 +49,17 @@ export function parseForms(html: string): HtmlForm[] {
   return forms;
 }
 
-/** The text of the first element whose id or class names an error (AD FS: `#errorText`). */
+/**
+ * The text of the first element whose id or class names an error (AD FS: `#errorText`). Link and
+ * button labels inside it ("Go to portal", "Try again") are actions, not the message: left out, so
+ * a page whose message is filled in by script (LemonLDAP::NG's `<span trmsg="96">`) quotes nothing
+ * rather than a button.
+ */
 export function errorText(html: string): string | undefined {
-  const clean = html.replace(/<!--[\s\S]*?-->/g, "").replace(/<script\b[\s\S]*?<\/script>/gi, "");
+  const clean = html
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/<script\b[\s\S]*?<\/script>/gi, "")
+    .replace(/<(a|button)\b[^>]*>[\s\S]*?<\/\1>/gi, " ");
   const candidates = /<(span|div|p|label|li)\b([^>]*\b(?:id|class)\s*=\s*["'][^"']*(?:error|alert|message-error|kc-feedback)[^"']*["'][^>]*)>([\s\S]*?)<\/\1>/gi;
   for (const m of clean.matchAll(candidates)) {
     const text = decodeEntities((m[3] ?? "").replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();

@@ -63,10 +63,7 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
       // A second factor: after the password, a form whose one visible input asks for a code.
       const codeForm = submittedCredentials ? forms.find((f) => codeInput(f, page.html)) : undefined;
       if (codeForm) {
-        if (submittedCode) {
-          const message = quotedError(page.html);
-          throw new FailureError(`the IdP refused the one-time code${message ? `: ${clipValue(message, 200)}` : ""}`, "check the code (authenticator codes change every 30 s) and run again");
-        }
+        if (submittedCode) throw codeRefused(quotedError(page.html));
         const code = await readCode(options, ctx, stdinSecrets);
         browser.addSecret(code);
         submittedCode = true;
@@ -129,6 +126,9 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
         throw new FailureError(`the IdP did not take the user name${message ? `: ${clipValue(message, 200)}` : ""}`, "check --username (AD FS: DOMAIN\\user or user@domain)");
       }
       const message = quotedError(page.html);
+      // After the code, a page with no form at all is the IdP's verdict on the code (LemonLDAP::NG
+      // answers a wrong TOTP code with an error page whose message only script fills in).
+      if (submittedCode && forms.length === 0) throw codeRefused(message);
       if (submittedCredentials && forms.length === 0 && message) {
         // A denied push, a locked account: the IdP's own words.
         throw new FailureError(`the IdP refused the sign-in: ${clipValue(message, 200)}`, "the IdP's message says why; run again once it is resolved, or sign in with the browser: --listen --open");
@@ -142,6 +142,10 @@ export async function signInWithForms(options: SourceOptions, ctx: Context): Pro
     approval.stop();
   }
   throw new FailureError(`the IdP sign-in took more than ${MAX_STEPS} pages`, "sign in with the browser instead: --listen 127.0.0.1:<port> --open <url>");
+}
+
+function codeRefused(message: string | undefined): FailureError {
+  return new FailureError(`the IdP refused the one-time code${message ? `: ${clipValue(message, 200)}` : ""}`, "check the code (authenticator codes change every 30 s) and run again");
 }
 
 /** `--mfa-timeout`'s default: two minutes to find the phone. */
