@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 wanted="liblemonldap-ng-portal-perl liblasso-perl libplack-perl libxml-simple-perl libio-string-perl
   libstring-random-perl libjson-perl libunicode-string-perl libconvert-base32-perl libipc-run-perl
   libmime-tools-perl libemail-sender-perl libio-socket-timeout-perl libnet-ldap-perl libdbi-perl
-  libapache-session-browseable-perl libglib-perl"
+  libapache-session-browseable-perl libglib-perl libdigest-hmac-perl libcrypt-urandom-perl"
 # Everything apt would install for these, minus perl itself.
 pkgs=$(apt-get install -s --no-install-recommends $wanted 2>/dev/null | awk '/^Inst /{print $2}' |
   grep -vE '^(perl|perl-base|libperl5\.36|perl-modules-5\.36)$')

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,8 @@ import { freePort } from "./moto.js";
  * macro, and a signing key made at test time with openssl (never committed).
  *
  * Where it comes from: Debian's packages, either installed (`apt-get install
- * liblemonldap-ng-portal-perl liblasso-perl libplack-perl libxml-simple-perl libio-string-perl`)
+ * liblemonldap-ng-portal-perl liblasso-perl libplack-perl libxml-simple-perl libio-string-perl
+ * libdigest-hmac-perl libcrypt-urandom-perl`)
  * or unpacked without root by test/helpers/saml-lemonldap-fetch.sh into a directory named by
  * AWSBLOG_LLNG_ROOT. The portal runs under plackup (no web server needed).
  */
@@ -34,7 +36,26 @@ export function lemonLdapRoot(): string | undefined {
   return candidates.find((root) => existsSync(join(root, "usr/share/lemonldap-ng/portal/htdocs/index.psgi")) && existsSync(join(root, "usr/bin/plackup")));
 }
 
-export async function startLemonLdap(root: string): Promise<LemonLdap> {
+export interface LemonLdapOptions {
+  /**
+   * LemonLDAP's TOTP second factor (totp2fActivation: asked of users with a TOTP device) and a
+   * device for these demo users, stored as the portal's TOTP registration stores it: in the
+   * user's persistent session, `_2fDevices` JSON, the secret in base32 (totp2fEncryptSecret off).
+   */
+  totpDevices?: Record<string, { base32Secret: string }>;
+}
+
+export async function startLemonLdap(root: string, options: LemonLdapOptions = {}): Promise<LemonLdap> {
+  const perlLib = (workDir: string) => [join(workDir, "lib"), join(root, "usr/share/perl5"), join(root, "usr/lib/x86_64-linux-gnu/perl5/5.36")].join(":");
+  if (options.totpDevices) {
+    // The TOTP module's own dependencies (Recommends, not Depends, of the portal package): a root
+    // unpacked by an older fetch script lacks them, and the whole portal would then fail to start.
+    try {
+      execFileSync("perl", ["-e", "require Digest::HMAC_SHA1; require Crypt::URandom; require Convert::Base32"], { env: { PATH: process.env.PATH, PERL5LIB: perlLib(root) }, stdio: "pipe" });
+    } catch (error) {
+      throw new Error(`LemonLDAP::NG's TOTP module needs Digest::HMAC_SHA1, Crypt::URandom and Convert::Base32 (${String((error as { stderr?: Buffer }).stderr ?? error).split("\n")[0]!.replace(/ \(@INC[\s\S]*/, "")}): run test/helpers/saml-lemonldap-fetch.sh again into a fresh directory`);
+    }
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), "awsblog-llng-"));
@@ -56,6 +77,7 @@ export async function startLemonLdap(root: string): Promise<LemonLdap> {
     // The portal always loads a captcha module; Debian's needs GD. Ours does nothing.
     captcha: "My::NoCaptcha",
     captcha_login_enabled: 0,
+    ...(options.totpDevices ? { totp2fActivation: 1, totp2fEncryptSecret: 0, totp2fSelfRegistration: 0 } : {}),
     macros: {
       ...(base.macros as Record<string, string>),
       awsRole: `'${LLNG_ROLES[0]},${LLNG_PROVIDER_ARN}; ${LLNG_PROVIDER_ARN},${LLNG_ROLES[1]}'`,
@@ -96,6 +118,13 @@ export async function startLemonLdap(root: string): Promise<LemonLdap> {
     },
   };
   writeFileSync(join(dir, "conf/lmConf-1.json"), JSON.stringify(conf, null, 1));
+  for (const [user, device] of Object.entries(options.totpDevices ?? {})) {
+    // Apache::Session::File, JSON-serialised by LemonLDAP: psessions/<md5(_whatToTrace)>.
+    const id = createHash("md5").update(user).digest("hex");
+    const devices = [{ type: "TOTP", name: "awsblog test", _secret: device.base32Secret, epoch: Math.floor(Date.now() / 1000) }];
+    const session = { _session_id: id, _session_kind: "Persistent", _session_uid: user, _2fDevices: JSON.stringify(devices) };
+    writeFileSync(join(dir, "psessions", id), JSON.stringify(session));
+  }
   writeFileSync(
     join(dir, "lemonldap-ng.ini"),
     `[all]\nlogLevel = warn\n[configuration]\ntype = File\ndirName = ${join(dir, "conf")}\n[portal]\nstaticPrefix = /static\ntemplateDir = ${join(root, "usr/share/lemonldap-ng/portal/templates")}\nlanguages = en\n[handler]\nstatus = 0\n`,
@@ -105,13 +134,12 @@ export async function startLemonLdap(root: string): Promise<LemonLdap> {
     "package My::NoCaptcha;\nuse strict;\nuse Mouse;\nextends 'Lemonldap::NG::Portal::Main::Plugin';\nsub init { 1 }\nsub init_captcha { 1 }\nsub check_captcha { 1 }\n1;\n",
   );
 
-  const perlLib = [join(dir, "lib"), join(root, "usr/share/perl5"), join(root, "usr/lib/x86_64-linux-gnu/perl5/5.36")].join(":");
   const child: ChildProcess = spawn("perl", [join(root, "usr/bin/plackup"), "--host", "127.0.0.1", "--port", String(port), "index.psgi"], {
     cwd: join(root, "usr/share/lemonldap-ng/portal/htdocs"),
     env: {
       PATH: process.env.PATH,
       HOME: dir,
-      PERL5LIB: perlLib,
+      PERL5LIB: perlLib(dir),
       LD_LIBRARY_PATH: [join(root, "usr/lib"), join(root, "usr/lib/x86_64-linux-gnu")].join(":"),
       LLNG_DEFAULTCONFFILE: join(dir, "lemonldap-ng.ini"),
     },

@@ -8,6 +8,7 @@ import { startTestIdp, type TestIdp } from "../../../doubles/saml/idp.js";
 import { lemonLdapRoot, LLNG_PROVIDER_ARN, LLNG_ROLES, startLemonLdap, type LemonLdap } from "../../helpers/saml-lemonldap.js";
 import { makeSigningKey, PROVIDER_ARN, roleArn } from "../../../doubles/saml/signer.js";
 import { startStsDouble, type StsDouble } from "../../../doubles/saml/sts.js";
+import { totp } from "../../../doubles/saml/totp.js";
 
 /** --idp-url forms sign-in against an AD FS-like test IdP, then STS (the checking double). */
 const key = makeSigningKey();
@@ -172,13 +173,19 @@ if (!root && process.env.AWSBLOG_REQUIRE_MOTO === "1") {
   console.warn("[awsblog tests] LemonLDAP::NG not found: the real-IdP test is not run (test/helpers/saml-lemonldap-fetch.sh <dir>, then AWSBLOG_LLNG_ROOT=<dir>)");
 }
 
+/** RFC 6238's own test secret, and its base32 form as LemonLDAP stores it. */
+const TOTP_SECRET = Buffer.from("12345678901234567890");
+const TOTP_SECRET_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/** A second demo user with a TOTP device (dwho has none, so the tests above sign in with a password only). */
+const TOTP_USER = "rtyler";
+
 if (root) {
   describe("saml login against LemonLDAP::NG (a real SAML IdP)", () => {
     let llng: LemonLdap;
     let sts: StsDouble;
     let llngDir: string;
     beforeAll(async () => {
-      llng = await startLemonLdap(root);
+      llng = await startLemonLdap(root, { totpDevices: { [TOTP_USER]: { base32Secret: TOTP_SECRET_BASE32 } } });
       sts = await startStsDouble({
         providers: { [LLNG_PROVIDER_ARN]: llng.certificate },
         roles: { [LLNG_ROLES[0]!]: { trusts: [LLNG_PROVIDER_ARN] }, [LLNG_ROLES[1]!]: { trusts: [LLNG_PROVIDER_ARN] } },
@@ -222,6 +229,41 @@ if (root) {
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^awsblog: the IdP refused the sign-in/);
       expect(sts.requests).toHaveLength(0);
+    }, 60_000);
+
+    // LemonLDAP's own clock decides (real time): the code is computed now, from the same secret.
+    const totpLogin = (code: string | undefined, configDir: string) =>
+      awsblog(["--endpoint-url", sts.url, "saml", "login", "--idp-url", llng.ssoUrl, "--username", TOTP_USER, "--password-stdin", ...(code ? ["--mfa-code", code] : []), "--role-arn", LLNG_ROLES[1]!, "--write-profile", "llng-totp", "-o", "json"], {
+        env: { ...env(), AWSBLOG_SAML_USERNAME: undefined, AWSBLOG_PASSWORD: undefined, AWSBLOG_CONFIG_DIR: join(llngDir, configDir) },
+        input: `${TOTP_USER}\n`,
+      });
+
+    it("TOTP second factor: a wrong code is refused with LemonLDAP's page, exit 1, nothing sent to AWS", async () => {
+      sts.requests.length = 0;
+      const now = Date.now();
+      // A code LemonLDAP cannot accept: none of the codes of the steps around now (it allows ±1).
+      const window = [-2, -1, 0, 1, 2].map((step) => totp(TOTP_SECRET, new Date(now + step * 30_000)));
+      const wrong = ["000000", "111111", "222222", "333333", "444444", "555555", "666666"].find((c) => !window.includes(c))!;
+      const result = await totpLogin(wrong, "totp-wrong");
+      expect(result.code, llng.log()).toBe(1);
+      // LemonLDAP's error page carries only the message's number (<span trmsg="96">, "Invalid
+      // verification code" once its script translates it) and a "Go to portal" button: the
+      // refusal is named, the button is not quoted as if it were the reason.
+      expect(result.stderr).toBe("awsblog: the IdP refused the one-time code — check the code (authenticator codes change every 30 s) and run again\n");
+      expect(sts.requests).toHaveLength(0);
+    }, 60_000);
+
+    it("TOTP second factor: the password, then LemonLDAP's code page with a real RFC 6238 code, then the SAMLResponse", async () => {
+      sts.requests.length = 0;
+      // No code and no terminal: LemonLDAP's code page is reached and needs one.
+      const noCode = await totpLogin(undefined, "totp-none");
+      expect(noCode.code, llng.log()).toBe(2);
+      expect(noCode.stderr).toMatch(/^awsblog: the IdP asks for a one-time code and there is no terminal to ask on/);
+      const result = await totpLogin(totp(TOTP_SECRET, new Date()), "totp-right");
+      expect(result.stderr, llng.log()).toBe("");
+      expect(result.code).toBe(0);
+      expect(sts.requests.map((r) => r.outcome)).toEqual(["ok"]);
+      expect(readFileSync(join(llngDir, "credentials"), "utf8")).toMatch(/\[llng-totp\]/);
     }, 60_000);
   });
 }
