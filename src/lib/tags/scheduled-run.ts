@@ -5,7 +5,7 @@ import { createContext } from "../run.js";
 import type { Context } from "../context.js";
 import type { Services } from "../services.js";
 import { enforce } from "./enforce.js";
-import { DEFAULT_ROLE } from "./org.js";
+import { DEFAULT_ROLE, type OrgOptions } from "./org.js";
 import { scan } from "./scan.js";
 import type { TagRule } from "./rules.js";
 import type { UntaggedMode } from "./plan.js";
@@ -14,20 +14,13 @@ import type { UntaggedMode } from "./plan.js";
  * What `tags schedule` puts in the EventBridge target's Input: the run's options, with the
  * rules themselves when --policy was a file (the function has no access to the caller's disk).
  */
-export interface ScheduledEvent {
+export interface ScheduledEvent extends OrgOptions {
   command: "scan" | "enforce";
   /** dynamodb://Table, or the rules file's name (for messages) when `rules` is set. */
   policy: string;
   rules?: Record<string, unknown>[];
   vpc?: string[];
   filter?: string[];
-  accounts?: string[];
-  org?: boolean;
-  ou?: string[];
-  excludeAccounts?: string[];
-  regions?: string[];
-  assumeRole?: string;
-  concurrency?: number;
   untagged?: UntaggedMode;
   /** `--resource-types` (absent: ec2:instance). */
   resourceTypes?: string[];
