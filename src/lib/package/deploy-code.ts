@@ -95,7 +95,7 @@ export function withLayer(current: string[], versionArn: string): string[] {
   const name = layerOf(versionArn);
   const at = current.findIndex((arn) => layerOf(arn) === name);
   if (at < 0) return [...current, versionArn];
-  return current.map((arn, i) => (i === at ? versionArn : arn)).filter((arn, i) => i === at || layerOf(arn) !== name);
+  return current.flatMap((arn, i) => (i === at ? [versionArn] : layerOf(arn) === name ? [] : [arn]));
 }
 
 /** `arn:aws:lambda:<region>:<account>:layer:<name>` without the version. */
