@@ -3,8 +3,7 @@ import { defineCommand, opt, required, type OptionsOf } from "../../lib/command.
 import type { CommandResult, Context } from "../../lib/context.js";
 import { FAILURE_CLASSES } from "../../lib/dlq/classify.js";
 import { checkFunctionName, checkQueueUrl, explainQueueError, parseClasses, parseRate, QUEUE_URL_HINT, redrivePolicyWarning } from "../../lib/dlq/options.js";
-import { createRateLimit } from "../../lib/dlq/rate.js";
-import { pacingClock } from "../../lib/tags/pacer.js";
+import { createRateLimit, pacingClock } from "../../lib/pacing.js";
 import { redrive as runRedrive, type RedriveReport } from "../../lib/dlq/redrive.js";
 import { renderRedrive } from "../../lib/dlq/render.js";
 import { isFifoQueueUrl } from "../../lib/dlq/send-entries.js";

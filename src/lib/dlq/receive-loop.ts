@@ -1,6 +1,6 @@
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
 import { runWorkers } from "./pool.js";
-import type { RateLimit } from "./rate.js";
+import type { RateLimit } from "../pacing.js";
 
 /**
  * The one receive loop of `dlq inspect` (peek) and `dlq redrive`: `concurrency` workers each

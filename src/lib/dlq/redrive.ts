@@ -3,7 +3,7 @@ import type { FailureClass } from "./classify.js";
 import { releaseAll } from "./peek.js";
 import { receiveLoop } from "./receive-loop.js";
 import { inspectRecord, recordFromQueueMessage } from "./records.js";
-import type { RateLimit } from "./rate.js";
+import type { RateLimit } from "../pacing.js";
 import { chunk, isFifoQueueUrl } from "./send-entries.js";
 import type { RedriveTarget } from "./targets.js";
 

@@ -1,6 +1,6 @@
 import { AwsError } from "../errors.js";
 import { backoffMs, isThrottling } from "../retry.js";
-import type { Clock } from "./pacer.js";
+import type { Clock } from "../pacing.js";
 
 /** EC2 accepts up to 1,000 resource ids per CreateTags / StopInstances / TerminateInstances. */
 export const MAX_IDS_PER_CALL = 1000;

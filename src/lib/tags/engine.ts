@@ -3,7 +3,7 @@ import { findCreators, findResourceCreators, MAX_LOOKBACK_DAYS } from "./creator
 import { isViolation, type Finding } from "./evaluate.js";
 import { executeActions } from "./execute.js";
 import { takeInventory, type Policy, type TargetContext } from "./inventory.js";
-import { createPacer, pacingClock } from "./pacer.js";
+import { createPacer, pacingClock } from "../pacing.js";
 import { creatorsWanted, planActions, type EnforceAction, type UntaggedInstance, type UntaggedMode } from "./plan.js";
 import { propagatedKeys, propagationActions } from "./propagate.js";
 import { CREATE_EVENTS } from "./resource-types.js";

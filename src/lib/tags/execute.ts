@@ -2,7 +2,7 @@ import type { Ec2Api } from "../aws/ec2.js";
 import type { TaggingApi, TaggingFailure } from "../aws/tagging.js";
 import { AwsError } from "../errors.js";
 import { chunk, groupTagFixes, MAX_ARNS_PER_CALL, MAX_IDS_PER_CALL, runSplitting, withBackoff } from "./batches.js";
-import type { Clock } from "./pacer.js";
+import type { Clock } from "../pacing.js";
 import type { EnforceAction } from "./plan.js";
 
 export interface ExecuteDeps {

@@ -1,5 +1,5 @@
 import type { RequestLimiter } from "../aws/factory.js";
-import { createAdaptiveBucket, type Clock } from "./pacer.js";
+import { createAdaptiveBucket, type Clock } from "../pacing.js";
 
 /**
  * AWS's published request-rate limits for the calls a tag run makes (EC2 API request

@@ -5,7 +5,7 @@ import { AwsError, FailureError, UsageError } from "../errors.js";
 import type { Spinner } from "../output.js";
 import type { TargetContext } from "./inventory.js";
 import { targetLimiter } from "./limits.js";
-import { pacingClock } from "./pacer.js";
+import { pacingClock } from "../pacing.js";
 
 /** Contract §9: which accounts and regions a run covers, and how. */
 export interface OrgOptions {

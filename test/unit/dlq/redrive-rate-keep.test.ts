@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueMessage } from "../../../src/lib/aws/sqs.js";
-import { createRateLimit } from "../../../src/lib/dlq/rate.js";
+import { createRateLimit } from "../../../src/lib/pacing.js";
 import { redrive } from "../../../src/lib/dlq/redrive.js";
 import type { RedriveTarget } from "../../../src/lib/dlq/targets.js";
 import { memoryQueue, virtualClock } from "./memory-queue.js";

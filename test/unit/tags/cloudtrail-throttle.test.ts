@@ -3,7 +3,7 @@ import { createCloudTrailApi } from "../../../src/lib/aws/cloudtrail.js";
 import { createAwsClientFactory } from "../../../src/lib/aws/factory.js";
 import { findCreators } from "../../../src/lib/tags/creators.js";
 import { sleep } from "../../../src/lib/retry.js";
-import { createPacer, pacingClock } from "../../../src/lib/tags/pacer.js";
+import { createPacer, pacingClock } from "../../../src/lib/pacing.js";
 import { startCloudTrailDouble, type CloudTrailDouble, type FakeRunInstances } from "../../../doubles/cloudtrail.js";
 
 /** The real SDK client against the LookupEvents double: paging, pacing and throttling over HTTP. */

@@ -1,4 +1,4 @@
-import type { Clock } from "../../../src/lib/tags/pacer.js";
+import type { Clock } from "../../../src/lib/pacing.js";
 
 /** A clock whose sleep advances time at once and records how long each wait was. */
 export function fakeClock(start = 0): Clock & { sleeps: number[]; time: number } {

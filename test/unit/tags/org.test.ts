@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AssumedCredentials, CallerStsApi } from "../../../src/lib/aws/sts-caller.js";
-import { createAdaptiveBucket } from "../../../src/lib/tags/pacer.js";
+import { createAdaptiveBucket } from "../../../src/lib/pacing.js";
 import { targetLimiter } from "../../../src/lib/tags/limits.js";
 import { noInstanceText } from "../../../src/lib/tags/inventory.js";
 import { emptyTargetsLine } from "../../../src/lib/tags/org-run.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPacer } from "../../../src/lib/tags/pacer.js";
+import { createPacer } from "../../../src/lib/pacing.js";
 import { fakeClock } from "./fake-clock.js";
 
 describe("createPacer", () => {

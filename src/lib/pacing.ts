@@ -1,4 +1,4 @@
-import type { Services } from "../services.js";
+import type { Services } from "./services.js";
 
 /**
  * A clock the pacer and backoff can be driven by; tests inject a fake one so pacing is
@@ -20,21 +20,62 @@ export interface Pacer {
 }
 
 /**
+ * Time slots of `msPerUnit` handed out in order. A caller reserves its slots before it waits,
+ * so concurrent callers queue up behind each other; `release` gives back slots not used.
+ */
+function slots(msPerUnit: number, clock: Clock) {
+  let nextFree = -Infinity;
+  return {
+    /** Milliseconds to wait before the `n` units reserved now may go. */
+    reserve(n: number): number {
+      const now = clock.now();
+      const start = Math.max(now, nextFree);
+      nextFree = start + n * msPerUnit;
+      return start - now;
+    },
+    release(n: number): void {
+      if (n > 0) nextFree = Math.max(clock.now(), nextFree - n * msPerUnit);
+    },
+  };
+}
+
+/**
  * A token bucket holding one token, refilled at `ratePerSecond`: requests go out evenly
  * spaced instead of in bursts that the service would throttle. A small margin keeps us under
  * the limit when network latency bunches requests up on the server side.
  */
 export function createPacer(ratePerSecond: number, clock: Clock, margin = 1.1): Pacer {
-  const interval = (1000 / ratePerSecond) * margin;
-  let nextSlot = -Infinity;
+  const pace = slots((1000 / ratePerSecond) * margin, clock);
+  return { take: (signal) => clock.sleep(pace.reserve(1), signal) };
+}
+
+/**
+ * `dlq redrive --rate <n>`: at most n messages per second over the whole run, whatever
+ * --concurrency is (every worker takes from this one limiter). A worker reserves the messages
+ * it is about to receive *before* the receive, so no message waits hidden for its turn, and
+ * gives back what the receive did not bring (or what it did not send: filtered out, already
+ * moved). Batches are capped at about half a second's worth, so a slow rate is sent in small
+ * even steps rather than a burst of 10 and a long pause.
+ */
+export interface RateLimit {
+  /** Messages per receive under this rate (1–10). */
+  readonly batch: number;
+  /** Waits until `n` messages may go; false when the signal ended the wait. */
+  take(n: number, signal?: AbortSignal): Promise<boolean>;
+  /** Returns reserved messages that were not sent. */
+  giveBack(n: number): void;
+}
+
+export function createRateLimit(perSecond: number, clock: Clock): RateLimit {
+  const pace = slots(1000 / perSecond, clock);
   return {
-    async take(signal) {
-      const now = clock.now();
-      const slot = Math.max(now, nextSlot);
-      // Reserve the slot before waiting so concurrent callers queue up behind it.
-      nextSlot = slot + interval;
-      await clock.sleep(slot - now, signal);
+    batch: Math.max(1, Math.min(10, Math.ceil(perSecond / 2))),
+    async take(n, signal) {
+      const wait = pace.reserve(n);
+      if (wait > 0) await clock.sleep(wait, signal);
+      return !signal?.aborted;
     },
+    giveBack: (n) => pace.release(n),
   };
 }
 
