@@ -25,7 +25,8 @@ const ACTION: Record<string, string> = {
 const UNUSED = new Set<string>([]);
 
 function actionsSent(module: string, prefix: string): string[] {
-  const names = [...read(module).matchAll(/new (\w+)Command\(/g)].map((m) => `${prefix}:${m[1]}`);
+  // A paginator (`paginateDescribeInstances(`) sends its operation as surely as `new …Command(`.
+  const names = [...read(module).matchAll(/new (\w+)Command\(|\bpaginate(\w+)\(/g)].map((m) => `${prefix}:${m[1] ?? m[2]}`);
   return [...new Set(names)].map((name) => ACTION[name] ?? name).filter((name) => !UNUSED.has(name));
 }
 
@@ -33,6 +34,20 @@ const DOCS: [doc: string, modules: [string, string][]][] = [
   ["docs/approval.md", [["src/lib/aws/sfn.ts", "states"], ["src/lib/aws/ses.ts", "ses"]]],
   ["docs/dlq.md", [["src/lib/aws/sqs.ts", "sqs"], ["src/lib/aws/lambda.ts", "lambda"], ["src/lib/aws/logs.ts", "logs"], ["src/lib/aws/sns.ts", "sns"]]],
   ["docs/package.md", [["src/lib/aws/lambda-deploy.ts", "lambda"], ["src/lib/aws/s3.ts", "s3"]]],
+  [
+    "docs/tags.md",
+    [
+      ["src/lib/aws/ec2.ts", "ec2"],
+      ["src/lib/aws/cloudtrail.ts", "cloudtrail"],
+      ["src/lib/aws/organizations.ts", "organizations"],
+      ["src/lib/aws/tagging.ts", "tag"],
+      ["src/lib/aws/dynamodb.ts", "dynamodb"],
+      ["src/lib/aws/sts-caller.ts", "sts"],
+      ["src/lib/aws/lambda-schedule.ts", "lambda"],
+      ["src/lib/aws/eventbridge.ts", "events"],
+      ["src/lib/aws/sfn-deploy.ts", "states"],
+    ],
+  ],
   ["docs/pipeline.md", [["src/lib/aws/codepipeline.ts", "codepipeline"], ["src/lib/aws/codebuild.ts", "codebuild"], ["src/lib/aws/log-tail.ts", "logs"]]],
 ];
 
