@@ -7,6 +7,7 @@ import { enforceOrg, type OrgEnforceResult } from "./org-run.js";
 import type { EnforceAction, UntaggedMode } from "./plan.js";
 import { checkTypeRules } from "./resource-types-check.js";
 import { enforceText, notificationMessage, orgEnforceText, REPORT_SUBJECT } from "./render.js";
+import { resourceNoun, type ResourceNoun } from "./resource-types.js";
 import { checkReportPath, ENFORCE_COLUMNS, openReport } from "./report-file.js";
 
 export interface EnforceOptions extends PolicyOptions, OrgOptions {
@@ -62,14 +63,14 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
   if (isOrgRun(options)) {
     const result = await enforceOrg(policy, plan, options, ctx);
     const data: OrgEnforceOutput = { ...result, deferred: deferredIn(result.actions), notified: false };
-    await notify(options, ctx, data, dryRun);
+    await notify(options, ctx, data, dryRun, resourceNoun(policy.types));
     const failed = data.targets.some((t) => t.status === "failed") || data.actions.some((a) => a.result === "failed") || data.notifyError !== undefined;
-    return { data, text: orgEnforceText(data, dryRun), exitCode: failed ? ExitCode.partial : ExitCode.ok };
+    return { data, text: orgEnforceText(data, dryRun, resourceNoun(policy.types)), exitCode: failed ? ExitCode.partial : ExitCode.ok };
   }
   const result = await enforceTarget(policy, plan, ctx);
   const { actions, untagged, scanned } = result;
   const data: EnforceResult = { scanned, actions, deferred: deferredIn(actions), notified: false, untagged, creatorLookup: result.creatorLookup };
-  await notify(options, ctx, data, dryRun);
+  await notify(options, ctx, data, dryRun, resourceNoun(policy.types));
   if (options.report) {
     const sts = await ctx.services.callerSts();
     const at = { accountId: (await sts.callerIdentity(ctx.signal)).account, region: await sts.region() };
@@ -81,17 +82,17 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
     }
   }
   const failed = actions.some((a) => a.result === "failed") || data.notifyError !== undefined;
-  return { data, text: enforceText(scanned, actions, untagged, dryRun), exitCode: failed ? ExitCode.partial : ExitCode.ok };
+  return { data, text: enforceText(scanned, actions, untagged, dryRun, resourceNoun(policy.types)), exitCode: failed ? ExitCode.partial : ExitCode.ok };
 }
 
 /** One SNS summary for the whole run (all targets), after the actions. */
-async function notify(options: EnforceOptions, ctx: Context, data: Pick<EnforceResult, "scanned" | "actions" | "untagged" | "notified" | "notifyError">, dryRun: boolean): Promise<void> {
+async function notify(options: EnforceOptions, ctx: Context, data: Pick<EnforceResult, "scanned" | "actions" | "untagged" | "notified" | "notifyError">, dryRun: boolean, noun: ResourceNoun): Promise<void> {
   const { actions, untagged, scanned } = data;
   if (options.notify && !dryRun && (actions.length > 0 || untagged.length > 0)) {
     const sns = await ctx.services.sns();
     const notifies = actions.filter((a) => a.action === "notify" && a.result === "planned");
     try {
-      await sns.publish(options.notify, REPORT_SUBJECT, notificationMessage(scanned, actions.map((a) => (a.action === "notify" && a.result === "planned" ? { ...a, result: "done" as const } : a)), untagged), ctx.signal);
+      await sns.publish(options.notify, REPORT_SUBJECT, notificationMessage(scanned, actions.map((a) => (a.action === "notify" && a.result === "planned" ? { ...a, result: "done" as const } : a)), untagged, noun), ctx.signal);
       data.notified = true;
       for (const a of notifies) a.result = "done";
     } catch (error) {

@@ -69,8 +69,9 @@ export async function loadPolicy(options: PolicyOptions & { inlineRules?: unknow
   return withTypes({ rules, filters, scopeFlags });
 }
 
-/** "no … instance matched --vpc" naming only the scope flags that were given. */
-export function noInstanceText(policy: Pick<Policy, "scopeFlags">): string {
+/** "no … instance matched --vpc" naming only the scope flags that were given (and --resource-types when other types are in). */
+export function noInstanceText(policy: Pick<Policy, "scopeFlags" | "types">): string {
+  if (policy.types?.others) return `no ${policy.types.instances ? "instance or other " : ""}resource of --resource-types${policy.scopeFlags ? ` (instances: ${policy.scopeFlags})` : ""}`;
   return `no pending, running, stopping or stopped instance${policy.scopeFlags ? ` matched ${policy.scopeFlags}` : ""}`;
 }
 

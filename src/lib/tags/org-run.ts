@@ -112,7 +112,7 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
  * Regions with nothing to do, in one line rather than two per target:
  * "no … instance in 42 of 44 target(s): 111111111111 us-east-2 us-west-1 …; 222222222222 …".
  */
-export function emptyTargetsLine(empty: Target[], total: number, policy: Pick<Policy, "scopeFlags">): string {
+export function emptyTargetsLine(empty: Target[], total: number, policy: Pick<Policy, "scopeFlags" | "types">): string {
   const byAccount = new Map<string, string[]>();
   for (const t of [...empty].sort(byTarget)) byAccount.set(t.accountId, [...(byAccount.get(t.accountId) ?? []), t.region]);
   const list = [...byAccount].map(([account, regions]) => `${account} ${regions.join(" ")}`).join("; ");

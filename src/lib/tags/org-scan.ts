@@ -4,6 +4,7 @@ import type { Policy } from "./inventory.js";
 import type { OrgOptions } from "./org.js";
 import { scanOrg, type OrgScanResult } from "./org-run.js";
 import { orgScanText } from "./render.js";
+import { resourceNoun } from "./resource-types.js";
 
 /**
  * `tags scan` over targets as the command returns it. With `-o json` on the CLI the document
@@ -17,7 +18,7 @@ export async function orgScanCommand(policy: Policy, options: OrgOptions & { rep
   if (!doc) {
     const { inViolation: _, ...data } = await scanOrg(policy, options, ctx);
     const failed = data.targets.some((t) => t.status === "failed");
-    return { data, text: orgScanText(data, ctx.out.width), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
+    return { data, text: orgScanText(data, ctx.out.width, resourceNoun(policy.types)), exitCode: failed ? ExitCode.partial : data.violations.length ? ExitCode.findings : ExitCode.ok };
   }
   // Opened with the first finding: an error before any (a bad --ou) prints no half document.
   let opened = false;

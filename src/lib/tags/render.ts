@@ -2,6 +2,7 @@ import { fitColumns } from "../table.js";
 import type { OrgEnforceResult, OrgScanResult, TargetReport } from "./org-run.js";
 import type { Finding } from "./evaluate.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
+import type { ResourceNoun } from "./resource-types.js";
 
 export const REPORT_SUBJECT = "Tagging Policy Report";
 // SNS messages are limited to 256 KiB; keep room for the closing line.
@@ -11,7 +12,7 @@ const MAX_MESSAGE_BYTES = 250_000;
  * scan's text rendering: one row per violating instance, then a summary line. On a terminal
  * (`width`) PLANNED FIXES shrinks first, then goes, then VIOLATIONS shrinks; ids are never cut.
  */
-export function scanText(scanned: number, violations: Finding[], width?: number): string {
+export function scanText(scanned: number, violations: Finding[], width?: number, noun: ResourceNoun = "instance"): string {
   const rows = violations.map((f) => [
     f.instanceId,
     f.vpcId ?? "-",
@@ -20,13 +21,12 @@ export function scanText(scanned: number, violations: Finding[], width?: number)
     f.untagged ? "(untagged: see enforce --untagged)" : f.planned.map((x) => `${x.tagKey}=${x.value ?? "<creator from CloudTrail>"}`).join(", "),
   ]);
   // --resource-types runs: ids are instance ids or ARNs of other types.
-  const typed = violations.some((f) => f.resourceType !== undefined && f.resourceType !== "ec2:instance");
-  const fitted = fitColumns([[typed ? "RESOURCE" : "INSTANCE", "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
+  const fitted = fitColumns([[noun.toUpperCase(), "VPC", "STATE", "VIOLATIONS", "PLANNED FIXES"], ...rows], {
     width,
     steps: [{ shrink: 4, min: 24 }, { drop: 4 }, { shrink: 3, min: 16 }],
   });
   const table = rows.length ? fitted.lines.join("\n") : "";
-  const summary = `scanned ${scanned} ${typed ? "resource" : "instance"}(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
+  const summary = `scanned ${scanned} ${noun}(s): ${scanned - violations.length} compliant, ${violations.length} in violation`;
   return table ? `${table}\n${leftOut(fitted.dropped)}${summary}` : summary;
 }
 
@@ -47,7 +47,7 @@ export function leftOut(dropped: string[]): string {
 
 /** One line per action, in the spirit of the post's mail ("Instance i-… missing tag …"). */
 export function actionLine(a: EnforceAction): string {
-  const it = a.resourceType === undefined || a.resourceType === "ec2:instance" ? `Instance ${a.instanceId}` : `${a.resourceType} ${a.instanceId}`;
+  const it = resourceLabel(a);
   const what =
     a.result === "deferred"
       ? `${it} ${a.reason} tag ${a.tagKey}: left unset until CloudTrail can be read`
@@ -68,27 +68,33 @@ export function actionLine(a: EnforceAction): string {
   return `${what} — ${outcome}`;
 }
 
-export function untaggedLine(u: UntaggedInstance): string {
-  return `Instance ${u.instanceId} (${u.vpcId ?? "no VPC"}, ${u.state}) has no tags${u.autoScalingGroup ? ` (Auto Scaling group ${u.autoScalingGroup})` : ""}`;
+/** "Instance i-…" or, for other types, "s3:bucket arn:aws:s3:::…". */
+function resourceLabel(r: { instanceId: string; resourceType?: string }): string {
+  return r.resourceType === undefined || r.resourceType === "ec2:instance" ? `Instance ${r.instanceId}` : `${r.resourceType} ${r.instanceId}`;
 }
 
-export function enforceSummary(scanned: number, actions: EnforceAction[], dryRun: boolean): string {
+export function untaggedLine(u: UntaggedInstance): string {
+  const where = u.resourceType === undefined || u.resourceType === "ec2:instance" ? ` (${u.vpcId ?? "no VPC"}, ${u.state})` : "";
+  return `${resourceLabel(u)}${where} has no tags${u.autoScalingGroup ? ` (Auto Scaling group ${u.autoScalingGroup})` : ""}`;
+}
+
+export function enforceSummary(scanned: number, actions: EnforceAction[], dryRun: boolean, noun: ResourceNoun = "instance"): string {
   const count = (r: EnforceAction["result"]) => actions.filter((a) => a.result === r).length;
   const head = dryRun ? "dry run: nothing was changed" : `${count("done")} done, ${count("failed")} failed`;
   const deferred = count("deferred") ? `, ${count("deferred")} deferred to the next run` : "";
-  return `scanned ${scanned} instance(s), ${actions.length} action(s): ${head}${dryRun && count("failed") ? `, ${count("failed")} would fail` : ""}${deferred}`;
+  return `scanned ${scanned} ${noun}(s), ${actions.length} action(s): ${head}${dryRun && count("failed") ? `, ${count("failed")} would fail` : ""}${deferred}`;
 }
 
-export function enforceText(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[], dryRun: boolean): string {
-  const lines = [...untagged.map(untaggedLine), ...actions.map(actionLine), enforceSummary(scanned, actions, dryRun)];
+export function enforceText(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[], dryRun: boolean, noun: ResourceNoun = "instance"): string {
+  const lines = [...untagged.map(untaggedLine), ...actions.map(actionLine), enforceSummary(scanned, actions, dryRun, noun)];
   return lines.join("\n");
 }
 
 /** The SNS summary: one line per action and untagged instance, cut to fit SNS's size limit. */
-export function notificationMessage(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[]): string {
+export function notificationMessage(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[], noun: ResourceNoun = "instance"): string {
   const lines = [...untagged.map(untaggedLine), ...actions.map(actionLine)].map((l) => `-- ${l}`);
   const head = "The following tagging policy violations were found and handled:";
-  const tail = enforceSummary(scanned, actions, false);
+  const tail = enforceSummary(scanned, actions, false, noun);
   let size = Buffer.byteLength(head + tail) + 200;
   const kept: string[] = [];
   for (const line of lines) {
@@ -101,29 +107,29 @@ export function notificationMessage(scanned: number, actions: EnforceAction[], u
 }
 
 /** Text renderings of an org run: findings with their account and region, then the targets. */
-export function orgScanText(result: OrgScanResult, width?: number): string {
+export function orgScanText(result: OrgScanResult, width?: number, noun: ResourceNoun = "instance"): string {
   const rows = result.violations.map((v) => [
     v.accountId,
     v.region,
     v.instanceId,
     v.vpcId ?? "-",
     v.state,
-    [v.untagged ? "untagged" : "", v.missing.length ? `missing ${v.missing.join(",")}` : "", v.empty.length ? `empty ${v.empty.join(",")}` : ""].filter(Boolean).join("; "),
+    problems(v),
   ]);
-  const fitted = fitColumns([["ACCOUNT", "REGION", "INSTANCE", "VPC", "STATE", "VIOLATIONS"], ...rows], {
+  const fitted = fitColumns([["ACCOUNT", "REGION", noun.toUpperCase(), "VPC", "STATE", "VIOLATIONS"], ...rows], {
     width,
     steps: [{ shrink: 5, min: 20 }, { drop: 3 }, { shrink: 5, min: 12 }],
   });
   const table = rows.length ? `${fitted.lines.join("\n")}\n${leftOut(fitted.dropped)}` : "";
-  return `${table}${targetsText(result.targets)}\nscanned ${result.scanned} instance(s) in ${result.targets.length} target(s): ${result.compliant} compliant, ${result.violations.length} in violation`;
+  return `${table}${targetsText(result.targets)}\nscanned ${result.scanned} ${noun}(s) in ${result.targets.length} target(s): ${result.compliant} compliant, ${result.violations.length} in violation`;
 }
 
-export function orgEnforceText(result: OrgEnforceResult, dryRun: boolean): string {
+export function orgEnforceText(result: OrgEnforceResult, dryRun: boolean, noun: ResourceNoun = "instance"): string {
   const lines = [
     ...result.untagged.map((u) => `${u.accountId} ${u.region} ${untaggedLine(u)}`),
     ...result.actions.map((a) => `${a.accountId} ${a.region} ${actionLine(a)}`),
     targetsText(result.targets),
-    enforceSummary(result.scanned, result.actions, dryRun),
+    enforceSummary(result.scanned, result.actions, dryRun, noun),
   ];
   return lines.join("\n");
 }

@@ -37,6 +37,13 @@ export function parseResourceTypes(list: string[] | undefined): ResourceTypes {
   return { instances: unique.includes(EC2_INSTANCE) || unique.includes("ec2"), filters, others: filters.length > 0, explicit: true };
 }
 
+/** What a run's texts call what it scans: "instance" (the post's scope), "resource" once other types are in. */
+export type ResourceNoun = "instance" | "resource";
+
+export function resourceNoun(types: ResourceTypes | undefined): ResourceNoun {
+  return types?.others ? "resource" : "instance";
+}
+
 /** Services whose ARNs name no type (arn:aws:s3:::bucket, arn:aws:sqs:…:queue). */
 const TYPELESS: Record<string, string> = { s3: "s3:bucket", sqs: "sqs:queue", sns: "sns:topic" };
 

@@ -6,6 +6,7 @@ import { checkOrgOptions, isOrgRun, type OrgOptions } from "./org.js";
 import type { OrgScanResult } from "./org-run.js";
 import { orgScanCommand } from "./org-scan.js";
 import { scanText } from "./render.js";
+import { resourceNoun } from "./resource-types.js";
 import { checkReportPath, openReport, SCAN_COLUMNS, violationRow } from "./report-file.js";
 
 export interface ScanOptions extends PolicyOptions, OrgOptions {
@@ -27,7 +28,7 @@ export async function scan(options: ScanOptions, ctx: Context): Promise<CommandR
   if (isOrgRun(options)) return orgScanCommand(policy, options, ctx);
   const data = await scanTarget(policy, ctx);
   if (options.report) await writeSingleReport(options.report, ctx, data);
-  return { data, text: scanText(data.scanned, data.violations, ctx.out.width), exitCode: data.violations.length ? ExitCode.findings : ExitCode.ok };
+  return { data, text: scanText(data.scanned, data.violations, ctx.out.width, resourceNoun(policy.types)), exitCode: data.violations.length ? ExitCode.findings : ExitCode.ok };
 }
 
 async function writeSingleReport(path: string, ctx: Context, data: ScanResult): Promise<void> {

@@ -61,6 +61,13 @@ describeWithMoto("tags scan|enforce --resource-types: one policy for instances, 
     expect(text.stdout).toMatch(/^RESOURCE\s+VPC\s+STATE\s+VIOLATIONS/);
     expect(text.stdout).toMatch(/invalid Environment=PROD/);
     expect(text.stdout).toMatch(/scanned \d+ resource\(s\): \d+ compliant, \d+ in violation/);
+    // An org run's text names resources too, and its VIOLATIONS column shows invalid values.
+    const org = await cli(["tags", "scan", "--policy", POLICY, "--vpc", world.vpc, "--resource-types", TYPES, "--accounts", ACCOUNT, "--regions", world.region]);
+    expect(org.code, org.stderr).toBe(3);
+    expect(org.stdout).toMatch(/^ACCOUNT\s+REGION\s+RESOURCE\s+VPC\s+STATE\s+VIOLATIONS/);
+    expect(org.stdout).toMatch(/invalid Environment=PROD/);
+    expect(org.stdout).toMatch(/\nscanned \d+ resource\(s\) in 1 target\(s\): \d+ compliant, \d+ in violation\n?$/);
+    expect(org.stdout).not.toMatch(/instance\(s\)/);
   });
 
   it("enforce: CreatedBy from each type's create event, TagResources grouped per tag set, FailedResourcesMap per resource (exit 4)", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EnforceAction } from "../../../src/lib/tags/plan.js";
-import { actionLine, notificationMessage } from "../../../src/lib/tags/render.js";
+import { actionLine, enforceText, notificationMessage, untaggedLine } from "../../../src/lib/tags/render.js";
 
 const tag = (n: number): EnforceAction => ({ instanceId: `i-${String(n).padStart(17, "0")}`, action: "tag", tagKey: "CreatedBy", value: "arn:aws:sts::123456789012:assumed-role/Admin/someone@example.com", reason: "missing", result: "done" });
 
@@ -24,5 +24,23 @@ describe("notificationMessage", () => {
     expect(message).toContain(`-- … and ${5000 - kept} more`);
     expect(kept).toBeGreaterThan(1000);
     expect(actionLine(actions[0]!)).toMatch(/— done$/);
+  });
+});
+
+describe("runs with other resource types", () => {
+  const bucket = "arn:aws:s3:::reports-bucket";
+
+  it("name resources, not instances, in the summary and in the untagged lines", () => {
+    const text = enforceText(4, [{ instanceId: bucket, resourceType: "s3:bucket", action: "tag", tagKey: "ProjectCode", value: "P1", reason: "missing", result: "done" }], [{ instanceId: "arn:aws:sqs:us-east-1:123456789012:jobs", resourceType: "sqs:queue", vpcId: null, state: "-", autoScalingGroup: null }], false, "resource");
+    expect(text.split("\n")).toEqual([
+      "sqs:queue arn:aws:sqs:us-east-1:123456789012:jobs has no tags",
+      `s3:bucket ${bucket} missing tag ProjectCode: set to "P1" — done`,
+      "scanned 4 resource(s), 1 action(s): 1 done, 0 failed",
+    ]);
+    expect(notificationMessage(4, [], [], "resource")).toMatch(/\nscanned 4 resource\(s\), 0 action\(s\)/);
+  });
+
+  it("keep an instance's VPC and state in its untagged line", () => {
+    expect(untaggedLine({ instanceId: "i-1", resourceType: "ec2:instance", vpcId: "vpc-1", state: "running", autoScalingGroup: null })).toBe("Instance i-1 (vpc-1, running) has no tags");
   });
 });
