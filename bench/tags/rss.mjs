@@ -1,25 +1,78 @@
 #!/usr/bin/env node
-// Peak RSS of a streamed org scan from 10,000 to 100,000 findings (bench/tags/rss.ts does one
-// run in its own process; this runs the grid). Same 100 accounts, 100 instances per target;
-// 1 region (100 targets, 10,000 findings) vs 10 regions (1,000 targets, 100,000 findings).
-// Each configuration twice: Node's default heap, and the heap capped with
-// --max-old-space-size=64 (shows the live set: V8 otherwise lets garbage pile up before it
-// collects, which grows RSS with the bytes *allocated*, not with what is kept).
-//   node bench/tags/rss.mjs [checkout=.]    (a checkout of another commit gives its baseline)
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+// Peak RSS of a streamed org scan against the number of findings: the built CLI
+// (`bin/awsblog.js tags scan --accounts … --regions … -o json > file`, as cron runs it, real SDK
+// and real HTTP) against bench/tags/rss-server.mjs, a loopback STS + EC2 that answers every
+// target with 100 instances in the XML AWS sends (100,000 instances in moto would take hours).
+// Sizes: 100 accounts × 1 region (100 targets, 10,000 findings), × 10 regions (1,000 targets,
+// 100,000), and 300 accounts × 10 regions (3,000 targets, 300,000) to show the curve past that.
+// Each size runs RUNS times (median, range) with two heap set-ups:
+//   default    Node's own flags, as `npx awsblog` runs.
+//   old=32     --max-old-space-size=32: the old generation capped at 32 MB, so V8 collects
+//              instead of growing — what the run needs to hold, and proof it fits.
+// Peak RSS is getrusage's maxRSS at exit (bench/tags/rss-probe.mjs, loaded with --import).
+// The checkout must be built (`npm run build`); another commit's checkout gives its baseline.
+//   node bench/tags/rss.mjs [checkout=.] [runs=3] [sizes=10k,100k,300k]
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const root = resolve(process.argv[2] ?? ".");
+const RUNS = Number(process.argv[3] ?? 3);
+const SIZES = { "10k": [100, 1], "100k": [100, 10], "300k": [300, 10] };
+const sizes = (process.argv[4] ?? "10k,100k,300k").split(",");
+const SETUPS = { default: [], "old=32": ["--max-old-space-size=32"] };
+const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1", "ap-northeast-1"];
+const here = (f) => fileURLToPath(new URL(f, import.meta.url));
+
+const server = spawn(process.execPath, [here("./rss-server.mjs"), "100"], { stdio: ["ignore", "pipe", "inherit"] });
+const port = await new Promise((ok) => server.stdout.once("data", (d) => ok(Number(String(d).trim()))));
+const dir = mkdtempSync(join(tmpdir(), "awsblog-rss-"));
+const env = {
+  PATH: process.env.PATH,
+  AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_REGION: "us-east-1",
+  AWS_CONFIG_FILE: "/dev/null",
+  AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  RSS_PROBE_OUT: join(dir, "rss"),
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
-for (const heap of [[], ["--max-old-space-size=64"]]) {
-  for (const regions of [1, 10]) {
-    const run = spawnSync(process.execPath, [...heap, "scripts/run-ts.mjs", "bench/tags/rss.ts", "100", String(regions), "100"], { cwd: root, encoding: "utf8" });
-    const line = run.stdout.trim().split("\n").pop() ?? "";
-    const result = line.startsWith("{") ? JSON.parse(line) : { findings: 100 * regions * 100, maxRssMb: `failed (${/heap out of memory|Allocation failed/i.test(run.stderr) ? "out of memory" : `exit ${run.status}`})` };
-    rows.push({ heap: heap[0] ?? "default", ...result });
-    console.error(JSON.stringify(rows.at(-1)));
+try {
+  for (const [setup, flags] of Object.entries(SETUPS)) {
+    for (const size of sizes) {
+      const [accounts, regions] = SIZES[size];
+      const ids = Array.from({ length: accounts }, (_, i) => String(200000000000 + i)).join(",");
+      const args = [...flags, "--import", here("./rss-probe.mjs"), join(root, "bin/awsblog.js"), "tags", "scan", "--policy", join(root, "test/fixtures/tags/rules.yaml"), "--accounts", ids, "--regions", REGIONS.slice(0, regions).join(","), "-o", "json"];
+      const rss = [];
+      const seconds = [];
+      let bytes;
+      for (let i = 0; i < RUNS; i++) {
+        const out = join(dir, "out.json");
+        const started = process.hrtime.bigint();
+        const run = spawnSync("sh", ["-c", `exec "$@" > "${out}"`, "sh", process.execPath, ...args], { env, encoding: "utf8", maxBuffer: 64 << 20 });
+        seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+        if (run.status !== 3) throw new Error(`${size} ${setup}: exit ${run.status} (3 expected: every instance violates): ${run.stderr.trim().split("\n").pop()}`);
+        rss.push(Math.round(Number(readFileSync(env.RSS_PROBE_OUT, "utf8")) / 1024));
+        bytes = statSync(out).size;
+        JSON.parse(readFileSync(out, "utf8")); // one valid document
+      }
+      rows.push({ setup, size, targets: accounts * regions, findings: accounts * regions * 100, bytes, rss, seconds: median(seconds) });
+      console.error(JSON.stringify(rows.at(-1)));
+    }
   }
+} finally {
+  server.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
 }
-console.log(`checkout ${root}`);
-console.log("| heap | findings | targets | stdout bytes | peak RSS (MB) |\n|---|---|---|---|---|");
-for (const r of rows) console.log(`| ${r.heap} | ${r.findings} | ${r.targets ?? "–"} | ${r.bytes ?? "–"} | ${r.maxRssMb} |`);
+console.log(`checkout ${root}, ${RUNS} run(s) each; peak RSS (maxRSS) in MB, median (range)`);
+console.log("| heap | findings | targets | stdout bytes | wall (s) | peak RSS | vs 10,000 findings |\n|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  const first = rows.find((x) => x.setup === r.setup);
+  const ratio = r === first ? "" : `${(median(r.rss) / median(first.rss)).toFixed(2)}×`;
+  console.log(`| ${r.setup} | ${r.findings} | ${r.targets} | ${r.bytes} | ${r.seconds.toFixed(1)} | ${median(r.rss)} (${Math.min(...r.rss)}–${Math.max(...r.rss)}) | ${ratio} |`);
+}
