@@ -17,6 +17,10 @@ export interface TestContextOptions {
   services?: Partial<Services>;
   now?: () => Date;
   region?: string;
+  /** --debug: debug lines go to stderr. */
+  debug?: boolean;
+  /** The host takes results as they are written (the CLI's stdout): `-o json` documents may stream. */
+  streaming?: boolean;
 }
 
 export function testContext(options: TestContextOptions = {}) {
@@ -31,7 +35,8 @@ export function testContext(options: TestContextOptions = {}) {
     format,
     quiet: false,
     color: false,
-    debug: false,
+    debug: options.debug ?? false,
+    streaming: options.streaming ?? false,
     stdout: { write: (chunk: string) => stdout.push(chunk) },
     stderr: stderrSink,
     env: {},
@@ -39,7 +44,7 @@ export function testContext(options: TestContextOptions = {}) {
   const env = options.env ?? { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" };
   const aws = createAwsClientFactory({ region, userAgent: { name: "awsblog", version: "test" } });
   const ctx: Context = {
-    globals: { output: format, color: false, quiet: false, debug: false, region },
+    globals: { output: format, color: false, quiet: false, debug: options.debug ?? false, region },
     out,
     signal,
     services: createServices({ aws, signal, env }, options.services),

@@ -1,6 +1,8 @@
+import { tmpdir } from "node:os";
 import type { Context } from "../context.js";
 import { AwsblogError } from "../errors.js";
-import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan } from "./engine.js";
+import { inOrder } from "../in-order.js";
+import { enforceTarget, scanTarget, type CreatorLookup, type EnforcePlan, type EnforceTargetResult, type ScanResult } from "./engine.js";
 import type { Finding } from "./evaluate.js";
 import { noInstanceText, type Policy } from "./inventory.js";
 import { createTargetProgress, credentialsPerAccount, forEachTarget, resolveTargets, targetContext, DEFAULT_ROLE, type OrgOptions, type Target } from "./org.js";
@@ -33,51 +35,62 @@ export interface OrgEnforceResult {
   targets: TargetReport[];
 }
 
-interface RunShape<R> {
+interface RunShape<R, I> {
   columns: readonly string[];
   run(policy: Policy, target: ReturnType<typeof targetContext>): Promise<R>;
-  /** Keeps what the result needs (violations or actions, located), drops the target's inventory. */
-  keep(target: Target, result: R): { report: TargetReport; rows: ReportRow[] };
-  /** A target's kept findings, called in target order (account, then region) once it may go out. */
-  emit?(target: Target): void;
+  /** The target's report line and what goes on from it (located findings, rows), its inventory dropped. */
+  keep(target: Target, result: R): { report: TargetReport; items: I[] };
+  /** Hands a target's items on, called in target order (account, then region) once it may go out. */
+  release?(target: Target, items: I[]): void;
+  /** The --report rows of a target's items. */
+  rows(target: Target, items: I[]): ReportRow[];
 }
+
+/** Items held out of target order in memory before they wait in a temp file instead (~0.5 KB each as JSON). */
+export const HELD_IN_MEMORY = 5_000;
 
 /**
  * Runs one engine over every target (accounts × regions), `--concurrency` at a time, each with
  * its own clients, credentials and buckets. A target that fails (role denied, region disabled,
  * throttled out) is recorded with its AWS error and the others go on. Each target's inventory
- * is released when it finishes: only the located violations/actions are kept, and handed on
- * (`emit`, --report rows) in target order as soon as every target before it has finished —
- * so a streamed run holds the findings of the targets that finished early, not of the run.
+ * is released when it finishes: only its items (located violations, or report rows) are kept,
+ * and handed on (`release`, --report rows) in target order as soon as every target before it
+ * has finished. Items that wait for a slow target ahead of them go to a temp file past
+ * HELD_IN_MEMORY, so a streamed run holds about that many, not the run's findings.
  */
-async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, shape: RunShape<R>): Promise<TargetReport[]> {
+async function runOrg<R, I>(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, shape: RunShape<R, I>): Promise<TargetReport[]> {
   const report: ReportFile | undefined = options.report ? await openReport(options.report, shape.columns) : undefined;
   const progress = createTargetProgress(ctx);
   const reports: TargetReport[] = [];
   const empty: Target[] = [];
+  const failures = new Map<number, string>();
+  const held = inOrder<I>({
+    inMemory: options.heldInMemory ?? HELD_IN_MEMORY,
+    tmpDir: ctx.env.TMPDIR || tmpdir(),
+    onFileError: (message) => ctx.out.debug(message),
+  });
   try {
     const resolved = await resolveTargets(options, ctx);
     const targets = [...resolved.targets].sort(byTarget);
-    const credentials = credentialsPerAccount(resolved.caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts());
+    const credentials = credentialsPerAccount(resolved.caller, options.assumeRole ?? DEFAULT_ROLE, await ctx.services.callerSts(), () => ctx.now().getTime());
     ctx.out.info(`${targets.length} target(s): ${new Set(targets.map((t) => t.accountId)).size} account(s) × ${new Set(targets.map((t) => t.region)).size} region(s), ${Math.min(options.concurrency ?? 8, targets.length)} at a time`);
-    // Finished targets wait here until every target before them has gone out.
-    const finished = new Map<number, ReportRow[]>();
-    let nextOut = 0;
-    let writing = Promise.resolve();
-    const release = () => {
-      while (finished.has(nextOut)) {
-        const rows = finished.get(nextOut)!;
-        finished.delete(nextOut);
-        shape.emit?.(targets[nextOut]!);
-        nextOut++;
-        if (report) writing = writing.then(() => report.write(rows));
+    // One releaser at a time, so targets go out in order however the workers interleave.
+    let releasing = Promise.resolve();
+    const hand = async (entries: AsyncGenerator<{ index: number; items: I[] }>) => {
+      for await (const { index, items } of entries) {
+        const target = targets[index]!;
+        const error = failures.get(index);
+        failures.delete(index);
+        if (error === undefined) shape.release?.(target, items);
+        if (report) await report.write(error === undefined ? shape.rows(target, items) : [{ ...target, error }]);
       }
-      return writing;
     };
+    const release = (entries: () => AsyncGenerator<{ index: number; items: I[] }>) => (releasing = releasing.then(() => hand(entries())));
     const index = new Map(targets.map((t, i) => [t, i]));
     await forEachTarget(targets, options.concurrency ?? 8, ctx.signal, async (target) => {
       const label = `${target.accountId}/${target.region}`;
-      let kept: { report: TargetReport; rows: ReportRow[] };
+      const at = index.get(target)!;
+      let kept: { report: TargetReport; items: I[] };
       try {
         const result = await shape.run(policy, targetContext(ctx, target, credentials.providerFor(target.accountId), progress));
         kept = shape.keep(target, result);
@@ -88,20 +101,20 @@ async function runOrg<R>(policy: Policy, options: OrgOptions & { report?: string
       } catch (error) {
         if (!(error instanceof AwsblogError)) throw error;
         const message = error.hint ? `${error.message} — ${error.hint}` : error.message;
-        kept = { report: { ...target, status: "failed", scanned: 0, violations: 0, error: message }, rows: [{ ...target, error: message }] };
+        kept = { report: { ...target, status: "failed", scanned: 0, violations: 0, error: message }, items: [] };
+        failures.set(at, message);
         progress.done(label, `FAILED: ${message}`);
       }
       reports.push(kept.report);
-      finished.set(index.get(target)!, kept.rows);
-      await release();
+      await held.put(at, kept.items);
+      await release(() => held.due());
     });
     // After Ctrl-C some targets never started: what finished after a gap still goes out.
-    for (const i of [...finished.keys()].sort((a, b) => a - b)) {
-      nextOut = i;
-      await release();
-    }
+    await release(() => held.rest());
+    if (held.spilled.entries > 0) ctx.out.debug(`${held.spilled.items} item(s) of ${held.spilled.entries} target(s) waited in a temp file for a slower target ahead of them`);
   } finally {
     progress.close();
+    await held.close();
     await report?.close();
   }
   if (empty.length > 0) ctx.out.info(emptyTargetsLine(empty, reports.length, policy));
@@ -134,37 +147,32 @@ export interface ViolationSink {
 
 export async function scanOrg(policy: Policy, options: OrgOptions & { report?: string }, ctx: Context, sink?: ViolationSink): Promise<OrgScanResult & { inViolation: number }> {
   const violations: Located<Finding>[] = [];
-  const pending = new Map<Target, Located<Finding>[]>();
   let scanned = 0;
   let inViolation = 0;
-  const targets = await runOrg(policy, options, ctx, {
+  const targets = await runOrg<ScanResult, Located<Finding>>(policy, options, ctx, {
     columns: SCAN_COLUMNS,
     run: (p, target) => scanTarget(p, target),
     keep(target, result) {
       const located = result.violations.map((v) => ({ accountId: target.accountId, region: target.region, ...v }));
-      if (sink) pending.set(target, located);
-      else violations.push(...located);
       scanned += result.scanned;
       inViolation += located.length;
-      return {
-        report: { ...target, status: "ok", scanned: result.scanned, violations: located.length },
-        rows: located.map((v) => violationRow(v, v)),
-      };
+      return { report: { ...target, status: "ok", scanned: result.scanned, violations: located.length }, items: located };
     },
-    emit(target) {
-      const located = pending.get(target);
-      pending.delete(target);
-      if (located?.length) sink!.emit(located);
+    release(_target, located) {
+      if (!sink) violations.push(...located);
+      else if (located.length) sink.emit(located);
     },
+    rows: (_target, located) => located.map((v) => violationRow(v, v)),
   });
-  return { scanned, compliant: scanned - inViolation, violations: violations.sort(byTarget), targets, inViolation };
+  // Released in target order: `violations` is already sorted.
+  return { scanned, compliant: scanned - inViolation, violations, targets, inViolation };
 }
 
 export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgEnforceResult> {
   const actions: Located<EnforceAction>[] = [];
   const untagged: Located<UntaggedInstance>[] = [];
   let scanned = 0;
-  const targets = await runOrg(policy, options, ctx, {
+  const targets = await runOrg<EnforceTargetResult, ReportRow>(policy, options, ctx, {
     columns: ENFORCE_COLUMNS,
     run: (p, target) => enforceTarget(p, plan, target),
     keep(target, result) {
@@ -175,9 +183,10 @@ export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: Org
       scanned += result.scanned;
       return {
         report: { ...target, status: "ok", scanned: result.scanned, violations: result.violations, creatorLookup: result.creatorLookup },
-        rows: located.map((a) => ({ ...at, instanceId: a.instanceId, action: a.action, tagKey: a.tagKey ?? null, value: a.value ?? null, reason: a.reason, result: a.result, error: a.error ?? null })),
+        items: located.map((a) => ({ ...at, instanceId: a.instanceId, action: a.action, tagKey: a.tagKey ?? null, value: a.value ?? null, reason: a.reason, result: a.result, error: a.error ?? null })),
       };
     },
+    rows: (_target, rows) => rows,
   });
   return { scanned, actions: actions.sort(byTarget), untagged: untagged.sort(byTarget), targets };
 }

@@ -18,6 +18,8 @@ export interface OrgOptions {
   regions?: string[];
   assumeRole?: string;
   concurrency?: number;
+  /** Not a flag: findings held out of target order in memory before a temp file (tests set it low). */
+  heldInMemory?: number;
 }
 
 export interface Target {
