@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
@@ -83,6 +85,13 @@ describe("architecture rules over src/", () => {
     expect(details(noProcessExit(graph))).toEqual([]);
     expect(details(onlyOutputWrites(graph))).toEqual([]);
     expect(details(noEnvWrites(graph))).toEqual([]);
+  });
+
+  it("the map names every shared module: each src/lib/*.ts is in docs/architecture.md", () => {
+    const map = readFileSync(new URL("../../../docs/architecture.md", import.meta.url), "utf8");
+    const shared = readdirSync(join(SRC, "lib")).filter((f) => f.endsWith(".ts"));
+    expect(shared.length).toBeGreaterThan(20);
+    expect(shared.filter((f) => !map.includes(`src/lib/${f}`))).toEqual([]);
   });
 });
 
