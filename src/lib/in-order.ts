@@ -46,6 +46,7 @@ export function inOrder<T>(options: InOrderOptions): InOrder<T> {
   let onDisk = 0;
   let size = 0;
   let file: Promise<SpillFile | undefined> | undefined;
+  let closed = false;
 
   const openFile = async (): Promise<SpillFile | undefined> => {
     try {
@@ -81,7 +82,8 @@ export function inOrder<T>(options: InOrderOptions): InOrder<T> {
   return {
     spilled,
     async put(index, items) {
-      if (index === next || items.length === 0 || inMemory + items.length <= options.inMemory) return keep(index, items);
+      // After close() (a run stopped by an unexpected error, its other targets still finishing) no new file.
+      if (closed || index === next || items.length === 0 || inMemory + items.length <= options.inMemory) return keep(index, items);
       const f = await (file ??= openFile());
       if (!f) return keep(index, items);
       const buffer = Buffer.from(`${items.map((item) => JSON.stringify(item)).join("\n")}\n`);
@@ -113,8 +115,8 @@ export function inOrder<T>(options: InOrderOptions): InOrder<T> {
       }
     },
     async close() {
+      closed = true;
       const f = await file;
-      file = undefined;
       if (!f) return;
       await f.handle.close().catch(() => {});
       await rm(f.dir, { recursive: true, force: true });
