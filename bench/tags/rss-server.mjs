@@ -5,11 +5,19 @@
 // DescribeInstances answers every target (the account from the key, the region from the
 // SigV4 scope) with PER_TARGET instances, all missing ProjectCode and CreatedBy, with the
 // fields a real instance carries (~1.5 KB of XML each), in pages of MaxResults (1,000).
-//   node bench/tags/rss-server.mjs <perTarget>    → prints the port, then serves until killed
+// With <slowFirst> > 0 the first target (account 200000000000, us-east-1) is answered only
+// after that many other DescribeInstances: a slow account at the head of the list, which
+// every finding behind it waits for.
+//   node bench/tags/rss-server.mjs <perTarget> [slowFirst=0]   → prints the port, then serves until killed
 import { createServer } from "node:http";
+import { setImmediate } from "node:timers";
 import { URLSearchParams } from "node:url";
 
 const perTarget = Number(process.argv[2] ?? 100);
+const slowFirst = Number(process.argv[3] ?? 0);
+const FIRST = "200000000000";
+let answered = 0;
+const waiting = [];
 const CALLER = "123456789012";
 const STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
 let calls = 0;
@@ -63,6 +71,11 @@ const server = createServer((req, res) => {
     const key = scope?.[1] ?? "";
     const account = /^ASIA(\d{12})$/.exec(key)?.[1] ?? CALLER;
     const region = scope?.[2] ?? "us-east-1";
+    if (action === "DescribeInstances" && slowFirst > 0 && account === FIRST && region === "us-east-1" && answered < slowFirst) {
+      waiting.push(() => send(res, describeInstances(account, region, params)));
+      return;
+    }
+    if (action === "DescribeInstances" && ++answered === slowFirst) waiting.splice(0).forEach((answer) => setImmediate(answer));
     let body;
     if (action === "DescribeInstances") body = describeInstances(account, region, params);
     else if (action === "GetCallerIdentity" || action === "AssumeRole") body = sts(action, params, account);
@@ -71,9 +84,13 @@ const server = createServer((req, res) => {
       res.end(`<Response><Errors><Error><Code>InvalidAction</Code><Message>the bench serves no ${action}</Message></Error></Errors><RequestID>x</RequestID></Response>`);
       return;
     }
-    res.writeHead(200, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": `req-${calls}` });
-    res.end(body);
+    send(res, body);
   });
 });
+
+function send(res, body) {
+  res.writeHead(200, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": `req-${calls}` });
+  res.end(body);
+}
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

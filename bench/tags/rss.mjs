@@ -11,7 +11,7 @@
 //              instead of growing — what the run needs to hold, and proof it fits.
 // Peak RSS is getrusage's maxRSS at exit (bench/tags/rss-probe.mjs, loaded with --import).
 // The checkout must be built (`npm run build`); another commit's checkout gives its baseline.
-//   node bench/tags/rss.mjs [checkout=.] [runs=3] [sizes=10k,100k,300k]
+//   node bench/tags/rss.mjs [checkout=.] [runs=3] [sizes=10k,100k,300k,100k-slow]
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,18 +20,18 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(process.argv[2] ?? ".");
 const RUNS = Number(process.argv[3] ?? 3);
-const SIZES = { "10k": [100, 1], "100k": [100, 10], "300k": [300, 10] };
-const sizes = (process.argv[4] ?? "10k,100k,300k").split(",");
+// [accounts, regions, slowFirst]: "100k-slow" is 100k with the first target answered after
+// 990 others (its findings and everyone's behind it wait: in memory up to 5,000, then on disk).
+const SIZES = { "10k": [100, 1, 0], "100k": [100, 10, 0], "300k": [300, 10, 0], "100k-slow": [100, 10, 990] };
+const sizes = (process.argv[4] ?? "10k,100k,300k,100k-slow").split(",");
 const SETUPS = { default: [], "old=32": ["--max-old-space-size=32"] };
 const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1", "ap-northeast-1"];
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 
-const server = spawn(process.execPath, [here("./rss-server.mjs"), "100"], { stdio: ["ignore", "pipe", "inherit"] });
-const port = await new Promise((ok) => server.stdout.once("data", (d) => ok(Number(String(d).trim()))));
 const dir = mkdtempSync(join(tmpdir(), "awsblog-rss-"));
 const env = {
   PATH: process.env.PATH,
-  AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+  TMPDIR: dir,
   AWS_ACCESS_KEY_ID: "test",
   AWS_SECRET_ACCESS_KEY: "test",
   AWS_REGION: "us-east-1",
@@ -40,12 +40,17 @@ const env = {
   RSS_PROBE_OUT: join(dir, "rss"),
 };
 
+let server;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 try {
   for (const [setup, flags] of Object.entries(SETUPS)) {
     for (const size of sizes) {
-      const [accounts, regions] = SIZES[size];
+      const [accounts, regions, slowFirst] = SIZES[size];
+      // A server per size (the slow one holds its first answer), in its own process.
+      server = spawn(process.execPath, [here("./rss-server.mjs"), "100", String(slowFirst)], { stdio: ["ignore", "pipe", "inherit"] });
+      const port = await new Promise((ok) => server.stdout.once("data", (d) => ok(Number(String(d).trim()))));
+      env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
       const ids = Array.from({ length: accounts }, (_, i) => String(200000000000 + i)).join(",");
       const args = [...flags, "--import", here("./rss-probe.mjs"), join(root, "bin/awsblog.js"), "tags", "scan", "--policy", join(root, "test/fixtures/tags/rules.yaml"), "--accounts", ids, "--regions", REGIONS.slice(0, regions).join(","), "-o", "json"];
       const rss = [];
@@ -67,12 +72,13 @@ try {
         bytes = statSync(out).size;
         JSON.parse(readFileSync(out, "utf8")); // one valid document
       }
+      server.kill("SIGTERM");
       rows.push({ setup, size, targets: accounts * regions, findings: accounts * regions * 100, bytes, rss, seconds: median(seconds) });
       console.error(JSON.stringify(rows.at(-1)));
     }
   }
 } finally {
-  server.kill("SIGTERM");
+  server?.kill("SIGTERM");
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`checkout ${root}, ${RUNS} run(s) each; peak RSS (maxRSS) in MB, median (range)`);
