@@ -11,7 +11,8 @@
 //              instead of growing — what the run needs to hold, and proof it fits.
 // Peak RSS is getrusage's maxRSS at exit (bench/tags/rss-probe.mjs, loaded with --import).
 // The checkout must be built (`npm run build`); another commit's checkout gives its baseline.
-//   node bench/tags/rss.mjs [checkout=.] [runs=3] [sizes=10k,100k,300k,100k-slow]
+//   node bench/tags/rss.mjs [checkout=.] [runs=3] [sizes=10k,100k,300k,100k-slow] [setups=default,old=32]
+// (old=32 is slow past 100k: V8 collects all the time; `… 1 10k,100k,100k-slow old=32` is enough.)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +25,8 @@ const RUNS = Number(process.argv[3] ?? 3);
 // 990 others (its findings and everyone's behind it wait: in memory up to 5,000, then on disk).
 const SIZES = { "10k": [100, 1, 0], "100k": [100, 10, 0], "300k": [300, 10, 0], "100k-slow": [100, 10, 990] };
 const sizes = (process.argv[4] ?? "10k,100k,300k,100k-slow").split(",");
-const SETUPS = { default: [], "old=32": ["--max-old-space-size=32"] };
+const ALL_SETUPS = { default: [], "old=32": ["--max-old-space-size=32"] };
+const SETUPS = Object.fromEntries(Object.entries(ALL_SETUPS).filter(([name]) => (process.argv[5] ?? "default,old=32").split(",").includes(name)));
 const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1", "ap-northeast-1"];
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 
