@@ -3,6 +3,7 @@ import { ExitCode, UsageError } from "../errors.js";
 import { enforceTarget, type EnforceTargetResult } from "./engine.js";
 import { loadPolicy, type PolicyOptions } from "./inventory.js";
 import { checkOrgOptions, isOrgRun, type OrgOptions } from "./org.js";
+import { streamOrgEnforce } from "./org-enforce.js";
 import { enforceOrg, type OrgEnforceResult } from "./org-run.js";
 import type { EnforceAction, UntaggedMode } from "./plan.js";
 import { checkTypeRules } from "./resource-types-check.js";
@@ -61,6 +62,15 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
     ...(options.propagateOverwrite ? { propagateOverwrite: true } : {}),
   };
   if (isOrgRun(options)) {
+    const doc = ctx.out.document();
+    if (doc) {
+      const streamed = await streamOrgEnforce(doc, policy, plan, options, ctx);
+      const { result } = streamed;
+      const failed = result.targets.some((t) => t.status === "failed") || streamed.failedActions > 0 || streamed.notifyError !== undefined;
+      // The document is out; the data is what a host that cannot stream would see, without the lists.
+      const data: OrgEnforceOutput = { ...result, deferred: streamed.deferred, notified: streamed.notified, ...(streamed.notifyError !== undefined ? { notifyError: streamed.notifyError } : {}) };
+      return { data, exitCode: failed ? ExitCode.partial : ExitCode.ok };
+    }
     const result = await enforceOrg(policy, plan, options, ctx);
     const data: OrgEnforceOutput = { ...result, deferred: deferredIn(result.actions), notified: false };
     await notify(options, ctx, data, dryRun, resourceNoun(policy.types));

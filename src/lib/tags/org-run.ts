@@ -41,7 +41,7 @@ interface RunShape<R, I> {
   /** The target's report line and what goes on from it (located findings, rows), its inventory dropped. */
   keep(target: Target, result: R): { report: TargetReport; items: I[] };
   /** Hands a target's items on, called in target order (account, then region) once it may go out. */
-  release?(target: Target, items: I[]): void;
+  release?(target: Target, items: I[]): void | Promise<void>;
   /** The --report rows of a target's items. */
   rows(target: Target, items: I[]): ReportRow[];
 }
@@ -81,7 +81,7 @@ async function runOrg<R, I>(policy: Policy, options: OrgOptions & { report?: str
         const target = targets[index]!;
         const error = failures.get(index);
         failures.delete(index);
-        if (error === undefined) shape.release?.(target, items);
+        if (error === undefined) await shape.release?.(target, items);
         if (report) await report.write(error === undefined ? shape.rows(target, items) : [{ ...target, error }]);
       }
     };
@@ -168,25 +168,54 @@ export async function scanOrg(policy: Policy, options: OrgOptions & { report?: s
   return { scanned, compliant: scanned - inViolation, violations, targets, inViolation };
 }
 
-export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: OrgOptions & { report?: string }, ctx: Context): Promise<OrgEnforceResult> {
+/**
+ * Where an org enforce's actions and untagged resources go, target by target in target order:
+ * kept for the result, or handed to a streamed document (`-o json`) and dropped.
+ */
+export interface EnforceSink {
+  actions(located: Located<EnforceAction>[]): Promise<void>;
+  untagged(located: Located<UntaggedInstance>[]): Promise<void>;
+}
+
+/** One action or untagged resource of a target, as it waits for its turn (JSON-safe). */
+type EnforceItem = { action: Located<EnforceAction> } | { untagged: Located<UntaggedInstance> };
+
+export async function enforceOrg(policy: Policy, plan: EnforcePlan, options: OrgOptions & { report?: string }, ctx: Context, sink?: EnforceSink): Promise<OrgEnforceResult> {
   const actions: Located<EnforceAction>[] = [];
   const untagged: Located<UntaggedInstance>[] = [];
   let scanned = 0;
-  const targets = await runOrg<EnforceTargetResult, ReportRow>(policy, options, ctx, {
+  const targets = await runOrg<EnforceTargetResult, EnforceItem>(policy, options, ctx, {
     columns: ENFORCE_COLUMNS,
     run: (p, target) => enforceTarget(p, plan, target),
     keep(target, result) {
       const at = { accountId: target.accountId, region: target.region };
-      const located = result.actions.map((a) => ({ ...at, ...a }));
-      actions.push(...located);
-      untagged.push(...result.untagged.map((u) => ({ ...at, ...u })));
       scanned += result.scanned;
       return {
         report: { ...target, status: "ok", scanned: result.scanned, violations: result.violations, creatorLookup: result.creatorLookup },
-        items: located.map((a) => ({ ...at, instanceId: a.instanceId, action: a.action, tagKey: a.tagKey ?? null, value: a.value ?? null, reason: a.reason, result: a.result, error: a.error ?? null })),
+        items: [...result.untagged.map((u) => ({ untagged: { ...at, ...u } })), ...result.actions.map((a) => ({ action: { ...at, ...a } }))],
       };
     },
-    rows: (_target, rows) => rows,
+    async release(_target, items) {
+      const located = { actions: [] as Located<EnforceAction>[], untagged: [] as Located<UntaggedInstance>[] };
+      for (const item of items) {
+        if ("action" in item) located.actions.push(item.action);
+        else located.untagged.push(item.untagged);
+      }
+      if (!sink) {
+        actions.push(...located.actions);
+        untagged.push(...located.untagged);
+        return;
+      }
+      if (located.actions.length) await sink.actions(located.actions);
+      if (located.untagged.length) await sink.untagged(located.untagged);
+    },
+    rows: (_target, items) =>
+      items.flatMap((item) => {
+        if (!("action" in item)) return [];
+        const a = item.action;
+        return [{ accountId: a.accountId, region: a.region, instanceId: a.instanceId, action: a.action, tagKey: a.tagKey ?? null, value: a.value ?? null, reason: a.reason, result: a.result, error: a.error ?? null }];
+      }),
   });
-  return { scanned, actions: actions.sort(byTarget), untagged: untagged.sort(byTarget), targets };
+  // Released in target order: both lists are already sorted.
+  return { scanned, actions, untagged, targets };
 }

@@ -78,11 +78,23 @@ export function untaggedLine(u: UntaggedInstance): string {
   return `${resourceLabel(u)}${where} has no tags${u.autoScalingGroup ? ` (Auto Scaling group ${u.autoScalingGroup})` : ""}`;
 }
 
+/** How many actions ended each way: what the summary line says. */
+export type ResultCounts = Record<EnforceAction["result"], number>;
+
+export function countResults(actions: Iterable<Pick<EnforceAction, "result">>): ResultCounts {
+  const counts: ResultCounts = { done: 0, failed: 0, planned: 0, deferred: 0, marked: 0 };
+  for (const a of actions) counts[a.result]++;
+  return counts;
+}
+
 export function enforceSummary(scanned: number, actions: EnforceAction[], dryRun: boolean, noun: ResourceNoun = "instance"): string {
-  const count = (r: EnforceAction["result"]) => actions.filter((a) => a.result === r).length;
-  const head = dryRun ? "dry run: nothing was changed" : `${count("done")} done, ${count("failed")} failed`;
-  const deferred = count("deferred") ? `, ${count("deferred")} deferred to the next run` : "";
-  return `scanned ${scanned} ${noun}(s), ${actions.length} action(s): ${head}${dryRun && count("failed") ? `, ${count("failed")} would fail` : ""}${deferred}`;
+  return summaryLine(scanned, actions.length, countResults(actions), dryRun, noun);
+}
+
+function summaryLine(scanned: number, total: number, count: ResultCounts, dryRun: boolean, noun: ResourceNoun): string {
+  const head = dryRun ? "dry run: nothing was changed" : `${count.done} done, ${count.failed} failed`;
+  const deferred = count.deferred ? `, ${count.deferred} deferred to the next run` : "";
+  return `scanned ${scanned} ${noun}(s), ${total} action(s): ${head}${dryRun && count.failed ? `, ${count.failed} would fail` : ""}${deferred}`;
 }
 
 export function enforceText(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[], dryRun: boolean, noun: ResourceNoun = "instance"): string {
@@ -90,20 +102,66 @@ export function enforceText(scanned: number, actions: EnforceAction[], untagged:
   return lines.join("\n");
 }
 
+/**
+ * The SNS summary built as actions come (a streamed org run never holds them all): it keeps
+ * the lines that can fit SNS's size limit, untagged resources first, and counts the rest.
+ */
+export interface NotificationBuilder {
+  untagged(u: UntaggedInstance): void;
+  action(a: EnforceAction): void;
+  /** Anything to report (the summary is sent only then). */
+  readonly empty: boolean;
+  message(scanned: number, noun: ResourceNoun): string;
+}
+
+export function createNotification(): NotificationBuilder {
+  const kept = { untagged: [] as string[], actions: [] as string[] };
+  const bytes = { untagged: 0, actions: 0 };
+  const counts = countResults([]);
+  let untaggedTotal = 0;
+  let actionTotal = 0;
+  const keep = (list: "untagged" | "actions", line: () => string) => {
+    // Each list keeps up to the whole limit: message() then cuts exactly as from the full lists.
+    if (bytes[list] > MAX_MESSAGE_BYTES) return;
+    const text = `-- ${line()}`;
+    kept[list].push(text);
+    bytes[list] += Buffer.byteLength(text) + 1;
+  };
+  return {
+    untagged(u) {
+      untaggedTotal++;
+      keep("untagged", () => untaggedLine(u));
+    },
+    action(a) {
+      actionTotal++;
+      counts[a.result]++;
+      keep("actions", () => actionLine(a));
+    },
+    get empty() {
+      return untaggedTotal + actionTotal === 0;
+    },
+    message(scanned, noun) {
+      const head = "The following tagging policy violations were found and handled:";
+      const tail = summaryLine(scanned, actionTotal, counts, false, noun);
+      let size = Buffer.byteLength(head + tail) + 200;
+      const lines: string[] = [];
+      for (const line of [...kept.untagged, ...kept.actions]) {
+        size += Buffer.byteLength(line) + 1;
+        if (size > MAX_MESSAGE_BYTES) break;
+        lines.push(line);
+      }
+      const cut = untaggedTotal + actionTotal - lines.length;
+      return [head, ...lines, ...(cut ? [`-- … and ${cut} more (run awsblog tags enforce -o json for the full list)`] : []), "", tail].join("\n");
+    },
+  };
+}
+
 /** The SNS summary: one line per action and untagged instance, cut to fit SNS's size limit. */
 export function notificationMessage(scanned: number, actions: EnforceAction[], untagged: UntaggedInstance[], noun: ResourceNoun = "instance"): string {
-  const lines = [...untagged.map(untaggedLine), ...actions.map(actionLine)].map((l) => `-- ${l}`);
-  const head = "The following tagging policy violations were found and handled:";
-  const tail = enforceSummary(scanned, actions, false, noun);
-  let size = Buffer.byteLength(head + tail) + 200;
-  const kept: string[] = [];
-  for (const line of lines) {
-    size += Buffer.byteLength(line) + 1;
-    if (size > MAX_MESSAGE_BYTES) break;
-    kept.push(line);
-  }
-  const cut = lines.length - kept.length;
-  return [head, ...kept, ...(cut ? [`-- … and ${cut} more (run awsblog tags enforce -o json for the full list)`] : []), "", tail].join("\n");
+  const builder = createNotification();
+  untagged.forEach((u) => builder.untagged(u));
+  actions.forEach((a) => builder.action(a));
+  return builder.message(scanned, noun);
 }
 
 /** Text renderings of an org run: findings with their account and region, then the targets. */
