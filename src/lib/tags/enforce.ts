@@ -98,7 +98,8 @@ export async function enforce(options: EnforceOptions, ctx: Context): Promise<Co
 /** One SNS summary for the whole run (all targets), after the actions. */
 async function notify(options: EnforceOptions, ctx: Context, data: Pick<EnforceResult, "scanned" | "actions" | "untagged" | "notified" | "notifyError">, dryRun: boolean, noun: ResourceNoun): Promise<void> {
   const { actions, untagged, scanned } = data;
-  if (options.notify && !dryRun && (actions.length > 0 || untagged.length > 0)) {
+  // After Ctrl-C nothing is sent: the run stopped short, its planned actions were not taken.
+  if (options.notify && !dryRun && !ctx.signal.aborted && (actions.length > 0 || untagged.length > 0)) {
     const sns = await ctx.services.sns();
     const notifies = actions.filter((a) => a.action === "notify" && a.result === "planned");
     try {

@@ -100,7 +100,7 @@ export async function streamOrgEnforce(
   }
 }
 
-/** The run's one SNS summary (not on a dry run, not when there is nothing to say). */
+/** The run's one SNS summary (not on a dry run, not after Ctrl-C, not when there is nothing to say). */
 async function publish(
   options: { notify?: string; dryRun?: boolean },
   ctx: Context,
@@ -108,7 +108,7 @@ async function publish(
   scanned: number,
   policy: Policy,
 ): Promise<{ notified: boolean; notifyError?: string }> {
-  if (!options.notify || options.dryRun || message.empty) return { notified: false };
+  if (!options.notify || options.dryRun || ctx.signal.aborted || message.empty) return { notified: false };
   const sns = await ctx.services.sns();
   try {
     await sns.publish(options.notify, REPORT_SUBJECT, message.message(scanned, resourceNoun(policy.types)), ctx.signal);

@@ -28,7 +28,7 @@ const RULES = [
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function world(publishFails: boolean | undefined, tmp: string) {
+function world(publishFails: boolean | undefined, tmp: string, onList?: (region: string) => void) {
   const clock = fakeClock(1_000);
   const published: string[] = [];
   const created: string[] = [];
@@ -48,6 +48,7 @@ function world(publishFails: boolean | undefined, tmp: string) {
     ];
     const ec2 = {
       async *describeInstances() {
+        onList?.(target.region);
         yield instances;
       },
       createTags: async (ids: string[], key: string, value: string) => void created.push(`${target.region} ${ids.join(",")} ${key}=${value}`),
@@ -68,11 +69,12 @@ function world(publishFails: boolean | undefined, tmp: string) {
   return { services, published, created, heldAtPublish };
 }
 
-async function run(streaming: boolean, options: { publishFails?: boolean; heldInMemory?: number } = {}) {
+async function run(streaming: boolean, options: { publishFails?: boolean; heldInMemory?: number; interruptAt?: string } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), "org-enforce-"));
   dirs.push(tmp);
-  const w = world(options.publishFails, tmp);
-  const t = testContext({ now: () => NOW, services: w.services, format: "json", streaming, env: { TMPDIR: tmp } });
+  const controller = new AbortController();
+  const w = world(options.publishFails, tmp, (region) => region === options.interruptAt && controller.abort());
+  const t = testContext({ now: () => NOW, services: w.services, format: "json", streaming, env: { TMPDIR: tmp }, signal: controller.signal });
   const result = await enforce({ inlineRules: RULES, accounts: [CALLER], regions: REGIONS, concurrency: 2, notify: TOPIC, creatorLookup: false, heldInMemory: options.heldInMemory }, t.ctx);
   return { ...w, result, stdout: t.stdout(), stderr: t.stderr(), tmp };
 }
@@ -124,5 +126,18 @@ describe("org enforce -o json, streamed", () => {
     expect(Object.keys(doc).slice(-1)).toEqual(["notifyError"]);
     expect(streamed.result.exitCode).toBe(4);
     expect(streamed.stderr).toMatch(/the SNS summary was not published: /);
+  });
+
+  it("Ctrl-C: the targets in flight finish, no new one starts, no summary is sent, and the document ends with \"interrupted\": true", async () => {
+    const streamed = await run(true, { interruptAt: "eu-west-1" });
+    const doc = JSON.parse(streamed.stdout) as OrgEnforceOutput & { interrupted?: boolean };
+    expect(doc.targets.map((t) => t.region)).toEqual(["eu-west-1", "us-east-1"]);
+    // The targets in flight saw Ctrl-C before their changes: planned, not made; no summary is sent.
+    expect(ids(doc.actions)).toEqual(["i-eu-west-1-a tag planned", "i-us-east-1-a tag planned", "i-eu-west-1-a notify planned", "i-eu-west-1-bare notify planned", "i-us-east-1-a notify planned", "i-us-east-1-bare notify planned"]);
+    expect(streamed.created).toEqual([]);
+    expect(streamed.published).toEqual([]);
+    expect(doc.notified).toBe(false);
+    expect(doc.interrupted).toBe(true);
+    expect(Object.keys(doc).at(-1)).toBe("interrupted");
   });
 });
