@@ -2,7 +2,7 @@
 // The AWS side of bench/tags/rss.mjs, in its own process so its memory is not the CLI's: an
 // HTTP server on loopback speaking STS and EC2's query protocol with the XML real AWS sends.
 // GetCallerIdentity and AssumeRole answer at once (the access key names the account);
-// DescribeInstances answers every target (the account from the key, the region from the
+// CreateTags succeeds (for `tags enforce`); DescribeInstances answers every target (the account from the key, the region from the
 // SigV4 scope) with PER_TARGET instances, all missing ProjectCode and CreatedBy, with the
 // fields a real instance carries (~1.5 KB of XML each), in pages of MaxResults (1,000).
 // With <slowFirst> > 0 the first target (account 200000000000, us-east-1) is answered only
@@ -79,6 +79,7 @@ const server = createServer((req, res) => {
     let body;
     if (action === "DescribeInstances") body = describeInstances(account, region, params);
     else if (action === "GetCallerIdentity" || action === "AssumeRole") body = sts(action, params, account);
+    else if (action === "CreateTags") body = `<CreateTagsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>t-${calls}</requestId><return>true</return></CreateTagsResponse>`;
     else {
       res.writeHead(400, { "content-type": "text/xml" });
       res.end(`<Response><Errors><Error><Code>InvalidAction</Code><Message>the bench serves no ${action}</Message></Error></Errors><RequestID>x</RequestID></Response>`);

@@ -11,22 +11,29 @@
 //              instead of growing — what the run needs to hold, and proof it fits.
 // Peak RSS is getrusage's maxRSS at exit (bench/tags/rss-probe.mjs, loaded with --import).
 // The checkout must be built (`npm run build`); another commit's checkout gives its baseline.
-//   node bench/tags/rss.mjs [checkout=.] [runs=3] [sizes=10k,100k,300k,100k-slow] [setups=default,old=32]
-// (old=32 is slow past 100k: V8 collects all the time; `… 1 10k,100k,100k-slow old=32` is enough.)
+//   node bench/tags/rss.mjs [checkout=.] [--runs 3] [--sizes 10k,100k,300k,100k-slow] [--setups default,old=32] [--command scan|enforce]
+// (old=32 is slow past 100k: V8 collects all the time; `--runs 1 --sizes 10k,100k,100k-slow --setups old=32` is enough.)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
-const root = resolve(process.argv[2] ?? ".");
-const RUNS = Number(process.argv[3] ?? 3);
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { runs: { type: "string", default: "3" }, sizes: { type: "string", default: "10k,100k,300k,100k-slow" }, setups: { type: "string", default: "default,old=32" }, command: { type: "string", default: "scan" } },
+});
+const root = resolve(positionals[0] ?? ".");
+const RUNS = Number(opts.runs);
+// enforce: every instance gets 2 actions (ProjectCode, CreatedBy=Undefined with --no-creator-lookup), CreateTags grouped.
+const COMMAND = opts.command === "enforce" ? ["enforce", "--no-creator-lookup"] : ["scan"];
 // [accounts, regions, slowFirst]: "100k-slow" is 100k with the first target answered after
 // 990 others (its findings and everyone's behind it wait: in memory up to 5,000, then on disk).
 const SIZES = { "10k": [100, 1, 0], "100k": [100, 10, 0], "300k": [300, 10, 0], "100k-slow": [100, 10, 990] };
-const sizes = (process.argv[4] ?? "10k,100k,300k,100k-slow").split(",");
+const sizes = opts.sizes.split(",");
 const ALL_SETUPS = { default: [], "old=32": ["--max-old-space-size=32"] };
-const SETUPS = Object.fromEntries(Object.entries(ALL_SETUPS).filter(([name]) => (process.argv[5] ?? "default,old=32").split(",").includes(name)));
+const SETUPS = Object.fromEntries(Object.entries(ALL_SETUPS).filter(([name]) => opts.setups.split(",").includes(name)));
 const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1", "ap-northeast-1"];
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 
@@ -54,7 +61,7 @@ try {
       const port = await new Promise((ok) => server.stdout.once("data", (d) => ok(Number(String(d).trim()))));
       env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
       const ids = Array.from({ length: accounts }, (_, i) => String(200000000000 + i)).join(",");
-      const args = [...flags, "--import", here("./rss-probe.mjs"), join(root, "bin/awsblog.js"), "tags", "scan", "--policy", join(root, "test/fixtures/tags/rules.yaml"), "--accounts", ids, "--regions", REGIONS.slice(0, regions).join(","), "-o", "json"];
+      const args = [...flags, "--import", here("./rss-probe.mjs"), join(root, "bin/awsblog.js"), "tags", ...COMMAND, "--policy", join(root, "test/fixtures/tags/rules.yaml"), "--accounts", ids, "--regions", REGIONS.slice(0, regions).join(","), "-o", "json"];
       const rss = [];
       const seconds = [];
       let bytes;
@@ -63,10 +70,10 @@ try {
         const started = process.hrtime.bigint();
         const run = spawnSync("sh", ["-c", `exec "$@" > "${out}"`, "sh", process.execPath, ...args], { env, encoding: "utf8", maxBuffer: 64 << 20 });
         seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
-        if (run.status !== 3) {
+        if (run.status !== (opts.command === "enforce" ? 0 : 3)) {
           // A baseline may not fit the capped heap: the row says so, the grid goes on.
           const oom = /heap out of memory|Allocation failed/i.test(run.stderr);
-          console.error(`${size} ${setup}: exit ${run.status} (3 expected: every instance violates): ${oom ? "out of memory" : run.stderr.trim().split("\n").pop()}`);
+          console.error(`${size} ${setup}: exit ${run.status} (scan: 3 expected, every instance violates; enforce: 0): ${oom ? "out of memory" : run.stderr.trim().split("\n").pop()}`);
           rss.push(oom ? "out of memory" : `exit ${run.status}`);
           break;
         }
@@ -83,7 +90,7 @@ try {
   server?.kill("SIGTERM");
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`checkout ${root}, ${RUNS} run(s) each; peak RSS (maxRSS) in MB, median (range)`);
+console.log(`checkout ${root}, tags ${COMMAND.join(" ")}, ${RUNS} run(s) each; peak RSS (maxRSS) in MB, median (range)`);
 console.log("| heap | findings | targets | stdout bytes | wall (s) | peak RSS | vs 10,000 findings |\n|---|---|---|---|---|---|---|");
 for (const r of rows) {
   const first = rows.find((x) => x.setup === r.setup);
