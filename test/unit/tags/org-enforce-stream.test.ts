@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Ec2Api, Ec2Instance } from "../../../src/lib/aws/ec2.js";
 import type { SnsApi } from "../../../src/lib/aws/sns.js";
-import type { CallerStsApi } from "../../../src/lib/aws/sts-caller.js";
 import { AwsError } from "../../../src/lib/errors.js";
 import type { Services, TargetSettings } from "../../../src/lib/services.js";
 import { enforce, type OrgEnforceOutput } from "../../../src/lib/tags/enforce.js";
 import { testContext } from "../../helpers/context.js";
 import { fakeClock } from "./fake-clock.js";
+import { callerOnlySts } from "./fake-sts.js";
 
 /**
  * An org `tags enforce -o json` on a host that takes output as it is written (the CLI) is one
@@ -33,13 +33,7 @@ function world(publishFails: boolean | undefined, tmp: string, onList?: (region:
   const published: string[] = [];
   const created: string[] = [];
   const heldAtPublish: string[] = [];
-  const sts: CallerStsApi = {
-    callerIdentity: async () => ({ account: CALLER, arn: `arn:aws:iam::${CALLER}:user/ops` }),
-    region: async () => "us-east-1",
-    assumeRole: async () => {
-      throw new Error("no member account in this run");
-    },
-  };
+  const sts = callerOnlySts(CALLER);
   // Per region: one instance missing both keys (a tag action and a notify action), one untagged.
   const forTarget = (target: TargetSettings): Services => {
     const instances: Ec2Instance[] = [

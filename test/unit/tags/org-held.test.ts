@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Ec2Api, Ec2Instance } from "../../../src/lib/aws/ec2.js";
-import type { CallerStsApi } from "../../../src/lib/aws/sts-caller.js";
 import type { Services, TargetSettings } from "../../../src/lib/services.js";
 import { scan } from "../../../src/lib/tags/scan.js";
 import { testContext } from "../../helpers/context.js";
 import { fakeClock } from "./fake-clock.js";
+import { callerOnlySts } from "./fake-sts.js";
 
 /**
  * A streamed org scan whose first target is slow: the targets behind it finish, and their
@@ -26,13 +26,7 @@ function world(tmp: string) {
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
   const onDiskWhenLastStarted: string[] = [];
-  const sts: CallerStsApi = {
-    callerIdentity: async () => ({ account: CALLER, arn: `arn:aws:iam::${CALLER}:user/ops` }),
-    region: async () => "us-east-1",
-    assumeRole: async () => {
-      throw new Error("no member account in this run");
-    },
-  };
+  const sts = callerOnlySts(CALLER);
   const forTarget = (target: TargetSettings): Services => {
     const ec2: Ec2Api = {
       async *describeInstances() {
