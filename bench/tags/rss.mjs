@@ -30,7 +30,8 @@ const RUNS = Number(opts.runs);
 const COMMAND = opts.command === "enforce" ? ["enforce", "--no-creator-lookup"] : ["scan"];
 // [accounts, regions, slowFirst]: "100k-slow" is 100k with the first target answered after
 // 990 others (its findings and everyone's behind it wait: in memory up to 5,000, then on disk).
-const SIZES = { "10k": [100, 1, 0], "100k": [100, 10, 0], "300k": [300, 10, 0], "100k-slow": [100, 10, 990] };
+// "1m" is 100 × 10 targets with 1,000 instances each (a 1.5 MB DescribeInstances page), ~3 min a run.
+const SIZES = { "10k": [100, 1, 0], "100k": [100, 10, 0], "300k": [300, 10, 0], "100k-slow": [100, 10, 990], "1m": [100, 10, 0, 1000] };
 const sizes = opts.sizes.split(",");
 const ALL_SETUPS = { default: [], "old=32": ["--max-old-space-size=32"] };
 const SETUPS = Object.fromEntries(Object.entries(ALL_SETUPS).filter(([name]) => opts.setups.split(",").includes(name)));
@@ -55,9 +56,9 @@ const rows = [];
 try {
   for (const [setup, flags] of Object.entries(SETUPS)) {
     for (const size of sizes) {
-      const [accounts, regions, slowFirst] = SIZES[size];
+      const [accounts, regions, slowFirst, perTarget = 100] = SIZES[size];
       // A server per size (the slow one holds its first answer), in its own process.
-      server = spawn(process.execPath, [here("./rss-server.mjs"), "100", String(slowFirst)], { stdio: ["ignore", "pipe", "inherit"] });
+      server = spawn(process.execPath, [here("./rss-server.mjs"), String(perTarget), String(slowFirst)], { stdio: ["ignore", "pipe", "inherit"] });
       const port = await new Promise((ok) => server.stdout.once("data", (d) => ok(Number(String(d).trim()))));
       env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
       const ids = Array.from({ length: accounts }, (_, i) => String(200000000000 + i)).join(",");
@@ -82,7 +83,7 @@ try {
         JSON.parse(readFileSync(out, "utf8")); // one valid document
       }
       server.kill("SIGTERM");
-      rows.push({ setup, size, targets: accounts * regions, findings: accounts * regions * 100, bytes, rss, seconds: median(seconds) });
+      rows.push({ setup, size, targets: accounts * regions, findings: accounts * regions * perTarget, bytes, rss, seconds: median(seconds) });
       console.error(JSON.stringify(rows.at(-1)));
     }
   }
