@@ -94,6 +94,8 @@ export interface Services {
    * function to hand each target its own fakes.
    */
   forTarget(target: TargetSettings): Services;
+  /** Closes the AWS clients these services built (a target's, once it is done); they are not used after. */
+  dispose(): void;
   /**
    * The AWS APIs as another profile (`dlq redrive --to-profile`: a target in another account):
    * that profile's credentials from the shared files, the given region (else the run's). The
@@ -152,6 +154,7 @@ export function createServices(host: ServiceHost, overrides: Partial<Services> =
     fetch: (...args) => fetch(...args),
     randomBytes: (size) => randomBytes(size),
     prompt: async (question, options) => (await import("./cognito/tty-prompt.js")).promptLine(question, options),
+    dispose: () => aws.destroy(),
     forTarget: ({ region, credentials, limiter }) => createServices({ aws: aws.derive({ region, credentials, limiter }), signal, env }, runSeams(services)),
     forProfile: ({ profile, region }) => createServices({ aws: aws.derive({ region, profile }), signal, env }, runSeams(services)),
   };

@@ -106,6 +106,11 @@ export interface AwsClientFactory {
    * `profile`: that shared-config profile's credentials (a target in another account).
    */
   derive(overrides: Partial<Pick<AwsSettings, "region" | "credentials" | "limiter">> & { profile?: string }): AwsClientFactory;
+  /**
+   * Closes the clients this factory built (their keep-alive sockets): an org run's target when
+   * it is done, so thousands of finished targets do not keep a socket each until AWS drops it.
+   */
+  destroy(): void;
 }
 
 type CredentialProvider = NonNullable<AwsSettings["credentials"]>;
@@ -180,6 +185,10 @@ export function createAwsClientFactory(settings: AwsSettings, parentCalls?: Map<
   return {
     client,
     calls,
+    destroy: () => {
+      for (const instance of clients.values()) instance.destroy();
+      clients.clear();
+    },
     derive: ({ profile, ...overrides }) => {
       const credentials = overrides.credentials ?? (profile ? profileCredentials(shared, profile, env, settings.debug) : undefined);
       // An override left undefined keeps this factory's setting (--region), as before.

@@ -36,7 +36,7 @@ export interface Policy {
 export interface TargetContext {
   /** One target of an org run: empty targets are summed up by the run, not warned about each. */
   oneOfMany?: boolean;
-  services: Pick<Services, "ec2" | "cloudtrail" | "sleep" | "monotonicNow"> & Partial<Pick<Services, "tagging">>;
+  services: Pick<Services, "ec2" | "cloudtrail" | "sleep" | "monotonicNow"> & Partial<Pick<Services, "tagging" | "dispose">>;
   now: () => Date;
   signal: AbortSignal;
   out: Pick<Context["out"], "spinner" | "info" | "warn">;

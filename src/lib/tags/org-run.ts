@@ -91,8 +91,10 @@ async function runOrg<R, I>(policy: Policy, options: OrgOptions & { report?: str
       const label = `${target.accountId}/${target.region}`;
       const at = index.get(target)!;
       let kept: { report: TargetReport; items: I[] };
+      const context = targetContext(ctx, target, credentials.providerFor(target.accountId), progress);
       try {
-        const result = await shape.run(policy, targetContext(ctx, target, credentials.providerFor(target.accountId), progress));
+        // The target's clients close when it is done, whichever way (their sockets with them).
+        const result = await shape.run(policy, context).finally(() => context.services.dispose?.());
         kept = shape.keep(target, result);
         if (kept.report.scanned === 0) {
           empty.push(target);

@@ -22,6 +22,7 @@ function capturingFactory(region: string | undefined) {
   const factory: AwsClientFactory = {
     calls: real.calls,
     derive: real.derive,
+    destroy: real.destroy,
     async client(Ctor, given) {
       overrides.push(given ?? {});
       const client = await real.client(Ctor, given);

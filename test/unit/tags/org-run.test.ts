@@ -24,6 +24,7 @@ const noTrail: CloudTrailApi = { lookupRunInstances: async () => ({ events: [] }
 function world() {
   const clock = fakeClock(1_000);
   const asked: { accountId: string; region: string; assumed: boolean }[] = [];
+  const disposed: string[] = [];
   const assumed: string[] = [];
   const sts: CallerStsApi = {
     callerIdentity: async () => ({ account: CALLER, arn: `arn:aws:iam::${CALLER}:user/ops` }),
@@ -51,10 +52,11 @@ function world() {
       stopInstances: async () => {},
       terminateInstances: async () => {},
     };
-    return { ec2: async () => ec2, cloudtrail: async () => noTrail, sleep: clock.sleep, monotonicNow: clock.now } as unknown as Services;
+    const dispose = () => void disposed.push(`${target.accountId}/${target.region}`);
+    return { ec2: async () => ec2, cloudtrail: async () => noTrail, sleep: clock.sleep, monotonicNow: clock.now, dispose } as unknown as Services;
   };
   const services: Partial<Services> = { callerSts: async () => sts, forTarget, sleep: clock.sleep, monotonicNow: clock.now };
-  return { clock, asked, assumed, services };
+  return { clock, asked, assumed, disposed, services };
 }
 
 describe("org run through ctx (fakes and a pinned clock)", () => {
@@ -85,6 +87,8 @@ describe("org run through ctx (fakes and a pinned clock)", () => {
     ]);
     expect(data.targets.find((x) => x.status === "failed")?.error).toMatch(/AccessDenied/);
     expect(data.violations.map((v) => v.instanceId)).toEqual([`i-${CALLER}-eu-west-1`, `i-${CALLER}-us-east-1`, `i-${MEMBER}-eu-west-1`, `i-${MEMBER}-us-east-1`]);
+    // Each target's clients are closed once it is done, the failed ones too: no socket per finished target.
+    expect(w.disposed.sort()).toEqual([CALLER, MEMBER, DENIED].flatMap((a) => [`${a}/eu-west-1`, `${a}/us-east-1`]));
     // The buckets waited on the run's (fake) clock, not on real time: the 101st request of a
     // target waits up to 50 ms (less when the shared clock already moved on).
     const waits = w.clock.sleeps.filter((ms) => ms > 0);
