@@ -5,6 +5,7 @@ import type {
   HandlerExecutionContext,
   InitializeHandler,
   InitializeHandlerArguments,
+  Logger,
   MetadataBearer,
 } from "@smithy/types";
 import { callBudgetMs, DEFAULT_LIMITS, deadline, longPollMs, type Limits } from "../deadline.js";
@@ -414,7 +415,11 @@ function retryTimeoutsOnce(client: AnyClient): void {
 function sdkLogger(debug: AwsSettings["debug"], secrets: ReadonlySet<string> = new Set()) {
   const log = (level: string) => (...parts: unknown[]) =>
     debug?.(() => redactSecrets(`SDK ${level}: ${parts.map(describeError).join(" ").replace(/\s*\n\s*/g, " ")}`, [...secrets]));
-  return { trace: () => {}, debug: () => {}, info: () => {}, warn: log("warning"), error: log("error") };
+  // No `info`: the SDK's logger middleware calls `logger.info?.({ output: <a filtered copy of
+  // the whole response> })` after every call, and builds that copy only when `info` exists —
+  // for an org scan, a second copy of every DescribeInstances page, thrown away at once.
+  // (`debug` must exist: credential providers call it unguarded.)
+  return { trace: () => {}, debug: () => {}, warn: log("warning"), error: log("error") } as unknown as Logger;
 }
 
 async function resolveRegion(client: AnyClient): Promise<void> {
