@@ -31,7 +31,9 @@ const COMMAND = opts.command === "enforce" ? ["enforce", "--no-creator-lookup"] 
 // [accounts, regions, slowFirst]: "100k-slow" is 100k with the first target answered after
 // 990 others (its findings and everyone's behind it wait: in memory up to 5,000, then on disk).
 // "1m" is 1,000 accounts × 10 regions (10,000 targets, the same 100 instances each), ~3–4 min a run.
-const SIZES = { "10k": [100, 1, 0], "100k": [100, 10, 0], "300k": [300, 10, 0], "100k-slow": [100, 10, 990], "1m": [1000, 10, 0] };
+// "10k-wide" is 10k over the 1,000 targets of 100k (10 instances each): the same run length and
+// target count as 100k, only the findings differ (and each target's page is smaller).
+const SIZES = { "10k": [100, 1, 0], "100k": [100, 10, 0], "300k": [300, 10, 0], "100k-slow": [100, 10, 990], "1m": [1000, 10, 0], "10k-wide": [100, 10, 0, 10] };
 const sizes = opts.sizes.split(",");
 const ALL_SETUPS = { default: [], "old=32": ["--max-old-space-size=32"] };
 const SETUPS = Object.fromEntries(Object.entries(ALL_SETUPS).filter(([name]) => opts.setups.split(",").includes(name)));
@@ -105,14 +107,14 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`checkout ${root}, tags ${COMMAND.join(" ")}, ${RUNS} run(s) each; peak RSS (maxRSS) in MB, median (range)`);
-console.log("| heap | findings | targets | stdout bytes | wall (s) | peak RSS | vs 10,000 findings |\n|---|---|---|---|---|---|---|");
+console.log("| heap | size | findings | targets | stdout bytes | wall (s) | peak RSS | vs the first size |\n|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
   const first = rows.find((x) => x.setup === r.setup);
   const ok = (x) => x.rss.every(Number.isFinite);
   if (!ok(r)) {
-    console.log(`| ${r.setup} | ${r.findings} | ${r.targets} | – | – | ${r.rss.at(-1)} | |`);
+    console.log(`| ${r.setup} | ${r.size} | ${r.findings} | ${r.targets} | – | – | ${r.rss.at(-1)} | |`);
     continue;
   }
   const ratio = r === first || !ok(first) ? "" : `${(median(r.rss) / median(first.rss)).toFixed(2)}×`;
-  console.log(`| ${r.setup} | ${r.findings} | ${r.targets} | ${r.bytes} | ${r.seconds.toFixed(1)} | ${median(r.rss)} (${Math.min(...r.rss)}–${Math.max(...r.rss)}) | ${ratio} |`);
+  console.log(`| ${r.setup} | ${r.size} | ${r.findings} | ${r.targets} | ${r.bytes} | ${r.seconds.toFixed(1)} | ${median(r.rss)} (${Math.min(...r.rss)}–${Math.max(...r.rss)}) | ${ratio} |`);
 }
