@@ -52,7 +52,9 @@ describe("CloudTrail sweep over HTTP", () => {
   });
 
   it("a caller paced too fast is throttled by the double, and the SDK's retries still finish the sweep", async () => {
-    double = await startCloudTrailDouble({ events, toleranceMs: 100 });
+    // One request per 900 ms: the caller's second page (one round trip after the first, not
+    // 450 ms as with 2/s) is throttled even when a loaded machine slows every round trip.
+    double = await startCloudTrailDouble({ events, ratePerSecond: 1, toleranceMs: 100 });
     const { result } = await sweep(50);
     expect(double.throttled).toBeGreaterThan(0);
     expect(result.creators.get(oldest)).toBe(`user${159 % 7}`);
