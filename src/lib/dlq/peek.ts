@@ -1,7 +1,7 @@
 import type { EntryFailure, QueueMessage, SqsApi } from "../aws/sqs.js";
 import { chunk } from "./send-entries.js";
 import { mapLimit } from "./pool.js";
-import { receiveLoop } from "./receive-loop.js";
+import { queueRead, receiveLoop } from "./receive-loop.js";
 
 /**
  * SQS has no peek. `dlq inspect` receives with a short visibility timeout, keeps every message
@@ -48,11 +48,7 @@ export async function peekQueue(sqs: SqsApi, options: PeekOptions): Promise<Peek
   let readError: unknown;
   try {
     await receiveLoop(sqs, {
-      queueUrl: options.queueUrl,
-      concurrency: options.concurrency,
-      visibilityTimeout: options.visibilityTimeout,
-      waitTimeSeconds: options.waitTimeSeconds,
-      signal: options.signal,
+      ...queueRead(options),
       remaining: () => options.max - held.size,
       reserve: true,
       take(batch) {

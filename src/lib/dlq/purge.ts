@@ -1,7 +1,7 @@
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
 import type { FailureClass } from "./classify.js";
 import { releaseAll } from "./peek.js";
-import { receiveLoop } from "./receive-loop.js";
+import { queueRead, receiveLoop } from "./receive-loop.js";
 import { inspectRecord, recordFromQueueMessage } from "./records.js";
 import { chunk } from "./send-entries.js";
 
@@ -92,11 +92,7 @@ export async function scanAndPurge(sqs: SqsApi, options: ScanOptions): Promise<P
 
   try {
     await receiveLoop(sqs, {
-      queueUrl: options.queueUrl,
-      concurrency: options.concurrency,
-      visibilityTimeout: options.visibilityTimeout,
-      waitTimeSeconds: options.waitTimeSeconds,
-      signal: options.signal,
+      ...queueRead(options),
       remaining: () => Number.POSITIVE_INFINITY,
       reserve: false,
       take(batch) {

@@ -47,6 +47,13 @@ export interface ReceiveLoopOptions {
   take(batch: QueueMessage[]): { fresh: number; done?: Promise<void> };
 }
 
+/** The queue and how to read it: the fields peek, purge and redrive take from their own options. */
+export type QueueRead = Pick<ReceiveLoopOptions, "queueUrl" | "concurrency" | "visibilityTimeout" | "waitTimeSeconds" | "signal">;
+
+export function queueRead({ queueUrl, concurrency, visibilityTimeout, waitTimeSeconds, signal }: QueueRead): QueueRead {
+  return { queueUrl, concurrency, visibilityTimeout, waitTimeSeconds, signal };
+}
+
 export async function receiveLoop(sqs: SqsApi, options: ReceiveLoopOptions): Promise<void> {
   const idleLimit = options.idleLimit ?? 5;
   let reserved = 0;

@@ -1,7 +1,7 @@
 import type { QueueMessage, SqsApi } from "../aws/sqs.js";
 import type { FailureClass } from "./classify.js";
 import { releaseAll } from "./peek.js";
-import { receiveLoop } from "./receive-loop.js";
+import { queueRead, receiveLoop } from "./receive-loop.js";
 import { inspectRecord, recordFromQueueMessage } from "./records.js";
 import type { RateLimit } from "../pacing.js";
 import { chunk, isFifoQueueUrl } from "./send-entries.js";
@@ -243,11 +243,7 @@ export async function redrive(sqs: SqsApi, options: RedriveOptions): Promise<Red
 
   try {
     await receiveLoop(sqs, {
-      queueUrl: options.queueUrl,
-      concurrency: options.concurrency,
-      visibilityTimeout: options.visibilityTimeout,
-      waitTimeSeconds: options.waitTimeSeconds,
-      signal: options.signal,
+      ...queueRead(options),
       idleLimit: options.idleReceives,
       remaining: () => max - taken,
       // Without a filter every message received is taken, so receives ask only for what --max

@@ -5,12 +5,10 @@ import { inOrder } from "../in-order.js";
 import type { EnforcePlan } from "./engine.js";
 import type { Policy } from "./inventory.js";
 import type { OrgOptions } from "./org.js";
-import { enforceOrg, HELD_IN_MEMORY, type OrgEnforceResult } from "./org-run.js";
+import { enforceOrg, HELD_IN_MEMORY, type Located, type OrgEnforceResult } from "./org-run.js";
 import type { EnforceAction, UntaggedInstance } from "./plan.js";
 import { createNotification, REPORT_SUBJECT } from "./render.js";
 import { resourceNoun } from "./resource-types.js";
-
-type Located<T> = T & { accountId: string; region: string };
 
 /** What a streamed org enforce keeps: counts, and how the SNS summary went. */
 export interface StreamedEnforce {

@@ -19,7 +19,7 @@ export interface TargetReport extends Target {
   creatorLookup?: CreatorLookup;
 }
 
-type Located<T> = T & { accountId: string; region: string };
+export type Located<T> = T & { accountId: string; region: string };
 
 export interface OrgScanResult {
   scanned: number;
